@@ -1,0 +1,376 @@
+//! `stackwright check FILE... [--format text|json|sarif]`.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use serde_json::{json, Map, Value as Json};
+use stackwright_core::{Severity, Template};
+
+use crate::analyze::{analyze, rotation_schedule_count};
+use crate::finding::{Finding, Kind};
+
+const AFTER_HELP: &str = "\
+Examples:
+  stackwright check cdk.out/*.template.json
+  stackwright check template.yaml --format json
+  stackwright check cdk.out/MyStack.template.json --format sarif > check.sarif
+  cat template.json | stackwright check -
+
+Exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or parsed.";
+
+/// Prove from CloudFormation templates (JSON or YAML) that Secrets Manager rotation can
+/// reach Secrets Manager and its database.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct CheckArgs {
+    /// Templates to check (JSON or YAML; - reads standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// The output format of `stackwright check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Readable plain text.
+    #[default]
+    Text,
+    /// JSON: `{"files":[{"file":..,"findings":[..]}]}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// The file name as given (`<stdin>` for `-`).
+    pub file: String,
+    /// The findings, or why the file could not be read or parsed.
+    pub result: Result<Checked, String>,
+    /// The file's text (used to point SARIF results at lines).
+    pub text: String,
+}
+
+/// A file that was read and analyzed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    /// How many `AWS::SecretsManager::RotationSchedule` resources the template has.
+    pub schedules: usize,
+    /// The findings.
+    pub findings: Vec<Finding>,
+}
+
+impl FileReport {
+    /// Reads nothing: analyzes `text` as the contents of `file`.
+    pub fn from_text(file: &str, text: &str) -> FileReport {
+        let result = match Template::parse(text) {
+            Ok(t) => Ok(Checked {
+                schedules: rotation_schedule_count(&t),
+                findings: analyze(&t),
+            }),
+            Err(e) => Err(format!("cannot parse: {e}")),
+        };
+        FileReport {
+            file: file.to_string(),
+            result,
+            text: text.to_string(),
+        }
+    }
+
+    fn findings(&self) -> &[Finding] {
+        match &self.result {
+            Ok(c) => &c.findings,
+            Err(_) => &[],
+        }
+    }
+}
+
+/// Runs `stackwright check` and returns its exit code: 0 when no error finding, 1 when any
+/// error finding, 2 when a file cannot be read or parsed (2 wins over 1).
+///
+/// `-` reads `stdin`. The report goes to `out`; one line per unreadable file goes to `err`.
+pub fn run(args: &CheckArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let mut reports = Vec::new();
+    let mut stdin_used = false;
+    for path in &args.files {
+        let is_stdin = path.as_os_str() == "-";
+        let name = if is_stdin {
+            "<stdin>".to_string()
+        } else {
+            path.to_string_lossy().into_owned()
+        };
+        let text = if is_stdin {
+            if stdin_used {
+                Err("standard input is given more than once".to_string())
+            } else {
+                stdin_used = true;
+                let mut buf = Vec::new();
+                stdin
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("cannot read: {e}"))
+                    .and_then(|_| {
+                        String::from_utf8(buf).map_err(|_| "cannot read: not UTF-8 text".into())
+                    })
+            }
+        } else {
+            std::fs::read(path)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|b| String::from_utf8(b).map_err(|_| "cannot read: not UTF-8 text".into()))
+        };
+        let report = match text {
+            Ok(text) => FileReport::from_text(&name, &text),
+            Err(e) => FileReport {
+                file: name,
+                result: Err(e),
+                text: String::new(),
+            },
+        };
+        if let Err(e) = &report.result {
+            let _ = writeln!(err, "error: {}: {e}", report.file);
+        }
+        reports.push(report);
+    }
+    let text = match args.format {
+        Format::Text => render_text(&reports),
+        Format::Json => render_json(&reports),
+        Format::Sarif => render_sarif(&reports),
+    };
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        let _ = writeln!(err, "error: cannot write the report: {e}");
+        return 2;
+    }
+    exit_code(&reports)
+}
+
+fn exit_code(reports: &[FileReport]) -> i32 {
+    if reports.iter().any(|r| r.result.is_err()) {
+        2
+    } else if reports
+        .iter()
+        .flat_map(FileReport::findings)
+        .any(|f| f.severity == Severity::Error)
+    {
+        1
+    } else {
+        0
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The text report: one block per finding, then a summary line per file.
+pub fn render_text(reports: &[FileReport]) -> String {
+    let mut s = String::new();
+    for r in reports {
+        match &r.result {
+            Err(e) => s.push_str(&format!("{}: {e}\n", r.file)),
+            Ok(c) => {
+                for f in &c.findings {
+                    s.push_str(&format!(
+                        "{}: {}[{}] {}: {}\n    fix: {}\n",
+                        r.file,
+                        f.severity,
+                        f.kind,
+                        f.resources.join(", "),
+                        f.message,
+                        f.fix
+                    ));
+                }
+                let errors = c
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .count();
+                let warnings = c.findings.len() - errors;
+                let checked = plural(c.schedules, "rotation schedule", "rotation schedules");
+                if c.findings.is_empty() {
+                    s.push_str(&format!("{}: ok ({checked} checked, no findings)\n", r.file));
+                } else {
+                    s.push_str(&format!(
+                        "{}: {}, {} ({checked} checked)\n",
+                        r.file,
+                        plural(errors, "error", "errors"),
+                        plural(warnings, "warning", "warnings")
+                    ));
+                }
+            }
+        }
+    }
+    s
+}
+
+/// The JSON report: `{"files":[{"file":..,"findings":[{"kind","severity","resources",
+/// "message","fix"}]}]}`; a file that cannot be read or parsed also has `"error"`.
+pub fn render_json(reports: &[FileReport]) -> String {
+    let files: Vec<Json> = reports
+        .iter()
+        .map(|r| {
+            let mut m = Map::new();
+            m.insert("file".into(), Json::String(r.file.clone()));
+            if let Err(e) = &r.result {
+                m.insert("error".into(), Json::String(e.clone()));
+            }
+            m.insert(
+                "findings".into(),
+                serde_json::to_value(r.findings()).unwrap_or(Json::Null),
+            );
+            Json::Object(m)
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&json!({ "files": files })).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn rule_name(k: Kind) -> String {
+    k.as_str()
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// A relative URI reference for a file name.
+fn uri(file: &str) -> String {
+    let mut out = String::new();
+    for c in file.replace('\\', "/").chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '%' => out.push_str("%25"),
+            '#' => out.push_str("%23"),
+            '?' => out.push_str("%3F"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The 1-based line where a template defines a logical ID (`"Id":` or `Id:`).
+fn line_of(text: &str, id: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let t = l.trim_start();
+        let rest = t
+            .strip_prefix('"')
+            .and_then(|r| r.strip_prefix(id))
+            .and_then(|r| r.strip_prefix('"'))
+            .or_else(|| t.strip_prefix(id));
+        rest.is_some_and(|r| r.trim_start().starts_with(':'))
+    })
+    .map(|i| i + 1)
+}
+
+/// The SARIF 2.1.0 report: one run, one rule per kind, one result per finding located at the
+/// file (and the line of the first resource) with the resources as logical locations.
+pub fn render_sarif(reports: &[FileReport]) -> String {
+    let rules: Vec<Json> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.as_str(),
+                "name": rule_name(*k),
+                "shortDescription": {"text": k.title()},
+                "fullDescription": {"text": k.title()},
+                "help": {"text": k.help()},
+                "defaultConfiguration": {"level": level(k.severity())},
+                "properties": {"tags": ["secrets-manager", "rotation", "cloudformation"]}
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for r in reports {
+        let stdin = r.file == "<stdin>";
+        if let Err(e) = &r.result {
+            let mut n = json!({"level": "error", "message": {"text": format!("{}: {e}", r.file)}});
+            if !stdin {
+                n["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&r.file)}}}]);
+            }
+            notifications.push(n);
+            continue;
+        }
+        for f in r.findings() {
+            let index = Kind::ALL.iter().position(|k| *k == f.kind).unwrap_or(0);
+            let mut loc = Map::new();
+            if !stdin {
+                let mut phys = json!({"artifactLocation": {"uri": uri(&r.file)}});
+                if let Some(line) = f.resources.first().and_then(|id| line_of(&r.text, id)) {
+                    phys["region"] = json!({"startLine": line});
+                }
+                loc.insert("physicalLocation".into(), phys);
+            }
+            loc.insert(
+                "logicalLocations".into(),
+                Json::Array(
+                    f.resources
+                        .iter()
+                        .map(|id| {
+                            json!({"name": id, "fullyQualifiedName": format!("Resources/{id}"), "kind": "resource"})
+                        })
+                        .collect(),
+                ),
+            );
+            results.push(json!({
+                "ruleId": f.kind.as_str(),
+                "ruleIndex": index,
+                "level": level(f.severity),
+                "message": {"text": format!("{}. Fix: {}", f.message, f.fix)},
+                "locations": [Json::Object(loc)],
+                "partialFingerprints": {
+                    "stackwright/v1": format!("{}:{}", f.kind.as_str(), f.resources.join(","))
+                }
+            }));
+        }
+    }
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "stackwright",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }},
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications
+            }],
+            "results": results
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_uris() {
+        let text = "{\n \"Resources\": {\n  \"Sched\": {\n   \"Type\": \"X\"\n  }\n }\n}";
+        assert_eq!(line_of(text, "Sched"), Some(3));
+        assert_eq!(line_of("Resources:\n  Sched:\n    Type: X\n", "Sched"), Some(2));
+        assert_eq!(line_of("Resources:\n  Schedule:\n", "Sched"), None);
+        assert_eq!(uri("a dir\\t#1.json"), "a%20dir/t%231.json");
+        assert_eq!(rule_name(Kind::DbDeniesLambda), "DbDeniesLambda");
+    }
+}

@@ -1,0 +1,104 @@
+//! # stackwright-check
+//!
+//! A rotation-readiness analyzer over the CloudFormation [`Template`] model. It works on any
+//! template that [`Template::parse`] reads: stackwright's own output, the AWS CDK's
+//! `cdk.out/*.template.json`, SAM templates, and hand-written JSON or YAML (short tags
+//! included).
+//!
+//! For every `AWS::SecretsManager::RotationSchedule` it finds
+//! - the rotation function and its subnets and security groups: the Serverless Application
+//!   Repository application's `vpcSubnetIds`/`vpcSecurityGroupIds` parameters,
+//!   `HostedRotationLambda.VpcSubnetIds`/`VpcSecurityGroupIds`, or the `VpcConfig` of the
+//!   `AWS::Lambda::Function` that `RotationLambdaARN` points at (lists, comma-joined strings,
+//!   `Fn::Join`, `Fn::Split` and single bare tokens are all understood);
+//! - the secret, its `AWS::SecretsManager::SecretTargetAttachment`, and so the database, its
+//!   security groups and its port (`Port`, else the engine's default);
+//! - the subnets' route tables, NAT gateways, the VPC's Secrets Manager interface endpoint,
+//!   and every security-group rule (inline or standalone),
+//!
+//! and proves, from the template alone, that the function reaches Secrets Manager on TCP 443
+//! and the database on its port. What it cannot prove it says ([`Kind::CannotProve`]).
+//!
+//! ## Finding kinds and their fixes
+//!
+//! | kind | severity | fix |
+//! |---|---|---|
+//! | `no-route-to-secrets-manager` | error | Run the function in private subnets whose 0.0.0.0/0 route goes to a NAT gateway, or add an interface endpoint `com.amazonaws.<region>.secretsmanager` with private DNS and a group admitting TCP 443 from the function. A public subnet does not count: Lambda gets no public IP. |
+//! | `endpoint-private-dns-disabled` | error | Set `PrivateDnsEnabled: true` on the endpoint (CloudFormation's default is false; the CDK sets true): the function calls the regional hostname. |
+//! | `endpoint-denies-lambda` | error | Admit TCP 443 from the function's security group (or a CIDR containing its subnets, e.g. the VPC CIDR) on a group of the endpoint. |
+//! | `lambda-egress-blocked` | error | Allow egress from the function's group to TCP 443 (endpoint group, or 0.0.0.0/0 behind a NAT) and to the database group on its port. |
+//! | `db-denies-lambda` | error | Admit the function's security group on the database port in the database's group (`allowDefaultPortFrom`). |
+//! | `rotate-immediately-on-update` | warning | Set `RotateImmediatelyOnUpdate: false`, so a stuck rotation cannot block the deploy that fixes it. |
+//! | `multi-user-without-master` | error | Pass the master secret (`masterSecretArn` / `MasterSecretArn`). |
+//! | `secret-not-attached` | error | Attach the secret to its database (`SecretTargetAttachment`) and rotate the attachment. |
+//! | `cannot-prove` | warning | Define the missing piece in the template, or verify it by hand and acknowledge. |
+//!
+//! ## Semantics
+//!
+//! - Security groups follow CloudFormation: a group without inline `SecurityGroupEgress` keeps
+//!   the default allow-all egress (standalone `AWS::EC2::SecurityGroupEgress` resources add to
+//!   it, they do not replace it); inline egress replaces the default, so the CDK's "Disallow
+//!   all traffic" placeholder (`255.255.255.255/32`, ICMP 252-86) leaves only the explicit
+//!   rules. Protocols `tcp`, `6` and `-1` count; ports may be literals or
+//!   `Fn::GetAtt <cluster>.Endpoint.Port`; CIDRs may be literals, `Fn::GetAtt <vpc>.CidrBlock`
+//!   or `Fn::Select`/`Fn::Cidr` blocks.
+//! - With a Secrets Manager interface endpoint whose private DNS is on, the function's calls go
+//!   to the endpoint even when a NAT gateway exists, so the endpoint's groups must admit it.
+//!   An endpoint with private DNS off matters only when there is no NAT route.
+//! - An endpoint without `SecurityGroupIds` uses the VPC's default security group, which admits
+//!   only its own members: that is `endpoint-denies-lambda` unless the function is in the
+//!   default group too (or standalone rules on `Fn::GetAtt <vpc>.DefaultSecurityGroup` admit
+//!   it). When the VPC is not in the template, it is `cannot-prove`.
+//! - The endpoint's subnets need not share the function's Availability Zones: its private DNS
+//!   name answers with every endpoint address, reachable over the VPC's local route. Only
+//!   reachability is checked, so AZ coverage is not flagged.
+//! - A subnet without a route table association uses the VPC's main route table, which
+//!   CloudFormation cannot give routes: no NAT route. A default route to a NAT gateway with
+//!   `ConnectivityType: private` does not reach the internet either. A default route to a
+//!   transit gateway, instance or peering connection is `cannot-prove`.
+//! - Unresolvable values (parameters, imports, conditions, literal ids of resources defined
+//!   elsewhere) never fail: they become `cannot-prove` findings naming what is missing.
+//!
+//! ```
+//! use stackwright_check::{analyze, Kind};
+//! use stackwright_core::Template;
+//!
+//! let t = Template::parse(r#"
+//! Resources:
+//!   Schedule:
+//!     Type: AWS::SecretsManager::RotationSchedule
+//!     Properties:
+//!       SecretId: arn:aws:secretsmanager:us-east-1:111111111111:secret:db
+//!       HostedRotationLambda: {RotationType: MySQLSingleUser}
+//! "#).unwrap();
+//! let kinds: Vec<Kind> = analyze(&t).iter().map(|f| f.kind).collect();
+//! assert_eq!(kinds, [Kind::CannotProve, Kind::RotateImmediatelyOnUpdate]);
+//! ```
+
+mod analyze;
+mod cli;
+mod eval;
+mod finding;
+mod net;
+
+pub use analyze::{analyze, rotation_schedule_count};
+pub use cli::{render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format};
+pub use eval::engine_default_port;
+pub use finding::{Finding, Kind};
+
+use stackwright_core::{Diagnostic, Template, TemplateCheck};
+
+/// The analyzer as a synth check: `stack.synth_with(&[&RotationReadiness])` fails on error
+/// findings (unless acknowledged with `Stack::acknowledge(kind, logical_id, reason)`) and
+/// returns warnings with the template.
+///
+/// Each finding becomes a [`Diagnostic`] whose `code` is the kind and whose `path` is the
+/// first logical ID involved (the rotation schedule).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RotationReadiness;
+
+impl TemplateCheck for RotationReadiness {
+    fn check(&self, template: &Template) -> Vec<Diagnostic> {
+        analyze(template).iter().map(Finding::to_diagnostic).collect()
+    }
+}

@@ -1,0 +1,637 @@
+//! Security groups, peers, ports and CDK-style connections.
+//!
+//! Rules whose peer is a CIDR and whose ports are literals go inline on the group; rules whose
+//! peer is another security group (or whose port is an intrinsic) become standalone
+//! `AWS::EC2::SecurityGroupIngress`/`Egress` resources under the group, exactly as the CDK
+//! writes them.
+
+use indexmap::IndexMap;
+use stackwright_core::{Diagnostic, Error, Expr, Handle, NodeId, Result, Stack, ToValue, Value};
+use stackwright_l1::ec2::{CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityGroupIngress};
+
+use super::state::{Ec2State, SgState};
+use super::vpc::Vpc;
+
+/// A port range and protocol.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Port {
+    protocol: &'static str,
+    from: Option<Expr<i64>>,
+    to: Option<Expr<i64>>,
+    label: String,
+    literal: bool,
+}
+
+fn num(n: i64) -> Expr<i64> {
+    Expr::from(n)
+}
+
+impl Port {
+    fn new(protocol: &'static str, from: Option<i64>, to: Option<i64>, label: String) -> Port {
+        Port {
+            protocol,
+            from: from.map(num),
+            to: to.map(num),
+            label,
+            literal: true,
+        }
+    }
+    /// One TCP port.
+    pub fn tcp(port: u16) -> Port {
+        Port::new("tcp", Some(port.into()), Some(port.into()), port.to_string())
+    }
+    /// A TCP port range; `from` must not exceed `to`.
+    pub fn tcp_range(from: u16, to: u16) -> Result<Port> {
+        check_range(from, to)?;
+        Ok(Port::new("tcp", Some(from.into()), Some(to.into()), format!("{from}-{to}")))
+    }
+    /// Every TCP port.
+    pub fn all_tcp() -> Port {
+        Port::new("tcp", Some(0), Some(65535), "ALL PORTS".into())
+    }
+    /// One UDP port.
+    pub fn udp(port: u16) -> Port {
+        Port::new("udp", Some(port.into()), Some(port.into()), format!("UDP {port}"))
+    }
+    /// A UDP port range; `from` must not exceed `to`.
+    pub fn udp_range(from: u16, to: u16) -> Result<Port> {
+        check_range(from, to)?;
+        Ok(Port::new("udp", Some(from.into()), Some(to.into()), format!("UDP {from}-{to}")))
+    }
+    /// Every UDP port.
+    pub fn all_udp() -> Port {
+        Port::new("udp", Some(0), Some(65535), "UDP ALL PORTS".into())
+    }
+    /// All traffic, every protocol.
+    pub fn all_traffic() -> Port {
+        Port::new("-1", None, None, "ALL TRAFFIC".into())
+    }
+    /// ICMP of a type and code.
+    pub fn icmp_type_and_code(icmp_type: i16, code: i16) -> Port {
+        Port::new(
+            "icmp",
+            Some(icmp_type.into()),
+            Some(code.into()),
+            format!("ICMP Type {icmp_type} Code {code}"),
+        )
+    }
+    /// ICMP of a type, any code.
+    pub fn icmp_type(icmp_type: i16) -> Port {
+        Port::new("icmp", Some(icmp_type.into()), Some(-1), format!("ICMP Type {icmp_type}"))
+    }
+    /// ICMP echo (ping).
+    pub fn icmp_ping() -> Port {
+        Port::new("icmp", Some(8), Some(-1), "ICMP PING".into())
+    }
+    /// All ICMP.
+    pub fn all_icmp() -> Port {
+        Port::new("icmp", Some(-1), Some(-1), "ALL ICMP".into())
+    }
+    /// One TCP port given by an intrinsic (e.g. `Fn::GetAtt <cluster>.Endpoint.Port`);
+    /// rules with it are always standalone resources.
+    pub fn tcp_expr(port: Expr<i64>) -> Port {
+        Port {
+            protocol: "tcp",
+            from: Some(port.clone()),
+            to: Some(port),
+            label: "{IndirectPort}".into(),
+            literal: false,
+        }
+    }
+    /// The CDK's text for this port (`443`, `8000-8080`, `ALL TRAFFIC`, `{IndirectPort}`).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    /// The protocol (`tcp`, `udp`, `icmp`, `-1`).
+    pub fn protocol(&self) -> &str {
+        self.protocol
+    }
+    /// The first port, if any.
+    pub fn from_port(&self) -> Option<&Expr<i64>> {
+        self.from.as_ref()
+    }
+    /// The last port, if any.
+    pub fn to_port(&self) -> Option<&Expr<i64>> {
+        self.to.as_ref()
+    }
+}
+
+fn check_range(from: u16, to: u16) -> Result<()> {
+    if from > to {
+        return Err(Error::invalid(
+            "SW-EC2-001",
+            "Port",
+            format!("port range {from}-{to} starts after it ends"),
+            "give the lower port first",
+        ));
+    }
+    Ok(())
+}
+
+/// The other side of a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peer {
+    /// An IPv4 CIDR block.
+    Ipv4(Expr<String>),
+    /// An IPv6 CIDR block.
+    Ipv6(Expr<String>),
+    /// A managed prefix list id.
+    PrefixList(Expr<String>),
+    /// Another security group.
+    SecurityGroup(SecurityGroup),
+}
+
+fn valid_cidr(s: &str, v6: bool) -> bool {
+    let Some((addr, mask)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(mask) = mask.parse::<u8>() else {
+        return false;
+    };
+    if v6 {
+        addr.parse::<std::net::Ipv6Addr>().is_ok() && mask <= 128
+    } else {
+        addr.parse::<std::net::Ipv4Addr>().is_ok() && mask <= 32
+    }
+}
+
+impl Peer {
+    /// An IPv4 CIDR block such as `10.0.0.0/16`.
+    pub fn ipv4(cidr: &str) -> Result<Peer> {
+        if !valid_cidr(cidr, false) {
+            return Err(Error::invalid(
+                "SW-EC2-002",
+                "Peer",
+                format!("`{cidr}` is not an IPv4 CIDR block"),
+                "write it as a.b.c.d/n",
+            ));
+        }
+        Ok(Peer::Ipv4(Expr::lit(cidr)))
+    }
+    /// An IPv4 CIDR block given by an intrinsic (e.g. the VPC's `CidrBlock`).
+    pub fn ipv4_expr(cidr: Expr<String>) -> Peer {
+        Peer::Ipv4(cidr)
+    }
+    /// `0.0.0.0/0`.
+    pub fn any_ipv4() -> Peer {
+        Peer::Ipv4(Expr::lit("0.0.0.0/0"))
+    }
+    /// An IPv6 CIDR block such as `::/0`.
+    pub fn ipv6(cidr: &str) -> Result<Peer> {
+        if !valid_cidr(cidr, true) {
+            return Err(Error::invalid(
+                "SW-EC2-002",
+                "Peer",
+                format!("`{cidr}` is not an IPv6 CIDR block"),
+                "write it as an IPv6 address and /n",
+            ));
+        }
+        Ok(Peer::Ipv6(Expr::lit(cidr)))
+    }
+    /// `::/0`.
+    pub fn any_ipv6() -> Peer {
+        Peer::Ipv6(Expr::lit("::/0"))
+    }
+    /// A managed prefix list.
+    pub fn prefix_list(id: impl Into<Expr<String>>) -> Peer {
+        Peer::PrefixList(id.into())
+    }
+
+    /// The CDK's `uniqueId` of the peer, as an expression (a CIDR may be an intrinsic).
+    fn unique_id(&self, stack: &Stack) -> Expr<String> {
+        match self {
+            Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::PrefixList(c) => c.clone(),
+            Peer::SecurityGroup(sg) => Expr::lit(stack.unique_id(sg.node)),
+        }
+    }
+
+    fn can_inline(&self) -> bool {
+        !matches!(self, Peer::SecurityGroup(_))
+    }
+
+    fn rule_keys(&self, ingress: bool) -> (&'static str, Expr<String>) {
+        match (self, ingress) {
+            (Peer::Ipv4(c), _) => ("CidrIp", c.clone()),
+            (Peer::Ipv6(c), _) => ("CidrIpv6", c.clone()),
+            (Peer::PrefixList(p), true) => ("SourcePrefixListId", p.clone()),
+            (Peer::PrefixList(p), false) => ("DestinationPrefixListId", p.clone()),
+            (Peer::SecurityGroup(sg), true) => ("SourceSecurityGroupId", sg.group_id()),
+            (Peer::SecurityGroup(sg), false) => ("DestinationSecurityGroupId", sg.group_id()),
+        }
+    }
+}
+
+/// Properties of a [`SecurityGroup`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityGroupProps {
+    description: Option<String>,
+    allow_all_outbound: bool,
+    name: Option<String>,
+    disable_inline_rules: bool,
+}
+
+impl Default for SecurityGroupProps {
+    fn default() -> Self {
+        SecurityGroupProps {
+            description: None,
+            allow_all_outbound: true,
+            name: None,
+            disable_inline_rules: false,
+        }
+    }
+}
+
+impl SecurityGroupProps {
+    /// Defaults: description = the construct path, all outbound traffic allowed.
+    pub fn new() -> Self {
+        SecurityGroupProps::default()
+    }
+    /// `GroupDescription`.
+    pub fn description(mut self, d: &str) -> Self {
+        self.description = Some(d.to_string());
+        self
+    }
+    /// Allow all outbound traffic (default true); false renders the CDK's "Disallow all
+    /// traffic" placeholder until an egress rule is added.
+    pub fn allow_all_outbound(mut self, allow: bool) -> Self {
+        self.allow_all_outbound = allow;
+        self
+    }
+    /// `GroupName` (a fixed physical name).
+    pub fn security_group_name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_string());
+        self
+    }
+    /// Write every rule as a standalone resource.
+    pub fn disable_inline_rules(mut self) -> Self {
+        self.disable_inline_rules = true;
+        self
+    }
+}
+
+/// A security group (a `Copy` handle; its rules live in the stack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityGroup {
+    pub(crate) node: NodeId,
+    pub(crate) resource: Handle<CfnSecurityGroup>,
+    index: usize,
+    disable_inline: bool,
+}
+
+const ALLOW_ALL_DESCRIPTION: &str = "Allow all outbound traffic by default";
+
+impl SecurityGroup {
+    /// Creates a security group in a VPC.
+    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, vpc: Vpc, props: SecurityGroupProps) -> Result<SecurityGroup> {
+        let vpc_id = vpc.vpc_id(stack)?;
+        let node = stack.scope(scope, id)?;
+        let description = props.description.clone().unwrap_or_else(|| stack.path(node));
+        let mut l1 = CfnSecurityGroup::new(description).vpc_id(vpc_id);
+        if let Some(n) = &props.name {
+            l1 = l1.group_name(n.clone());
+        }
+        let resource = stack.add(node, "Resource", l1)?;
+        let st = stack.state_mut::<Ec2State>();
+        st.groups.push(SgState {
+            node,
+            resource,
+            allow_all_outbound: props.allow_all_outbound,
+            ingress: vec![],
+            egress: vec![],
+            standalone_egress: false,
+        });
+        let sg = SecurityGroup {
+            node,
+            resource,
+            index: st.groups.len() - 1,
+            disable_inline: props.disable_inline_rules,
+        };
+        sg.render(stack)?;
+        Ok(sg)
+    }
+
+    /// The construct node of the group.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
+    /// `Fn::GetAtt <group>.GroupId`.
+    pub fn group_id(&self) -> Expr<String> {
+        self.resource.get_att("GroupId")
+    }
+
+    /// True when the group allows all outbound traffic.
+    pub fn allows_all_outbound(&self, stack: &Stack) -> Result<bool> {
+        Ok(self.state(stack)?.allow_all_outbound)
+    }
+
+    fn state<'s>(&self, stack: &'s Stack) -> Result<&'s SgState> {
+        stack
+            .state::<Ec2State>()
+            .and_then(|s| s.groups.get(self.index))
+            .filter(|g| g.node == self.node && stack.owns(self.node))
+            .ok_or_else(|| foreign(stack))
+    }
+
+    fn state_mut<'s>(&self, stack: &'s mut Stack) -> Result<&'s mut SgState> {
+        if !stack.owns(self.node) {
+            return Err(foreign(stack));
+        }
+        let node = self.node;
+        stack
+            .state_mut::<Ec2State>()
+            .groups
+            .get_mut(self.index)
+            .filter(|g| g.node == node)
+            .ok_or_else(|| Error::invalid("SW-CORE-002", "", "unknown security group", ""))
+    }
+
+    /// Writes the inline rules (and the egress placeholder) into the group's properties.
+    fn render(&self, stack: &mut Stack) -> Result<()> {
+        let st = self.state(stack)?;
+        let ingress = st.ingress.clone();
+        let egress: Vec<Value> = if st.allow_all_outbound {
+            vec![rule_map(&[
+                ("CidrIp", Value::str("0.0.0.0/0")),
+                ("Description", Value::str(ALLOW_ALL_DESCRIPTION)),
+                ("IpProtocol", Value::str("-1")),
+            ])]
+        } else if st.egress.is_empty() && !st.standalone_egress {
+            vec![rule_map(&[
+                ("CidrIp", Value::str("255.255.255.255/32")),
+                ("Description", Value::str("Disallow all traffic")),
+                ("FromPort", Value::Number(252.into())),
+                ("IpProtocol", Value::str("icmp")),
+                ("ToPort", Value::Number(86.into())),
+            ])]
+        } else {
+            st.egress.clone()
+        };
+        let res = stack.resource_mut(self.resource.node())?;
+        set_list(&mut res.properties, "SecurityGroupIngress", ingress);
+        set_list(&mut res.properties, "SecurityGroupEgress", egress);
+        res.properties.sort_keys();
+        Ok(())
+    }
+
+    /// Adds an ingress rule (inline for CIDR peers with literal ports, standalone otherwise).
+    /// Duplicate rules are ignored, as the CDK does.
+    pub fn add_ingress_rule(&self, stack: &mut Stack, peer: &Peer, port: &Port, description: Option<&str>) -> Result<()> {
+        self.add_rule(stack, true, peer, port, description)
+    }
+
+    /// Adds an egress rule. On a group that allows all outbound traffic an IPv4 rule changes
+    /// nothing (a warning says so).
+    pub fn add_egress_rule(&self, stack: &mut Stack, peer: &Peer, port: &Port, description: Option<&str>) -> Result<()> {
+        if self.state(stack)?.allow_all_outbound && !matches!(peer, Peer::Ipv6(_)) {
+            stack.report(Diagnostic::warning(
+                "SW-EC2-003",
+                stack.path(self.node),
+                "egress rule ignored: the group already allows all outbound traffic",
+            ).with_fix("set allow_all_outbound(false) on the group to control egress"));
+            return Ok(());
+        }
+        self.add_rule(stack, false, peer, port, description)
+    }
+
+    fn add_rule(&self, stack: &mut Stack, ingress: bool, peer: &Peer, port: &Port, description: Option<&str>) -> Result<()> {
+        if !ingress && self.state(stack)?.allow_all_outbound && !matches!(peer, Peer::Ipv6(_)) {
+            return Ok(());
+        }
+        let (from_to, peer_key) = if ingress { ("from", peer.rule_keys(true)) } else { ("to", peer.rule_keys(false)) };
+        let uid = peer.unique_id(stack);
+        let description: Expr<String> = match description {
+            Some(d) => Expr::lit(d),
+            None => match uid.value().as_str() {
+                Some(u) => Expr::lit(format!("{from_to} {u}:{}", port.label)),
+                None => Expr::join("", [Expr::lit(format!("{from_to} ")), uid.clone(), Expr::lit(format!(":{}", port.label))]),
+            },
+        };
+        if peer.can_inline() && port.literal && !self.disable_inline {
+            if !ingress && port.protocol == "-1" && matches!(peer, Peer::Ipv4(c) if c.value().as_str() == Some("0.0.0.0/0")) {
+                return Err(Error::invalid(
+                    "SW-EC2-004",
+                    stack.path(self.node),
+                    "an all-traffic egress rule to 0.0.0.0/0 cannot be added as a rule",
+                    "create the group with allow_all_outbound(true) instead",
+                ));
+            }
+            let mut fields: Vec<(&str, Value)> = vec![(peer_key.0, peer_key.1.to_value()), ("Description", description.to_value())];
+            if let Some(f) = &port.from {
+                fields.push(("FromPort", f.to_value()));
+            }
+            fields.push(("IpProtocol", Value::str(port.protocol)));
+            if let Some(t) = &port.to {
+                fields.push(("ToPort", t.to_value()));
+            }
+            let rule = rule_map(&fields);
+            let st = self.state_mut(stack)?;
+            let list = if ingress { &mut st.ingress } else { &mut st.egress };
+            if !list.iter().any(|r| same_rule(r, &rule)) {
+                list.push(rule);
+            }
+            return self.render(stack);
+        }
+        // Standalone resource under the group, id as the CDK's determineRuleScope.
+        let rendered_peer = match uid.value().as_str() {
+            Some(u) => u.to_string(),
+            None => "{IndirectPeer}".to_string(),
+        };
+        let id = format!("{from_to} {rendered_peer}:{}", port.label).replacen('/', "_", 1);
+        if stack.child(self.node, &id).is_some() {
+            return Ok(());
+        }
+        if ingress {
+            let mut r = CfnSecurityGroupIngress::new(port.protocol)
+                .group_id(self.group_id())
+                .description(description);
+            r = match peer_key.0 {
+                "CidrIp" => r.cidr_ip(peer_key.1),
+                "CidrIpv6" => r.cidr_ipv6(peer_key.1),
+                "SourcePrefixListId" => r.source_prefix_list_id(peer_key.1),
+                _ => r.source_security_group_id(peer_key.1),
+            };
+            if let Some(f) = &port.from {
+                r = r.from_port(f.clone());
+            }
+            if let Some(t) = &port.to {
+                r = r.to_port(t.clone());
+            }
+            stack.add(self.node, &id, r)?;
+        } else {
+            let mut r = CfnSecurityGroupEgress::new(self.group_id(), port.protocol).description(description);
+            r = match peer_key.0 {
+                "CidrIp" => r.cidr_ip(peer_key.1),
+                "CidrIpv6" => r.cidr_ipv6(peer_key.1),
+                "DestinationPrefixListId" => r.destination_prefix_list_id(peer_key.1),
+                _ => r.destination_security_group_id(peer_key.1),
+            };
+            if let Some(f) = &port.from {
+                r = r.from_port(f.clone());
+            }
+            if let Some(t) = &port.to {
+                r = r.to_port(t.clone());
+            }
+            stack.add(self.node, &id, r)?;
+            self.state_mut(stack)?.standalone_egress = true;
+            self.render(stack)?;
+        }
+        Ok(())
+    }
+}
+
+fn foreign(stack: &Stack) -> Error {
+    Error::invalid(
+        "SW-CORE-002",
+        stack.name(),
+        "this security group belongs to another stack",
+        "build each construct in the stack that uses it",
+    )
+}
+
+fn rule_map(fields: &[(&str, Value)]) -> Value {
+    let mut m: IndexMap<String, Value> = fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    m.sort_keys();
+    Value::Map(m)
+}
+
+fn same_rule(a: &Value, b: &Value) -> bool {
+    let strip = |v: &Value| -> Option<IndexMap<String, Value>> {
+        let mut m = v.as_map()?.clone();
+        m.shift_remove("Description");
+        Some(m)
+    };
+    strip(a) == strip(b)
+}
+
+fn set_list(props: &mut IndexMap<String, Value>, key: &str, list: Vec<Value>) {
+    if list.is_empty() {
+        props.shift_remove(key);
+    } else {
+        props.insert(key.to_string(), Value::List(list));
+    }
+}
+
+/// The security groups (and other peers) of something that can be connected to, and its
+/// default port.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Connections {
+    security_groups: Vec<SecurityGroup>,
+    peers: Vec<Peer>,
+    default_port: Option<Port>,
+}
+
+impl Connections {
+    /// Connections through security groups, with an optional default port.
+    pub fn new(security_groups: Vec<SecurityGroup>, default_port: Option<Port>) -> Self {
+        Connections {
+            security_groups,
+            peers: vec![],
+            default_port,
+        }
+    }
+    /// The security groups.
+    pub fn security_groups(&self) -> &[SecurityGroup] {
+        &self.security_groups
+    }
+    /// The default port, if any.
+    pub fn default_port(&self) -> Option<&Port> {
+        self.default_port.as_ref()
+    }
+
+    fn rule_peers(&self) -> Vec<Peer> {
+        self.security_groups
+            .iter()
+            .map(|sg| Peer::SecurityGroup(*sg))
+            .chain(self.peers.iter().cloned())
+            .collect()
+    }
+
+    /// Allows `other` to connect to this on `port`: ingress on these groups and, where
+    /// `other`'s groups restrict outbound traffic, the matching egress on them.
+    pub fn allow_from(&self, stack: &mut Stack, other: &dyn Connectable, port: &Port, description: Option<&str>) -> Result<()> {
+        let other = other.connections();
+        for sg in &self.security_groups {
+            for p in other.rule_peers() {
+                sg.add_ingress_rule(stack, &p, port, description)?;
+            }
+        }
+        for sg in &other.security_groups {
+            for p in self.rule_peers() {
+                sg.add_rule(stack, false, &p, port, description)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Allows this to connect to `other` on `port` (egress here, ingress there).
+    pub fn allow_to(&self, stack: &mut Stack, other: &dyn Connectable, port: &Port, description: Option<&str>) -> Result<()> {
+        let other = other.connections();
+        for sg in &self.security_groups {
+            for p in other.rule_peers() {
+                sg.add_rule(stack, false, &p, port, description)?;
+            }
+        }
+        for sg in &other.security_groups {
+            for p in self.rule_peers() {
+                sg.add_ingress_rule(stack, &p, port, description)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Allows members of these groups to reach each other on `port`.
+    pub fn allow_internally(&self, stack: &mut Stack, port: &Port, description: Option<&str>) -> Result<()> {
+        for sg in &self.security_groups {
+            for p in self.rule_peers() {
+                sg.add_ingress_rule(stack, &p, port, description)?;
+                sg.add_rule(stack, false, &p, port, description)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Something with security groups that rules can be written against.
+pub trait Connectable {
+    /// Its connections.
+    fn connections(&self) -> Connections;
+}
+
+impl Connectable for Connections {
+    fn connections(&self) -> Connections {
+        self.clone()
+    }
+}
+
+impl Connectable for SecurityGroup {
+    fn connections(&self) -> Connections {
+        Connections::new(vec![*self], None)
+    }
+}
+
+impl Connectable for Peer {
+    fn connections(&self) -> Connections {
+        match self {
+            Peer::SecurityGroup(sg) => sg.connections(),
+            other => Connections {
+                security_groups: vec![],
+                peers: vec![other.clone()],
+                default_port: None,
+            },
+        }
+    }
+}
+
+/// Things that listen on a default port (databases, interface endpoints).
+/// `allow_default_port_from` exists only on these: on anything else it does not compile.
+pub trait HasDefaultPort: Connectable {
+    /// The port clients connect to.
+    fn default_port(&self) -> Port;
+
+    /// Allows `other` to connect on the default port (ingress here; egress on `other`'s groups
+    /// when they restrict outbound traffic).
+    fn allow_default_port_from(&self, stack: &mut Stack, other: &dyn Connectable, description: Option<&str>) -> Result<()> {
+        self.connections().allow_from(stack, other, &self.default_port(), description)
+    }
+}

@@ -1,0 +1,494 @@
+//! `DatabaseCluster`: an Aurora cluster with a writer and readers, its subnet group,
+//! security group and credentials.
+
+use stackwright_core::{Diagnostic, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack};
+use stackwright_l1::rds::{cfn_db_cluster, CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup};
+
+use super::engine::ClusterEngine;
+use crate::ec2::{Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, SubnetType, Vpc};
+use crate::secretsmanager::{
+    AttachedSecret, GenerateSecretString, Secret, SecretAttachmentTarget, SecretProps,
+};
+
+/// The cluster's master credentials.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Credentials {
+    /// Use an existing secret (a JSON object with `username` and a generated `password`);
+    /// the cluster attaches it.
+    FromSecret(Secret),
+    /// Generate a secret (child `Secret`) for this user name.
+    Generated {
+        /// The master user name.
+        username: String,
+    },
+}
+
+impl Credentials {
+    /// Credentials from an existing secret, which the cluster attaches to itself.
+    pub fn from_secret(secret: Secret) -> Self {
+        Credentials::FromSecret(secret)
+    }
+    /// A generated secret for a user name.
+    pub fn from_generated_secret(username: &str) -> Self {
+        Credentials::Generated {
+            username: username.to_string(),
+        }
+    }
+}
+
+/// The compute of one cluster instance.
+#[derive(Debug, Clone, PartialEq)]
+enum InstanceKind {
+    Provisioned(String),
+    ServerlessV2,
+}
+
+/// One instance of the cluster (the writer or a reader).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterInstance {
+    id: String,
+    kind: InstanceKind,
+    promotion_tier: Option<i64>,
+    publicly_accessible: Option<bool>,
+}
+
+impl ClusterInstance {
+    /// A provisioned instance of the default class `db.t3.medium`.
+    pub fn provisioned(id: &str) -> Self {
+        ClusterInstance {
+            id: id.to_string(),
+            kind: InstanceKind::Provisioned("db.t3.medium".into()),
+            promotion_tier: None,
+            publicly_accessible: None,
+        }
+    }
+    /// A Serverless v2 instance (`db.serverless`).
+    pub fn serverless_v2(id: &str) -> Self {
+        ClusterInstance {
+            id: id.to_string(),
+            kind: InstanceKind::ServerlessV2,
+            promotion_tier: None,
+            publicly_accessible: None,
+        }
+    }
+    /// The instance class, e.g. `r6g.large` (the `db.` prefix is added when missing).
+    pub fn instance_class(mut self, class: &str) -> Self {
+        let class = if class.starts_with("db.") { class.to_string() } else { format!("db.{class}") };
+        self.kind = InstanceKind::Provisioned(class);
+        self
+    }
+    /// The failover priority (0 is the highest).
+    pub fn promotion_tier(mut self, tier: i64) -> Self {
+        self.promotion_tier = Some(tier);
+        self
+    }
+    /// Whether the instance gets a public address (default: only in public subnets).
+    pub fn publicly_accessible(mut self, on: bool) -> Self {
+        self.publicly_accessible = Some(on);
+        self
+    }
+}
+
+/// Properties of a [`DatabaseCluster`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseClusterProps {
+    engine: ClusterEngine,
+    vpc: Vpc,
+    vpc_subnets: SubnetSelection,
+    writer: ClusterInstance,
+    readers: Vec<ClusterInstance>,
+    credentials: Option<Credentials>,
+    security_groups: Vec<SecurityGroup>,
+    port: Option<u16>,
+    storage_encrypted: bool,
+    kms_key: Option<Expr<String>>,
+    iam_authentication: bool,
+    deletion_protection: Option<bool>,
+    backup_retention_days: Option<u32>,
+    removal_policy: RemovalPolicy,
+    serverless_v2_capacity: (f64, f64),
+    default_database_name: Option<String>,
+}
+
+impl DatabaseClusterProps {
+    /// A cluster of an engine in a VPC, with a provisioned writer named `writer`, generated
+    /// credentials, encrypted storage (stackwright's default) and the snapshot removal policy.
+    pub fn new(engine: ClusterEngine, vpc: Vpc) -> Self {
+        DatabaseClusterProps {
+            engine,
+            vpc,
+            vpc_subnets: SubnetSelection::default(),
+            writer: ClusterInstance::provisioned("writer"),
+            readers: vec![],
+            credentials: None,
+            security_groups: vec![],
+            port: None,
+            storage_encrypted: true,
+            kms_key: None,
+            iam_authentication: false,
+            deletion_protection: None,
+            backup_retention_days: None,
+            removal_policy: RemovalPolicy::Snapshot,
+            serverless_v2_capacity: (0.5, 2.0),
+            default_database_name: None,
+        }
+    }
+    /// The subnets of the subnet group.
+    pub fn vpc_subnets(mut self, s: SubnetSelection) -> Self {
+        self.vpc_subnets = s;
+        self
+    }
+    /// The writer instance.
+    pub fn writer(mut self, w: ClusterInstance) -> Self {
+        self.writer = w;
+        self
+    }
+    /// Adds a reader instance.
+    pub fn reader(mut self, r: ClusterInstance) -> Self {
+        self.readers.push(r);
+        self
+    }
+    /// Master credentials (default: a generated secret for the engine's default user).
+    pub fn credentials(mut self, c: Credentials) -> Self {
+        self.credentials = Some(c);
+        self
+    }
+    /// Use these security groups instead of creating one.
+    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
+        self.security_groups = groups;
+        self
+    }
+    /// The port (default: the engine's).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+    /// Encrypt storage (default true: a deliberate deviation from the CDK).
+    pub fn storage_encrypted(mut self, on: bool) -> Self {
+        self.storage_encrypted = on;
+        self
+    }
+    /// A customer-managed KMS key for storage encryption.
+    pub fn storage_encryption_key(mut self, key_arn: impl Into<Expr<String>>) -> Self {
+        self.kms_key = Some(key_arn.into());
+        self
+    }
+    /// IAM database authentication.
+    pub fn iam_authentication(mut self, on: bool) -> Self {
+        self.iam_authentication = on;
+        self
+    }
+    /// Deletion protection.
+    pub fn deletion_protection(mut self, on: bool) -> Self {
+        self.deletion_protection = Some(on);
+        self
+    }
+    /// Days of automated backups to keep (1 to 35).
+    pub fn backup_retention_days(mut self, days: u32) -> Self {
+        self.backup_retention_days = Some(days);
+        self
+    }
+    /// What happens to the cluster when it leaves the stack (default: snapshot).
+    pub fn removal_policy(mut self, p: RemovalPolicy) -> Self {
+        self.removal_policy = p;
+        self
+    }
+    /// Serverless v2 capacity range in ACUs (default 0.5 to 2).
+    pub fn serverless_v2_capacity(mut self, min: f64, max: f64) -> Self {
+        self.serverless_v2_capacity = (min, max);
+        self
+    }
+    /// The name of a database to create.
+    pub fn default_database_name(mut self, name: &str) -> Self {
+        self.default_database_name = Some(name.to_string());
+        self
+    }
+}
+
+/// An Aurora cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseCluster {
+    node: NodeId,
+    resource: Handle<CfnDBCluster>,
+    engine: ClusterEngine,
+    security_groups: Vec<SecurityGroup>,
+    vpc: Vpc,
+    vpc_subnets: SubnetSelection,
+    secret: Option<AttachedSecret>,
+}
+
+impl DatabaseCluster {
+    /// Creates the cluster.
+    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: DatabaseClusterProps) -> Result<DatabaseCluster> {
+        let path = format!("{}/{id}", stack.path(scope));
+        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
+        if let Some(d) = props.backup_retention_days {
+            if !(1..=35).contains(&d) {
+                return Err(bad("SW-RDS-002", format!("backup retention must be 1 to 35 days, got {d}"), "choose 1 to 35 days"));
+            }
+        }
+        let uses_serverless = std::iter::once(&props.writer)
+            .chain(props.readers.iter())
+            .any(|i| i.kind == InstanceKind::ServerlessV2);
+        let (min, max) = props.serverless_v2_capacity;
+        if uses_serverless && (!(0.0..=256.0).contains(&min) || !(0.5..=256.0).contains(&max) || min > max || (min * 2.0).fract() != 0.0 || (max * 2.0).fract() != 0.0) {
+            return Err(bad(
+                "SW-RDS-003",
+                format!("Serverless v2 capacity {min}..{max} is not valid"),
+                "use multiples of 0.5 ACU with 0 <= min <= max <= 256 and max >= 0.5",
+            ));
+        }
+        let mut ids: Vec<&str> = vec![];
+        for i in std::iter::once(&props.writer).chain(props.readers.iter()) {
+            if ids.contains(&i.id.as_str()) {
+                return Err(bad("SW-RDS-004", format!("two instances are named `{}`", i.id), "give every instance a unique id"));
+            }
+            ids.push(&i.id);
+        }
+        // Validate credentials before creating anything.
+        if let Some(Credentials::FromSecret(s)) = &props.credentials {
+            check_credentials_secret(stack, *s)?;
+        }
+
+        let selected = props.vpc.select_subnets(stack, &props.vpc_subnets)?;
+        let node = stack.scope(scope, id)?;
+        if selected.subnet_ids.len() < 2 {
+            stack.report(
+                Diagnostic::warning(
+                    "SW-RDS-005",
+                    stack.path(node),
+                    format!("cluster requires at least 2 subnets, got {}", selected.subnet_ids.len()),
+                )
+                .with_fix("select subnets in at least two availability zones; RDS rejects a subnet group with one AZ"),
+            );
+        }
+        let subnets_scope = stack.scope(node, "Subnets")?;
+        let subnet_group = stack.add(
+            subnets_scope,
+            "Default",
+            CfnDBSubnetGroup::new(format!("Subnets for {id} database"), Expr::list(selected.subnet_ids.clone())),
+        )?;
+        let security_groups = if props.security_groups.is_empty() {
+            vec![SecurityGroup::new(
+                stack,
+                node,
+                "SecurityGroup",
+                props.vpc,
+                SecurityGroupProps::new().description("RDS security group"),
+            )?]
+        } else {
+            props.security_groups.clone()
+        };
+        let secret = match props.credentials.clone() {
+            Some(Credentials::FromSecret(s)) => s,
+            other => {
+                let username = match other {
+                    Some(Credentials::Generated { username }) => username,
+                    _ => props.engine.default_username().to_string(),
+                };
+                Secret::new(
+                    stack,
+                    node,
+                    "Secret",
+                    SecretProps::new()
+                        .description(Expr::join("", [Expr::lit("Generated by the CDK for stack: "), Pseudo::stack_name()]))
+                        .generate(GenerateSecretString::database_credentials(&username).password_length(30)),
+                )?
+            }
+        };
+
+        let mut l1 = CfnDBCluster::default()
+            .copy_tags_to_snapshot(true)
+            .db_cluster_parameter_group_name(format!("default.{}", props.engine.parameter_group_family()))
+            .db_subnet_group_name(subnet_group.ref_())
+            .engine(props.engine.engine_type())
+            .engine_version(props.engine.version())
+            .master_user_password(secret.value_from_json("password"))
+            .master_username(secret.value_from_json("username"))
+            .vpc_security_group_ids(Expr::list(security_groups.iter().map(SecurityGroup::group_id)));
+        match props.port {
+            Some(p) => l1 = l1.port(i64::from(p)),
+            None if props.engine.emits_port() => l1 = l1.port(i64::from(props.engine.default_port())),
+            None => {}
+        }
+        if props.storage_encrypted || props.kms_key.is_some() {
+            l1 = l1.storage_encrypted(true);
+        }
+        if let Some(k) = &props.kms_key {
+            l1 = l1.kms_key_id(k.clone());
+        }
+        if props.iam_authentication {
+            l1 = l1.enable_iam_database_authentication(true);
+        }
+        if let Some(d) = props.deletion_protection {
+            l1 = l1.deletion_protection(d);
+        }
+        if let Some(d) = props.backup_retention_days {
+            l1 = l1.backup_retention_period(i64::from(d));
+        }
+        if let Some(n) = &props.default_database_name {
+            l1 = l1.database_name(n.clone());
+        }
+        if uses_serverless {
+            l1 = l1.serverless_v2_scaling_configuration(
+                cfn_db_cluster::ServerlessV2ScalingConfiguration::default()
+                    .max_capacity(max)
+                    .min_capacity(min),
+            );
+        }
+        let resource = stack.add(node, "Resource", l1)?;
+        stack.resource_mut(resource.node())?.apply_removal_policy(props.removal_policy);
+
+        let attached = secret.attach(stack, &ClusterTarget(resource))?;
+
+        let public = selected.types.iter().all(|t| *t == SubnetType::Public);
+        let mut writer_node = None;
+        for (i, inst) in std::iter::once(&props.writer).chain(props.readers.iter()).enumerate() {
+            let class = match &inst.kind {
+                InstanceKind::Provisioned(c) => c.clone(),
+                InstanceKind::ServerlessV2 => "db.serverless".to_string(),
+            };
+            let tier = inst.promotion_tier.unwrap_or(if i == 0 { 0 } else { 2 });
+            let inst_scope = stack.scope(node, &inst.id)?;
+            let h = stack.add(
+                inst_scope,
+                "Resource",
+                CfnDBInstance::default()
+                    .db_cluster_identifier(resource.ref_())
+                    .db_instance_class(class)
+                    .engine(props.engine.engine_type())
+                    .promotion_tier(tier)
+                    .publicly_accessible(inst.publicly_accessible.unwrap_or(public)),
+            )?;
+            let r = stack.resource_mut(h.node())?;
+            r.apply_removal_policy(RemovalPolicy::Destroy);
+            if let Some(w) = writer_node {
+                r.add_depends_on(w);
+            }
+            for d in &selected.connectivity {
+                r.add_depends_on(*d);
+            }
+            if i == 0 {
+                writer_node = Some(h.node());
+            }
+        }
+
+        Ok(DatabaseCluster {
+            node,
+            resource,
+            engine: props.engine,
+            security_groups,
+            vpc: props.vpc,
+            vpc_subnets: props.vpc_subnets,
+            secret: Some(attached),
+        })
+    }
+
+    /// The construct node.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+    /// `Ref` of the cluster (its identifier).
+    pub fn cluster_identifier(&self) -> Expr<String> {
+        self.resource.ref_()
+    }
+    /// `Fn::GetAtt <cluster>.Endpoint.Port`.
+    pub fn endpoint_port(&self) -> Expr<String> {
+        self.resource.get_att("Endpoint.Port")
+    }
+    /// `Fn::GetAtt <cluster>.Endpoint.Address`.
+    pub fn endpoint_address(&self) -> Expr<String> {
+        self.resource.get_att("Endpoint.Address")
+    }
+    /// `Fn::GetAtt <cluster>.DBClusterResourceId` (for `rds-db:connect` policies).
+    pub fn cluster_resource_id(&self) -> Expr<String> {
+        self.resource.get_att("DBClusterResourceId")
+    }
+    /// The engine.
+    pub fn engine(&self) -> &ClusterEngine {
+        &self.engine
+    }
+    /// The cluster's master secret (attached to the cluster).
+    pub fn secret(&self) -> Option<AttachedSecret> {
+        self.secret
+    }
+    /// The VPC.
+    pub fn vpc(&self) -> Vpc {
+        self.vpc
+    }
+    /// The subnet selection of the cluster.
+    pub fn vpc_subnets(&self) -> &SubnetSelection {
+        &self.vpc_subnets
+    }
+    /// The security groups.
+    pub fn security_groups(&self) -> &[SecurityGroup] {
+        &self.security_groups
+    }
+}
+
+struct ClusterTarget(Handle<CfnDBCluster>);
+
+impl SecretAttachmentTarget for ClusterTarget {
+    fn target_id(&self) -> Expr<String> {
+        self.0.ref_()
+    }
+    fn target_type(&self) -> &'static str {
+        "AWS::RDS::DBCluster"
+    }
+}
+
+impl SecretAttachmentTarget for DatabaseCluster {
+    fn target_id(&self) -> Expr<String> {
+        self.resource.ref_()
+    }
+    fn target_type(&self) -> &'static str {
+        "AWS::RDS::DBCluster"
+    }
+}
+
+impl Connectable for DatabaseCluster {
+    fn connections(&self) -> Connections {
+        Connections::new(self.security_groups.clone(), Some(self.default_port()))
+    }
+}
+
+impl HasDefaultPort for DatabaseCluster {
+    fn default_port(&self) -> Port {
+        Port::tcp_expr(Expr::from_value(self.endpoint_port().into_value()))
+    }
+}
+
+/// A secret used as master credentials must hold a JSON object with a `username` and a
+/// generated `password`.
+fn check_credentials_secret(stack: &Stack, secret: Secret) -> Result<()> {
+    let path = stack.path(secret.node());
+    let bad = |msg: &str| {
+        Error::invalid(
+            "SW-RDS-006",
+            &path,
+            msg,
+            "generate the secret with GenerateSecretString::database_credentials(\"admin\") (a template {\"username\": ...} and the key password)",
+        )
+    };
+    let Some(g) = secret.generation(stack)? else {
+        return Err(bad("the credentials secret has no generated value, so it has no username and password"));
+    };
+    let Some(t) = &g.secret_string_template else {
+        return Err(bad("the credentials secret's template is not a JSON object with a `username`"));
+    };
+    if !t.get("username").is_some_and(|u| u.as_str().is_some_and(|s| !s.is_empty())) {
+        return Err(bad("the credentials secret's template is not a JSON object with a `username`"));
+    }
+    if g.generate_string_key.as_deref() != Some("password") {
+        return Err(bad("the credentials secret must generate its value under the key `password`"));
+    }
+    if secret.attachment(stack)?.is_some() {
+        return Err(Error::invalid(
+            "SW-SEC-002",
+            &path,
+            "the credentials secret is already attached to a database",
+            "use a secret of its own for each cluster",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! `DatabaseCluster::add_rotation_single_user` / `add_rotation_multi_user`, with the CDK's
+//! defaults (default exclude characters, the cluster's VPC and subnets).
+
+use std::time::Duration;
+
+use stackwright_core::{Error, Result, Stack};
+
+use super::cluster::DatabaseCluster;
+use crate::ec2::SubnetSelection;
+use crate::secretsmanager::{AttachedSecret, SecretRotation, SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS};
+use crate::util::days;
+
+/// Options of the cluster's rotation conveniences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RotationOptions {
+    automatically_after: Duration,
+    exclude_characters: String,
+    vpc_subnets: Option<SubnetSelection>,
+    rotate_immediately_on_update: bool,
+}
+
+impl Default for RotationOptions {
+    fn default() -> Self {
+        RotationOptions {
+            automatically_after: days(30),
+            exclude_characters: DEFAULT_PASSWORD_EXCLUDE_CHARS.to_string(),
+            vpc_subnets: None,
+            rotate_immediately_on_update: false,
+        }
+    }
+}
+
+impl RotationOptions {
+    /// 30 days, the default exclude characters, the cluster's subnets, no rotation on update.
+    pub fn new() -> Self {
+        RotationOptions::default()
+    }
+    /// The rotation interval.
+    pub fn automatically_after(mut self, d: Duration) -> Self {
+        self.automatically_after = d;
+        self
+    }
+    /// Characters new passwords must not contain.
+    pub fn exclude_characters(mut self, c: &str) -> Self {
+        self.exclude_characters = c.to_string();
+        self
+    }
+    /// Where the function runs (default: the cluster's subnets).
+    pub fn vpc_subnets(mut self, s: SubnetSelection) -> Self {
+        self.vpc_subnets = Some(s);
+        self
+    }
+    /// Rotate when the schedule is created or changed (default false).
+    pub fn rotate_immediately_on_update(mut self, on: bool) -> Self {
+        self.rotate_immediately_on_update = on;
+        self
+    }
+
+    fn apply(&self, cluster: &DatabaseCluster, p: SecretRotationProps) -> SecretRotationProps {
+        p.automatically_after(self.automatically_after)
+            .exclude_characters(&self.exclude_characters)
+            .vpc_subnets(self.vpc_subnets.clone().unwrap_or_else(|| cluster.vpc_subnets().clone()))
+            .rotate_immediately_on_update(self.rotate_immediately_on_update)
+    }
+}
+
+impl DatabaseCluster {
+    /// Rotates the master secret with the engine's single-user function (child
+    /// `RotationSingleUser`).
+    pub fn add_rotation_single_user(&self, stack: &mut Stack, options: RotationOptions) -> Result<SecretRotation> {
+        let secret = self.master_secret_or_err(stack)?;
+        if stack.child(self.node(), "RotationSingleUser").is_some() {
+            return Err(Error::invalid(
+                "SW-ROT-004",
+                stack.path(self.node()),
+                "a single-user rotation was already added to this cluster",
+                "add it once",
+            ));
+        }
+        let props = SecretRotationProps::single_user(self.engine().single_user_rotation(), secret, self, self.vpc());
+        SecretRotation::new(stack, self.node(), "RotationSingleUser", options.apply(self, props))
+    }
+
+    /// Rotates an application user's secret (attached to this cluster) with the engine's
+    /// multi-user function, logging in with the cluster's master secret.
+    pub fn add_rotation_multi_user(&self, stack: &mut Stack, id: &str, secret: AttachedSecret, options: RotationOptions) -> Result<SecretRotation> {
+        let master = self.master_secret_or_err(stack)?;
+        let props = SecretRotationProps::multi_user(self.engine().multi_user_rotation(), secret, master, self, self.vpc());
+        SecretRotation::new(stack, self.node(), id, options.apply(self, props))
+    }
+
+    fn master_secret_or_err(&self, stack: &Stack) -> Result<AttachedSecret> {
+        self.secret().ok_or_else(|| {
+            Error::invalid(
+                "SW-ROT-006",
+                stack.path(self.node()),
+                "the cluster has no master secret to rotate",
+                "create the cluster with credentials from a secret",
+            )
+        })
+    }
+}

@@ -1,0 +1,410 @@
+//! `Secret`, generated secret strings, and attaching a secret to a database.
+
+use std::time::Duration;
+
+use serde_json::Value as Json;
+use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack};
+use stackwright_l1::secretsmanager::{cfn_secret, CfnResourcePolicy, CfnSecret, CfnSecretTargetAttachment};
+
+/// The characters the CDK excludes from generated database passwords by default
+/// (characters that break connection strings and shells), leading space included.
+pub const DEFAULT_PASSWORD_EXCLUDE_CHARS: &str = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
+
+/// How Secrets Manager generates the secret's value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GenerateSecretString {
+    /// A JSON object the generated value is merged into (e.g. `{"username": "admin"}`).
+    pub secret_string_template: Option<Json>,
+    /// The key of the generated value in the template (e.g. `password`).
+    pub generate_string_key: Option<String>,
+    /// Length of the generated value.
+    pub password_length: Option<u32>,
+    /// Characters never to use.
+    pub exclude_characters: Option<String>,
+    /// No punctuation.
+    pub exclude_punctuation: Option<bool>,
+    /// Allow the space character.
+    pub include_space: Option<bool>,
+    /// Require a character of each included type.
+    pub require_each_included_type: Option<bool>,
+}
+
+impl GenerateSecretString {
+    /// A generated password under `key`, merged into `template` (a JSON object).
+    pub fn json(template: Json, key: &str) -> Self {
+        GenerateSecretString {
+            secret_string_template: Some(template),
+            generate_string_key: Some(key.to_string()),
+            ..Default::default()
+        }
+    }
+    /// Database credentials: `{"username": <user>}` plus a generated `password`, excluding the
+    /// CDK's default characters.
+    pub fn database_credentials(username: &str) -> Self {
+        let mut g = GenerateSecretString::json(serde_json::json!({ "username": username }), "password");
+        g.exclude_characters = Some(DEFAULT_PASSWORD_EXCLUDE_CHARS.to_string());
+        g
+    }
+    /// Sets the characters to exclude.
+    pub fn exclude_characters(mut self, chars: &str) -> Self {
+        self.exclude_characters = Some(chars.to_string());
+        self
+    }
+    /// Sets the length.
+    pub fn password_length(mut self, n: u32) -> Self {
+        self.password_length = Some(n);
+        self
+    }
+    /// Excludes punctuation.
+    pub fn exclude_punctuation(mut self, on: bool) -> Self {
+        self.exclude_punctuation = Some(on);
+        self
+    }
+    /// Allows spaces.
+    pub fn include_space(mut self, on: bool) -> Self {
+        self.include_space = Some(on);
+        self
+    }
+
+    fn to_l1(&self) -> cfn_secret::GenerateSecretString {
+        let mut g = cfn_secret::GenerateSecretString::default();
+        if let Some(c) = &self.exclude_characters {
+            g = g.exclude_characters(c.clone());
+        }
+        if let Some(b) = self.exclude_punctuation {
+            g = g.exclude_punctuation(b);
+        }
+        if let Some(k) = &self.generate_string_key {
+            g = g.generate_string_key(k.clone());
+        }
+        if let Some(b) = self.include_space {
+            g = g.include_space(b);
+        }
+        if let Some(n) = self.password_length {
+            g = g.password_length(i64::from(n));
+        }
+        if let Some(b) = self.require_each_included_type {
+            g = g.require_each_included_type(b);
+        }
+        if let Some(t) = &self.secret_string_template {
+            g = g.secret_string_template(t.to_string());
+        }
+        g
+    }
+}
+
+/// Properties of a [`Secret`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretProps {
+    generate: Option<GenerateSecretString>,
+    description: Option<Expr<String>>,
+    name: Option<String>,
+    kms_key_id: Option<Expr<String>>,
+    removal_policy: RemovalPolicy,
+}
+
+impl Default for SecretProps {
+    fn default() -> Self {
+        SecretProps {
+            generate: None,
+            description: None,
+            name: None,
+            kms_key_id: None,
+            removal_policy: RemovalPolicy::Destroy,
+        }
+    }
+}
+
+impl SecretProps {
+    /// A secret; without `generate` Secrets Manager generates a plain 32-character string.
+    pub fn new() -> Self {
+        SecretProps::default()
+    }
+    /// How to generate the value.
+    pub fn generate(mut self, g: GenerateSecretString) -> Self {
+        self.generate = Some(g);
+        self
+    }
+    /// `Description`.
+    pub fn description(mut self, d: impl Into<Expr<String>>) -> Self {
+        self.description = Some(d.into());
+        self
+    }
+    /// `Name` (a fixed physical name).
+    pub fn secret_name(mut self, n: &str) -> Self {
+        self.name = Some(n.to_string());
+        self
+    }
+    /// A customer-managed KMS key (id or ARN) to encrypt the secret.
+    pub fn kms_key(mut self, key: impl Into<Expr<String>>) -> Self {
+        self.kms_key_id = Some(key.into());
+        self
+    }
+    /// What happens to the secret when it leaves the stack (default: delete, as the CDK).
+    pub fn removal_policy(mut self, p: RemovalPolicy) -> Self {
+        self.removal_policy = p;
+        self
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct SecretsState {
+    pub secrets: Vec<SecretState>,
+    /// Resource policies by the scope they hang on (secret or attachment node).
+    pub policies: Vec<(NodeId, Handle<CfnResourcePolicy>)>,
+}
+
+pub(crate) struct SecretState {
+    pub node: NodeId,
+    pub generate: Option<GenerateSecretString>,
+    pub kms_key_id: Option<Expr<String>>,
+    pub attached: Option<AttachedSecret>,
+}
+
+/// A Secrets Manager secret (a `Copy` handle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Secret {
+    pub(crate) node: NodeId,
+    pub(crate) resource: Handle<CfnSecret>,
+    pub(crate) index: usize,
+}
+
+/// A secret attached to a database: its value also holds host, port, engine and cluster id.
+/// Only [`Secret::attach`] (or a database using the secret as credentials) makes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachedSecret {
+    pub(crate) secret: Secret,
+    pub(crate) node: NodeId,
+    pub(crate) resource: Handle<CfnSecretTargetAttachment>,
+}
+
+/// A database a secret can be attached to.
+pub trait SecretAttachmentTarget {
+    /// `TargetId` (the `Ref` of the database).
+    fn target_id(&self) -> Expr<String>;
+    /// `TargetType`, e.g. `AWS::RDS::DBCluster`.
+    fn target_type(&self) -> &'static str;
+}
+
+impl Secret {
+    /// Creates a secret.
+    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: SecretProps) -> Result<Secret> {
+        if let Some(g) = &props.generate {
+            if let Some(t) = &g.secret_string_template {
+                if !t.is_object() {
+                    return Err(Error::invalid(
+                        "SW-SEC-001",
+                        format!("{}/{id}", stack.path(scope)),
+                        "secret_string_template must be a JSON object",
+                        "pass an object such as {\"username\": \"admin\"}",
+                    ));
+                }
+                if g.generate_string_key.is_none() {
+                    return Err(Error::invalid(
+                        "SW-SEC-001",
+                        format!("{}/{id}", stack.path(scope)),
+                        "a secret_string_template needs a generate_string_key",
+                        "name the key the generated value goes under, e.g. password",
+                    ));
+                }
+            }
+        }
+        let node = stack.scope(scope, id)?;
+        let mut l1 = CfnSecret::default();
+        if let Some(d) = &props.description {
+            l1 = l1.description(d.clone());
+        }
+        if let Some(g) = &props.generate {
+            l1 = l1.generate_secret_string(g.to_l1());
+        }
+        if let Some(k) = &props.kms_key_id {
+            l1 = l1.kms_key_id(k.clone());
+        }
+        if let Some(n) = &props.name {
+            l1 = l1.name(n.clone());
+        }
+        let resource = stack.add(node, "Resource", l1)?;
+        stack.resource_mut(resource.node())?.apply_removal_policy(props.removal_policy);
+        let st = stack.state_mut::<SecretsState>();
+        st.secrets.push(SecretState {
+            node,
+            generate: props.generate.clone(),
+            kms_key_id: props.kms_key_id.clone(),
+            attached: None,
+        });
+        Ok(Secret {
+            node,
+            resource,
+            index: st.secrets.len() - 1,
+        })
+    }
+
+    /// The construct node.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
+    /// The secret's ARN (`Ref`).
+    pub fn secret_arn(&self) -> Expr<String> {
+        self.resource.ref_()
+    }
+
+    /// A dynamic reference to a JSON key of the secret's value
+    /// (`{{resolve:secretsmanager:<arn>:SecretString:<key>::}}`).
+    pub fn value_from_json(&self, key: &str) -> Expr<String> {
+        Expr::secrets_manager_dynamic_ref(self.secret_arn(), key)
+    }
+
+    pub(crate) fn state<'s>(&self, stack: &'s Stack) -> Result<&'s SecretState> {
+        stack
+            .state::<SecretsState>()
+            .and_then(|s| s.secrets.get(self.index))
+            .filter(|s| s.node == self.node && stack.owns(self.node))
+            .ok_or_else(|| Error::invalid("SW-CORE-002", stack.name(), "this secret belongs to another stack", "build each construct in the stack that uses it"))
+    }
+
+    /// The generation settings, if the value is generated.
+    pub fn generation<'s>(&self, stack: &'s Stack) -> Result<Option<&'s GenerateSecretString>> {
+        Ok(self.state(stack)?.generate.as_ref())
+    }
+
+    /// The KMS key the secret is encrypted with, if customer-managed.
+    pub fn kms_key_id(&self, stack: &Stack) -> Result<Option<Expr<String>>> {
+        Ok(self.state(stack)?.kms_key_id.clone())
+    }
+
+    /// The attachment of this secret, if it is attached.
+    pub fn attachment(&self, stack: &Stack) -> Result<Option<AttachedSecret>> {
+        Ok(self.state(stack)?.attached)
+    }
+
+    /// Attaches the secret to a database (`AWS::SecretsManager::SecretTargetAttachment`, child
+    /// `Attachment`). A secret is attached at most once: a second call is an error.
+    pub fn attach(&self, stack: &mut Stack, target: &dyn SecretAttachmentTarget) -> Result<AttachedSecret> {
+        if self.state(stack)?.attached.is_some() {
+            return Err(Error::invalid(
+                "SW-SEC-002",
+                stack.path(self.node),
+                "the secret is already attached to a database",
+                "attach each secret once; use the AttachedSecret you already have",
+            ));
+        }
+        let node = stack.scope(self.node, "Attachment")?;
+        let resource = stack.add(
+            node,
+            "Resource",
+            CfnSecretTargetAttachment::new(target.target_type(), target.target_id(), self.secret_arn()),
+        )?;
+        let attached = AttachedSecret {
+            secret: *self,
+            node,
+            resource,
+        };
+        let index = self.index;
+        stack.state_mut::<SecretsState>().secrets[index].attached = Some(attached);
+        Ok(attached)
+    }
+}
+
+impl AttachedSecret {
+    /// The secret it attaches.
+    pub fn secret(&self) -> Secret {
+        self.secret
+    }
+    /// The construct node of the attachment.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+    /// The secret's ARN, through the attachment (`Ref` of the attachment, as the CDK uses it),
+    /// so users of it wait for the attachment.
+    pub fn secret_arn(&self) -> Expr<String> {
+        self.resource.ref_()
+    }
+}
+
+/// A secret that a rotation schedule can hang on: plain or attached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RotatableSecret {
+    /// A secret not attached to a database.
+    Plain(Secret),
+    /// A secret attached to a database.
+    Attached(AttachedSecret),
+}
+
+impl From<Secret> for RotatableSecret {
+    fn from(s: Secret) -> Self {
+        RotatableSecret::Plain(s)
+    }
+}
+
+impl From<AttachedSecret> for RotatableSecret {
+    fn from(s: AttachedSecret) -> Self {
+        RotatableSecret::Attached(s)
+    }
+}
+
+impl RotatableSecret {
+    /// The node schedules and policies hang on.
+    pub fn node(&self) -> NodeId {
+        match self {
+            RotatableSecret::Plain(s) => s.node,
+            RotatableSecret::Attached(a) => a.node,
+        }
+    }
+    /// The ARN as the rotation schedule refers to it.
+    pub fn secret_arn(&self) -> Expr<String> {
+        match self {
+            RotatableSecret::Plain(s) => s.secret_arn(),
+            RotatableSecret::Attached(a) => a.secret_arn(),
+        }
+    }
+    /// The underlying secret.
+    pub fn secret(&self) -> Secret {
+        match self {
+            RotatableSecret::Plain(s) => *s,
+            RotatableSecret::Attached(a) => a.secret,
+        }
+    }
+
+    /// Adds the CDK's `denyAccountRootDelete` policy (child `Policy`), once per secret.
+    pub(crate) fn deny_account_root_delete(&self, stack: &mut Stack) -> Result<()> {
+        let scope = self.node();
+        if stack.state_mut::<SecretsState>().policies.iter().any(|(n, _)| *n == scope) {
+            return Ok(());
+        }
+        let principal = crate::util::concat([
+            Expr::lit("arn:"),
+            Pseudo::partition(),
+            Expr::lit(":iam::"),
+            Pseudo::account_id(),
+            Expr::lit(":root"),
+        ]);
+        let statement = crate::iam::statement(
+            &["secretsmanager:DeleteSecret"],
+            "Deny",
+            Some(crate::iam::aws_principal(principal)),
+            &[Expr::lit("*")],
+        );
+        let doc = crate::iam::policy_document(vec![statement]);
+        let node = stack.scope(scope, "Policy")?;
+        let h = stack.add(node, "Resource", CfnResourcePolicy::new(doc, self.secret_arn()))?;
+        stack.state_mut::<SecretsState>().policies.push((scope, h));
+        Ok(())
+    }
+}
+
+/// Checks a rotation interval: 4 hours to 1000 days, or zero (no automatic rotation).
+pub(crate) fn check_interval(stack: &Stack, node: NodeId, d: Duration) -> Result<()> {
+    if d.is_zero() {
+        return Ok(());
+    }
+    if d < crate::util::hours(4) || d > crate::util::days(1000) {
+        return Err(Error::invalid(
+            "SW-ROT-003",
+            stack.path(node),
+            format!("automatically_after must be between 4 hours and 1000 days, got {} minutes", d.as_secs() / 60),
+            "choose an interval from 4 hours to 1000 days (zero disables automatic rotation)",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! CDK-compatible logical IDs (`makeUniqueId` in aws-cdk-lib's `core/lib/private/uniqueid`).
+
+use md5::{Digest, Md5};
+
+/// Construct id that is dropped from paths before hashing ("hidden" default child).
+pub const HIDDEN_ID: &str = "Default";
+/// Construct id that is dropped from the human part only.
+pub const HIDDEN_FROM_HUMAN_ID: &str = "Resource";
+const MAX_HUMAN_LEN: usize = 240;
+const MAX_ID_LEN: usize = 255;
+const HASH_LEN: usize = 8;
+
+/// The logical ID the CDK gives an element whose construct path below the stack is
+/// `components` (for `Names.uniqueId`, pass the path below the app, stack id included).
+///
+/// Returns `None` when every component is `Default` (the CDK throws there).
+pub fn make_unique_id<S: AsRef<str>>(components: &[S]) -> Option<String> {
+    let comps: Vec<&str> = components
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|c| *c != HIDDEN_ID)
+        .collect();
+    if comps.is_empty() {
+        return None;
+    }
+    if comps.len() == 1 {
+        let top = remove_non_alphanumeric(comps[0]);
+        if top.len() <= MAX_ID_LEN {
+            return Some(top);
+        }
+    }
+    let hash = path_hash(&comps);
+    let mut human = String::new();
+    let mut kept: Vec<&str> = Vec::new();
+    for c in &comps {
+        if kept.last().is_some_and(|last| last.ends_with(c)) {
+            continue;
+        }
+        kept.push(c);
+    }
+    for c in kept {
+        if c != HIDDEN_FROM_HUMAN_ID {
+            human.push_str(&remove_non_alphanumeric(c));
+        }
+    }
+    // The human part is ASCII alphanumeric, so byte slicing is on a char boundary.
+    human.truncate(MAX_HUMAN_LEN);
+    Some(human + &hash)
+}
+
+fn path_hash(components: &[&str]) -> String {
+    let digest = Md5::digest(components.join("/").as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
+    hex[..HASH_LEN].to_string()
+}
+
+/// Removes everything but ASCII letters and digits.
+pub fn remove_non_alphanumeric(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// True when `id` is a valid CloudFormation logical ID (ASCII alphanumeric, 1..=255 chars).
+pub fn is_valid_logical_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN && id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vpc_resource_matches_cdk() {
+        assert_eq!(
+            make_unique_id(&["Vpc", "Resource"]).unwrap(),
+            "Vpc8378EB38"
+        );
+    }
+
+    #[test]
+    fn rotation_schedule_hash_matches_cdk() {
+        let id = make_unique_id(&[
+            "Database",
+            "Secret",
+            "Attachment",
+            "RotationSchedule",
+            "Resource",
+        ])
+        .unwrap();
+        assert!(id.ends_with("A4E9F034"), "{id}");
+        assert_eq!(
+            id,
+            "DatabaseSecretAttachmentRotationScheduleA4E9F034"
+        );
+    }
+
+    #[test]
+    fn single_component_has_no_hash() {
+        assert_eq!(make_unique_id(&["My-Bucket"]).unwrap(), "MyBucket");
+        assert_eq!(make_unique_id(&["Default", "Vpc"]).unwrap(), "Vpc");
+    }
+
+    #[test]
+    fn default_is_dropped_before_hashing() {
+        assert_eq!(
+            make_unique_id(&["Vpc", "Default", "Resource"]),
+            make_unique_id(&["Vpc", "Resource"])
+        );
+        assert_eq!(make_unique_id(&["Default"]), None);
+    }
+
+    #[test]
+    fn duplicate_suffixes_are_dropped_from_human_part() {
+        let id = make_unique_id(&["Bucket", "SubBucket", "Bucket"]).unwrap();
+        assert!(id.starts_with("BucketSubBucket"), "{id}");
+        assert_eq!(id.len(), "BucketSubBucket".len() + 8);
+    }
+
+    #[test]
+    fn long_paths_are_cut_to_240_plus_hash() {
+        let long = "A".repeat(300);
+        let id = make_unique_id(&[long.as_str(), "B"]).unwrap();
+        assert_eq!(id.len(), 248);
+        let single = make_unique_id(&[long.as_str()]).unwrap();
+        assert_eq!(single.len(), 248);
+    }
+
+    #[test]
+    fn validity() {
+        assert!(is_valid_logical_id("Vpc8378EB38"));
+        assert!(!is_valid_logical_id("My-Id"));
+        assert!(!is_valid_logical_id(""));
+        assert!(!is_valid_logical_id(&"a".repeat(256)));
+    }
+}

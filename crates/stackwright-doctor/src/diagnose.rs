@@ -1,0 +1,582 @@
+//! From staging labels to a state and the steps that repair it.
+
+use std::fmt;
+
+use crate::commands::{self, SecretRef};
+use crate::versions::{SecretVersion, VersionList, AWSCURRENT, AWSPENDING, AWSPREVIOUS};
+
+/// The state of a secret's staging labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum State {
+    /// Exactly one version carries `AWSCURRENT` and none carries `AWSPENDING`.
+    Healthy,
+    /// `AWSPENDING` is on a version that is not `AWSCURRENT`: the rotation
+    /// stopped before `finishSecret`.
+    PendingNotApplied,
+    /// `AWSPENDING` and `AWSCURRENT` are on the same version: a login test
+    /// decides the repair.
+    PendingAndCurrent,
+    /// No version carries `AWSCURRENT` (including an empty `Versions` list).
+    NoCurrent,
+    /// Several versions carry `AWSCURRENT`, which Secrets Manager does not allow.
+    MultipleCurrent,
+    /// Several versions carry `AWSPENDING`, which Secrets Manager does not allow.
+    MultiplePending,
+}
+
+impl State {
+    /// The stable name used in the output (`healthy`, `pending-not-applied`,
+    /// `pending-and-current`, `no-current`, `multiple-current`, `multiple-pending`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Healthy => "healthy",
+            State::PendingNotApplied => "pending-not-applied",
+            State::PendingAndCurrent => "pending-and-current",
+            State::NoCurrent => "no-current",
+            State::MultipleCurrent => "multiple-current",
+            State::MultiplePending => "multiple-pending",
+        }
+    }
+
+    /// A one-line description of the state.
+    pub fn summary(self) -> &'static str {
+        match self {
+            State::Healthy => "nothing is stuck",
+            State::PendingNotApplied => {
+                "a rotation stopped before the new password was made current"
+            }
+            State::PendingAndCurrent => {
+                "AWSPENDING was left on the AWSCURRENT version; a login test decides the repair"
+            }
+            State::NoCurrent => "no version carries AWSCURRENT",
+            State::MultipleCurrent => {
+                "several versions carry AWSCURRENT, which Secrets Manager does not allow"
+            }
+            State::MultiplePending => {
+                "several versions carry AWSPENDING, which Secrets Manager does not allow"
+            }
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The versions that carry each staging label; `None` when no version, or more
+/// than one, carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Labels {
+    /// The version labelled `AWSCURRENT`.
+    pub current: Option<String>,
+    /// The version labelled `AWSPENDING`.
+    pub pending: Option<String>,
+    /// The version labelled `AWSPREVIOUS`.
+    pub previous: Option<String>,
+}
+
+/// Where the secret id used in the commands came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretIdSource {
+    /// `--secret-id`.
+    Argument,
+    /// `ARN` in the versions input.
+    Arn,
+    /// `Name` in the versions input.
+    Name,
+    /// Nowhere: the commands use the placeholder `<secret-id>`.
+    Missing,
+}
+
+/// Which outcome of the login tests a step applies to.
+///
+/// The explanation of each step says the same in words; this makes it
+/// checkable. "Logs in" means the value stored in that version is the
+/// database's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum When {
+    /// Always.
+    Always,
+    /// The `AWSCURRENT` value logs in.
+    CurrentLogsIn,
+    /// The `AWSCURRENT` value does not log in.
+    CurrentFails,
+    /// The `AWSCURRENT` value does not log in; the `AWSPENDING` value does.
+    CurrentFailsPendingLogsIn,
+    /// The `AWSCURRENT` value does not log in; the `AWSPREVIOUS` value does.
+    CurrentFailsPreviousLogsIn,
+    /// Neither the `AWSCURRENT` nor the `AWSPENDING` value logs in.
+    CurrentAndPendingFail,
+    /// Neither the `AWSCURRENT` nor the `AWSPREVIOUS` value logs in (or there is
+    /// no `AWSPREVIOUS` version).
+    CurrentAndPreviousFail,
+}
+
+/// One step of a repair: an explanation and, optionally, the exact command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// What to do and why.
+    pub explain: String,
+    /// The exact command, when the step has one.
+    pub command: Option<String>,
+    /// Which outcome of the login tests the step applies to.
+    pub when: When,
+}
+
+impl Step {
+    pub(crate) fn explain(when: When, explain: impl Into<String>) -> Step {
+        Step {
+            explain: explain.into(),
+            command: None,
+            when,
+        }
+    }
+
+    pub(crate) fn run(when: When, explain: impl Into<String>, command: String) -> Step {
+        Step {
+            explain: explain.into(),
+            command: Some(command),
+            when,
+        }
+    }
+}
+
+/// The result of [`diagnose`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    /// The state of the labels.
+    pub state: State,
+    /// The secret id used in the commands, if one is known.
+    pub secret_id: Option<String>,
+    /// Where [`Diagnosis::secret_id`] came from.
+    pub secret_id_source: SecretIdSource,
+    /// The versions carrying each label.
+    pub labels: Labels,
+    /// All versions of the input, in input order.
+    pub versions: Vec<SecretVersion>,
+    /// Whether the input was cut short (it has a `NextToken`).
+    pub truncated: bool,
+    /// The repair, in order.
+    pub steps: Vec<Step>,
+}
+
+impl Diagnosis {
+    /// The distinct KMS key ids of the versions, in order of appearance.
+    pub fn kms_key_ids(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for key in self.versions.iter().flat_map(|v| &v.kms_key_ids) {
+            if !keys.contains(&key.as_str()) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+}
+
+/// Diagnoses the staging labels of a secret and plans the repair.
+///
+/// `secret_id` overrides the id found in the input (`ARN`, else `Name`); when
+/// neither exists the commands use the placeholder `<secret-id>`.
+///
+/// Precedence when several problems show at once: `multiple-current`, then
+/// `multiple-pending`, then `no-current`, then the `AWSPENDING` states. The
+/// impossible-looking states (`no-current`, `multiple-*`) only ever get
+/// read-only commands. No step ever removes `AWSCURRENT` without moving it to
+/// the version that was shown to log in, and no step removes the last label of
+/// a version that may be the only one that logs in.
+pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
+    let (secret_id, source) = match (secret_id, list.arn.as_deref(), list.name.as_deref()) {
+        (Some(id), _, _) => (Some(id.to_string()), SecretIdSource::Argument),
+        (None, Some(arn), _) => (Some(arn.to_string()), SecretIdSource::Arn),
+        (None, None, Some(name)) => (Some(name.to_string()), SecretIdSource::Name),
+        (None, None, None) => (None, SecretIdSource::Missing),
+    };
+    let ids = |stage: &'static str| -> Vec<&str> {
+        list.with_stage(stage)
+            .map(|v| v.version_id.as_str())
+            .collect()
+    };
+    let current = ids(AWSCURRENT);
+    let pending = ids(AWSPENDING);
+    let previous = ids(AWSPREVIOUS);
+    let single = |ids: &[&str]| match ids {
+        [one] => Some(one.to_string()),
+        _ => None,
+    };
+    let labels = Labels {
+        current: single(&current),
+        pending: single(&pending),
+        previous: single(&previous),
+    };
+    let state = if current.len() > 1 {
+        State::MultipleCurrent
+    } else if pending.len() > 1 {
+        State::MultiplePending
+    } else if current.is_empty() {
+        State::NoCurrent
+    } else if pending.is_empty() {
+        State::Healthy
+    } else if current == pending {
+        State::PendingAndCurrent
+    } else {
+        State::PendingNotApplied
+    };
+
+    let secret = SecretRef::new(secret_id.as_deref());
+    let mut steps = match state {
+        State::Healthy => healthy(&labels),
+        State::PendingNotApplied => pending_not_applied(&secret, &labels),
+        State::PendingAndCurrent => pending_and_current(&secret, &labels),
+        State::NoCurrent => no_current(&secret, list),
+        State::MultipleCurrent => multiple(&secret, AWSCURRENT, &current),
+        State::MultiplePending => multiple(&secret, AWSPENDING, &pending),
+    };
+    if previous.len() > 1 && !matches!(state, State::MultipleCurrent | State::MultiplePending) {
+        steps.insert(
+            1,
+            Step::explain(
+                When::Always,
+                format!(
+                    "{} versions carry AWSPREVIOUS ({}), which Secrets Manager does not allow: \
+                     the list may have been edited, so no step below relies on AWSPREVIOUS. \
+                     Fetch the list again before changing labels.",
+                    previous.len(),
+                    previous.join(", ")
+                ),
+            ),
+        );
+    }
+    if list.next_token.is_some() {
+        steps.insert(
+            1,
+            Step::run(
+                When::Always,
+                "The list is incomplete: it has a NextToken, so it was cut short by \
+                 --max-results and labels may sit on versions it does not show. Fetch the full \
+                 list and run the doctor on it before changing any label:",
+                commands::list_versions(&secret),
+            ),
+        );
+    }
+    Diagnosis {
+        state,
+        secret_id,
+        secret_id_source: source,
+        labels,
+        versions: list.versions.clone(),
+        truncated: list.next_token.is_some(),
+        steps,
+    }
+}
+
+/// The last step of a healthy diagnosis; dropped from a [`crate::Report`] that
+/// has a log, whose own steps replace it.
+pub(crate) const HEALTHY_HINT: &str = "If rotations still fail, the cause is not in the \
+    labels: run `stackwright check` to verify that the rotation Lambda can reach Secrets \
+    Manager (NAT gateway or interface endpoint with private DNS) and the database (security \
+    group ingress on the database port), and pass the Lambda's log with --log.";
+
+fn healthy(labels: &Labels) -> Vec<Step> {
+    let current = labels.current.as_deref().unwrap_or_default();
+    let mut summary = format!(
+        "Nothing is stuck: version {current} carries AWSCURRENT and no version carries \
+         AWSPENDING, so no label needs to change."
+    );
+    if let Some(previous) = &labels.previous {
+        summary.push_str(&format!(
+            " Version {previous} carries AWSPREVIOUS (the password before the last rotation)."
+        ));
+    }
+    vec![
+        Step::explain(When::Always, summary),
+        Step::explain(When::Always, HEALTHY_HINT),
+    ]
+}
+
+const LOGIN_TEST: &str = "Log in to the database with the host, port, username and password of \
+    that value (enter the password when asked), from a machine that can reach the database, \
+    for example a bastion host in the VPC. Only an authentication error (\"Access denied\", \
+    \"password authentication failed\") counts as a failed login: a connection timeout is the \
+    network, not the password, and proves nothing. For MySQL, MariaDB and Aurora MySQL:";
+
+const LOGIN_TEST_PSQL: &str = "For PostgreSQL and Aurora PostgreSQL, log in this way instead:";
+
+fn login_test() -> [Step; 2] {
+    [
+        Step::run(When::Always, LOGIN_TEST, commands::mysql_login()),
+        Step::run(When::Always, LOGIN_TEST_PSQL, commands::psql_login()),
+    ]
+}
+
+const ADMIN_RESET: &str = "A database administrator must reset the user's password in the \
+    database to the AWSCURRENT value fetched above (MySQL: ALTER USER '<username>'@'%' \
+    IDENTIFIED BY '<password>'; PostgreSQL: ALTER USER <username> WITH PASSWORD '<password>').";
+
+fn pending_not_applied(secret: &SecretRef, labels: &Labels) -> Vec<Step> {
+    let current = labels.current.as_deref().unwrap_or_default();
+    let pending = labels.pending.as_deref().unwrap_or_default();
+    let mut steps = vec![
+        Step::explain(
+            When::Always,
+            format!(
+                "Version {pending} carries AWSPENDING but not AWSCURRENT (which is on version \
+                 {current}): the rotation stopped before finishSecret. Usually setSecret failed, \
+                 so the database never received the pending password and the AWSCURRENT one \
+                 still works. Until the AWSPENDING label is gone, Secrets Manager refuses new \
+                 rotations with \"A previous rotation isn't complete\"."
+            ),
+        ),
+        Step::run(
+            When::Always,
+            format!(
+                "Before changing any label, confirm that the AWSCURRENT password (version \
+                 {current}) still logs in. Fetch it:"
+            ),
+            commands::get_value_by_stage(secret, AWSCURRENT),
+        ),
+    ];
+    steps.extend(login_test());
+    steps.extend([
+        Step::run(
+            When::CurrentLogsIn,
+            format!(
+                "If it logs in (the usual case), the database never received version \
+                 {pending}: remove its stale AWSPENDING label."
+            ),
+            commands::remove_stage(secret, AWSPENDING, pending),
+        ),
+        Step::explain(
+            When::CurrentLogsIn,
+            "Before rotating again, fix what stopped the rotation, or it will get stuck the \
+             same way: run `stackwright check` to find a missing route from the rotation \
+             Lambda to Secrets Manager (no NAT gateway and no secretsmanager interface \
+             endpoint with private DNS) or a database security group that does not admit the \
+             Lambda on the database port. The rotation Lambda's log, passed with --log, shows which one it was.",
+        ),
+        Step::run(
+            When::CurrentLogsIn,
+            "Then start a new rotation:",
+            commands::rotate(secret),
+        ),
+        Step::run(
+            When::CurrentFails,
+            format!(
+                "If the AWSCURRENT password does not log in, setSecret probably did change the \
+                 password and the rotation stopped after it. Remove no label; fetch the \
+                 AWSPENDING value (version {pending}) and log in with it the same way:"
+            ),
+            commands::get_value_by_stage(secret, AWSPENDING),
+        ),
+        Step::run(
+            When::CurrentFailsPendingLogsIn,
+            format!(
+                "If the AWSPENDING value logs in, version {pending} is the only one that works: \
+                 finish the rotation by hand by moving AWSCURRENT onto it (Secrets Manager moves \
+                 AWSPREVIOUS to version {current}):"
+            ),
+            commands::move_current(secret, current, pending),
+        ),
+        Step::run(
+            When::CurrentFailsPendingLogsIn,
+            format!(
+                "Then remove the AWSPENDING label from version {pending}; it keeps AWSCURRENT:"
+            ),
+            commands::remove_stage(secret, AWSPENDING, pending),
+        ),
+        Step::explain(
+            When::CurrentAndPendingFail,
+            format!(
+                "If neither value logs in, the database password matches no stored version. \
+                 {ADMIN_RESET} Then follow the steps for a working AWSCURRENT login above."
+            ),
+        ),
+    ]);
+    steps
+}
+
+fn pending_and_current(secret: &SecretRef, labels: &Labels) -> Vec<Step> {
+    let current = labels.current.as_deref().unwrap_or_default();
+    let previous = labels.previous.as_deref().filter(|p| *p != current);
+    let mut steps = vec![
+        Step::explain(
+            When::Always,
+            format!(
+                "Version {current} carries both AWSCURRENT and AWSPENDING: AWSCURRENT was moved \
+                 to the new version but the rotation did not complete, so it is unknown whether \
+                 the database has this password. A login test decides the repair; change no \
+                 label before it."
+            ),
+        ),
+        Step::run(
+            When::Always,
+            format!("Fetch the AWSCURRENT value (version {current}):"),
+            commands::get_value_by_stage(secret, AWSCURRENT),
+        ),
+    ];
+    steps.extend(login_test());
+    steps.extend([Step::run(
+        When::CurrentLogsIn,
+        format!(
+            "Outcome A, the login works: the database has the AWSCURRENT password and only \
+                 the stale AWSPENDING label is wrong. Remove it (version {current} keeps \
+                 AWSCURRENT):"
+        ),
+        commands::remove_stage(secret, AWSPENDING, current),
+    )]);
+    match previous {
+        Some(previous) => {
+            steps.push(Step::run(
+                When::CurrentFails,
+                format!(
+                    "Outcome B, the login fails: fetch the AWSPREVIOUS value (version \
+                     {previous}) and log in with it the same way:"
+                ),
+                commands::get_value_by_stage(secret, AWSPREVIOUS),
+            ));
+            steps.push(Step::run(
+                When::CurrentFailsPreviousLogsIn,
+                format!(
+                    "If the AWSPREVIOUS value logs in, the database still has the old password: \
+                     move AWSCURRENT back to version {previous} (Secrets Manager moves \
+                     AWSPREVIOUS to version {current}):"
+                ),
+                commands::move_current(secret, current, previous),
+            ));
+            steps.push(Step::run(
+                When::CurrentFailsPreviousLogsIn,
+                format!(
+                    "Then remove the AWSPENDING label from version {current} (it keeps \
+                     AWSPREVIOUS):"
+                ),
+                commands::remove_stage(secret, AWSPENDING, current),
+            ));
+            steps.push(Step::explain(
+                When::CurrentAndPreviousFail,
+                format!(
+                    "Outcome C, neither value logs in: the database password matches no stored \
+                     version, and no label change can fix that. {ADMIN_RESET} Leave AWSCURRENT \
+                     where it is; once the login works, remove the stale AWSPENDING label as in \
+                     outcome A."
+                ),
+            ));
+        }
+        None => {
+            steps.push(Step::explain(
+                When::CurrentFails,
+                format!(
+                    "Outcome B is not available: no version carries AWSPREVIOUS, so there is no \
+                     older password to move back to. Do not move or remove AWSCURRENT: version \
+                     {current} is the only version that might log in."
+                ),
+            ));
+            steps.push(Step::explain(
+                When::CurrentAndPreviousFail,
+                format!(
+                    "Outcome C, the login fails: the database password matches no stored \
+                     version, and no label change can fix that. {ADMIN_RESET} Leave AWSCURRENT \
+                     where it is; once the login works, remove the stale AWSPENDING label as in \
+                     outcome A."
+                ),
+            ));
+        }
+    }
+    steps
+}
+
+const DO_NOT_TOUCH: &str = "Change no labels on the basis of this list.";
+
+fn refetch_steps(secret: &SecretRef) -> Vec<Step> {
+    vec![
+        Step::run(
+            When::Always,
+            "List the versions again, straight from Secrets Manager, and run the doctor on the \
+             fresh output:",
+            commands::list_versions(secret),
+        ),
+        Step::run(
+            When::Always,
+            "Compare with the labels Secrets Manager reports in VersionIdsToStages (read-only):",
+            commands::describe(secret),
+        ),
+    ]
+}
+
+fn read_value_steps(secret: &SecretRef, ids: &[&str]) -> Vec<Step> {
+    ids.iter()
+        .map(|id| {
+            Step::run(
+                When::Always,
+                format!(
+                    "If the fresh list shows the same, find out which version logs in: fetch the \
+                     value of version {id} (read-only) and test a login with it from a machine \
+                     that can reach the database:"
+                ),
+                commands::get_value_by_version(secret, id),
+            )
+        })
+        .collect()
+}
+
+fn no_current(secret: &SecretRef, list: &VersionList) -> Vec<Step> {
+    if list.versions.is_empty() {
+        let mut steps = vec![Step::explain(
+            When::Always,
+            "The Versions list is empty: the secret has no value yet (it was created without \
+             one), or the output was filtered (--query, --max-results). There is no label to \
+             repair and nothing to rotate.",
+        )];
+        steps.extend(refetch_steps(secret));
+        steps.push(Step::explain(
+            When::Always,
+            "If the secret really has no value, give it one (a JSON value with engine, host, \
+             port, username and password for a database) before enabling rotation.",
+        ));
+        return steps;
+    }
+    let ids: Vec<&str> = list
+        .versions
+        .iter()
+        .map(|v| v.version_id.as_str())
+        .collect();
+    let mut steps = vec![Step::explain(
+        When::Always,
+        format!(
+            "No version carries AWSCURRENT. Secrets Manager keeps AWSCURRENT on exactly one \
+             version of a secret that has a value, so this list is not a plain \
+             list-secret-version-ids output: it was filtered, cut short or edited. \
+             {DO_NOT_TOUCH}"
+        ),
+    )];
+    steps.extend(refetch_steps(secret));
+    steps.extend(read_value_steps(secret, &ids));
+    steps.push(Step::explain(
+        When::Always,
+        "AWSCURRENT belongs on the version that logs in. Moving it is a manual decision: make \
+         it only on a fresh list from Secrets Manager, never on this one.",
+    ));
+    steps
+}
+
+fn multiple(secret: &SecretRef, stage: &str, ids: &[&str]) -> Vec<Step> {
+    let mut steps = vec![Step::explain(
+        When::Always,
+        format!(
+            "{} versions carry {stage} ({}). Secrets Manager attaches a staging label to one \
+             version at a time, so this cannot come from an unedited list-secret-version-ids \
+             output: the file was probably edited, or combined from several secrets or runs. \
+             {DO_NOT_TOUCH}",
+            ids.len(),
+            ids.join(", ")
+        ),
+    )];
+    steps.extend(refetch_steps(secret));
+    steps.extend(read_value_steps(secret, ids));
+    steps.push(Step::explain(
+        When::Always,
+        "If Secrets Manager itself reports this state, do not move or remove labels by hand: \
+         keep the output of both commands above and open a case with AWS Support.",
+    ));
+    steps
+}

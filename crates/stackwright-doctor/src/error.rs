@@ -1,0 +1,69 @@
+//! The error type of the doctor: every way an input can be unreadable.
+
+use thiserror::Error;
+
+/// Why the doctor could not read its input.
+///
+/// Every variant renders as a single line suitable for standard error; the
+/// command-line entry point maps all of them to exit code 2.
+#[derive(Debug, Error)]
+pub enum DoctorError {
+    /// A file (or standard input) could not be read.
+    #[error("cannot read {what} from {source_name}: {error}")]
+    Read {
+        /// What was being read (`versions` or `log`).
+        what: &'static str,
+        /// The file name as given, or `standard input`.
+        source_name: String,
+        /// The underlying I/O error.
+        #[source]
+        error: std::io::Error,
+    },
+    /// Both `--versions` and `--log` were given as `-`.
+    #[error("--versions and --log cannot both read standard input: give at most one of them as -")]
+    StdinTwice,
+    /// The versions input is not JSON at all (or is truncated).
+    #[error("versions input is not valid JSON ({0}); expected the output of `aws secretsmanager list-secret-version-ids --secret-id ID`")]
+    NotJson(#[source] serde_json::Error),
+    /// The versions input is JSON, but not an object.
+    #[error("versions input must be a JSON object with a \"Versions\" list, found {found}")]
+    NotObject {
+        /// The JSON type that was found instead.
+        found: &'static str,
+    },
+    /// The object has no `Versions` key.
+    #[error("versions input has no \"Versions\" list; expected the output of `aws secretsmanager list-secret-version-ids --secret-id ID`")]
+    MissingVersions,
+    /// `Versions` is present but is not a list.
+    #[error("\"Versions\" must be a list, found {found}")]
+    VersionsNotList {
+        /// The JSON type that was found instead.
+        found: &'static str,
+    },
+    /// An entry of `Versions` is not an object.
+    #[error("entry {index} of \"Versions\" must be an object, found {found}")]
+    VersionNotObject {
+        /// Zero-based position in the `Versions` list.
+        index: usize,
+        /// The JSON type that was found instead.
+        found: &'static str,
+    },
+    /// An entry of `Versions` has no usable `VersionId`.
+    #[error("entry {index} of \"Versions\" has no \"VersionId\" (a non-empty string is required)")]
+    MissingVersionId {
+        /// Zero-based position in the `Versions` list.
+        index: usize,
+    },
+    /// A field of a version, or of the top-level object, has the wrong type.
+    #[error("{location}: \"{field}\" must be {expected}, found {found}")]
+    BadField {
+        /// Where the field is (`version <id>` or `top level`).
+        location: String,
+        /// The field name as the AWS CLI spells it.
+        field: &'static str,
+        /// What was expected, in words.
+        expected: &'static str,
+        /// The JSON type that was found instead.
+        found: &'static str,
+    },
+}

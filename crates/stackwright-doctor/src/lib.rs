@@ -1,0 +1,183 @@
+//! `stackwright doctor`: diagnoses an AWS Secrets Manager rotation stuck half-way
+//! and prints the exact repair.
+//!
+//! The input is the JSON printed by `aws secretsmanager list-secret-version-ids
+//! --secret-id ID` and, optionally, the rotation Lambda's CloudWatch log. The
+//! pieces are pure and usable on their own:
+//!
+//! - [`parse_versions`] reads the JSON into a [`VersionList`];
+//! - [`diagnose`] turns it into a [`Diagnosis`]: a [`State`] and repair [`Step`]s;
+//! - [`analyze_log`] reads a log into a [`LogFinding`];
+//! - [`Report::new`] combines both, and [`render_text`] / [`render_json`] print it.
+//!
+//! [`run`] does all of it for the command line, with [`DoctorArgs`] as its
+//! arguments.
+//!
+//! # Exit codes
+//!
+//! - `0`: healthy labels, and no failure in the log (if one was given);
+//! - `1`: a repair is needed: any state but `healthy`, or a log that shows a
+//!   failure cause (`timeout`, `setsecret-login-failed`,
+//!   `testsecret-login-failed`, `access-denied`);
+//! - `2`: unreadable input: a missing or unreadable file, text that is not JSON
+//!   or is truncated, no `Versions` list, `Versions` not a list, a version without
+//!   `VersionId`, a field of the wrong type; also when the output cannot be
+//!   written.
+//!
+//! A version without `VersionStages` has no stages (that is how deprecated
+//! versions look). An empty `Versions` list is readable: it is what Secrets
+//! Manager prints for a secret without a value, and it is diagnosed as
+//! `no-current` (exit code 1) with read-only steps.
+
+#![warn(missing_docs)]
+
+mod commands;
+mod diagnose;
+mod error;
+mod log;
+mod render;
+mod report;
+mod versions;
+
+#[cfg(test)]
+mod safety;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+pub use commands::{shell_quote, SECRET_ID_PLACEHOLDER};
+pub use diagnose::{diagnose, Diagnosis, Labels, SecretIdSource, State, Step, When};
+pub use error::DoctorError;
+pub use log::{analyze_log, LogCause, LogFinding, RotationStep};
+pub use render::{render_json, render_text};
+pub use report::Report;
+pub use versions::{
+    parse_versions, SecretVersion, VersionList, AWSCURRENT, AWSPENDING, AWSPREVIOUS,
+};
+
+const AFTER_HELP: &str = "\
+Examples:
+  aws secretsmanager list-secret-version-ids --secret-id prod/db > versions.json
+  aws logs tail /aws/lambda/<rotation-function> --since 1d > rotation.log
+  stackwright doctor --versions versions.json --log rotation.log
+
+  aws secretsmanager list-secret-version-ids --secret-id prod/db \\
+    | stackwright doctor --versions - --format json
+
+Exit codes: 0 healthy, 1 a repair is needed, 2 unreadable input.";
+
+/// Diagnose a Secrets Manager rotation stuck half-way and print the exact repair.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct DoctorArgs {
+    /// Output of `aws secretsmanager list-secret-version-ids --secret-id ID`
+    /// (a file, or - for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub versions: PathBuf,
+
+    /// Secret id to use in the repair commands [default: ARN, else Name, from
+    /// the versions file].
+    #[arg(long, value_name = "ID")]
+    pub secret_id: Option<String>,
+
+    /// CloudWatch log text of the rotation Lambda, to find why the rotation
+    /// stopped (a file, or - for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// The output format of `stackwright doctor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Readable plain text.
+    #[default]
+    Text,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// Runs `stackwright doctor` and returns its exit code (0 healthy, 1 a repair is
+/// needed, 2 unreadable input).
+///
+/// `-` as a file name reads `stdin` (for `--versions` or `--log`, not both).
+/// The report goes to `out`; a one-line error goes to `err`.
+pub fn run(
+    args: &DoctorArgs,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let report = match build_report(args, stdin) {
+        Ok(report) => report,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return 2;
+        }
+    };
+    let text = match args.format {
+        Format::Text => render_text(&report),
+        Format::Json => render_json(&report),
+    };
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        let _ = writeln!(err, "error: cannot write the report: {e}");
+        return 2;
+    }
+    report.exit_code()
+}
+
+fn build_report(args: &DoctorArgs, stdin: &mut dyn Read) -> Result<Report, DoctorError> {
+    let versions_stdin = is_stdin(&args.versions);
+    if versions_stdin && args.log.as_deref().is_some_and(is_stdin) {
+        return Err(DoctorError::StdinTwice);
+    }
+    let versions = read_input("versions", &args.versions, stdin)?;
+    let versions = String::from_utf8(versions).map_err(|e| DoctorError::Read {
+        what: "versions",
+        source_name: source_name(&args.versions),
+        error: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
+    })?;
+    let list = parse_versions(&versions)?;
+    let log = match &args.log {
+        Some(path) => {
+            let bytes = read_input("log", path, stdin)?;
+            Some(analyze_log(&String::from_utf8_lossy(&bytes)))
+        }
+        None => None,
+    };
+    let diagnosis = diagnose(&list, args.secret_id.as_deref());
+    Ok(Report::new(diagnosis, log))
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn source_name(path: &Path) -> String {
+    if is_stdin(path) {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn read_input(
+    what: &'static str,
+    path: &Path,
+    stdin: &mut dyn Read,
+) -> Result<Vec<u8>, DoctorError> {
+    let result = if is_stdin(path) {
+        let mut bytes = Vec::new();
+        stdin.read_to_end(&mut bytes).map(|_| bytes)
+    } else {
+        std::fs::read(path)
+    };
+    result.map_err(|error| DoctorError::Read {
+        what,
+        source_name: source_name(path),
+        error,
+    })
+}

@@ -1,0 +1,511 @@
+//! `run` end to end, with fixtures and in-memory buffers.
+
+mod common;
+
+use clap::CommandFactory;
+use common::{commands, doctor, doctor_json, fixture, Cli};
+use stackwright_doctor::Format;
+
+const ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/app-db-AbCdEf";
+const CURRENT: &str = "3f1c2a9e-8d4b-4c1e-9a7f-2b6d5e8c0a11";
+const PENDING: &str = "9b7e4d21-6c3a-4f8e-b1d2-7a5c9e0f3b22";
+const PREVIOUS: &str = "c2d8f6a4-1e9b-4a7c-8f3d-5b0e2a6c9d33";
+
+#[test]
+fn every_state_has_its_exit_code() {
+    let cases = [
+        ("healthy.json", "healthy", 0),
+        ("healthy-numeric-dates.json", "healthy", 0),
+        ("versions-without-stages.json", "healthy", 0),
+        ("pending-not-applied.json", "pending-not-applied", 1),
+        ("no-secret-id.json", "pending-not-applied", 1),
+        ("pending-and-current.json", "pending-and-current", 1),
+        (
+            "pending-and-current-no-previous.json",
+            "pending-and-current",
+            1,
+        ),
+        ("no-current.json", "no-current", 1),
+        ("no-current-empty.json", "no-current", 1),
+        ("multiple-current.json", "multiple-current", 1),
+        ("multiple-pending.json", "multiple-pending", 1),
+    ];
+    for (file, state, code) in cases {
+        let path = format!("@{file}");
+        let (got, json) = doctor_json(&["--versions", &path]);
+        assert_eq!(json["state"], state, "{file}");
+        assert_eq!(got, code, "{file}");
+        let text = doctor(&["--versions", &path], "");
+        assert_eq!(text.code, code, "{file}");
+        assert!(
+            text.out.starts_with(&format!("State: {state} (")),
+            "{file}: {}",
+            text.out
+        );
+        assert_eq!(text.err, "");
+    }
+}
+
+#[test]
+fn json_has_exactly_the_documented_shape() {
+    let (_, json) = doctor_json(&[
+        "--versions",
+        "@pending-and-current.json",
+        "--log",
+        "@timeout.log",
+    ]);
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["state", "secret_id", "versions", "steps", "log"]);
+    let versions: Vec<&str> = json["versions"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(versions, ["current", "pending", "previous"]);
+    for step in json["steps"].as_array().unwrap() {
+        let keys: Vec<&str> = step
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["explain", "command"]);
+        assert!(step["explain"].is_string());
+        assert!(step["command"].is_string() || step["command"].is_null());
+    }
+    let log: Vec<&str> = json["log"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(log, ["cause", "last_step"]);
+    assert_eq!(json["versions"]["current"], CURRENT);
+    assert_eq!(json["versions"]["pending"], CURRENT);
+    assert_eq!(json["versions"]["previous"], PREVIOUS);
+    assert_eq!(json["secret_id"], ARN);
+
+    let (_, json) = doctor_json(&["--versions", "@healthy.json"]);
+    assert!(json["log"].is_null());
+    assert!(json["versions"]["pending"].is_null());
+}
+
+#[test]
+fn pending_not_applied_removes_the_pending_label_and_rotates() {
+    let (code, json) = doctor_json(&["--versions", "@pending-not-applied.json"]);
+    assert_eq!(code, 1);
+    let commands = commands(&json);
+    let remove = format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSPENDING --remove-from-version-id {PENDING}"
+    );
+    let rotate = format!("aws secretsmanager rotate-secret --secret-id {ARN}");
+    let remove_at = commands
+        .iter()
+        .position(|c| *c == remove)
+        .expect("remove command");
+    let rotate_at = commands
+        .iter()
+        .position(|c| *c == rotate)
+        .expect("rotate command");
+    assert!(remove_at < rotate_at);
+    let text = serde_json::to_string(&json).unwrap();
+    assert!(text.contains("never received"));
+    assert!(text.contains("stackwright check"));
+    assert_eq!(json["versions"]["previous"], PREVIOUS);
+}
+
+#[test]
+fn pending_and_current_offers_the_three_outcomes() {
+    let (code, json) = doctor_json(&["--versions", "@pending-and-current.json"]);
+    assert_eq!(code, 1);
+    let commands = commands(&json);
+    assert!(commands.contains(&format!(
+        "aws secretsmanager get-secret-value --secret-id {ARN} --version-stage AWSCURRENT --query SecretString --output text"
+    )));
+    assert!(commands
+        .iter()
+        .any(|c| c.starts_with("mysql --host=<host> --port=<port> --user=<username>")));
+    assert!(commands.contains(&format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSPENDING --remove-from-version-id {CURRENT}"
+    )));
+    assert!(commands.contains(&format!(
+        "aws secretsmanager get-secret-value --secret-id {ARN} --version-stage AWSPREVIOUS --query SecretString --output text"
+    )));
+    assert!(commands.contains(&format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSCURRENT --remove-from-version-id {CURRENT} --move-to-version-id {PREVIOUS}"
+    )));
+    let text = serde_json::to_string(&json).unwrap();
+    for outcome in ["Outcome A", "Outcome B", "Outcome C", "administrator"] {
+        assert!(text.contains(outcome), "{outcome}");
+    }
+}
+
+#[test]
+fn pending_and_current_without_previous_offers_no_move() {
+    let (code, json) = doctor_json(&["--versions", "@pending-and-current-no-previous.json"]);
+    assert_eq!(code, 1);
+    assert!(json["versions"]["previous"].is_null());
+    for command in commands(&json) {
+        assert!(!command.contains("--move-to-version-id"), "{command}");
+        assert!(!command.contains("AWSPREVIOUS"), "{command}");
+    }
+    let text = serde_json::to_string(&json).unwrap();
+    assert!(text.contains("Outcome B is not available"));
+    assert!(text.contains("only version that might log in"));
+}
+
+#[test]
+fn impossible_states_get_only_read_only_commands() {
+    for file in [
+        "@multiple-current.json",
+        "@multiple-pending.json",
+        "@no-current.json",
+        "@no-current-empty.json",
+    ] {
+        let (code, json) = doctor_json(&["--versions", file]);
+        assert_eq!(code, 1, "{file}");
+        let commands = commands(&json);
+        assert!(!commands.is_empty(), "{file}");
+        for command in commands {
+            let read_only = [
+                "get-secret-value",
+                "list-secret-version-ids",
+                "describe-secret",
+            ]
+            .iter()
+            .any(|c| command.starts_with(&format!("aws secretsmanager {c} ")));
+            assert!(read_only, "{file}: {command}");
+        }
+    }
+    let (_, json) = doctor_json(&["--versions", "@multiple-current.json"]);
+    assert!(json["versions"]["current"].is_null());
+    let explain = json["steps"][0]["explain"].as_str().unwrap();
+    assert!(
+        explain.contains("does not allow") || explain.contains("cannot come from"),
+        "{explain}"
+    );
+    assert!(
+        explain.contains(CURRENT) && explain.contains(PREVIOUS),
+        "{explain}"
+    );
+}
+
+#[test]
+fn secret_id_comes_from_arn_then_name_then_argument() {
+    let (_, json) = doctor_json(&["--versions", "@pending-not-applied.json"]);
+    assert_eq!(json["secret_id"], ARN);
+    let (_, json) = doctor_json(&["--versions", "@healthy-numeric-dates.json"]);
+    assert_eq!(json["secret_id"], "prod/app-db");
+    let (_, json) = doctor_json(&[
+        "--versions",
+        "@pending-not-applied.json",
+        "--secret-id",
+        "other/db",
+    ]);
+    assert_eq!(json["secret_id"], "other/db");
+    assert!(commands(&json).iter().all(|c| !c.contains(ARN)));
+    assert!(commands(&json)
+        .iter()
+        .any(|c| c.contains("--secret-id other/db ")));
+}
+
+#[test]
+fn unusual_secret_ids_are_quoted() {
+    let (_, json) = doctor_json(&[
+        "--versions",
+        "@pending-not-applied.json",
+        "--secret-id",
+        "my db's secret",
+    ]);
+    assert!(commands(&json)
+        .iter()
+        .any(|c| c.contains(r"--secret-id 'my db'\''s secret' ")));
+}
+
+#[test]
+fn missing_secret_id_uses_the_placeholder_and_says_so() {
+    let (_, json) = doctor_json(&["--versions", "@no-secret-id.json"]);
+    assert!(json["secret_id"].is_null());
+    let commands = commands(&json);
+    assert!(commands
+        .iter()
+        .filter(|c| c.starts_with("aws "))
+        .all(|c| c.contains("--secret-id <secret-id>")));
+    let text = doctor(&["--versions", "@no-secret-id.json"], "");
+    assert!(
+        text.out.contains("Secret: <secret-id> (unknown"),
+        "{}",
+        text.out
+    );
+    assert!(text.out.contains("replace <secret-id>"));
+}
+
+#[test]
+fn versions_can_come_from_stdin() {
+    let input = std::fs::read_to_string(fixture("pending-not-applied.json")).unwrap();
+    let outcome = doctor(&["--versions", "-", "--format", "json"], &input);
+    assert_eq!(outcome.code, 1);
+    assert!(outcome.out.contains("\"state\": \"pending-not-applied\""));
+}
+
+#[test]
+fn log_can_come_from_stdin() {
+    let log = std::fs::read_to_string(fixture("timeout.log")).unwrap();
+    let outcome = doctor(
+        &[
+            "--versions",
+            "@healthy.json",
+            "--log",
+            "-",
+            "--format",
+            "json",
+        ],
+        &log,
+    );
+    assert_eq!(outcome.code, 1);
+    assert!(outcome.out.contains("\"cause\": \"timeout\""));
+}
+
+#[test]
+fn stdin_cannot_be_read_twice() {
+    let outcome = doctor(&["--versions", "-", "--log", "-"], "{}");
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.out, "");
+    assert!(outcome.err.contains("cannot both read standard input"));
+}
+
+#[test]
+fn every_log_cause_is_recognised() {
+    let cases = [
+        ("timeout.log", "timeout", Some("createSecret"), 1),
+        (
+            "setsecret-login-failed.log",
+            "setsecret-login-failed",
+            Some("createSecret"),
+            1,
+        ),
+        (
+            "testsecret-login-failed.log",
+            "testsecret-login-failed",
+            Some("setSecret"),
+            1,
+        ),
+        ("access-denied.log", "access-denied", None, 1),
+        ("success.log", "none", Some("finishSecret"), 0),
+        ("unknown.log", "unknown", None, 0),
+    ];
+    for (file, cause, last_step, code) in cases {
+        let path = format!("@{file}");
+        let (got, json) = doctor_json(&["--versions", "@healthy.json", "--log", &path]);
+        assert_eq!(json["log"]["cause"], cause, "{file}");
+        match last_step {
+            Some(step) => assert_eq!(json["log"]["last_step"], step, "{file}"),
+            None => assert!(json["log"]["last_step"].is_null(), "{file}"),
+        }
+        assert_eq!(got, code, "{file}");
+    }
+}
+
+#[test]
+fn log_causes_point_at_the_fix() {
+    let text = doctor(
+        &["--versions", "@healthy.json", "--log", "@timeout.log"],
+        "",
+    )
+    .out;
+    assert!(text.contains("stackwright check"));
+    assert!(text.contains("Task timed out after 30.03 seconds"));
+    assert!(text.contains("aws secretsmanager rotate-secret --secret-id"));
+
+    let text = doctor(
+        &["--versions", "@healthy.json", "--log", "@access-denied.log"],
+        "",
+    )
+    .out;
+    for permission in [
+        "PutSecretValue",
+        "UpdateSecretVersionStage",
+        "GetRandomPassword",
+        "kms:Decrypt",
+    ] {
+        assert!(text.contains(permission), "{permission}");
+    }
+
+    // The customer managed key of the versions is named.
+    let text = doctor(
+        &[
+            "--versions",
+            "@pending-and-current.json",
+            "--log",
+            "@access-denied.log",
+        ],
+        "",
+    )
+    .out;
+    assert!(text
+        .contains("arn:aws:kms:eu-west-1:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"));
+}
+
+#[test]
+fn a_log_showing_setsecret_succeeded_warns_before_removing_pending() {
+    let log = "createSecret: Successfully put secret for ARN arn:x and version v.\n\
+               setSecret: Successfully set password for user app in MySQL DB for secret arn arn:x.\n\
+               Task timed out after 30.03 seconds\n";
+    let outcome = doctor(
+        &[
+            "--versions",
+            "@pending-not-applied.json",
+            "--log",
+            "-",
+            "--format",
+            "json",
+        ],
+        log,
+    );
+    assert_eq!(outcome.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&outcome.out).unwrap();
+    assert_eq!(json["log"]["cause"], "timeout");
+    assert_eq!(json["log"]["last_step"], "setSecret");
+    let text = serde_json::to_string(&json).unwrap();
+    assert!(text.contains("setSecret succeeded"), "{text}");
+    assert!(text.contains("database probably already has the AWSPENDING password"));
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_one_line() {
+    let cases = [
+        ("@not-json.txt", "not valid JSON"),
+        ("@empty.txt", "not valid JSON"),
+        ("@truncated.json", "not valid JSON"),
+        ("@missing-versions.json", "no \"Versions\" list"),
+        ("@versions-not-list.json", "\"Versions\" must be a list"),
+        (
+            "@missing-version-id.json",
+            "entry 1 of \"Versions\" has no \"VersionId\"",
+        ),
+        ("@does-not-exist.json", "cannot read versions from"),
+    ];
+    for (file, message) in cases {
+        for format in ["text", "json"] {
+            let outcome = doctor(&["--versions", file, "--format", format], "");
+            assert_eq!(outcome.code, 2, "{file}");
+            assert_eq!(outcome.out, "", "{file}");
+            assert!(
+                outcome.err.starts_with("error: "),
+                "{file}: {}",
+                outcome.err
+            );
+            assert!(outcome.err.contains(message), "{file}: {}", outcome.err);
+            assert_eq!(outcome.err.lines().count(), 1, "{file}: {}", outcome.err);
+            assert!(outcome.err.ends_with('\n'));
+        }
+    }
+}
+
+#[test]
+fn a_missing_log_file_is_unreadable() {
+    let outcome = doctor(
+        &[
+            "--versions",
+            "@healthy.json",
+            "--log",
+            "@does-not-exist.log",
+        ],
+        "",
+    );
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.out, "");
+    assert!(outcome.err.starts_with("error: cannot read log from "));
+}
+
+#[test]
+fn non_utf8_versions_are_unreadable_but_logs_are_read_lossily() {
+    let mut bytes = std::fs::read(fixture("healthy.json")).unwrap();
+    bytes.insert(1, 0xff);
+    let args = common::args(&["--versions", "-"]);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = stackwright_doctor::run(&args, &mut bytes.as_slice(), &mut out, &mut err);
+    assert_eq!(code, 2);
+    assert!(String::from_utf8(err)
+        .unwrap()
+        .contains("cannot read versions from standard input"));
+
+    let mut log = b"\xff\xfe garbage\n".to_vec();
+    log.extend(std::fs::read(fixture("timeout.log")).unwrap());
+    let args = common::args(&["--versions", &fixture("healthy.json"), "--log", "-"]);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = stackwright_doctor::run(&args, &mut log.as_slice(), &mut out, &mut err);
+    assert_eq!(code, 1);
+    assert!(String::from_utf8(out).unwrap().contains("cause timeout"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    for format in ["text", "json"] {
+        let args = [
+            "--versions",
+            "@pending-and-current.json",
+            "--log",
+            "@timeout.log",
+            "--format",
+            format,
+        ];
+        assert_eq!(doctor(&args, "").out, doctor(&args, "").out);
+    }
+}
+
+#[test]
+fn text_output_is_plain() {
+    let text = doctor(
+        &[
+            "--versions",
+            "@pending-and-current.json",
+            "--log",
+            "@timeout.log",
+        ],
+        "",
+    )
+    .out;
+    assert!(!text.contains('\u{1b}'), "no escape sequences");
+    assert!(
+        text.lines().all(|l| l == l.trim_end()),
+        "no trailing spaces"
+    );
+}
+
+#[test]
+fn arguments_and_help() {
+    Cli::command().debug_assert();
+    let args = common::args(&["--versions", "v.json"]);
+    assert_eq!(args.format, Format::Text);
+    assert_eq!(args.secret_id, None);
+    assert_eq!(args.log, None);
+    assert!(
+        common::Cli::try_parse_from_doctor(&["--format", "yaml", "--versions", "v.json"]).is_err()
+    );
+    assert!(
+        common::Cli::try_parse_from_doctor(&[]).is_err(),
+        "--versions is required"
+    );
+
+    let mut command = Cli::command();
+    let help = command
+        .find_subcommand_mut("doctor")
+        .unwrap()
+        .render_long_help()
+        .to_string();
+    assert!(
+        help.contains("stackwright doctor --versions versions.json --log rotation.log"),
+        "{help}"
+    );
+    assert!(help.contains("list-secret-version-ids"));
+    assert!(help.contains("--secret-id <ID>"));
+    assert!(help.contains("--format <FORMAT>"));
+    assert!(help.contains("Exit codes"));
+}

@@ -1,0 +1,33 @@
+//! # stackwright
+//!
+//! CDK-style constructs in Rust that emit AWS CloudFormation, built so that what they describe
+//! works once deployed. This is the crate to depend on; it re-exports:
+//!
+//! - the core: [`Stack`], [`App`], typed intrinsics ([`Expr`], [`Pseudo`]), the [`Template`]
+//!   model (also read from any JSON or YAML template), diagnostics;
+//! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`];
+//! - the generated L1 resource types: [`l1`].
+//!
+//! ```
+//! use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+//! use stackwright::Stack;
+//!
+//! let mut stack = Stack::new("Demo")?;
+//! let root = stack.root();
+//! Vpc::new(
+//!     &mut stack,
+//!     root,
+//!     "Vpc",
+//!     VpcProps::new()
+//!         .nat_gateways(0)
+//!         .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+//! )?;
+//! let out = stack.synth()?;
+//! assert_eq!(out.template.resources.len(), 7);
+//! # Ok::<(), stackwright::Error>(())
+//! ```
+
+pub use stackwright_constructs::{days, ec2, hours, minutes, rds, secretsmanager};
+pub use stackwright_core as core;
+pub use stackwright_core::*;
+pub use stackwright_l1 as l1;

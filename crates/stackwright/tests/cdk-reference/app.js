@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Reference app: synthesizes, with aws-cdk-lib 2.276.0 and default feature flags, the
+// construct trees that stackwright must reproduce. See README.md in this folder.
+//
+// Usage: CDK_NODE_MODULES=<dir containing aws-cdk-lib and constructs> node app.js <outdir>
+// Optional: CDK_PATH_METADATA=1 adds aws:cdk:path metadata (for reading construct paths
+// only; the committed reference templates are synthesized without it).
+'use strict';
+
+const path = require('path');
+
+const nodeModules = process.env.CDK_NODE_MODULES;
+if (!nodeModules) {
+  console.error('app.js: set CDK_NODE_MODULES to a node_modules folder holding aws-cdk-lib@2.276.0 and constructs@10');
+  process.exit(2);
+}
+const outdir = process.argv[2];
+if (!outdir) {
+  console.error('usage: CDK_NODE_MODULES=<dir> node app.js <outdir>');
+  process.exit(2);
+}
+const lib = (m) => require(path.join(path.resolve(nodeModules), m));
+
+const cdk = lib('aws-cdk-lib');
+const ec2 = lib('aws-cdk-lib/aws-ec2');
+const rds = lib('aws-cdk-lib/aws-rds');
+const secretsmanager = lib('aws-cdk-lib/aws-secretsmanager');
+
+const EXPECTED = '2.276.0';
+const version = lib('aws-cdk-lib/package.json').version;
+if (version !== EXPECTED) {
+  console.error(`app.js: expected aws-cdk-lib ${EXPECTED}, found ${version}`);
+  process.exit(2);
+}
+
+const context = {};
+if (process.env.CDK_PATH_METADATA === '1') {
+  context['aws:cdk:enable-path-metadata'] = true;
+}
+const app = new cdk.App({ outdir: path.resolve(outdir), analyticsReporting: false, context });
+
+const isolated = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+const exclude = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
+
+// --- Vpc variants -------------------------------------------------------------------------
+{
+  const stack = new cdk.Stack(app, 'VpcDefault');
+  new ec2.Vpc(stack, 'Vpc');
+}
+{
+  const stack = new cdk.Stack(app, 'VpcIsolated');
+  new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'VpcPublicPrivate');
+  new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 1,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    ],
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'VpcThreeAz');
+  new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
+}
+
+// --- Mission stacks (SAR rotation) ---------------------------------------------------------
+function missionCommon(stack) {
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const epSg = new ec2.SecurityGroup(stack, 'SecretManagerEpSg', {
+    vpc,
+    description: 'Secrets Manager endpoint: HTTPS from the VPC',
+  });
+  epSg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  new ec2.InterfaceVpcEndpoint(stack, 'SecretManagerEndpoint', {
+    vpc,
+    service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    subnets: isolated,
+    securityGroups: [epSg],
+    privateDnsEnabled: true,
+  });
+  const admin = new secretsmanager.Secret(stack, 'DbAdminSecret', {
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ username: 'admin' }),
+      generateStringKey: 'password',
+      excludeCharacters: exclude,
+    },
+  });
+  return { vpc, admin };
+}
+
+function mission(id, opts) {
+  const stack = new cdk.Stack(app, id);
+  const { vpc, admin } = missionCommon(stack);
+  const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine: opts.engine,
+    credentials: rds.Credentials.fromSecret(admin),
+    writer: rds.ClusterInstance.provisioned('writer'),
+    readers: opts.readers,
+    vpc,
+    vpcSubnets: isolated,
+  });
+  new secretsmanager.SecretRotation(stack, 'DbAdminSecretRotation', {
+    application: opts.single,
+    secret: cluster.secret,
+    target: cluster,
+    vpc,
+    vpcSubnets: isolated,
+    excludeCharacters: exclude,
+    rotateImmediatelyOnUpdate: false,
+  });
+  const user = new secretsmanager.Secret(stack, 'DbUserSecret', {
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ username: 'app_user' }),
+      generateStringKey: 'password',
+      excludeCharacters: exclude,
+    },
+  });
+  const attachedUser = user.attach(cluster);
+  new secretsmanager.SecretRotation(stack, 'DbUserSecretRotation', {
+    application: opts.multi,
+    secret: attachedUser,
+    masterSecret: cluster.secret,
+    target: cluster,
+    vpc,
+    vpcSubnets: isolated,
+    excludeCharacters: exclude,
+    rotateImmediatelyOnUpdate: false,
+  });
+}
+
+mission('MissionStack', {
+  engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+  readers: undefined,
+  single: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER,
+  multi: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_MULTI_USER,
+});
+
+mission('MissionPostgres', {
+  engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_15_4 }),
+  readers: [rds.ClusterInstance.provisioned('reader')],
+  single: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_SINGLE_USER,
+  multi: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_MULTI_USER,
+});
+
+// --- Security group rules ------------------------------------------------------------------
+{
+  const stack = new cdk.Stack(app, 'SgRules');
+  const vpc = new ec2.Vpc(stack, 'Vpc');
+  const a = new ec2.SecurityGroup(stack, 'A', { vpc, allowAllOutbound: true });
+  new ec2.SecurityGroup(stack, 'B', { vpc, allowAllOutbound: false });
+  const c = new ec2.SecurityGroup(stack, 'C', { vpc, allowAllOutbound: false });
+  a.connections.allowFrom(c, ec2.Port.tcp(5432), 'c to a');
+  a.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcpRange(8000, 8080));
+  a.addIngressRule(ec2.Peer.ipv6('::/0'), ec2.Port.allTraffic());
+  a.connections.allowInternally(ec2.Port.tcp(22));
+  new ec2.InterfaceVpcEndpoint(stack, 'KmsEp', { vpc, service: ec2.InterfaceVpcEndpointAwsService.KMS });
+  vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+}
+
+// --- Hosted rotation -----------------------------------------------------------------------
+{
+  const stack = new cdk.Stack(app, 'HostedRotationStack');
+  const { vpc, admin } = missionCommon(stack);
+  const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+    credentials: rds.Credentials.fromSecret(admin),
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  cluster.secret.addRotationSchedule('Rotation', {
+    hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({ vpc, vpcSubnets: isolated }),
+    rotateImmediatelyOnUpdate: false,
+  });
+}
+
+app.synth();
