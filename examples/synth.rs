@@ -9,10 +9,13 @@ use stackwright::ec2::{
     InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
     SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps,
 };
-use stackwright::rds::{AuroraMysqlVersion, ClusterEngine, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterProps};
+use stackwright::rds::{
+    AuroraMysqlVersion, ClusterEngine, ClusterInstance, Credentials, DatabaseCluster,
+    DatabaseClusterProps,
+};
 use stackwright::secretsmanager::{
-    GenerateSecretString, Secret, SecretProps, SecretRotation, SecretRotationApplication, SecretRotationProps,
-    DEFAULT_PASSWORD_EXCLUDE_CHARS,
+    GenerateSecretString, Secret, SecretProps, SecretRotation, SecretRotationApplication,
+    SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
 };
 use stackwright::{Result, Stack};
 
@@ -41,7 +44,12 @@ pub fn build() -> Result<Stack> {
         SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC"),
     )?;
     let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block(&stack)?);
-    endpoint_sg.add_ingress_rule(&mut stack, &vpc_cidr, &Port::tcp(443), Some("HTTPS from the VPC"))?;
+    endpoint_sg.add_ingress_rule(
+        &mut stack,
+        &vpc_cidr,
+        &Port::tcp(443),
+        Some("HTTPS from the VPC"),
+    )?;
     InterfaceVpcEndpoint::new(
         &mut stack,
         root,
@@ -63,12 +71,17 @@ pub fn build() -> Result<Stack> {
         &mut stack,
         root,
         "AuroraCluster",
-        DatabaseClusterProps::new(ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?, vpc)
-            .credentials(Credentials::from_secret(admin))
-            .writer(ClusterInstance::provisioned("writer"))
-            .vpc_subnets(isolated.clone()),
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?,
+            vpc,
+        )
+        .credentials(Credentials::from_secret(admin))
+        .writer(ClusterInstance::provisioned("writer"))
+        .vpc_subnets(isolated.clone()),
     )?;
-    let admin_attached = cluster.secret().expect("credentials from a secret are attached");
+    let admin_attached = cluster
+        .secret()
+        .expect("credentials from a secret are attached");
 
     // Single-user rotation of the admin secret. The rotation creates its security group and
     // opens the database to it; RotateImmediatelyOnUpdate is false unless asked for.
@@ -76,9 +89,14 @@ pub fn build() -> Result<Stack> {
         &mut stack,
         root,
         "DbAdminSecretRotation",
-        SecretRotationProps::single_user(SecretRotationApplication::MysqlSingleUser, admin_attached, &cluster, vpc)
-            .vpc_subnets(isolated.clone())
-            .exclude_characters(DEFAULT_PASSWORD_EXCLUDE_CHARS),
+        SecretRotationProps::single_user(
+            SecretRotationApplication::MysqlSingleUser,
+            admin_attached,
+            &cluster,
+            vpc,
+        )
+        .vpc_subnets(isolated.clone())
+        .exclude_characters(DEFAULT_PASSWORD_EXCLUDE_CHARS),
     )?;
 
     // An application user, attached to the cluster, rotated with the admin as master.
@@ -109,7 +127,9 @@ pub fn build() -> Result<Stack> {
 #[allow(dead_code)]
 fn main() {
     let yaml = std::env::args().any(|a| a == "--yaml");
-    let result = build().and_then(|stack| stack.synth());
+    // Synth runs the rotation-readiness analyzer: a rotation without a route to Secrets
+    // Manager, or that the database does not admit, fails here instead of in production.
+    let result = build().and_then(|stack| stackwright::synth(&stack));
     match result {
         Ok(out) => {
             for w in &out.warnings {

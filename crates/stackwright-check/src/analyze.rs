@@ -163,7 +163,10 @@ impl Schedule<'_, '_> {
             let multi = rotation_type
                 .as_deref()
                 .is_some_and(|t| t.ends_with("MultiUser"));
-            let subnets = m.get("VpcSubnetIds").map(|v| e.items(v)).unwrap_or_default();
+            let subnets = m
+                .get("VpcSubnetIds")
+                .map(|v| e.items(v))
+                .unwrap_or_default();
             let groups = m
                 .get("VpcSecurityGroupIds")
                 .map(|v| e.items(v))
@@ -479,8 +482,10 @@ impl Schedule<'_, '_> {
             .res(id)
             .ok_or_else(|| format!("the database `{id}`, which the template does not define"))?;
         let ty = r.resource_type.as_str();
-        if matches!(ty, "AWS::RDS::DBInstance" | "AWS::DocDB::DBInstance" | "AWS::Neptune::DBInstance")
-        {
+        if matches!(
+            ty,
+            "AWS::RDS::DBInstance" | "AWS::DocDB::DBInstance" | "AWS::Neptune::DBInstance"
+        ) {
             if let Some(c) = r.prop("DBClusterIdentifier") {
                 let c = e.item(c);
                 if c.res().is_some_and(|c| e.type_of(c).is_some()) {
@@ -646,7 +651,11 @@ impl Schedule<'_, '_> {
                 let admitted = with_unknowns(admitted, &db.group_unknown);
                 let mut res = fres.to_vec();
                 res.push(db.id.clone());
-                res.extend(db.groups.iter().filter_map(|g| g.logical_id().map(String::from)));
+                res.extend(
+                    db.groups
+                        .iter()
+                        .filter_map(|g| g.logical_id().map(String::from)),
+                );
                 match admitted {
                     Tri::Yes => {}
                     Tri::No => self.push(
@@ -718,7 +727,7 @@ impl Schedule<'_, '_> {
             sm_dest = Some((ep.groups.clone(), SmPath::Endpoint(ep.id.clone())));
         } else {
             let mut lacking: Vec<String> = Vec::new();
-            let mut why: Vec<String> = Vec::new();
+            let mut why: Vec<(String, Vec<String>)> = Vec::new();
             let mut involved: Vec<String> = Vec::new();
             let mut unknown = unknown_subnets.clone();
             for s in &known_subnets {
@@ -727,7 +736,10 @@ impl Schedule<'_, '_> {
                     Tri::Yes => {}
                     Tri::No => {
                         lacking.push(s.id.clone());
-                        why.push(r.why_not);
+                        match why.iter_mut().find(|(w, _)| *w == r.why_not) {
+                            Some((_, ids)) => ids.push(s.id.clone()),
+                            None => why.push((r.why_not, vec![s.id.clone()])),
+                        }
                         involved.extend(r.involved);
                     }
                     Tri::Unknown(w) => unknown.extend(w),
@@ -777,12 +789,14 @@ impl Schedule<'_, '_> {
                 res.push(ep.id.clone());
                 let mut reasons = w;
                 reasons.extend(unknown.iter().cloned());
-                self.cannot_prove("the rotation function can reach Secrets Manager", reasons, res);
+                self.cannot_prove(
+                    "the rotation function can reach Secrets Manager",
+                    reasons,
+                    res,
+                );
             } else if !lacking.is_empty() {
-                let unknown_service: Vec<String> = self
-                    .endpoints_unknown_service(&vpc)
-                    .into_iter()
-                    .collect();
+                let unknown_service: Vec<String> =
+                    self.endpoints_unknown_service(&vpc).into_iter().collect();
                 if !unknown_service.is_empty() {
                     let mut res = fres.to_vec();
                     res.extend(unknown_service.iter().cloned());
@@ -812,10 +826,13 @@ impl Schedule<'_, '_> {
                         Kind::NoRouteToSecretsManager,
                         res,
                         format!(
-                            "the rotation function cannot reach Secrets Manager: {}; and {} has \
-                             no Secrets Manager interface endpoint{ep_note}, so every rotation \
-                             times out",
-                            why.join("; "),
+                            "the rotation function cannot reach Secrets Manager: its subnets {}; \
+                             and {} has no Secrets Manager interface endpoint{ep_note}, so every \
+                             rotation times out",
+                            why.iter()
+                                .map(|(w, ids)| format!("{} {}", list(ids), singular(w, ids.len())))
+                                .collect::<Vec<_>>()
+                                .join("; "),
                             match vpc.res() {
                                 Some(v) => format!("VPC `{v}`"),
                                 None => "its VPC".to_string(),
@@ -863,7 +880,11 @@ impl Schedule<'_, '_> {
                 let admitted = with_unknowns_if_no(admitted, &group_unknown);
                 let mut res = fres.to_vec();
                 res.push(ep.id.clone());
-                res.extend(ep.groups.iter().filter_map(|g| g.logical_id().map(String::from)));
+                res.extend(
+                    ep.groups
+                        .iter()
+                        .filter_map(|g| g.logical_id().map(String::from)),
+                );
                 res.extend(group_ids.iter().cloned());
                 match admitted {
                     Tri::Yes => {}
@@ -893,7 +914,10 @@ impl Schedule<'_, '_> {
                                 "{groups_text} (its security groups: {}; its subnets: {})",
                                 names_or_none(&group_ids),
                                 names_or_none(
-                                    &known_subnets.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
+                                    &known_subnets
+                                        .iter()
+                                        .map(|s| s.id.clone())
+                                        .collect::<Vec<_>>()
                                 )
                             ),
                             format!(
@@ -939,7 +963,8 @@ impl Schedule<'_, '_> {
                 match with_unknowns_if_no(out, &group_unknown) {
                     Tri::Yes => {}
                     Tri::No => {
-                        egress_blocked.push(format!("TCP 443 to Secrets Manager endpoint `{}`", ep.id));
+                        egress_blocked
+                            .push(format!("to Secrets Manager endpoint `{}` (TCP 443)", ep.id));
                         egress_res.push(ep.id.clone());
                     }
                     Tri::Unknown(w) => egress_unknown.extend(w),
@@ -956,7 +981,7 @@ impl Schedule<'_, '_> {
                 match with_unknowns_if_no(out, &group_unknown) {
                     Tri::Yes => {}
                     Tri::No => egress_blocked
-                        .push("TCP 443 to Secrets Manager through the NAT gateway".to_string()),
+                        .push("to Secrets Manager through the NAT gateway (TCP 443)".to_string()),
                     Tri::Unknown(w) => egress_unknown.extend(w),
                 }
             }
@@ -1036,9 +1061,9 @@ impl Schedule<'_, '_> {
                 Tri::Yes => {}
                 Tri::No => {
                     egress_blocked.push(format!(
-                        "TCP {} to database `{}`",
-                        port_text(&db.port),
-                        db.id
+                        "to database `{}` (TCP {})",
+                        db.id,
+                        port_text(&db.port)
                     ));
                     egress_res.push(db.id.clone());
                 }
@@ -1058,9 +1083,9 @@ impl Schedule<'_, '_> {
                 Kind::LambdaEgressBlocked,
                 res,
                 format!(
-                    "the rotation function's security groups ({}) allow no egress to {}{}",
+                    "the rotation function's security groups ({}) allow no egress {}{}",
                     names_or_none(&group_ids),
-                    egress_blocked.join(" or "),
+                    egress_blocked.join(", nor "),
                     if placeholder {
                         " (the \"Disallow all traffic\" placeholder replaced the default \
                          allow-all egress)"
@@ -1069,7 +1094,7 @@ impl Schedule<'_, '_> {
                     }
                 ),
                 format!(
-                    "allow egress from {} to {} (CDK: `allowAllOutbound: true`, or \
+                    "allow egress from {} {} (CDK: `allowAllOutbound: true`, or \
                      `addEgressRule` for each)",
                     match group_ids.first() {
                         Some(g) => format!("`{g}`"),
@@ -1111,7 +1136,10 @@ impl Schedule<'_, '_> {
                     ),
                 },
             };
-            let items = r.prop("SecurityGroupIds").map(|v| e.items(v)).unwrap_or_default();
+            let items = r
+                .prop("SecurityGroupIds")
+                .map(|v| e.items(v))
+                .unwrap_or_default();
             let (mut groups, mut group_unknown) = self.net.group_keys(&items);
             let mut default_group = false;
             if items.is_empty() {
@@ -1228,6 +1256,22 @@ fn tok_describe(t: &Tok) -> String {
         Tok::Unknown(d) => d.clone(),
         Tok::Ref(r) => format!("`{r}`"),
         Tok::Att(r, a) => format!("`{r}.{a}`"),
+    }
+}
+
+/// Turns a plural predicate ("have no route", "are public subnets") singular for one subject.
+fn singular(predicate: &str, n: usize) -> String {
+    if n != 1 {
+        return predicate.to_string();
+    }
+    if let Some(rest) = predicate.strip_prefix("have ") {
+        format!("has {rest}")
+    } else if let Some(rest) = predicate.strip_prefix("are public subnets") {
+        format!("is a public subnet{rest}")
+    } else if let Some(rest) = predicate.strip_prefix("route ") {
+        format!("routes {rest}")
+    } else {
+        predicate.to_string()
     }
 }
 

@@ -93,7 +93,12 @@ impl FileReport {
 /// error finding, 2 when a file cannot be read or parsed (2 wins over 1).
 ///
 /// `-` reads `stdin`. The report goes to `out`; one line per unreadable file goes to `err`.
-pub fn run(args: &CheckArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run(
+    args: &CheckArgs,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let mut reports = Vec::new();
     let mut stdin_used = false;
     for path in &args.files {
@@ -119,7 +124,9 @@ pub fn run(args: &CheckArgs, stdin: &mut dyn Read, out: &mut dyn Write, err: &mu
         } else {
             std::fs::read(path)
                 .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|b| String::from_utf8(b).map_err(|_| "cannot read: not UTF-8 text".into()))
+                .and_then(|b| {
+                    String::from_utf8(b).map_err(|_| "cannot read: not UTF-8 text".into())
+                })
         };
         let report = match text {
             Ok(text) => FileReport::from_text(&name, &text),
@@ -190,7 +197,10 @@ pub fn render_text(reports: &[FileReport]) -> String {
                 let warnings = c.findings.len() - errors;
                 let checked = plural(c.schedules, "rotation schedule", "rotation schedules");
                 if c.findings.is_empty() {
-                    s.push_str(&format!("{}: ok ({checked} checked, no findings)\n", r.file));
+                    s.push_str(&format!(
+                        "{}: ok ({checked} checked, no findings)\n",
+                        r.file
+                    ));
                 } else {
                     s.push_str(&format!(
                         "{}: {}, {} ({checked} checked)\n",
@@ -265,16 +275,17 @@ fn uri(file: &str) -> String {
 
 /// The 1-based line where a template defines a logical ID (`"Id":` or `Id:`).
 fn line_of(text: &str, id: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let t = l.trim_start();
-        let rest = t
-            .strip_prefix('"')
-            .and_then(|r| r.strip_prefix(id))
-            .and_then(|r| r.strip_prefix('"'))
-            .or_else(|| t.strip_prefix(id));
-        rest.is_some_and(|r| r.trim_start().starts_with(':'))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            let rest = t
+                .strip_prefix('"')
+                .and_then(|r| r.strip_prefix(id))
+                .and_then(|r| r.strip_prefix('"'))
+                .or_else(|| t.strip_prefix(id));
+            rest.is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// The SARIF 2.1.0 report: one run, one rule per kind, one result per finding located at the
@@ -301,7 +312,8 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
         if let Err(e) = &r.result {
             let mut n = json!({"level": "error", "message": {"text": format!("{}: {e}", r.file)}});
             if !stdin {
-                n["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&r.file)}}}]);
+                n["locations"] =
+                    json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&r.file)}}}]);
             }
             notifications.push(n);
             continue;
@@ -368,7 +380,10 @@ mod tests {
     fn lines_and_uris() {
         let text = "{\n \"Resources\": {\n  \"Sched\": {\n   \"Type\": \"X\"\n  }\n }\n}";
         assert_eq!(line_of(text, "Sched"), Some(3));
-        assert_eq!(line_of("Resources:\n  Sched:\n    Type: X\n", "Sched"), Some(2));
+        assert_eq!(
+            line_of("Resources:\n  Sched:\n    Type: X\n", "Sched"),
+            Some(2)
+        );
         assert_eq!(line_of("Resources:\n  Schedule:\n", "Sched"), None);
         assert_eq!(uri("a dir\\t#1.json"), "a%20dir/t%231.json");
         assert_eq!(rule_name(Kind::DbDeniesLambda), "DbDeniesLambda");

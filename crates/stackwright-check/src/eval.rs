@@ -277,8 +277,16 @@ impl<'t> Eval<'t> {
                     other => other,
                 })),
                 Intrinsic::Join(d, list) => {
-                    let (Some(d), Some(items)) = (d.as_str(), list.as_list()) else {
-                        return unknown(out, "an `Fn::Join` this analyzer cannot evaluate");
+                    let Some(d) = d.as_str() else {
+                        return unknown(out, "an `Fn::Join` with a computed delimiter");
+                    };
+                    let Some(items) = list.as_list() else {
+                        // A list-valued token (a `List<...>` parameter, `Fn::GetAZs`...): say
+                        // what it is.
+                        return match list.as_fn() {
+                            Some(Intrinsic::Ref(_)) => self.pieces_into(list, depth + 1, out),
+                            _ => unknown(out, "an `Fn::Join` over a computed list"),
+                        };
                     };
                     for (i, item) in items.iter().enumerate() {
                         if i > 0 && !d.is_empty() {
@@ -432,7 +440,10 @@ impl<'t> Eval<'t> {
     pub(crate) fn item(&self, v: &Value) -> Item {
         let items = self.items(v);
         match items.len() {
-            1 => items.into_iter().next().unwrap_or(Item::Unknown(String::new())),
+            1 => items
+                .into_iter()
+                .next()
+                .unwrap_or(Item::Unknown(String::new())),
             0 => Item::Unknown("an empty value".into()),
             _ => Item::Unknown("a list where one id is expected".into()),
         }
@@ -574,7 +585,10 @@ impl<'t> Eval<'t> {
         }
         let ty = r.resource_type.as_str();
         if ty == "AWS::RDS::DBInstance" {
-            if let Some(c) = r.prop("DBClusterIdentifier").and_then(|c| self.item(c).res().map(str::to_string)) {
+            if let Some(c) = r
+                .prop("DBClusterIdentifier")
+                .and_then(|c| self.item(c).res().map(str::to_string))
+            {
                 return self.db_port_depth(&c, depth + 1);
             }
         }
@@ -606,23 +620,25 @@ impl<'t> Eval<'t> {
 /// The default port of a database engine name (RDS `Engine` values).
 pub fn engine_default_port(engine: &str) -> Option<i64> {
     let e = engine.to_ascii_lowercase();
-    Some(if e == "aurora" || e.contains("mysql") || e.contains("mariadb") {
-        3306
-    } else if e.contains("postgres") {
-        5432
-    } else if e.starts_with("oracle") || e.starts_with("custom-oracle") {
-        1521
-    } else if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") {
-        1433
-    } else if e.starts_with("db2") {
-        50000
-    } else if e == "docdb" {
-        27017
-    } else if e == "neptune" {
-        8182
-    } else {
-        return None;
-    })
+    Some(
+        if e == "aurora" || e.contains("mysql") || e.contains("mariadb") {
+            3306
+        } else if e.contains("postgres") {
+            5432
+        } else if e.starts_with("oracle") || e.starts_with("custom-oracle") {
+            1521
+        } else if e.starts_with("sqlserver") || e.starts_with("custom-sqlserver") {
+            1433
+        } else if e.starts_with("db2") {
+            50000
+        } else if e == "docdb" {
+            27017
+        } else if e == "neptune" {
+            8182
+        } else {
+            return None;
+        },
+    )
 }
 
 /// Splits pieces into elements on a literal delimiter.
@@ -634,13 +650,19 @@ fn split_pieces(ps: &[Piece], delim: &str) -> Vec<Vec<Piece>> {
                 let mut parts = l.split(delim);
                 if let Some(first) = parts.next() {
                     if !first.is_empty() {
-                        elems.last_mut().expect("one element").push(Piece::Lit(first.into()));
+                        elems
+                            .last_mut()
+                            .expect("one element")
+                            .push(Piece::Lit(first.into()));
                     }
                 }
                 for part in parts {
                     elems.push(vec![]);
                     if !part.is_empty() {
-                        elems.last_mut().expect("one element").push(Piece::Lit(part.into()));
+                        elems
+                            .last_mut()
+                            .expect("one element")
+                            .push(Piece::Lit(part.into()));
                     }
                 }
             }
@@ -727,7 +749,10 @@ mod tests {
         assert!(!n.contains(&Net::parse("10.1.0.0/24").unwrap()));
         assert!(!Net::parse("10.0.3.0/24").unwrap().contains(&n));
         assert!(Net::parse("0.0.0.0/0").unwrap().contains(&n));
-        assert_eq!(Net::parse("10.0.0.7/24").unwrap().to_string(), "10.0.0.0/24");
+        assert_eq!(
+            Net::parse("10.0.0.7/24").unwrap().to_string(),
+            "10.0.0.0/24"
+        );
         assert!(Net::parse("10.0.0/24").is_none());
         assert!(Net::parse("10.0.0.0.0/24").is_none());
         assert!(Net::parse("10.0.0.0/33").is_none());
@@ -741,10 +766,8 @@ mod tests {
 
     #[test]
     fn joined_lists() {
-        let t = tpl(
-            r#"{"Parameters": {"P": {"Type": "String"}},
-                "Resources": {"A": {"Type": "X"}, "B": {"Type": "X"}}}"#,
-        );
+        let t = tpl(r#"{"Parameters": {"P": {"Type": "String"}},
+                "Resources": {"A": {"Type": "X"}, "B": {"Type": "X"}}}"#);
         let e = Eval::new(&t);
         let v = |j: &str| Value::from(serde_json::from_str::<serde_json::Value>(j).unwrap());
         let names = |items: Vec<Item>| {
@@ -759,20 +782,32 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            names(e.items(&v(r#"{"Fn::Join": ["", [{"Ref": "A"}, ",", {"Ref": "B"}]]}"#))),
+            names(e.items(&v(
+                r#"{"Fn::Join": ["", [{"Ref": "A"}, ",", {"Ref": "B"}]]}"#
+            ))),
             ["res:A", "res:B"]
         );
         assert_eq!(
-            names(e.items(&v(r#"{"Fn::Join": [",", [{"Ref": "A"}, {"Fn::GetAtt": ["B", "GroupId"]}]]}"#))),
+            names(e.items(&v(
+                r#"{"Fn::Join": [",", [{"Ref": "A"}, {"Fn::GetAtt": ["B", "GroupId"]}]]}"#
+            ))),
             ["res:A", "res:B"]
         );
-        assert_eq!(names(e.items(&v(r#""subnet-1, subnet-2""#))), ["lit:subnet-1", "lit:subnet-2"]);
         assert_eq!(
-            names(e.items(&v(r#"{"Fn::Split": [",", {"Fn::Join": [",", [{"Ref": "A"}, "x"]]}]}"#))),
+            names(e.items(&v(r#""subnet-1, subnet-2""#))),
+            ["lit:subnet-1", "lit:subnet-2"]
+        );
+        assert_eq!(
+            names(e.items(&v(
+                r#"{"Fn::Split": [",", {"Fn::Join": [",", [{"Ref": "A"}, "x"]]}]}"#
+            ))),
             ["res:A", "lit:x"]
         );
         assert_eq!(names(e.items(&v(r#"{"Ref": "P"}"#))), ["param:P"]);
-        assert_eq!(names(e.items(&v(r#"{"Fn::Sub": "${A},${B}"}"#))), ["res:A", "res:B"]);
+        assert_eq!(
+            names(e.items(&v(r#"{"Fn::Sub": "${A},${B}"}"#))),
+            ["res:A", "res:B"]
+        );
         assert_eq!(
             names(e.items(&v(r#"{"Fn::Join": ["", ["sg-", {"Ref": "P"}]]}"#))),
             ["other:a value computed from parameter `P`"]
@@ -786,13 +821,11 @@ mod tests {
 
     #[test]
     fn cidrs_and_ports() {
-        let t = tpl(
-            r#"{"Resources": {
+        let t = tpl(r#"{"Resources": {
                 "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.1.0.0/16"}},
                 "C": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-postgresql"}},
                 "M": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql", "Port": "3307"}},
-                "I": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": {"Ref": "M"}}}}}"#,
-        );
+                "I": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": {"Ref": "M"}}}}}"#);
         let e = Eval::new(&t);
         let v = |j: &str| Value::from(serde_json::from_str::<serde_json::Value>(j).unwrap());
         let c = e.cidr(&v(r#"{"Fn::GetAtt": ["Vpc", "CidrBlock"]}"#));
@@ -803,9 +836,18 @@ mod tests {
         ));
         assert_eq!(c.net.unwrap().to_string(), "10.1.2.0/24");
         assert_eq!(c.within_vpc.as_deref(), Some("Vpc"));
-        assert_eq!(e.port(&v(r#"{"Fn::GetAtt": ["C", "Endpoint.Port"]}"#)), Port::Num(5432));
-        assert_eq!(e.port(&v(r#"{"Fn::GetAtt": ["M", "Endpoint.Port"]}"#)), Port::Num(3307));
-        assert_eq!(e.port(&v(r#"{"Fn::GetAtt": ["I", "Endpoint.Port"]}"#)), Port::Num(3307));
+        assert_eq!(
+            e.port(&v(r#"{"Fn::GetAtt": ["C", "Endpoint.Port"]}"#)),
+            Port::Num(5432)
+        );
+        assert_eq!(
+            e.port(&v(r#"{"Fn::GetAtt": ["M", "Endpoint.Port"]}"#)),
+            Port::Num(3307)
+        );
+        assert_eq!(
+            e.port(&v(r#"{"Fn::GetAtt": ["I", "Endpoint.Port"]}"#)),
+            Port::Num(3307)
+        );
         assert_eq!(e.port(&v(r#""443""#)), Port::Num(443));
         assert!(matches!(e.port(&v(r#"{"Ref": "X"}"#)), Port::Unknown(_)));
     }

@@ -35,11 +35,13 @@
 //!
 //! ## Semantics
 //!
-//! - Security groups follow CloudFormation: a group without inline `SecurityGroupEgress` keeps
-//!   the default allow-all egress (standalone `AWS::EC2::SecurityGroupEgress` resources add to
-//!   it, they do not replace it); inline egress replaces the default, so the CDK's "Disallow
-//!   all traffic" placeholder (`255.255.255.255/32`, ICMP 252-86) leaves only the explicit
-//!   rules. Protocols `tcp`, `6` and `-1` count; ports may be literals or
+//! - Security groups follow CloudFormation: a group with no egress rule, neither inline
+//!   `SecurityGroupEgress` nor a standalone `AWS::EC2::SecurityGroupEgress`, keeps the default
+//!   allow-all egress; any egress rule replaces that default (CloudFormation revokes it when a
+//!   standalone egress rule is added, which is why the CDK adds those only to groups with
+//!   `allowAllOutbound: false`). The CDK's "Disallow all traffic" placeholder
+//!   (`255.255.255.255/32`, ICMP 252-86) is such a rule: it matches nothing, so only the
+//!   explicit rules remain. Protocols `tcp`, `6` and `-1` count; ports may be literals or
 //!   `Fn::GetAtt <cluster>.Endpoint.Port`; CIDRs may be literals, `Fn::GetAtt <vpc>.CidrBlock`
 //!   or `Fn::Select`/`Fn::Cidr` blocks.
 //! - With a Secrets Manager interface endpoint whose private DNS is on, the function's calls go
@@ -82,7 +84,9 @@ mod finding;
 mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
-pub use cli::{render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format};
+pub use cli::{
+    render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format,
+};
 pub use eval::engine_default_port;
 pub use finding::{Finding, Kind};
 
@@ -99,6 +103,9 @@ pub struct RotationReadiness;
 
 impl TemplateCheck for RotationReadiness {
     fn check(&self, template: &Template) -> Vec<Diagnostic> {
-        analyze(template).iter().map(Finding::to_diagnostic).collect()
+        analyze(template)
+            .iter()
+            .map(Finding::to_diagnostic)
+            .collect()
     }
 }

@@ -114,8 +114,7 @@ struct Rule {
 struct Group {
     ingress: Vec<Rule>,
     egress: Vec<Rule>,
-    /// No inline egress: CloudFormation keeps the default allow-all egress rule (standalone
-    /// egress resources are added to it, they do not replace it).
+    /// No egress rule at all (inline or standalone): the default allow-all egress rule stays.
     default_egress: bool,
     /// Some rules may exist outside the template (a group the template does not define).
     partial: bool,
@@ -163,7 +162,8 @@ pub(crate) enum DestAddrs<'a> {
 pub(crate) struct NatRoute {
     /// Whether 0.0.0.0/0 goes to a NAT gateway.
     pub nat: Tri,
-    /// Why not, when it does not.
+    /// Why not, when it does not: a predicate completing "these subnets ...", so subnets with
+    /// the same reason can share it.
     pub why_not: String,
     /// Route tables, routes and gateways involved.
     pub involved: Vec<String>,
@@ -173,7 +173,7 @@ pub(crate) struct NatRoute {
 pub(crate) struct Network<'t> {
     e: &'t Eval<'t>,
     groups: HashMap<GroupKey, Group>,
-    assoc: HashMap<String, (String, Item)>,
+    assoc: HashMap<String, Item>,
     routes: HashMap<String, Vec<(&'t str, &'t Resource)>>,
 }
 
@@ -196,7 +196,10 @@ impl<'t> Network<'t> {
                     g.default_egress = inline_out.is_empty();
                     let ing: Vec<Rule> = inline_in.iter().map(|v| rule(e, v, true)).collect();
                     let egr: Vec<Rule> = inline_out.iter().map(|v| rule(e, v, false)).collect();
-                    let g = n.groups.get_mut(&GroupKey::Sg(id.clone())).expect("inserted");
+                    let g = n
+                        .groups
+                        .get_mut(&GroupKey::Sg(id.clone()))
+                        .expect("inserted");
                     g.ingress.extend(ing);
                     g.egress.extend(egr);
                 }
@@ -215,9 +218,7 @@ impl<'t> Network<'t> {
                 "AWS::EC2::SubnetRouteTableAssociation" => {
                     if let (Some(s), Some(rt)) = (r.prop("SubnetId"), r.prop("RouteTableId")) {
                         if let Some(s) = e.item(s).res() {
-                            n.assoc
-                                .entry(s.to_string())
-                                .or_insert_with(|| (id.clone(), e.item(rt)));
+                            n.assoc.entry(s.to_string()).or_insert_with(|| e.item(rt));
                         }
                     }
                 }
@@ -258,6 +259,10 @@ impl<'t> Network<'t> {
             if ingress {
                 g.ingress.push(rl);
             } else {
+                // CloudFormation revokes the default allow-all egress rule of a group that
+                // gets a standalone egress rule (which is why the CDK adds such rules only to
+                // groups with allowAllOutbound false).
+                g.default_egress = false;
                 g.egress.push(rl);
             }
         }
@@ -327,16 +332,14 @@ impl<'t> Network<'t> {
     /// Whether a subnet's 0.0.0.0/0 route goes to a NAT gateway.
     pub(crate) fn nat_route(&self, s: &Subnet) -> NatRoute {
         let mut involved = Vec::new();
-        let Some((assoc_id, rt)) = self.assoc.get(&s.id) else {
+        let Some(rt) = self.assoc.get(&s.id) else {
             let vpc_known = s.vpc.res().is_some_and(|v| self.e.type_of(v).is_some());
             return if vpc_known {
                 NatRoute {
                     nat: Tri::No,
-                    why_not: format!(
-                        "`{}` has no route table association, so it uses the VPC's main route \
-                         table, which has only the local route",
-                        s.id
-                    ),
+                    why_not: "have no route table association (the VPC's main route table has \
+                              only the local route)"
+                        .to_string(),
                     involved,
                 }
             } else {
@@ -351,17 +354,20 @@ impl<'t> Network<'t> {
                 }
             };
         };
-        involved.push(assoc_id.clone());
         let Some(rt) = rt.res().filter(|r| self.e.type_of(r).is_some()) else {
             return NatRoute {
-                nat: Tri::unknown(format!("route table {} of subnet `{}`", rt.describe(), s.id)),
+                nat: Tri::unknown(format!(
+                    "route table {} of subnet `{}`",
+                    rt.describe(),
+                    s.id
+                )),
                 why_not: String::new(),
                 involved,
             };
         };
         involved.push(rt.to_string());
         let mut nat = Tri::No;
-        let mut why_not = format!("route table `{rt}` of `{}` has no 0.0.0.0/0 route", s.id);
+        let mut why_not = "have no 0.0.0.0/0 route".to_string();
         for (route_id, route) in self.routes.get(rt).map(Vec::as_slice).unwrap_or_default() {
             let Some(dest) = route.prop("DestinationCidrBlock") else {
                 continue;
@@ -376,7 +382,6 @@ impl<'t> Network<'t> {
                     continue;
                 }
             }
-            involved.push(route_id.to_string());
             if let Some(ng) = route.prop("NatGatewayId") {
                 let item = self.e.item(ng);
                 match item.res().and_then(|n| self.e.res(n).map(|r| (n, r))) {
@@ -388,9 +393,8 @@ impl<'t> Network<'t> {
                             .is_some_and(|c| c.eq_ignore_ascii_case("private"));
                         if private {
                             why_not = format!(
-                                "`{}` routes 0.0.0.0/0 to NAT gateway `{n}`, whose \
-                                 ConnectivityType is private (no internet access)",
-                                s.id
+                                "route 0.0.0.0/0 to NAT gateway `{n}`, whose ConnectivityType \
+                                 is private (no internet access)"
                             );
                         } else {
                             nat = Tri::Yes;
@@ -410,9 +414,7 @@ impl<'t> Network<'t> {
             } else if let Some(gw) = route.prop("GatewayId") {
                 let item = self.e.item(gw);
                 let igw = match &item {
-                    Item::Res(g) => {
-                        self.e.type_of(g) == Some("AWS::EC2::InternetGateway")
-                    }
+                    Item::Res(g) => self.e.type_of(g) == Some("AWS::EC2::InternetGateway"),
                     Item::Lit(l) => l.starts_with("igw-"),
                     _ => false,
                 };
@@ -421,9 +423,8 @@ impl<'t> Network<'t> {
                         involved.push(g.to_string());
                     }
                     why_not = format!(
-                        "`{}` is a public subnet (0.0.0.0/0 goes to internet gateway {}); a \
-                         Lambda function gets no public IP, so it cannot use it",
-                        s.id,
+                        "are public subnets (0.0.0.0/0 goes to internet gateway {}), and a \
+                         Lambda function gets no public IP there",
                         item.describe()
                     );
                 } else {
@@ -603,10 +604,7 @@ fn rule(e: &Eval<'_>, v: &Value, ingress: bool) -> Rule {
             other => Peer::Unknown(format!("security group {}", other.describe())),
         }
     } else if let Some(p) = v.get(prefix_key) {
-        Peer::Unknown(format!(
-            "the CIDRs of prefix list {}",
-            e.item(p).describe()
-        ))
+        Peer::Unknown(format!("the CIDRs of prefix list {}", e.item(p).describe()))
     } else if ingress && v.get("SourceSecurityGroupName").is_some() {
         Peer::Unknown("a security group named by SourceSecurityGroupName".into())
     } else {

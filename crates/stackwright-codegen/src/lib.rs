@@ -306,7 +306,8 @@ fn load_schemas(dir: &Path) -> Result<Vec<Json>> {
         .map(|p| {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| err(format!("reading {}: {e}", display_path(p))))?;
-            serde_json::from_str(&text).map_err(|e| err(format!("parsing {}: {e}", display_path(p))))
+            serde_json::from_str(&text)
+                .map_err(|e| err(format!("parsing {}: {e}", display_path(p))))
         })
         .collect()
 }
@@ -444,9 +445,36 @@ const RUST_KEYWORDS: &[&str] = &[
 
 /// Method names clippy expects to be trait implementations (`should_implement_trait`).
 const TRAIT_METHOD_NAMES: &[&str] = &[
-    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone",
-    "cmp", "default", "deref", "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash",
-    "index", "index_mut", "into_iter", "mul", "neg", "next", "not", "rem", "shl", "shr", "sub",
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
 ];
 
 /// Field name of a CloudFormation property: heck's snake case, keywords get a trailing `_`.
@@ -563,15 +591,12 @@ impl Ctx<'_> {
                     self.type_name
                 ))
             })?;
-        let def = self
-            .definitions
-            .and_then(|d| d.get(name))
-            .ok_or_else(|| {
-                err(format!(
-                    "{}: $ref to missing definition `{name}`",
-                    self.type_name
-                ))
-            })?;
+        let def = self.definitions.and_then(|d| d.get(name)).ok_or_else(|| {
+            err(format!(
+                "{}: $ref to missing definition `{name}`",
+                self.type_name
+            ))
+        })?;
         Ok((name.to_string(), def.clone()))
     }
 
@@ -586,9 +611,7 @@ impl Ctx<'_> {
         };
         node.get("properties")
             .and_then(Json::as_object)
-            .is_some_and(|p| {
-                p.len() == 2 && p.contains_key("Key") && p.contains_key("Value")
-            })
+            .is_some_and(|p| p.len() == 2 && p.contains_key("Key") && p.contains_key("Value"))
     }
 
     fn is_tag_ref(&self, node: &Json) -> bool {
@@ -665,7 +688,13 @@ impl Ctx<'_> {
         }
     }
 
-    fn ensure_struct(&mut self, name: &str, origin: &str, def: &Json, location: &str) -> Result<Ty> {
+    fn ensure_struct(
+        &mut self,
+        name: &str,
+        origin: &str,
+        def: &Json,
+        location: &str,
+    ) -> Result<Ty> {
         if RESERVED_TYPE_NAMES.contains(&name) {
             return Err(err(format!(
                 "{}: nested type `{name}` would shadow a name the generated code uses",
@@ -834,7 +863,9 @@ pub fn escape_markdown(text: &str) -> String {
         if let Some(start) = word.find("https://").or_else(|| word.find("http://")) {
             let (before, url) = word.split_at(start);
             let end = url
-                .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '<' | '"' | '\''))
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, ')' | ']' | '>' | '<' | '"' | '\'')
+                })
                 .unwrap_or(url.len());
             let (url, after) = url.split_at(end);
             let (url, trailing) = match url.strip_suffix(['.', ',', ';', ':']) {
@@ -907,7 +938,9 @@ impl Resource {
             .to_string();
         let struct_name = struct_name(&type_name);
         if !is_ident(&struct_name) {
-            return Err(err(format!("{type_name}: `{struct_name}` is not an identifier")));
+            return Err(err(format!(
+                "{type_name}: `{struct_name}` is not an identifier"
+            )));
         }
         let properties = schema
             .get("properties")
@@ -919,10 +952,9 @@ impl Resource {
         let create_only: BTreeSet<String> = string_list(schema, "createOnlyProperties")
             .into_iter()
             .collect();
-        let conditional: BTreeSet<String> =
-            string_list(schema, "conditionalCreateOnlyProperties")
-                .into_iter()
-                .collect();
+        let conditional: BTreeSet<String> = string_list(schema, "conditionalCreateOnlyProperties")
+            .into_iter()
+            .collect();
         let required = required_list(schema);
         let module = nested_module_name(&type_name);
 
@@ -1013,7 +1045,9 @@ impl Resource {
                 continue;
             }
             if attrs.values().any(|a| a.const_name == const_name) {
-                return Err(err(format!("{type_name}: two attributes map to {const_name}")));
+                return Err(err(format!(
+                    "{type_name}: two attributes map to {const_name}"
+                )));
             }
             attrs.insert(
                 get_att.clone(),
@@ -1178,7 +1212,10 @@ impl Imports {
         }
         core.push("Value");
         out.push_str("use indexmap::IndexMap;\n");
-        out.push_str(&format!("use stackwright_core::{{{}}};\n\n", core.join(", ")));
+        out.push_str(&format!(
+            "use stackwright_core::{{{}}};\n\n",
+            core.join(", ")
+        ));
     }
 }
 
@@ -1246,7 +1283,10 @@ fn emit_constructor(
         .iter()
         .map(|f| format!("{}: impl Into<{}>", f.rust, f.ty.rust(module)))
         .collect();
-    out.push_str(&format!("pub fn new({}) -> Self {{\n{type_name} {{\n", args.join(", ")));
+    out.push_str(&format!(
+        "pub fn new({}) -> Self {{\n{type_name} {{\n",
+        args.join(", ")
+    ));
     for f in fields {
         if f.required {
             out.push_str(&format!("{0}: {0}.into(),\n", f.rust));
@@ -1353,7 +1393,14 @@ fn emit_resource(out: &mut String, r: &Resource) {
             list.join(", ")
         )
     };
-    emit_constructor(out, &ctor_doc, name, &r.fields, &r.required_order, &module_prefix);
+    emit_constructor(
+        out,
+        &ctor_doc,
+        name,
+        &r.fields,
+        &r.required_order,
+        &module_prefix,
+    );
     emit_setters(out, &r.fields, &module_prefix);
     out.push_str("}\n\n");
 
@@ -1373,10 +1420,7 @@ fn emit_resource(out: &mut String, r: &Resource) {
     }
     docs(
         out,
-        &[format!(
-            "Property types of `{name}` (`{}`).",
-            r.type_name
-        )],
+        &[format!("Property types of `{name}` (`{}`).", r.type_name)],
     );
     out.push_str(&format!("pub mod {} {{\n", r.module));
     let mut imports = Imports {
@@ -1448,21 +1492,30 @@ mod tests {
         assert_eq!(field_name("Type"), "type_");
         assert_eq!(struct_name("AWS::EC2::VPC"), "CfnVPC");
         assert_eq!(nested_module_name("AWS::RDS::DBCluster"), "cfn_db_cluster");
-        assert_eq!(nested_module_name("AWS::EC2::VPCEndpoint"), "cfn_vpc_endpoint");
-        assert_eq!(service_name("AWS::SecretsManager::Secret"), "secretsmanager");
+        assert_eq!(
+            nested_module_name("AWS::EC2::VPCEndpoint"),
+            "cfn_vpc_endpoint"
+        );
+        assert_eq!(
+            service_name("AWS::SecretsManager::Secret"),
+            "secretsmanager"
+        );
     }
 
     #[test]
     fn docs_are_escaped() {
         assert_eq!(
             first_sentence("The ID.  Must be\nunique. More text."),
-            "The ID. Must be unique."
-                .split(". ")
-                .next()
-                .map(|s| format!("{s}."))
-                .unwrap()
+            "The ID."
         );
-        assert_eq!(first_sentence("Use e.g. this one. Then"), "Use e.g. this one.");
+        assert_eq!(
+            first_sentence("Ends at v1.2 of it. Next"),
+            "Ends at v1.2 of it."
+        );
+        assert_eq!(
+            first_sentence("Use e.g. this one. Then"),
+            "Use e.g. this one."
+        );
         assert_eq!(
             escape_markdown("See https://example.com/x. A [b] <c>"),
             "See <https://example.com/x>. A \\[b\\] \\<c\\>"

@@ -90,7 +90,11 @@ fn main() -> ExitCode {
                 generated.resources.len(),
                 generated.files.len(),
                 elapsed,
-                if touched.is_empty() { " (no changes)" } else { "" }
+                if touched.is_empty() {
+                    " (no changes)"
+                } else {
+                    ""
+                }
             );
             ExitCode::SUCCESS
         }

@@ -28,15 +28,26 @@ fn one_or_list(items: Vec<Value>) -> Value {
 }
 
 /// One statement.
-pub(crate) fn statement(actions: &[&str], effect: &str, principal: Option<Value>, resources: &[Expr<String>]) -> Value {
+pub(crate) fn statement(
+    actions: &[&str],
+    effect: &str,
+    principal: Option<Value>,
+    resources: &[Expr<String>],
+) -> Value {
     let mut m = IndexMap::new();
-    m.insert("Action".to_string(), one_or_list(actions.iter().map(|a| Value::str(*a)).collect()));
+    m.insert(
+        "Action".to_string(),
+        one_or_list(actions.iter().map(|a| Value::str(*a)).collect()),
+    );
     m.insert("Effect".to_string(), Value::str(effect));
     if let Some(p) = principal {
         m.insert("Principal".to_string(), p);
     }
     if !resources.is_empty() {
-        m.insert("Resource".to_string(), one_or_list(resources.iter().map(ToValue::to_value).collect()));
+        m.insert(
+            "Resource".to_string(),
+            one_or_list(resources.iter().map(ToValue::to_value).collect()),
+        );
     }
     Value::Map(m)
 }

@@ -16,5 +16,8 @@ pub use util::{days, hours, minutes};
 /// The sort key the CDK's `localeCompare` gives construct paths and tag keys: case-insensitive
 /// first, lower case before upper case on ties.
 pub(crate) fn locale_sort_key(s: &str) -> (String, Vec<bool>) {
-    (s.to_lowercase(), s.chars().map(char::is_uppercase).collect())
+    (
+        s.to_lowercase(),
+        s.chars().map(char::is_uppercase).collect(),
+    )
 }

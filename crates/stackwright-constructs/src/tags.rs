@@ -14,10 +14,7 @@ pub(crate) fn render(pairs: &[(String, String)]) -> Vec<Tag> {
         }
     }
     merged.sort_by_key(|(k, _)| crate::locale_sort_key(k));
-    merged
-        .into_iter()
-        .map(|(k, v)| Tag::new(k, v))
-        .collect()
+    merged.into_iter().map(|(k, v)| Tag::new(k, v)).collect()
 }
 
 #[cfg(test)]

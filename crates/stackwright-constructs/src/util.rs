@@ -57,9 +57,9 @@ pub fn minutes(n: u64) -> Duration {
 /// `rate(...)` with the largest whole unit, as the CDK's `Schedule.rate`.
 pub(crate) fn rate_expression(d: Duration) -> String {
     let mins = d.as_secs() / 60;
-    let (n, unit) = if mins % 1440 == 0 {
+    let (n, unit) = if mins.is_multiple_of(1440) {
         (mins / 1440, "day")
-    } else if mins % 60 == 0 {
+    } else if mins.is_multiple_of(60) {
         (mins / 60, "hour")
     } else {
         (mins, "minute")
@@ -86,6 +86,11 @@ mod tests {
         assert_eq!(e.value().as_str(), Some("ab"));
         let r: Expr<String> = Expr::ref_name(stackwright_core::Name::Logical("X".into()));
         assert_eq!(concat([r.clone()]), r);
-        assert_eq!(comma_join(&[Expr::lit("a"), Expr::lit("b")]).value().as_str(), Some("a,b"));
+        assert_eq!(
+            comma_join(&[Expr::lit("a"), Expr::lit("b")])
+                .value()
+                .as_str(),
+            Some("a,b")
+        );
     }
 }

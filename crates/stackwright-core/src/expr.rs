@@ -178,11 +178,7 @@ impl Expr<String> {
     pub fn ssm_dynamic_ref(parameter_name: Expr<String>) -> Self {
         Expr::join(
             "",
-            [
-                Expr::lit("{{resolve:ssm:"),
-                parameter_name,
-                Expr::lit("}}"),
-            ],
+            [Expr::lit("{{resolve:ssm:"), parameter_name, Expr::lit("}}")],
         )
     }
 }
@@ -236,6 +232,7 @@ impl Expr<Cond> {
     }
 
     /// `Fn::Not`.
+    #[allow(clippy::should_implement_trait)]
     pub fn not(condition: Expr<Cond>) -> Self {
         Expr::func(Intrinsic::Not(condition.value))
     }

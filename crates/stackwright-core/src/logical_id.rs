@@ -70,10 +70,7 @@ mod tests {
 
     #[test]
     fn vpc_resource_matches_cdk() {
-        assert_eq!(
-            make_unique_id(&["Vpc", "Resource"]).unwrap(),
-            "Vpc8378EB38"
-        );
+        assert_eq!(make_unique_id(&["Vpc", "Resource"]).unwrap(), "Vpc8378EB38");
     }
 
     #[test]
@@ -87,10 +84,7 @@ mod tests {
         ])
         .unwrap();
         assert!(id.ends_with("A4E9F034"), "{id}");
-        assert_eq!(
-            id,
-            "DatabaseSecretAttachmentRotationScheduleA4E9F034"
-        );
+        assert_eq!(id, "DatabaseSecretAttachmentRotationScheduleA4E9F034");
     }
 
     #[test]

@@ -129,7 +129,10 @@ fn scalar_string(v: &Json) -> String {
 
 fn section_map(key: &str, v: Json) -> Result<IndexMap<String, Value>, ReadError> {
     match v {
-        Json::Object(m) => Ok(m.into_iter().map(|(k, v)| (k, value_from_json(v))).collect()),
+        Json::Object(m) => Ok(m
+            .into_iter()
+            .map(|(k, v)| (k, value_from_json(v)))
+            .collect()),
         Json::Null => Ok(IndexMap::new()),
         _ => Err(ReadError::BadSection {
             section: key.to_string(),
@@ -208,7 +211,11 @@ pub fn value_from_json(v: Json) -> Value {
                     return Value::func(f);
                 }
             }
-            Value::Map(m.into_iter().map(|(k, v)| (k, value_from_json(v))).collect())
+            Value::Map(
+                m.into_iter()
+                    .map(|(k, v)| (k, value_from_json(v)))
+                    .collect(),
+            )
         }
     }
 }

@@ -269,7 +269,10 @@ impl Parameter {
             m.insert("Default".into(), d.clone());
         }
         if !self.allowed_values.is_empty() {
-            m.insert("AllowedValues".into(), Value::List(self.allowed_values.clone()));
+            m.insert(
+                "AllowedValues".into(),
+                Value::List(self.allowed_values.clone()),
+            );
         }
         if let Some(d) = &self.description {
             m.insert("Description".into(), Value::str(d));
@@ -545,7 +548,12 @@ impl Stack {
     }
 
     /// Adds a resource under `parent`.
-    pub fn add<R: CfnResource>(&mut self, parent: NodeId, id: &str, resource: R) -> Result<Handle<R>> {
+    pub fn add<R: CfnResource>(
+        &mut self,
+        parent: NodeId,
+        id: &str,
+        resource: R,
+    ) -> Result<Handle<R>> {
         let data = ResourceData {
             resource_type: resource.resource_type().to_string(),
             properties: resource.properties(),
@@ -564,7 +572,12 @@ impl Stack {
     }
 
     /// Adds a parameter under `parent`.
-    pub fn add_parameter(&mut self, parent: NodeId, id: &str, parameter: Parameter) -> Result<Handle<Parameter>> {
+    pub fn add_parameter(
+        &mut self,
+        parent: NodeId,
+        id: &str,
+        parameter: Parameter,
+    ) -> Result<Handle<Parameter>> {
         let node = self.add_node(parent, id, Some(Element::Parameter(parameter.to_value())))?;
         Ok(Handle {
             node,
@@ -584,7 +597,12 @@ impl Stack {
     }
 
     /// Adds a named condition under `parent`.
-    pub fn add_condition(&mut self, parent: NodeId, id: &str, condition: Expr<Cond>) -> Result<ConditionName> {
+    pub fn add_condition(
+        &mut self,
+        parent: NodeId,
+        id: &str,
+        condition: Expr<Cond>,
+    ) -> Result<ConditionName> {
         let node = self.add_node(parent, id, Some(Element::Condition(condition.into_value())))?;
         Ok(ConditionName(Name::Node(node)))
     }
@@ -742,14 +760,20 @@ impl Stack {
             if self.nodes[i].element.is_none() {
                 continue;
             }
-            let node = NodeId { stack: self.serial, index: i as u32 };
+            let node = NodeId {
+                stack: self.serial,
+                index: i as u32,
+            };
             let path = self.path(node);
             let Some(id) = self.logical_id_of(i) else {
-                diags.push(Diagnostic::error(
-                    "SW-CORE-007",
-                    &path,
-                    "cannot compute a logical ID: every path component is `Default`",
-                ).with_fix("give the element a construct id other than `Default`"));
+                diags.push(
+                    Diagnostic::error(
+                        "SW-CORE-007",
+                        &path,
+                        "cannot compute a logical ID: every path component is `Default`",
+                    )
+                    .with_fix("give the element a construct id other than `Default`"),
+                );
                 continue;
             };
             if !is_valid_logical_id(&id) {
@@ -759,7 +783,10 @@ impl Stack {
                 );
             }
             if let Some(&other) = seen.get(&id) {
-                let other_path = self.path(NodeId { stack: self.serial, index: other as u32 });
+                let other_path = self.path(NodeId {
+                    stack: self.serial,
+                    index: other as u32,
+                });
                 diags.push(
                     Diagnostic::error(
                         "SW-CORE-009",
@@ -782,8 +809,16 @@ impl Stack {
             transform_list: self.transform_calls > 1,
             ..Template::default()
         };
-        t.order = vec![Section::Description, Section::Transform, Section::FormatVersion, Section::Metadata];
-        let resolver = Resolver { stack: self, logical: &logical };
+        t.order = vec![
+            Section::Description,
+            Section::Transform,
+            Section::FormatVersion,
+            Section::Metadata,
+        ];
+        let resolver = Resolver {
+            stack: self,
+            logical: &logical,
+        };
         for &i in &order {
             let (Some(element), Some(id)) = (&self.nodes[i].element, &logical[i]) else {
                 continue;
@@ -799,16 +834,20 @@ impl Stack {
                     t.resources.insert(id.clone(), res);
                 }
                 Element::Parameter(v) => {
-                    t.parameters.insert(id.clone(), resolver.value(v, path, &mut diags));
+                    t.parameters
+                        .insert(id.clone(), resolver.value(v, path, &mut diags));
                 }
                 Element::Mapping(v) => {
-                    t.mappings.insert(id.clone(), resolver.value(v, path, &mut diags));
+                    t.mappings
+                        .insert(id.clone(), resolver.value(v, path, &mut diags));
                 }
                 Element::Condition(v) => {
-                    t.conditions.insert(id.clone(), resolver.value(v, path, &mut diags));
+                    t.conditions
+                        .insert(id.clone(), resolver.value(v, path, &mut diags));
                 }
                 Element::Output(v) => {
-                    t.outputs.insert(id.clone(), resolver.value(v, path, &mut diags));
+                    t.outputs
+                        .insert(id.clone(), resolver.value(v, path, &mut diags));
                 }
             }
         }
@@ -876,9 +915,11 @@ impl Resolver<'_> {
         };
         let bad = |msg: String| Diagnostic::error("SW-CORE-010", path, msg);
         if node.stack != self.stack.serial {
-            diags.push(bad(format!(
-                "refers to construct {node:?} of another stack"
-            )).with_fix("cross-stack references are not supported; build the construct in this stack"));
+            diags.push(
+                bad(format!("refers to construct {node:?} of another stack")).with_fix(
+                    "cross-stack references are not supported; build the construct in this stack",
+                ),
+            );
             return Name::Logical("InvalidReference".into());
         }
         let i = node.index as usize;
@@ -890,7 +931,10 @@ impl Resolver<'_> {
                 diags.push(bad(format!(
                     "refers to `{id}` ({}), which cannot be used here (expected {})",
                     s.key(),
-                    want.iter().map(|s| s.key()).collect::<Vec<_>>().join(" or ")
+                    want.iter()
+                        .map(|s| s.key())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 )));
                 Name::Logical(id.clone())
             }
@@ -959,7 +1003,11 @@ impl Resolver<'_> {
         let mut depends_on: Vec<String> = r
             .depends_on
             .iter()
-            .filter_map(|n| self.name(&Name::Node(*n), &[Section::Resources], path, diags).as_logical().map(str::to_string))
+            .filter_map(|n| {
+                self.name(&Name::Node(*n), &[Section::Resources], path, diags)
+                    .as_logical()
+                    .map(str::to_string)
+            })
             .collect();
         depends_on.sort();
         depends_on.dedup();
@@ -1040,10 +1088,15 @@ fn apply_override(props: &mut IndexMap<String, Value>, path: &[String], value: O
 /// Checks every `Ref`, `Fn::GetAtt` and `Fn::Sub` placeholder names something that exists.
 fn check_names(t: &Template, paths: &IndexMap<String, String>, diags: &mut Vec<Diagnostic>) {
     let exists_ref = |n: &str| {
-        t.resources.contains_key(n) || t.parameters.contains_key(n) || PSEUDO_PARAMETERS.contains(&n)
+        t.resources.contains_key(n)
+            || t.parameters.contains_key(n)
+            || PSEUDO_PARAMETERS.contains(&n)
     };
     let check = |owner: &str, v: &Value, diags: &mut Vec<Diagnostic>| {
-        let path = paths.get(owner).cloned().unwrap_or_else(|| owner.to_string());
+        let path = paths
+            .get(owner)
+            .cloned()
+            .unwrap_or_else(|| owner.to_string());
         v.walk(&mut |x| {
             let Some(f) = x.as_fn() else { return };
             match f {
@@ -1112,8 +1165,12 @@ fn check_limits(stack: &str, t: &Template, diags: &mut Vec<Diagnostic>) {
     let mut limit = |n: usize, max: usize, what: &str| {
         if n > max {
             diags.push(
-                Diagnostic::error("SW-CORE-013", stack, format!("{n} {what}; CloudFormation allows at most {max}"))
-                    .with_fix("split the stack"),
+                Diagnostic::error(
+                    "SW-CORE-013",
+                    stack,
+                    format!("{n} {what}; CloudFormation allows at most {max}"),
+                )
+                .with_fix("split the stack"),
             );
         }
     };

@@ -303,7 +303,10 @@ fn intrinsic_json(f: &Intrinsic) -> Json {
         Select(i, l) => one("Fn::Select", json!([to_json(i), to_json(l)])),
         Split(d, s) => one("Fn::Split", json!([to_json(d), to_json(s)])),
         GetAZs(r) => one("Fn::GetAZs", to_json(r)),
-        FindInMap(m, a, b) => one("Fn::FindInMap", json!([name_json(m), to_json(a), to_json(b)])),
+        FindInMap(m, a, b) => one(
+            "Fn::FindInMap",
+            json!([name_json(m), to_json(a), to_json(b)]),
+        ),
         If(c, a, b) => one("Fn::If", json!([name_json(c), to_json(a), to_json(b)])),
         Equals(a, b) => one("Fn::Equals", json!([to_json(a), to_json(b)])),
         And(l) => one("Fn::And", Json::Array(l.iter().map(to_json).collect())),

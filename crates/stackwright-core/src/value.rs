@@ -61,27 +61,27 @@ pub enum Intrinsic {
     Ref(Name),
     /// `Fn::GetAtt` with the attribute name (dotted for nested attributes, e.g. `Endpoint.Port`).
     GetAtt(Name, String),
-    /// `Fn::Join` [delimiter, list].
+    /// `Fn::Join` `[delimiter, list]`.
     Join(Value, Value),
     /// `Fn::Sub` with a template string and optional variables.
     Sub(String, IndexMap<String, Value>),
-    /// `Fn::Select` [index, list].
+    /// `Fn::Select` `[index, list]`.
     Select(Value, Value),
-    /// `Fn::Split` [delimiter, string].
+    /// `Fn::Split` `[delimiter, string]`.
     Split(Value, Value),
     /// `Fn::GetAZs` region.
     GetAZs(Value),
-    /// `Fn::FindInMap` [map, top key, second key].
+    /// `Fn::FindInMap` `[map, top key, second key]`.
     FindInMap(Name, Value, Value),
-    /// `Fn::If` [condition, then, else].
+    /// `Fn::If` `[condition, then, else]`.
     If(Name, Value, Value),
-    /// `Fn::Equals` [a, b].
+    /// `Fn::Equals` `[a, b]`.
     Equals(Value, Value),
-    /// `Fn::And` [conditions].
+    /// `Fn::And` `[conditions]`.
     And(Vec<Value>),
-    /// `Fn::Or` [conditions].
+    /// `Fn::Or` `[conditions]`.
     Or(Vec<Value>),
-    /// `Fn::Not` [condition].
+    /// `Fn::Not` `[condition]`.
     Not(Value),
     /// `Condition` (a reference to a named condition inside a condition expression).
     Condition(Name),
@@ -89,7 +89,7 @@ pub enum Intrinsic {
     ImportValue(Value),
     /// `Fn::Base64`.
     Base64(Value),
-    /// `Fn::Cidr` [ip block, count, cidr bits].
+    /// `Fn::Cidr` `[ip block, count, cidr bits]`.
     Cidr(Value, Value, Value),
 }
 
@@ -273,7 +273,11 @@ impl<T: ToValue> ToValue for Vec<T> {
 
 impl<T: ToValue> ToValue for IndexMap<String, T> {
     fn to_value(&self) -> Value {
-        Value::Map(self.iter().map(|(k, v)| (k.clone(), v.to_value())).collect())
+        Value::Map(
+            self.iter()
+                .map(|(k, v)| (k.clone(), v.to_value()))
+                .collect(),
+        )
     }
 }
 

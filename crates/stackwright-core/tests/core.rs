@@ -17,7 +17,9 @@ fn intrinsics_render_in_long_form() {
     let mut stack = Stack::new("S").unwrap();
     let root = stack.root();
     let b = stack.add(root, "Bucket", raw("AWS::S3::Bucket")).unwrap();
-    let p = stack.add_parameter(root, "Env", Parameter::new("String")).unwrap();
+    let p = stack
+        .add_parameter(root, "Env", Parameter::new("String"))
+        .unwrap();
     let c = stack
         .add_condition(root, "IsProd", Expr::equals(p.ref_(), Expr::lit("prod")))
         .unwrap();
@@ -30,17 +32,35 @@ fn intrinsics_render_in_long_form() {
     let cases: Vec<(serde_json::Value, serde_json::Value)> = vec![
         (render(b.ref_()), json!({"Ref": "BUCKET_PLACEHOLDER"})),
         (render(Pseudo::region()), json!({"Ref": "AWS::Region"})),
-        (render(Pseudo::account_id()), json!({"Ref": "AWS::AccountId"})),
-        (render(Pseudo::partition()), json!({"Ref": "AWS::Partition"})),
-        (render(Pseudo::url_suffix()), json!({"Ref": "AWS::URLSuffix"})),
-        (render(Pseudo::stack_name()), json!({"Ref": "AWS::StackName"})),
+        (
+            render(Pseudo::account_id()),
+            json!({"Ref": "AWS::AccountId"}),
+        ),
+        (
+            render(Pseudo::partition()),
+            json!({"Ref": "AWS::Partition"}),
+        ),
+        (
+            render(Pseudo::url_suffix()),
+            json!({"Ref": "AWS::URLSuffix"}),
+        ),
+        (
+            render(Pseudo::stack_name()),
+            json!({"Ref": "AWS::StackName"}),
+        ),
         (render(Pseudo::stack_id()), json!({"Ref": "AWS::StackId"})),
-        (render(Expr::<String>::no_value()), json!({"Ref": "AWS::NoValue"})),
+        (
+            render(Expr::<String>::no_value()),
+            json!({"Ref": "AWS::NoValue"}),
+        ),
         (
             render(Expr::join(",", [Expr::lit("a"), Pseudo::region()])),
             json!({"Fn::Join": [",", ["a", {"Ref": "AWS::Region"}]]}),
         ),
-        (render(Expr::sub("arn:${AWS::Partition}:s3:::x")), json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::x"})),
+        (
+            render(Expr::sub("arn:${AWS::Partition}:s3:::x")),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:s3:::x"}),
+        ),
         (
             render(Expr::sub_with("${A}-x", [("A", Pseudo::region())])),
             json!({"Fn::Sub": ["${A}-x", {"A": {"Ref": "AWS::Region"}}]}),
@@ -49,24 +69,45 @@ fn intrinsics_render_in_long_form() {
             render(Expr::select(1, Expr::get_azs(""))),
             json!({"Fn::Select": [1, {"Fn::GetAZs": ""}]}),
         ),
-        (render(Expr::split(",", "a,b")), json!({"Fn::Split": [",", "a,b"]})),
-        (render(Expr::<String>::import_value("Exp")), json!({"Fn::ImportValue": "Exp"})),
-        (render(Expr::base64("hi")), json!({"Fn::Base64": "hi"})),
-        (render(Expr::cidr("10.0.0.0/16", 4, 8)), json!({"Fn::Cidr": ["10.0.0.0/16", 4, 8]})),
         (
-            render(Expr::<Cond>::not(Expr::equals(Expr::lit("a"), Expr::lit("b")))),
+            render(Expr::split(",", "a,b")),
+            json!({"Fn::Split": [",", "a,b"]}),
+        ),
+        (
+            render(Expr::<String>::import_value("Exp")),
+            json!({"Fn::ImportValue": "Exp"}),
+        ),
+        (render(Expr::base64("hi")), json!({"Fn::Base64": "hi"})),
+        (
+            render(Expr::cidr("10.0.0.0/16", 4, 8)),
+            json!({"Fn::Cidr": ["10.0.0.0/16", 4, 8]}),
+        ),
+        (
+            render(Expr::<Cond>::not(Expr::equals(
+                Expr::lit("a"),
+                Expr::lit("b"),
+            ))),
             json!({"Fn::Not": [{"Fn::Equals": ["a", "b"]}]}),
         ),
         (
-            render(Expr::<Cond>::and([Expr::equals(Expr::lit("a"), Expr::lit("a")), Expr::condition(c.clone())])),
+            render(Expr::<Cond>::and([
+                Expr::equals(Expr::lit("a"), Expr::lit("a")),
+                Expr::condition(c.clone()),
+            ])),
             json!({"Fn::And": [{"Fn::Equals": ["a", "a"]}, {"Condition": "COND_PLACEHOLDER"}]}),
         ),
         (
-            render(Expr::<Cond>::or([Expr::equals(Expr::lit("a"), Expr::lit("a")), Expr::equals(Expr::lit("b"), Expr::lit("b"))])),
+            render(Expr::<Cond>::or([
+                Expr::equals(Expr::lit("a"), Expr::lit("a")),
+                Expr::equals(Expr::lit("b"), Expr::lit("b")),
+            ])),
             json!({"Fn::Or": [{"Fn::Equals": ["a", "a"]}, {"Fn::Equals": ["b", "b"]}]}),
         ),
         (
-            render(Expr::secrets_manager_dynamic_ref(Expr::lit("arn"), "password")),
+            render(Expr::secrets_manager_dynamic_ref(
+                Expr::lit("arn"),
+                "password",
+            )),
             json!({"Fn::Join": ["", ["{{resolve:secretsmanager:", "arn", ":SecretString:password::}}"]]}),
         ),
     ];
@@ -81,8 +122,14 @@ fn intrinsics_render_in_long_form() {
     let out_res = raw("AWS::SNS::Topic")
         .prop("A", b.ref_())
         .prop("B", b.get_att::<String>("Arn"))
-        .prop("C", Expr::if_(c.clone(), Expr::lit("x"), Expr::<String>::no_value()))
-        .prop("D", Expr::<String>::find_in_map(map, Pseudo::region(), "ami"))
+        .prop(
+            "C",
+            Expr::if_(c.clone(), Expr::lit("x"), Expr::<String>::no_value()),
+        )
+        .prop(
+            "D",
+            Expr::<String>::find_in_map(map, Pseudo::region(), "ami"),
+        )
         .prop("E", Expr::<Cond>::condition(c.clone()));
     let t = stack.add(root, "Topic", out_res).unwrap();
     stack.resource_mut(t.node()).unwrap().set_condition(&c);
@@ -90,11 +137,20 @@ fn intrinsics_render_in_long_form() {
     let props = &json["Resources"]["Topic"]["Properties"];
     assert_eq!(props["A"], json!({"Ref": "Bucket"}));
     assert_eq!(props["B"], json!({"Fn::GetAtt": ["Bucket", "Arn"]}));
-    assert_eq!(props["C"], json!({"Fn::If": ["IsProd", "x", {"Ref": "AWS::NoValue"}]}));
-    assert_eq!(props["D"], json!({"Fn::FindInMap": ["Amis", {"Ref": "AWS::Region"}, "ami"]}));
+    assert_eq!(
+        props["C"],
+        json!({"Fn::If": ["IsProd", "x", {"Ref": "AWS::NoValue"}]})
+    );
+    assert_eq!(
+        props["D"],
+        json!({"Fn::FindInMap": ["Amis", {"Ref": "AWS::Region"}, "ami"]})
+    );
     assert_eq!(props["E"], json!({"Condition": "IsProd"}));
     assert_eq!(json["Resources"]["Topic"]["Condition"], json!("IsProd"));
-    assert_eq!(json["Conditions"]["IsProd"], json!({"Fn::Equals": [{"Ref": "Env"}, "prod"]}));
+    assert_eq!(
+        json["Conditions"]["IsProd"],
+        json!({"Fn::Equals": [{"Ref": "Env"}, "prod"]})
+    );
     assert_eq!(json["Parameters"]["Env"], json!({"Type": "String"}));
 }
 
@@ -105,7 +161,10 @@ fn duplicate_construct_ids_are_an_error() {
     stack.add(root, "A", raw("AWS::SNS::Topic")).unwrap();
     let e = stack.add(root, "A", raw("AWS::SNS::Topic")).unwrap_err();
     assert!(e.has_code("SW-CORE-004"), "{e}");
-    assert!(e.to_string().contains("already a construct named `A`"), "{e}");
+    assert!(
+        e.to_string().contains("already a construct named `A`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -132,7 +191,9 @@ fn nested_paths_use_the_cdk_algorithm() {
     let s = stack.scope(db, "Secret").unwrap();
     let a = stack.scope(s, "Attachment").unwrap();
     let r = stack.scope(a, "RotationSchedule").unwrap();
-    stack.add(r, "Resource", raw("AWS::SecretsManager::RotationSchedule")).unwrap();
+    stack
+        .add(r, "Resource", raw("AWS::SecretsManager::RotationSchedule"))
+        .unwrap();
     let t = stack.synth().unwrap().template;
     let ids: Vec<&String> = t.resources.keys().collect();
     assert_eq!(ids[0], "Vpc8378EB38");
@@ -163,8 +224,12 @@ fn sub_placeholders_are_checked() {
 
     let mut ok = Stack::new("S2").unwrap();
     let root = ok.root();
-    ok.add(root, "T", raw("AWS::SNS::Topic").prop("N", Expr::sub_with("${X}", [("X", Expr::lit("1"))])))
-        .unwrap();
+    ok.add(
+        root,
+        "T",
+        raw("AWS::SNS::Topic").prop("N", Expr::sub_with("${X}", [("X", Expr::lit("1"))])),
+    )
+    .unwrap();
     assert!(ok.synth().is_ok());
 }
 
@@ -173,7 +238,11 @@ fn refs_to_unknown_logical_names_fail() {
     let mut stack = Stack::new("S").unwrap();
     let root = stack.root();
     stack
-        .add(root, "T", raw("AWS::SNS::Topic").prop("N", Expr::<String>::ref_name("Nope".into())))
+        .add(
+            root,
+            "T",
+            raw("AWS::SNS::Topic").prop("N", Expr::<String>::ref_name("Nope".into())),
+        )
         .unwrap();
     let e = stack.synth().unwrap_err();
     assert!(e.has_code("SW-CORE-011"), "{e}");
@@ -183,8 +252,16 @@ fn refs_to_unknown_logical_names_fail() {
 fn getatt_of_a_parameter_is_an_error() {
     let mut stack = Stack::new("S").unwrap();
     let root = stack.root();
-    let p = stack.add_parameter(root, "P", Parameter::new("String")).unwrap();
-    stack.add(root, "T", raw("AWS::SNS::Topic").prop("N", p.get_att::<String>("X"))).unwrap();
+    let p = stack
+        .add_parameter(root, "P", Parameter::new("String"))
+        .unwrap();
+    stack
+        .add(
+            root,
+            "T",
+            raw("AWS::SNS::Topic").prop("N", p.get_att::<String>("X")),
+        )
+        .unwrap();
     assert!(stack.synth().unwrap_err().has_code("SW-CORE-010"));
 }
 
@@ -195,7 +272,8 @@ fn foreign_handles_are_an_error_not_a_wrong_template() {
     let h = a.add(ra, "Topic", raw("AWS::SNS::Topic")).unwrap();
     let mut b = Stack::new("B").unwrap();
     let rb = b.root();
-    b.add(rb, "Q", raw("AWS::SQS::Queue").prop("X", h.ref_())).unwrap();
+    b.add(rb, "Q", raw("AWS::SQS::Queue").prop("X", h.ref_()))
+        .unwrap();
     assert!(b.synth().unwrap_err().has_code("SW-CORE-010"));
     assert!(b.resource_mut(h.node()).is_err());
     assert!(b.add(h.node(), "X", raw("AWS::SNS::Topic")).is_err());
@@ -206,7 +284,9 @@ fn limits_are_checked() {
     let mut stack = Stack::new("S").unwrap();
     let root = stack.root();
     for i in 0..501 {
-        stack.add(root, &format!("T{i}"), raw("AWS::SNS::Topic")).unwrap();
+        stack
+            .add(root, &format!("T{i}"), raw("AWS::SNS::Topic"))
+            .unwrap();
     }
     let e = stack.synth().unwrap_err();
     assert!(e.to_string().contains("501 resources"), "{e}");
@@ -215,8 +295,12 @@ fn limits_are_checked() {
     let root = stack.root();
     stack.add(root, "T", raw("AWS::SNS::Topic")).unwrap();
     for i in 0..201 {
-        stack.add_parameter(root, &format!("P{i}"), Parameter::new("String")).unwrap();
-        stack.add_output(root, &format!("O{i}"), Output::new(Expr::lit("x"))).unwrap();
+        stack
+            .add_parameter(root, &format!("P{i}"), Parameter::new("String"))
+            .unwrap();
+        stack
+            .add_output(root, &format!("O{i}"), Output::new(Expr::lit("x")))
+            .unwrap();
     }
     let e = stack.synth().unwrap_err();
     assert!(e.to_string().contains("201 parameters"), "{e}");
@@ -226,15 +310,26 @@ fn limits_are_checked() {
     let mut stack = Stack::new("W").unwrap();
     let root = stack.root();
     stack
-        .add(root, "T", raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit("x".repeat(60_000))))
+        .add(
+            root,
+            "T",
+            raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit("x".repeat(60_000))),
+        )
         .unwrap();
     let out = stack.synth().unwrap();
-    assert!(out.warnings.iter().any(|w| w.code == "SW-CORE-015" && w.severity == Severity::Warning));
+    assert!(out
+        .warnings
+        .iter()
+        .any(|w| w.code == "SW-CORE-015" && w.severity == Severity::Warning));
     // Above 1 MB: an error.
     let mut stack = Stack::new("E").unwrap();
     let root = stack.root();
     stack
-        .add(root, "T", raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit("x".repeat(1_100_000))))
+        .add(
+            root,
+            "T",
+            raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit("x".repeat(1_100_000))),
+        )
         .unwrap();
     assert!(stack.synth().unwrap_err().has_code("SW-CORE-014"));
 }
@@ -251,13 +346,20 @@ fn property_overrides_apply_last() {
     let mut stack = Stack::new("S").unwrap();
     let root = stack.root();
     let t = stack
-        .add(root, "T", raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit("a")))
+        .add(
+            root,
+            "T",
+            raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit("a")),
+        )
         .unwrap();
     let r = stack.resource_mut(t.node()).unwrap();
     r.add_property_override("Nested.Deep", Expr::lit("x"));
     r.add_property_deletion_override("DisplayName");
     let json = stack.synth().unwrap().template.to_json();
-    assert_eq!(json["Resources"]["T"]["Properties"], json!({"Nested": {"Deep": "x"}}));
+    assert_eq!(
+        json["Resources"]["T"]["Properties"],
+        json!({"Nested": {"Deep": "x"}})
+    );
 }
 
 #[test]
@@ -266,9 +368,15 @@ fn transforms_render_like_the_cdk() {
     one.add_transform("AWS::Serverless-2016-10-31");
     let r = one.root();
     one.add(r, "T", raw("AWS::SNS::Topic")).unwrap();
-    assert_eq!(one.synth().unwrap().template.to_json()["Transform"], json!("AWS::Serverless-2016-10-31"));
+    assert_eq!(
+        one.synth().unwrap().template.to_json()["Transform"],
+        json!("AWS::Serverless-2016-10-31")
+    );
     one.add_transform("AWS::Serverless-2016-10-31");
-    assert_eq!(one.synth().unwrap().template.to_json()["Transform"], json!(["AWS::Serverless-2016-10-31"]));
+    assert_eq!(
+        one.synth().unwrap().template.to_json()["Transform"],
+        json!(["AWS::Serverless-2016-10-31"])
+    );
     one.add_transform("AWS::LanguageExtensions");
     assert_eq!(
         one.synth().unwrap().template.to_json()["Transform"],
@@ -340,24 +448,50 @@ fn yaml_short_tags_read_as_long_form() {
     let bucket = &json["Resources"]["Bucket"];
     assert_eq!(bucket["Condition"], json!("IsProd"));
     assert_eq!(bucket["DeletionPolicy"], json!("Retain"));
-    assert_eq!(bucket["Properties"]["BucketName"], json!({"Fn::Sub": "${AWS::StackName}-data"}));
-    let tags = &bucket["Properties"]["Tags"];
-    assert_eq!(tags[0]["Value"], json!({"Fn::GetAtt": ["Topic", "TopicArn"]}));
-    assert_eq!(tags[1]["Value"], json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]}));
-    assert_eq!(tags[2]["Value"], json!({"Fn::Join": [",", {"Fn::Split": [",", "a,b"]}]}));
-    assert_eq!(tags[3]["Value"], json!({"Fn::If": ["IsProd", {"Fn::Base64": "x"}, {"Ref": "AWS::NoValue"}]}));
-    assert_eq!(tags[4]["Value"], json!({"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "k"]}));
-    assert_eq!(tags[5]["Value"], json!({"Fn::ImportValue": "exported"}));
-    assert_eq!(tags[6]["Value"], json!({"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}]}));
-    assert_eq!(json["Resources"]["Topic"]["DependsOn"], json!(["Bucket"]));
-    assert_eq!(json["Conditions"]["IsProd"], json!({"Fn::Equals": [{"Ref": "Env"}, "prod"]}));
-    assert_eq!(json["Outputs"]["Arn"]["Value"], json!({"Fn::GetAtt": ["Topic", "TopicArn"]}));
-    // Intrinsics are parsed, not left as maps.
     assert_eq!(
-        t.resources["Topic"].resource_type,
-        "AWS::SNS::Topic"
+        bucket["Properties"]["BucketName"],
+        json!({"Fn::Sub": "${AWS::StackName}-data"})
     );
-    assert!(t.resources["Bucket"].properties["BucketName"].as_fn().is_some());
+    let tags = &bucket["Properties"]["Tags"];
+    assert_eq!(
+        tags[0]["Value"],
+        json!({"Fn::GetAtt": ["Topic", "TopicArn"]})
+    );
+    assert_eq!(
+        tags[1]["Value"],
+        json!({"Fn::Select": [0, {"Fn::GetAZs": ""}]})
+    );
+    assert_eq!(
+        tags[2]["Value"],
+        json!({"Fn::Join": [",", {"Fn::Split": [",", "a,b"]}]})
+    );
+    assert_eq!(
+        tags[3]["Value"],
+        json!({"Fn::If": ["IsProd", {"Fn::Base64": "x"}, {"Ref": "AWS::NoValue"}]})
+    );
+    assert_eq!(
+        tags[4]["Value"],
+        json!({"Fn::FindInMap": ["M", {"Ref": "AWS::Region"}, "k"]})
+    );
+    assert_eq!(tags[5]["Value"], json!({"Fn::ImportValue": "exported"}));
+    assert_eq!(
+        tags[6]["Value"],
+        json!({"Fn::Select": [0, {"Fn::Cidr": ["10.0.0.0/16", 2, 8]}]})
+    );
+    assert_eq!(json["Resources"]["Topic"]["DependsOn"], json!(["Bucket"]));
+    assert_eq!(
+        json["Conditions"]["IsProd"],
+        json!({"Fn::Equals": [{"Ref": "Env"}, "prod"]})
+    );
+    assert_eq!(
+        json["Outputs"]["Arn"]["Value"],
+        json!({"Fn::GetAtt": ["Topic", "TopicArn"]})
+    );
+    // Intrinsics are parsed, not left as maps.
+    assert_eq!(t.resources["Topic"].resource_type, "AWS::SNS::Topic");
+    assert!(t.resources["Bucket"].properties["BucketName"]
+        .as_fn()
+        .is_some());
 }
 
 #[test]
@@ -371,7 +505,10 @@ fn yaml_and_json_round_trip() {
 
 #[test]
 fn cdk_templates_round_trip_byte_for_byte_semantics() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../stackwright/tests/cdk-reference");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../stackwright/tests/cdk-reference"
+    );
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -417,7 +554,11 @@ fn synth_is_deterministic() {
         for i in 0..50 {
             let s = stack.scope(root, &format!("C{i}")).unwrap();
             stack
-                .add(s, "Resource", raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit(format!("t{i}"))))
+                .add(
+                    s,
+                    "Resource",
+                    raw("AWS::SNS::Topic").prop("DisplayName", Expr::lit(format!("t{i}"))),
+                )
                 .unwrap();
         }
         stack.synth().unwrap().template.to_json_string()

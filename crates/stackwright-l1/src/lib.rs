@@ -53,6 +53,8 @@
 
 mod generated;
 
+// Empty when every service feature is off.
+#[allow(unused_imports)]
 pub use generated::*;
 
 #[cfg(feature = "serverless")]

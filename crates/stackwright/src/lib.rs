@@ -6,7 +6,9 @@
 //! - the core: [`Stack`], [`App`], typed intrinsics ([`Expr`], [`Pseudo`]), the [`Template`]
 //!   model (also read from any JSON or YAML template), diagnostics;
 //! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`];
-//! - the generated L1 resource types: [`l1`].
+//! - the generated L1 resource types: [`l1`];
+//! - the rotation-readiness analyzer: [`check`], which [`synth`] and [`app`] run on every
+//!   template, so a rotation that cannot reach Secrets Manager or its database fails synth.
 //!
 //! ```
 //! use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
@@ -27,7 +29,21 @@
 //! # Ok::<(), stackwright::Error>(())
 //! ```
 
+pub use stackwright_check as check;
 pub use stackwright_constructs::{days, ec2, hours, minutes, rds, secretsmanager};
 pub use stackwright_core as core;
 pub use stackwright_core::*;
 pub use stackwright_l1 as l1;
+
+/// Synthesizes a stack and runs the rotation-readiness analyzer on the template: an error
+/// finding fails synth (unless acknowledged with [`Stack::acknowledge`]); warnings are returned.
+pub fn synth(stack: &Stack) -> Result<Synthesized> {
+    stack.synth_with(&[&check::RotationReadiness])
+}
+
+/// An [`App`] that runs the rotation-readiness analyzer on every stack it synthesizes.
+pub fn app() -> App {
+    let mut app = App::new();
+    app.add_check(Box::new(check::RotationReadiness));
+    app
+}

@@ -4,7 +4,9 @@
 use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Stack};
 use stackwright_l1::ec2::CfnVPCEndpoint;
 
-use super::security_group::{Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps};
+use super::security_group::{
+    Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
+};
 use super::state::Ec2State;
 use super::vpc::{SubnetSelection, SubnetType, Vpc};
 use crate::tags;
@@ -151,7 +153,13 @@ pub struct InterfaceVpcEndpoint {
 
 impl InterfaceVpcEndpoint {
     /// Creates an interface endpoint in a VPC.
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, vpc: Vpc, props: InterfaceVpcEndpointProps) -> Result<Self> {
+    pub fn new(
+        stack: &mut Stack,
+        scope: NodeId,
+        id: &str,
+        vpc: Vpc,
+        props: InterfaceVpcEndpointProps,
+    ) -> Result<Self> {
         let selection = props.subnets.clone().one_per_az();
         let selected = vpc.select_subnets(stack, &selection).map_err(|e| {
             Error::invalid(
@@ -163,7 +171,13 @@ impl InterfaceVpcEndpoint {
         })?;
         let node = stack.scope(scope, id)?;
         let groups = if props.security_groups.is_empty() {
-            vec![SecurityGroup::new(stack, node, "SecurityGroup", vpc, SecurityGroupProps::new())?]
+            vec![SecurityGroup::new(
+                stack,
+                node,
+                "SecurityGroup",
+                vpc,
+                SecurityGroupProps::new(),
+            )?]
         } else {
             props.security_groups.clone()
         };
@@ -222,7 +236,10 @@ impl Connectable for InterfaceVpcEndpoint {
 
 impl HasDefaultPort for InterfaceVpcEndpoint {
     fn default_port(&self) -> Port {
-        self.connections.default_port().cloned().unwrap_or_else(|| Port::tcp(443))
+        self.connections
+            .default_port()
+            .cloned()
+            .unwrap_or_else(|| Port::tcp(443))
     }
 }
 
@@ -259,20 +276,35 @@ impl GatewayVpcEndpoint {
 
 impl Vpc {
     /// Adds an interface endpoint as a child of the VPC.
-    pub fn add_interface_endpoint(&self, stack: &mut Stack, id: &str, props: InterfaceVpcEndpointProps) -> Result<InterfaceVpcEndpoint> {
+    pub fn add_interface_endpoint(
+        &self,
+        stack: &mut Stack,
+        id: &str,
+        props: InterfaceVpcEndpointProps,
+    ) -> Result<InterfaceVpcEndpoint> {
         InterfaceVpcEndpoint::new(stack, self.node(), id, *self, props)
     }
 
     /// Adds a gateway endpoint as a child of the VPC, routed from the selected subnets
     /// (default: private-with-egress, public and isolated subnets, in that order).
-    pub fn add_gateway_endpoint(&self, stack: &mut Stack, id: &str, service: GatewayService, subnets: Vec<SubnetSelection>) -> Result<GatewayVpcEndpoint> {
+    pub fn add_gateway_endpoint(
+        &self,
+        stack: &mut Stack,
+        id: &str,
+        service: GatewayService,
+        subnets: Vec<SubnetSelection>,
+    ) -> Result<GatewayVpcEndpoint> {
         let selections = if subnets.is_empty() {
             let st = self.state(stack)?;
-            [SubnetType::PrivateWithEgress, SubnetType::Public, SubnetType::Isolated]
-                .into_iter()
-                .filter(|t| st.subnets.iter().any(|s| s.subnet_type == *t))
-                .map(SubnetSelection::by_type)
-                .collect()
+            [
+                SubnetType::PrivateWithEgress,
+                SubnetType::Public,
+                SubnetType::Isolated,
+            ]
+            .into_iter()
+            .filter(|t| st.subnets.iter().any(|s| s.subnet_type == *t))
+            .map(SubnetSelection::by_type)
+            .collect()
         } else {
             subnets
         };

@@ -24,6 +24,14 @@ pub(crate) mod state;
 mod vpc;
 
 pub use cidr::Ipv4Cidr;
-pub use endpoint::{GatewayService, GatewayVpcEndpoint, InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps};
-pub use security_group::{Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps};
-pub use vpc::{SelectedSubnets, Subnet, SubnetConfiguration, SubnetGroup, SubnetSelection, SubnetType, Vpc, VpcProps};
+pub use endpoint::{
+    GatewayService, GatewayVpcEndpoint, InterfaceService, InterfaceVpcEndpoint,
+    InterfaceVpcEndpointProps,
+};
+pub use security_group::{
+    Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
+};
+pub use vpc::{
+    SelectedSubnets, Subnet, SubnetConfiguration, SubnetGroup, SubnetSelection, SubnetType, Vpc,
+    VpcProps,
+};

@@ -38,12 +38,22 @@ impl Port {
     }
     /// One TCP port.
     pub fn tcp(port: u16) -> Port {
-        Port::new("tcp", Some(port.into()), Some(port.into()), port.to_string())
+        Port::new(
+            "tcp",
+            Some(port.into()),
+            Some(port.into()),
+            port.to_string(),
+        )
     }
     /// A TCP port range; `from` must not exceed `to`.
     pub fn tcp_range(from: u16, to: u16) -> Result<Port> {
         check_range(from, to)?;
-        Ok(Port::new("tcp", Some(from.into()), Some(to.into()), format!("{from}-{to}")))
+        Ok(Port::new(
+            "tcp",
+            Some(from.into()),
+            Some(to.into()),
+            format!("{from}-{to}"),
+        ))
     }
     /// Every TCP port.
     pub fn all_tcp() -> Port {
@@ -51,12 +61,22 @@ impl Port {
     }
     /// One UDP port.
     pub fn udp(port: u16) -> Port {
-        Port::new("udp", Some(port.into()), Some(port.into()), format!("UDP {port}"))
+        Port::new(
+            "udp",
+            Some(port.into()),
+            Some(port.into()),
+            format!("UDP {port}"),
+        )
     }
     /// A UDP port range; `from` must not exceed `to`.
     pub fn udp_range(from: u16, to: u16) -> Result<Port> {
         check_range(from, to)?;
-        Ok(Port::new("udp", Some(from.into()), Some(to.into()), format!("UDP {from}-{to}")))
+        Ok(Port::new(
+            "udp",
+            Some(from.into()),
+            Some(to.into()),
+            format!("UDP {from}-{to}"),
+        ))
     }
     /// Every UDP port.
     pub fn all_udp() -> Port {
@@ -77,7 +97,12 @@ impl Port {
     }
     /// ICMP of a type, any code.
     pub fn icmp_type(icmp_type: i16) -> Port {
-        Port::new("icmp", Some(icmp_type.into()), Some(-1), format!("ICMP Type {icmp_type}"))
+        Port::new(
+            "icmp",
+            Some(icmp_type.into()),
+            Some(-1),
+            format!("ICMP Type {icmp_type}"),
+        )
     }
     /// ICMP echo (ping).
     pub fn icmp_ping() -> Port {
@@ -282,10 +307,19 @@ const ALLOW_ALL_DESCRIPTION: &str = "Allow all outbound traffic by default";
 
 impl SecurityGroup {
     /// Creates a security group in a VPC.
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, vpc: Vpc, props: SecurityGroupProps) -> Result<SecurityGroup> {
+    pub fn new(
+        stack: &mut Stack,
+        scope: NodeId,
+        id: &str,
+        vpc: Vpc,
+        props: SecurityGroupProps,
+    ) -> Result<SecurityGroup> {
         let vpc_id = vpc.vpc_id(stack)?;
         let node = stack.scope(scope, id)?;
-        let description = props.description.clone().unwrap_or_else(|| stack.path(node));
+        let description = props
+            .description
+            .clone()
+            .unwrap_or_else(|| stack.path(node));
         let mut l1 = CfnSecurityGroup::new(description).vpc_id(vpc_id);
         if let Some(n) = &props.name {
             l1 = l1.group_name(n.clone());
@@ -294,7 +328,6 @@ impl SecurityGroup {
         let st = stack.state_mut::<Ec2State>();
         st.groups.push(SgState {
             node,
-            resource,
             allow_all_outbound: props.allow_all_outbound,
             ingress: vec![],
             egress: vec![],
@@ -376,39 +409,75 @@ impl SecurityGroup {
 
     /// Adds an ingress rule (inline for CIDR peers with literal ports, standalone otherwise).
     /// Duplicate rules are ignored, as the CDK does.
-    pub fn add_ingress_rule(&self, stack: &mut Stack, peer: &Peer, port: &Port, description: Option<&str>) -> Result<()> {
+    pub fn add_ingress_rule(
+        &self,
+        stack: &mut Stack,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Result<()> {
         self.add_rule(stack, true, peer, port, description)
     }
 
     /// Adds an egress rule. On a group that allows all outbound traffic an IPv4 rule changes
     /// nothing (a warning says so).
-    pub fn add_egress_rule(&self, stack: &mut Stack, peer: &Peer, port: &Port, description: Option<&str>) -> Result<()> {
+    pub fn add_egress_rule(
+        &self,
+        stack: &mut Stack,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Result<()> {
         if self.state(stack)?.allow_all_outbound && !matches!(peer, Peer::Ipv6(_)) {
-            stack.report(Diagnostic::warning(
-                "SW-EC2-003",
-                stack.path(self.node),
-                "egress rule ignored: the group already allows all outbound traffic",
-            ).with_fix("set allow_all_outbound(false) on the group to control egress"));
+            stack.report(
+                Diagnostic::warning(
+                    "SW-EC2-003",
+                    stack.path(self.node),
+                    "egress rule ignored: the group already allows all outbound traffic",
+                )
+                .with_fix("set allow_all_outbound(false) on the group to control egress"),
+            );
             return Ok(());
         }
         self.add_rule(stack, false, peer, port, description)
     }
 
-    fn add_rule(&self, stack: &mut Stack, ingress: bool, peer: &Peer, port: &Port, description: Option<&str>) -> Result<()> {
+    fn add_rule(
+        &self,
+        stack: &mut Stack,
+        ingress: bool,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Result<()> {
         if !ingress && self.state(stack)?.allow_all_outbound && !matches!(peer, Peer::Ipv6(_)) {
             return Ok(());
         }
-        let (from_to, peer_key) = if ingress { ("from", peer.rule_keys(true)) } else { ("to", peer.rule_keys(false)) };
+        let (from_to, peer_key) = if ingress {
+            ("from", peer.rule_keys(true))
+        } else {
+            ("to", peer.rule_keys(false))
+        };
         let uid = peer.unique_id(stack);
         let description: Expr<String> = match description {
             Some(d) => Expr::lit(d),
             None => match uid.value().as_str() {
                 Some(u) => Expr::lit(format!("{from_to} {u}:{}", port.label)),
-                None => Expr::join("", [Expr::lit(format!("{from_to} ")), uid.clone(), Expr::lit(format!(":{}", port.label))]),
+                None => Expr::join(
+                    "",
+                    [
+                        Expr::lit(format!("{from_to} ")),
+                        uid.clone(),
+                        Expr::lit(format!(":{}", port.label)),
+                    ],
+                ),
             },
         };
         if peer.can_inline() && port.literal && !self.disable_inline {
-            if !ingress && port.protocol == "-1" && matches!(peer, Peer::Ipv4(c) if c.value().as_str() == Some("0.0.0.0/0")) {
+            if !ingress
+                && port.protocol == "-1"
+                && matches!(peer, Peer::Ipv4(c) if c.value().as_str() == Some("0.0.0.0/0"))
+            {
                 return Err(Error::invalid(
                     "SW-EC2-004",
                     stack.path(self.node),
@@ -416,7 +485,10 @@ impl SecurityGroup {
                     "create the group with allow_all_outbound(true) instead",
                 ));
             }
-            let mut fields: Vec<(&str, Value)> = vec![(peer_key.0, peer_key.1.to_value()), ("Description", description.to_value())];
+            let mut fields: Vec<(&str, Value)> = vec![
+                (peer_key.0, peer_key.1.to_value()),
+                ("Description", description.to_value()),
+            ];
             if let Some(f) = &port.from {
                 fields.push(("FromPort", f.to_value()));
             }
@@ -426,7 +498,11 @@ impl SecurityGroup {
             }
             let rule = rule_map(&fields);
             let st = self.state_mut(stack)?;
-            let list = if ingress { &mut st.ingress } else { &mut st.egress };
+            let list = if ingress {
+                &mut st.ingress
+            } else {
+                &mut st.egress
+            };
             if !list.iter().any(|r| same_rule(r, &rule)) {
                 list.push(rule);
             }
@@ -459,7 +535,8 @@ impl SecurityGroup {
             }
             stack.add(self.node, &id, r)?;
         } else {
-            let mut r = CfnSecurityGroupEgress::new(self.group_id(), port.protocol).description(description);
+            let mut r = CfnSecurityGroupEgress::new(port.protocol, self.group_id())
+                .description(description);
             r = match peer_key.0 {
                 "CidrIp" => r.cidr_ip(peer_key.1),
                 "CidrIpv6" => r.cidr_ipv6(peer_key.1),
@@ -490,7 +567,10 @@ fn foreign(stack: &Stack) -> Error {
 }
 
 fn rule_map(fields: &[(&str, Value)]) -> Value {
-    let mut m: IndexMap<String, Value> = fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let mut m: IndexMap<String, Value> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     m.sort_keys();
     Value::Map(m)
 }
@@ -549,7 +629,13 @@ impl Connections {
 
     /// Allows `other` to connect to this on `port`: ingress on these groups and, where
     /// `other`'s groups restrict outbound traffic, the matching egress on them.
-    pub fn allow_from(&self, stack: &mut Stack, other: &dyn Connectable, port: &Port, description: Option<&str>) -> Result<()> {
+    pub fn allow_from(
+        &self,
+        stack: &mut Stack,
+        other: &dyn Connectable,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Result<()> {
         let other = other.connections();
         for sg in &self.security_groups {
             for p in other.rule_peers() {
@@ -565,7 +651,13 @@ impl Connections {
     }
 
     /// Allows this to connect to `other` on `port` (egress here, ingress there).
-    pub fn allow_to(&self, stack: &mut Stack, other: &dyn Connectable, port: &Port, description: Option<&str>) -> Result<()> {
+    pub fn allow_to(
+        &self,
+        stack: &mut Stack,
+        other: &dyn Connectable,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Result<()> {
         let other = other.connections();
         for sg in &self.security_groups {
             for p in other.rule_peers() {
@@ -581,7 +673,12 @@ impl Connections {
     }
 
     /// Allows members of these groups to reach each other on `port`.
-    pub fn allow_internally(&self, stack: &mut Stack, port: &Port, description: Option<&str>) -> Result<()> {
+    pub fn allow_internally(
+        &self,
+        stack: &mut Stack,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Result<()> {
         for sg in &self.security_groups {
             for p in self.rule_peers() {
                 sg.add_ingress_rule(stack, &p, port, description)?;
@@ -631,7 +728,13 @@ pub trait HasDefaultPort: Connectable {
 
     /// Allows `other` to connect on the default port (ingress here; egress on `other`'s groups
     /// when they restrict outbound traffic).
-    fn allow_default_port_from(&self, stack: &mut Stack, other: &dyn Connectable, description: Option<&str>) -> Result<()> {
-        self.connections().allow_from(stack, other, &self.default_port(), description)
+    fn allow_default_port_from(
+        &self,
+        stack: &mut Stack,
+        other: &dyn Connectable,
+        description: Option<&str>,
+    ) -> Result<()> {
+        self.connections()
+            .allow_from(stack, other, &self.default_port(), description)
     }
 }

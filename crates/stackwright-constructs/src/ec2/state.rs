@@ -2,8 +2,7 @@
 
 use stackwright_core::{Expr, Handle, NodeId, Value};
 use stackwright_l1::ec2::{
-    CfnInternetGateway, CfnNatGateway, CfnRouteTable, CfnSecurityGroup, CfnSubnet, CfnVPC,
-    CfnVPCGatewayAttachment,
+    CfnInternetGateway, CfnNatGateway, CfnRouteTable, CfnSubnet, CfnVPC, CfnVPCGatewayAttachment,
 };
 
 use super::cidr::Ipv4Cidr;
@@ -43,12 +42,10 @@ pub(crate) struct SubnetState {
     pub az_index: usize,
     pub cidr: Ipv4Cidr,
     pub subnet_type: SubnetType,
-    pub group: usize,
 }
 
 pub(crate) struct SgState {
     pub node: NodeId,
-    pub resource: Handle<CfnSecurityGroup>,
     pub allow_all_outbound: bool,
     /// Inline ingress rules (rendered maps, CloudFormation keys).
     pub ingress: Vec<Value>,

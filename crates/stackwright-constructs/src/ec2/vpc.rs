@@ -100,7 +100,10 @@ impl VpcProps {
         self
     }
     /// Explicit availability-zone names (instead of `Fn::GetAZs`).
-    pub fn availability_zones<I: IntoIterator<Item = S>, S: Into<String>>(mut self, azs: I) -> Self {
+    pub fn availability_zones<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        azs: I,
+    ) -> Self {
         self.availability_zones = azs.into_iter().map(Into::into).collect();
         self
     }
@@ -236,7 +239,10 @@ impl Vpc {
         if !(16..=28).contains(&cidr.prefix) {
             return Err(bad(
                 "SW-VPC-002",
-                format!("a VPC's CIDR prefix must be /16 to /28, got /{}", cidr.prefix),
+                format!(
+                    "a VPC's CIDR prefix must be /16 to /28, got /{}",
+                    cidr.prefix
+                ),
                 "choose a block between /16 and /28",
             ));
         }
@@ -248,13 +254,15 @@ impl Vpc {
             ));
         }
         if props.max_azs == Some(0) {
-            return Err(bad("SW-VPC-009", "max_azs must be at least 1".into(), "use 1 or more"));
+            return Err(bad(
+                "SW-VPC-009",
+                "max_azs must be at least 1".into(),
+                "use 1 or more",
+            ));
         }
         let azs: Vec<Expr<String>> = if props.availability_zones.is_empty() {
             let n = props.max_azs.unwrap_or(2).min(2);
-            (0..n)
-                .map(|i| Expr::select(i, Expr::get_azs("")))
-                .collect()
+            (0..n).map(|i| Expr::select(i, Expr::get_azs(""))).collect()
         } else {
             let mut seen = Vec::new();
             for az in &props.availability_zones {
@@ -284,7 +292,11 @@ impl Vpc {
         });
         for (i, c) in configs.iter().enumerate() {
             if c.name.is_empty() || c.name.contains('/') {
-                return Err(bad("SW-VPC-005", format!("subnet group name `{}` is empty or contains `/`", c.name), "name every group"));
+                return Err(bad(
+                    "SW-VPC-005",
+                    format!("subnet group name `{}` is empty or contains `/`", c.name),
+                    "name every group",
+                ));
             }
             if configs[..i].iter().any(|o| o.name == c.name) {
                 return Err(bad(
@@ -297,7 +309,10 @@ impl Vpc {
                 if !(16..=28).contains(&m) {
                     return Err(bad(
                         "SW-VPC-003",
-                        format!("subnet group `{}` has cidr_mask /{m}; it must be /16 to /28", c.name),
+                        format!(
+                            "subnet group `{}` has cidr_mask /{m}; it must be /16 to /28",
+                            c.name
+                        ),
                         "choose a mask between 16 and 28",
                     ));
                 }
@@ -310,7 +325,9 @@ impl Vpc {
             Some(n) if n as usize > az_count => {
                 return Err(bad(
                     "SW-VPC-007",
-                    format!("{n} NAT gateways requested but the VPC has {az_count} availability zones"),
+                    format!(
+                        "{n} NAT gateways requested but the VPC has {az_count} availability zones"
+                    ),
                     "use at most one NAT gateway per availability zone",
                 ))
             }
@@ -352,11 +369,17 @@ impl Vpc {
         for (i, m) in &order {
             let mut blocks = Vec::new();
             for _ in 0..az_count {
-                blocks.push(builder.add_subnet(*m).ok_or_else(|| out_of_space(&configs[*i].name))?);
+                blocks.push(
+                    builder
+                        .add_subnet(*m)
+                        .ok_or_else(|| out_of_space(&configs[*i].name))?,
+                );
             }
             planned.push((*i, blocks));
         }
-        let remaining: Vec<usize> = (0..configs.len()).filter(|i| configs[*i].cidr_mask.is_none()).collect();
+        let remaining: Vec<usize> = (0..configs.len())
+            .filter(|i| configs[*i].cidr_mask.is_none())
+            .collect();
         if !remaining.is_empty() && az_count > 0 {
             let first = &configs[remaining[0]].name;
             let mask = builder
@@ -365,14 +388,20 @@ impl Vpc {
             if !(16..=28).contains(&mask) {
                 return Err(bad(
                     "SW-VPC-004",
-                    format!("the space left in {cidr} gives /{mask} subnets; masks must be /16 to /28"),
+                    format!(
+                        "the space left in {cidr} gives /{mask} subnets; masks must be /16 to /28"
+                    ),
                     "use a larger VPC CIDR or give groups an explicit cidr_mask",
                 ));
             }
             for i in remaining {
                 let mut blocks = Vec::new();
                 for _ in 0..az_count {
-                    blocks.push(builder.add_subnet(mask).ok_or_else(|| out_of_space(&configs[i].name))?);
+                    blocks.push(
+                        builder
+                            .add_subnet(mask)
+                            .ok_or_else(|| out_of_space(&configs[i].name))?,
+                    );
                 }
                 planned.push((i, blocks));
             }
@@ -427,7 +456,10 @@ impl Vpc {
                 let spath = stack.path(snode);
                 let extra = [
                     ("aws-cdk:subnet-name".to_string(), c.name.clone()),
-                    ("aws-cdk:subnet-type".to_string(), c.subnet_type.tag_value().to_string()),
+                    (
+                        "aws-cdk:subnet-type".to_string(),
+                        c.subnet_type.tag_value().to_string(),
+                    ),
                 ];
                 let subnet = stack.add(
                     snode,
@@ -459,7 +491,6 @@ impl Vpc {
                     az_index: az,
                     cidr: *block,
                     subnet_type: c.subnet_type,
-                    group: g,
                 });
             }
         }
@@ -501,7 +532,11 @@ impl Vpc {
                 let s = &state.subnets[i];
                 (s.node, s.subnet.ref_(), stack.path(s.node))
             };
-            let eip = stack.add(snode, "EIP", CfnEIP::default().domain("vpc").tags(vpc_tags(&[], &spath)))?;
+            let eip = stack.add(
+                snode,
+                "EIP",
+                CfnEIP::default().domain("vpc").tags(vpc_tags(&[], &spath)),
+            )?;
             let nat = stack.add(
                 snode,
                 "NATGateway",
@@ -590,7 +625,9 @@ impl Vpc {
     /// The subnet groups, in allocation order.
     pub fn groups(&self, stack: &Stack) -> Result<Vec<SubnetGroup>> {
         let n = self.state(stack)?.groups.len();
-        Ok((0..n).map(|index| SubnetGroup { vpc: *self, index }).collect())
+        Ok((0..n)
+            .map(|index| SubnetGroup { vpc: *self, index })
+            .collect())
     }
 
     /// The subnet group of a name.
@@ -605,7 +642,10 @@ impl Vpc {
                     stack,
                     self.node,
                     "SW-VPC-011",
-                    format!("the VPC has no subnet group `{name}`; it has {}", group_list(st)),
+                    format!(
+                        "the VPC has no subnet group `{name}`; it has {}",
+                        group_list(st)
+                    ),
                     "select one of the groups the VPC has",
                 )
             })
@@ -618,10 +658,16 @@ impl Vpc {
     }
 
     /// Resolves a selection; selecting nothing is an error that lists the VPC's groups.
-    pub fn select_subnets(&self, stack: &Stack, selection: &SubnetSelection) -> Result<SelectedSubnets> {
+    pub fn select_subnets(
+        &self,
+        stack: &Stack,
+        selection: &SubnetSelection,
+    ) -> Result<SelectedSubnets> {
         let st = self.state(stack)?;
         let of_type = |t: SubnetType| -> Vec<usize> {
-            (0..st.subnets.len()).filter(|&i| st.subnets[i].subnet_type == t).collect()
+            (0..st.subnets.len())
+                .filter(|&i| st.subnets[i].subnet_type == t)
+                .collect()
         };
         let mut picked: Vec<usize> = match &selection.kind {
             SelectionKind::Default => {
@@ -640,7 +686,13 @@ impl Vpc {
             SelectionKind::Type(t) => of_type(*t),
             SelectionKind::Group(g) => {
                 if g.vpc != *self {
-                    return Err(err(stack, self.node, "SW-VPC-011", "the subnet group belongs to another VPC", "select a group of this VPC"));
+                    return Err(err(
+                        stack,
+                        self.node,
+                        "SW-VPC-011",
+                        "the subnet group belongs to another VPC",
+                        "select a group of this VPC",
+                    ));
                 }
                 st.groups[g.index].subnets.clone()
             }
@@ -648,7 +700,13 @@ impl Vpc {
                 let mut out = Vec::new();
                 for s in list {
                     if s.vpc != *self {
-                        return Err(err(stack, self.node, "SW-VPC-011", "a selected subnet belongs to another VPC", "select subnets of this VPC"));
+                        return Err(err(
+                            stack,
+                            self.node,
+                            "SW-VPC-011",
+                            "a selected subnet belongs to another VPC",
+                            "select subnets of this VPC",
+                        ));
                     }
                     if !out.contains(&s.index) {
                         out.push(s.index);
@@ -674,7 +732,10 @@ impl Vpc {
                 stack,
                 self.node,
                 "SW-VPC-011",
-                format!("the subnet selection matches no subnet; the VPC has {}", group_list(st)),
+                format!(
+                    "the subnet selection matches no subnet; the VPC has {}",
+                    group_list(st)
+                ),
                 "select a subnet type or group the VPC has",
             ));
         }
@@ -686,8 +747,14 @@ impl Vpc {
         }
         connectivity.sort_by_key(|n| crate::locale_sort_key(&stack.path(*n)));
         Ok(SelectedSubnets {
-            subnets: picked.iter().map(|&index| Subnet { vpc: *self, index }).collect(),
-            subnet_ids: picked.iter().map(|&i| st.subnets[i].subnet.ref_()).collect(),
+            subnets: picked
+                .iter()
+                .map(|&index| Subnet { vpc: *self, index })
+                .collect(),
+            subnet_ids: picked
+                .iter()
+                .map(|&i| st.subnets[i].subnet.ref_())
+                .collect(),
             az_indexes: picked.iter().map(|&i| st.subnets[i].az_index).collect(),
             types: picked.iter().map(|&i| st.subnets[i].subnet_type).collect(),
             connectivity,
@@ -728,6 +795,8 @@ impl Subnet {
     }
     /// `Ref` of the subnet's route table.
     pub fn route_table_id(&self, stack: &Stack) -> Result<Expr<String>> {
-        Ok(self.vpc.state(stack)?.subnets[self.index].route_table.ref_())
+        Ok(self.vpc.state(stack)?.subnets[self.index]
+            .route_table
+            .ref_())
     }
 }

@@ -57,7 +57,11 @@ impl AuroraMysqlVersion {
             )
         };
         let (major, rest) = full.split_once(".mysql_aurora.").ok_or_else(bad)?;
-        let nums = |s: &str, n: usize| s.split('.').count() == n && s.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        let nums = |s: &str, n: usize| {
+            s.split('.').count() == n
+                && s.split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        };
         if !matches!(major, "5.7" | "8.0") || !nums(rest, 3) {
             return Err(bad());
         }
@@ -92,7 +96,10 @@ impl AuroraPostgresVersion {
         };
         let (major, minor) = full.split_once('.').ok_or_else(bad)?;
         let major: u32 = major.parse().map_err(|_| bad())?;
-        if !(11..=17).contains(&major) || minor.is_empty() || !minor.chars().all(|c| c.is_ascii_digit()) {
+        if !(11..=17).contains(&major)
+            || minor.is_empty()
+            || !minor.chars().all(|c| c.is_ascii_digit())
+        {
             return Err(bad());
         }
         Ok(AuroraPostgresVersion {
@@ -109,7 +116,9 @@ impl ClusterEngine {
     }
     /// Aurora PostgreSQL of a version (e.g. `AuroraPostgresVersion::V15_4`).
     pub fn aurora_postgres(version: &str) -> Result<Self> {
-        Ok(ClusterEngine::AuroraPostgres(AuroraPostgresVersion::of(version)?))
+        Ok(ClusterEngine::AuroraPostgres(AuroraPostgresVersion::of(
+            version,
+        )?))
     }
     /// `Engine`.
     pub fn engine_type(&self) -> &'static str {

@@ -7,7 +7,9 @@ use stackwright_core::{Error, Result, Stack};
 
 use super::cluster::DatabaseCluster;
 use crate::ec2::SubnetSelection;
-use crate::secretsmanager::{AttachedSecret, SecretRotation, SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS};
+use crate::secretsmanager::{
+    AttachedSecret, SecretRotation, SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
+};
 use crate::util::days;
 
 /// Options of the cluster's rotation conveniences.
@@ -59,7 +61,11 @@ impl RotationOptions {
     fn apply(&self, cluster: &DatabaseCluster, p: SecretRotationProps) -> SecretRotationProps {
         p.automatically_after(self.automatically_after)
             .exclude_characters(&self.exclude_characters)
-            .vpc_subnets(self.vpc_subnets.clone().unwrap_or_else(|| cluster.vpc_subnets().clone()))
+            .vpc_subnets(
+                self.vpc_subnets
+                    .clone()
+                    .unwrap_or_else(|| cluster.vpc_subnets().clone()),
+            )
             .rotate_immediately_on_update(self.rotate_immediately_on_update)
     }
 }
@@ -67,7 +73,11 @@ impl RotationOptions {
 impl DatabaseCluster {
     /// Rotates the master secret with the engine's single-user function (child
     /// `RotationSingleUser`).
-    pub fn add_rotation_single_user(&self, stack: &mut Stack, options: RotationOptions) -> Result<SecretRotation> {
+    pub fn add_rotation_single_user(
+        &self,
+        stack: &mut Stack,
+        options: RotationOptions,
+    ) -> Result<SecretRotation> {
         let secret = self.master_secret_or_err(stack)?;
         if stack.child(self.node(), "RotationSingleUser").is_some() {
             return Err(Error::invalid(
@@ -77,15 +87,37 @@ impl DatabaseCluster {
                 "add it once",
             ));
         }
-        let props = SecretRotationProps::single_user(self.engine().single_user_rotation(), secret, self, self.vpc());
-        SecretRotation::new(stack, self.node(), "RotationSingleUser", options.apply(self, props))
+        let props = SecretRotationProps::single_user(
+            self.engine().single_user_rotation(),
+            secret,
+            self,
+            self.vpc(),
+        );
+        SecretRotation::new(
+            stack,
+            self.node(),
+            "RotationSingleUser",
+            options.apply(self, props),
+        )
     }
 
     /// Rotates an application user's secret (attached to this cluster) with the engine's
     /// multi-user function, logging in with the cluster's master secret.
-    pub fn add_rotation_multi_user(&self, stack: &mut Stack, id: &str, secret: AttachedSecret, options: RotationOptions) -> Result<SecretRotation> {
+    pub fn add_rotation_multi_user(
+        &self,
+        stack: &mut Stack,
+        id: &str,
+        secret: AttachedSecret,
+        options: RotationOptions,
+    ) -> Result<SecretRotation> {
         let master = self.master_secret_or_err(stack)?;
-        let props = SecretRotationProps::multi_user(self.engine().multi_user_rotation(), secret, master, self, self.vpc());
+        let props = SecretRotationProps::multi_user(
+            self.engine().multi_user_rotation(),
+            secret,
+            master,
+            self,
+            self.vpc(),
+        );
         SecretRotation::new(stack, self.node(), id, options.apply(self, props))
     }
 

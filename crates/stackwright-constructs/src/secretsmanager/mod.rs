@@ -1,11 +1,13 @@
 //! Secrets Manager: [`Secret`], [`AttachedSecret`] and [`SecretRotation`].
 
+mod hosted;
 mod rotation;
 mod secret;
 
+pub use hosted::{HostedRotation, HostedRotationProps, HOSTED_ROTATION_TRANSFORM};
+
 pub use rotation::{SecretRotation, SecretRotationApplication, SecretRotationProps};
-pub(crate) use rotation::{add_schedule_named, ScheduleFunction};
 pub use secret::{
-    AttachedSecret, GenerateSecretString, RotatableSecret, Secret, SecretAttachmentTarget, SecretProps,
-    DEFAULT_PASSWORD_EXCLUDE_CHARS,
+    AttachedSecret, GenerateSecretString, RotatableSecret, Secret, SecretAttachmentTarget,
+    SecretProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
 };

@@ -12,7 +12,10 @@ use stackwright_l1::secretsmanager::{cfn_rotation_schedule, CfnRotationSchedule}
 use stackwright_l1::serverless::CfnApplication;
 
 use super::secret::{check_interval, RotatableSecret};
-use crate::ec2::{Connectable, Connections, HasDefaultPort, InterfaceVpcEndpoint, SecurityGroup, SecurityGroupProps, SubnetSelection, Vpc};
+use crate::ec2::{
+    Connectable, Connections, HasDefaultPort, InterfaceVpcEndpoint, SecurityGroup,
+    SecurityGroupProps, SubnetSelection, Vpc,
+};
 use crate::util::{comma_join, concat, days, rate_expression};
 
 /// The rotation functions AWS publishes, single- and multi-user.
@@ -41,20 +44,62 @@ impl SecretRotationApplication {
     pub fn sar(self) -> (&'static str, [&'static str; 3]) {
         use SecretRotationApplication::*;
         match self {
-            MariaDbSingleUser => ("RDSMariaDBRotationSingleUser", ["1.1.670", "1.1.442", "1.1.383"]),
-            MariaDbMultiUser => ("RDSMariaDBRotationMultiUser", ["1.1.670", "1.1.441", "1.1.383"]),
-            MysqlSingleUser => ("RDSMySQLRotationSingleUser", ["1.1.671", "1.1.440", "1.1.384"]),
-            MysqlMultiUser => ("RDSMySQLRotationMultiUser", ["1.1.671", "1.1.440", "1.1.383"]),
-            OracleSingleUser => ("RDSOracleRotationSingleUser", ["1.1.671", "1.1.441", "1.1.382"]),
-            OracleMultiUser => ("RDSOracleRotationMultiUser", ["1.1.671", "1.1.441", "1.1.383"]),
-            PostgresSingleUser => ("RDSPostgreSQLRotationSingleUser", ["1.1.671", "1.1.440", "1.1.383"]),
-            PostgresMultiUser => ("RDSPostgreSQLRotationMultiUser", ["1.1.671", "1.1.440", "1.1.383"]),
-            SqlServerSingleUser => ("RDSSQLServerRotationSingleUser", ["1.1.670", "1.1.441", "1.1.383"]),
-            SqlServerMultiUser => ("RDSSQLServerRotationMultiUser", ["1.1.671", "1.1.441", "1.1.384"]),
-            RedshiftSingleUser => ("RedshiftRotationSingleUser", ["1.1.671", "1.1.441", "1.1.383"]),
-            RedshiftMultiUser => ("RedshiftRotationMultiUser", ["1.1.671", "1.1.440", "1.1.383"]),
-            MongoDbSingleUser => ("MongoDBRotationSingleUser", ["1.1.671", "1.1.440", "1.1.384"]),
-            MongoDbMultiUser => ("MongoDBRotationMultiUser", ["1.1.671", "1.1.441", "1.1.384"]),
+            MariaDbSingleUser => (
+                "RDSMariaDBRotationSingleUser",
+                ["1.1.670", "1.1.442", "1.1.383"],
+            ),
+            MariaDbMultiUser => (
+                "RDSMariaDBRotationMultiUser",
+                ["1.1.670", "1.1.441", "1.1.383"],
+            ),
+            MysqlSingleUser => (
+                "RDSMySQLRotationSingleUser",
+                ["1.1.671", "1.1.440", "1.1.384"],
+            ),
+            MysqlMultiUser => (
+                "RDSMySQLRotationMultiUser",
+                ["1.1.671", "1.1.440", "1.1.383"],
+            ),
+            OracleSingleUser => (
+                "RDSOracleRotationSingleUser",
+                ["1.1.671", "1.1.441", "1.1.382"],
+            ),
+            OracleMultiUser => (
+                "RDSOracleRotationMultiUser",
+                ["1.1.671", "1.1.441", "1.1.383"],
+            ),
+            PostgresSingleUser => (
+                "RDSPostgreSQLRotationSingleUser",
+                ["1.1.671", "1.1.440", "1.1.383"],
+            ),
+            PostgresMultiUser => (
+                "RDSPostgreSQLRotationMultiUser",
+                ["1.1.671", "1.1.440", "1.1.383"],
+            ),
+            SqlServerSingleUser => (
+                "RDSSQLServerRotationSingleUser",
+                ["1.1.670", "1.1.441", "1.1.383"],
+            ),
+            SqlServerMultiUser => (
+                "RDSSQLServerRotationMultiUser",
+                ["1.1.671", "1.1.441", "1.1.384"],
+            ),
+            RedshiftSingleUser => (
+                "RedshiftRotationSingleUser",
+                ["1.1.671", "1.1.441", "1.1.383"],
+            ),
+            RedshiftMultiUser => (
+                "RedshiftRotationMultiUser",
+                ["1.1.671", "1.1.440", "1.1.383"],
+            ),
+            MongoDbSingleUser => (
+                "MongoDBRotationSingleUser",
+                ["1.1.671", "1.1.440", "1.1.384"],
+            ),
+            MongoDbMultiUser => (
+                "MongoDBRotationMultiUser",
+                ["1.1.671", "1.1.441", "1.1.384"],
+            ),
         }
     }
 
@@ -113,11 +158,21 @@ impl SecretRotationProps {
     /// Rotation of `secret` on `target` (a database: anything with a default port) by an
     /// application. Multi-user applications also need [`Self::master_secret`]; prefer
     /// [`Self::single_user`] and [`Self::multi_user`], whose types say so.
-    pub fn new(application: SecretRotationApplication, secret: impl Into<RotatableSecret>, target: &dyn Connectable, vpc: Vpc) -> Self {
+    pub fn new(
+        application: SecretRotationApplication,
+        secret: impl Into<RotatableSecret>,
+        target: &dyn Connectable,
+        vpc: Vpc,
+    ) -> Self {
         SecretRotationProps::with_target(application, secret.into(), target.connections(), vpc)
     }
 
-    fn with_target(application: SecretRotationApplication, secret: RotatableSecret, target: Connections, vpc: Vpc) -> Self {
+    fn with_target(
+        application: SecretRotationApplication,
+        secret: RotatableSecret,
+        target: Connections,
+        vpc: Vpc,
+    ) -> Self {
         SecretRotationProps {
             application,
             secret,
@@ -136,7 +191,12 @@ impl SecretRotationProps {
     }
 
     /// Single-user rotation: the function logs in as the user and changes its own password.
-    pub fn single_user(application: SecretRotationApplication, secret: impl Into<RotatableSecret>, target: &dyn HasDefaultPort, vpc: Vpc) -> Self {
+    pub fn single_user(
+        application: SecretRotationApplication,
+        secret: impl Into<RotatableSecret>,
+        target: &dyn HasDefaultPort,
+        vpc: Vpc,
+    ) -> Self {
         SecretRotationProps::with_target(application, secret.into(), target.connections(), vpc)
     }
 
@@ -149,7 +209,8 @@ impl SecretRotationProps {
         target: &dyn HasDefaultPort,
         vpc: Vpc,
     ) -> Self {
-        let mut p = SecretRotationProps::with_target(application, secret.into(), target.connections(), vpc);
+        let mut p =
+            SecretRotationProps::with_target(application, secret.into(), target.connections(), vpc);
         p.master_secret = Some(master.into());
         p
     }
@@ -214,7 +275,12 @@ pub struct SecretRotation {
 impl SecretRotation {
     /// Creates the rotation: the function's security group, the database ingress for it, the
     /// application, and the schedule (with the deny-delete policy) on the secret.
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: SecretRotationProps) -> Result<SecretRotation> {
+    pub fn new(
+        stack: &mut Stack,
+        scope: NodeId,
+        id: &str,
+        props: SecretRotationProps,
+    ) -> Result<SecretRotation> {
         let path = format!("{}/{id}", stack.path(scope));
         let Some(_) = props.target.default_port() else {
             return Err(Error::invalid(
@@ -229,7 +295,10 @@ impl SecretRotation {
                 return Err(Error::invalid(
                     "SW-ROT-002",
                     &path,
-                    format!("{:?} is a multi-user rotation and needs a master secret", props.application),
+                    format!(
+                        "{:?} is a multi-user rotation and needs a master secret",
+                        props.application
+                    ),
                     "use SecretRotationProps::multi_user(app, user_secret, master_secret, ...)",
                 ));
             }
@@ -242,14 +311,23 @@ impl SecretRotation {
                 ));
             }
         }
-        check_interval(stack, scope, props.automatically_after)
-            .map_err(|e| Error::invalid("SW-ROT-003", &path, e.diagnostics()[0].message.clone(), e.diagnostics()[0].fix.clone()))?;
+        check_interval(stack, scope, props.automatically_after).map_err(|e| {
+            Error::invalid(
+                "SW-ROT-003",
+                &path,
+                e.diagnostics()[0].message.clone(),
+                e.diagnostics()[0].fix.clone(),
+            )
+        })?;
         let secret_scope = props.secret.node();
         if stack.child(secret_scope, "RotationSchedule").is_some() {
             return Err(Error::invalid(
                 "SW-ROT-004",
                 &path,
-                format!("`{}` already has a rotation schedule", stack.path(secret_scope)),
+                format!(
+                    "`{}` already has a rotation schedule",
+                    stack.path(secret_scope)
+                ),
                 "a secret has one rotation; remove the other one",
             ));
         }
@@ -258,9 +336,20 @@ impl SecretRotation {
         let node = stack.scope(scope, id)?;
         let security_group = match props.security_group {
             Some(sg) => sg,
-            None => SecurityGroup::new(stack, node, "SecurityGroup", props.vpc, SecurityGroupProps::new())?,
+            None => SecurityGroup::new(
+                stack,
+                node,
+                "SecurityGroup",
+                props.vpc,
+                SecurityGroupProps::new(),
+            )?,
         };
-        props.target.allow_from(stack, &security_group, props.target.default_port().expect("checked above"), None)?;
+        props.target.allow_from(
+            stack,
+            &security_group,
+            props.target.default_port().expect("checked above"),
+            None,
+        )?;
 
         let endpoint = match &props.endpoint {
             Some(ep) => concat([
@@ -271,15 +360,26 @@ impl SecretRotation {
                 Expr::lit("."),
                 Pseudo::url_suffix(),
             ]),
-            None => concat([Expr::lit("https://secretsmanager."), Pseudo::region(), Expr::lit("."), Pseudo::url_suffix()]),
+            None => concat([
+                Expr::lit("https://secretsmanager."),
+                Pseudo::region(),
+                Expr::lit("."),
+                Pseudo::url_suffix(),
+            ]),
         };
         let uid = stack.unique_id(node);
-        let function_name: String = uid.chars().skip(uid.chars().count().saturating_sub(64)).collect();
+        let function_name: String = uid
+            .chars()
+            .skip(uid.chars().count().saturating_sub(64))
+            .collect();
         let mut params: IndexMap<String, Expr<String>> = IndexMap::new();
         params.insert("endpoint".into(), endpoint);
         params.insert("functionName".into(), Expr::lit(function_name));
         params.insert("vpcSubnetIds".into(), comma_join(&selected.subnet_ids));
-        params.insert("vpcSecurityGroupIds".into(), comma_join(&[security_group.group_id()]));
+        params.insert(
+            "vpcSecurityGroupIds".into(),
+            comma_join(&[security_group.group_id()]),
+        );
         if let Some(x) = &props.exclude_characters {
             params.insert("excludeCharacters".into(), Expr::lit(x.clone()));
         }
@@ -308,19 +408,28 @@ impl SecretRotation {
         let mut location = IndexMap::new();
         location.insert(
             "ApplicationId".to_string(),
-            Expr::<String>::find_in_map(map.clone(), Pseudo::partition(), "applicationId").into_value(),
+            Expr::<String>::find_in_map(map.clone(), Pseudo::partition(), "applicationId")
+                .into_value(),
         );
         location.insert(
             "SemanticVersion".to_string(),
             Expr::<String>::find_in_map(map, Pseudo::partition(), "semanticVersion").into_value(),
         );
-        let application = stack.add(node, "Resource", CfnApplication::new(Value::Map(location)).parameters(params))?;
-        stack.resource_mut(application.node())?.apply_removal_policy(RemovalPolicy::Destroy);
+        let application = stack.add(
+            node,
+            "Resource",
+            CfnApplication::new(Value::Map(location)).parameters(params),
+        )?;
+        stack
+            .resource_mut(application.node())?
+            .apply_removal_policy(RemovalPolicy::Destroy);
         stack.add_transform("AWS::Serverless-2016-10-31");
 
-        let schedule = add_schedule(
+        let schedule_scope = stack.scope(secret_scope, "RotationSchedule")?;
+        let schedule = add_schedule_at(
             stack,
             props.secret,
+            schedule_scope,
             ScheduleFunction::Arn(application.get_att("Outputs.RotationLambdaARN")),
             props.automatically_after,
             props.rotate_immediately_on_update,
@@ -359,38 +468,32 @@ pub(crate) enum ScheduleFunction {
     /// A function ARN.
     Arn(Expr<String>),
     /// A function AWS hosts.
-    Hosted(cfn_rotation_schedule::HostedRotationLambda),
+    Hosted(Box<cfn_rotation_schedule::HostedRotationLambda>),
 }
 
-/// Adds `RotationSchedule` under the secret, then the deny-delete policy, as the CDK does.
-pub(crate) fn add_schedule_named(
+/// Adds the schedule resource (`Resource` under `scope`, itself under the secret), then the
+/// deny-delete policy on the secret, as the CDK does.
+pub(crate) fn add_schedule_at(
     stack: &mut Stack,
     secret: RotatableSecret,
-    id: &str,
-    function: ScheduleFunction,
-    every: Duration,
-    rotate_immediately: bool,
-) -> Result<(NodeId, Handle<CfnRotationSchedule>)> {
-    let scope = stack.scope(secret.node(), id)?;
-    let mut l1 = CfnRotationSchedule::new(secret.secret_arn()).rotate_immediately_on_update(rotate_immediately);
-    l1 = match function {
-        ScheduleFunction::Arn(arn) => l1.rotation_lambda_arn(arn),
-        ScheduleFunction::Hosted(h) => l1.hosted_rotation_lambda(h),
-    };
-    if !every.is_zero() {
-        l1 = l1.rotation_rules(cfn_rotation_schedule::RotationRules::default().schedule_expression(rate_expression(every)));
-    }
-    let h = stack.add(scope, "Resource", l1)?;
-    secret.deny_account_root_delete(stack)?;
-    Ok((scope, h))
-}
-
-fn add_schedule(
-    stack: &mut Stack,
-    secret: RotatableSecret,
+    scope: NodeId,
     function: ScheduleFunction,
     every: Duration,
     rotate_immediately: bool,
 ) -> Result<Handle<CfnRotationSchedule>> {
-    Ok(add_schedule_named(stack, secret, "RotationSchedule", function, every, rotate_immediately)?.1)
+    let mut l1 = CfnRotationSchedule::new(secret.secret_arn())
+        .rotate_immediately_on_update(rotate_immediately);
+    l1 = match function {
+        ScheduleFunction::Arn(arn) => l1.rotation_lambda_arn(arn),
+        ScheduleFunction::Hosted(h) => l1.hosted_rotation_lambda(*h),
+    };
+    if !every.is_zero() {
+        l1 = l1.rotation_rules(
+            cfn_rotation_schedule::RotationRules::default()
+                .schedule_expression(rate_expression(every)),
+        );
+    }
+    let h = stack.add(scope, "Resource", l1)?;
+    secret.deny_account_root_delete(stack)?;
+    Ok(h)
 }

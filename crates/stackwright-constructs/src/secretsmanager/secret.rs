@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack};
-use stackwright_l1::secretsmanager::{cfn_secret, CfnResourcePolicy, CfnSecret, CfnSecretTargetAttachment};
+use stackwright_l1::secretsmanager::{
+    cfn_secret, CfnResourcePolicy, CfnSecret, CfnSecretTargetAttachment,
+};
 
 /// The characters the CDK excludes from generated database passwords by default
 /// (characters that break connection strings and shells), leading space included.
@@ -41,7 +43,8 @@ impl GenerateSecretString {
     /// Database credentials: `{"username": <user>}` plus a generated `password`, excluding the
     /// CDK's default characters.
     pub fn database_credentials(username: &str) -> Self {
-        let mut g = GenerateSecretString::json(serde_json::json!({ "username": username }), "password");
+        let mut g =
+            GenerateSecretString::json(serde_json::json!({ "username": username }), "password");
         g.exclude_characters = Some(DEFAULT_PASSWORD_EXCLUDE_CHARS.to_string());
         g
     }
@@ -224,7 +227,9 @@ impl Secret {
             l1 = l1.name(n.clone());
         }
         let resource = stack.add(node, "Resource", l1)?;
-        stack.resource_mut(resource.node())?.apply_removal_policy(props.removal_policy);
+        stack
+            .resource_mut(resource.node())?
+            .apply_removal_policy(props.removal_policy);
         let st = stack.state_mut::<SecretsState>();
         st.secrets.push(SecretState {
             node,
@@ -260,7 +265,14 @@ impl Secret {
             .state::<SecretsState>()
             .and_then(|s| s.secrets.get(self.index))
             .filter(|s| s.node == self.node && stack.owns(self.node))
-            .ok_or_else(|| Error::invalid("SW-CORE-002", stack.name(), "this secret belongs to another stack", "build each construct in the stack that uses it"))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "SW-CORE-002",
+                    stack.name(),
+                    "this secret belongs to another stack",
+                    "build each construct in the stack that uses it",
+                )
+            })
     }
 
     /// The generation settings, if the value is generated.
@@ -280,7 +292,11 @@ impl Secret {
 
     /// Attaches the secret to a database (`AWS::SecretsManager::SecretTargetAttachment`, child
     /// `Attachment`). A secret is attached at most once: a second call is an error.
-    pub fn attach(&self, stack: &mut Stack, target: &dyn SecretAttachmentTarget) -> Result<AttachedSecret> {
+    pub fn attach(
+        &self,
+        stack: &mut Stack,
+        target: &dyn SecretAttachmentTarget,
+    ) -> Result<AttachedSecret> {
         if self.state(stack)?.attached.is_some() {
             return Err(Error::invalid(
                 "SW-SEC-002",
@@ -293,7 +309,11 @@ impl Secret {
         let resource = stack.add(
             node,
             "Resource",
-            CfnSecretTargetAttachment::new(target.target_type(), target.target_id(), self.secret_arn()),
+            CfnSecretTargetAttachment::new(
+                target.target_type(),
+                target.target_id(),
+                self.secret_arn(),
+            ),
         )?;
         let attached = AttachedSecret {
             secret: *self,
@@ -369,7 +389,12 @@ impl RotatableSecret {
     /// Adds the CDK's `denyAccountRootDelete` policy (child `Policy`), once per secret.
     pub(crate) fn deny_account_root_delete(&self, stack: &mut Stack) -> Result<()> {
         let scope = self.node();
-        if stack.state_mut::<SecretsState>().policies.iter().any(|(n, _)| *n == scope) {
+        if stack
+            .state_mut::<SecretsState>()
+            .policies
+            .iter()
+            .any(|(n, _)| *n == scope)
+        {
             return Ok(());
         }
         let principal = crate::util::concat([
@@ -387,7 +412,11 @@ impl RotatableSecret {
         );
         let doc = crate::iam::policy_document(vec![statement]);
         let node = stack.scope(scope, "Policy")?;
-        let h = stack.add(node, "Resource", CfnResourcePolicy::new(doc, self.secret_arn()))?;
+        let h = stack.add(
+            node,
+            "Resource",
+            CfnResourcePolicy::new(doc, self.secret_arn()),
+        )?;
         stack.state_mut::<SecretsState>().policies.push((scope, h));
         Ok(())
     }
@@ -402,7 +431,10 @@ pub(crate) fn check_interval(stack: &Stack, node: NodeId, d: Duration) -> Result
         return Err(Error::invalid(
             "SW-ROT-003",
             stack.path(node),
-            format!("automatically_after must be between 4 hours and 1000 days, got {} minutes", d.as_secs() / 60),
+            format!(
+                "automatically_after must be between 4 hours and 1000 days, got {} minutes",
+                d.as_secs() / 60
+            ),
             "choose an interval from 4 hours to 1000 days (zero disables automatic rotation)",
         ));
     }

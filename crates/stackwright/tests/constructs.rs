@@ -1,0 +1,558 @@
+//! Behaviour of the constructs: the rotation wiring stackwright promises, and clear errors for
+//! bad input.
+
+use serde_json::{json, Value as Json};
+use stackwright::ec2::{
+    InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
+    SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps,
+};
+use stackwright::rds::{
+    AuroraMysqlVersion, ClusterEngine, Credentials, DatabaseCluster, DatabaseClusterProps,
+    RotationOptions,
+};
+use stackwright::secretsmanager::{
+    GenerateSecretString, Secret, SecretProps, SecretRotation, SecretRotationApplication,
+    SecretRotationProps,
+};
+use stackwright::{days, hours, Error, Stack};
+
+#[path = "../../../examples/synth.rs"]
+#[allow(dead_code)]
+mod synth;
+
+fn isolated_vpc(stack: &mut Stack) -> Vpc {
+    let root = stack.root();
+    Vpc::new(
+        stack,
+        root,
+        "Vpc",
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap()
+}
+
+fn cluster(stack: &mut Stack, vpc: Vpc) -> DatabaseCluster {
+    let root = stack.root();
+    DatabaseCluster::new(
+        stack,
+        root,
+        "Db",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            vpc,
+        ),
+    )
+    .unwrap()
+}
+
+fn template(stack: &Stack) -> Json {
+    stack.synth().unwrap().template.to_json()
+}
+
+fn of_type<'a>(t: &'a Json, ty: &str) -> Vec<(&'a String, &'a Json)> {
+    t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"] == ty)
+        .collect()
+}
+
+#[test]
+fn each_rotation_opens_the_database_to_its_own_group() {
+    let t = template(&synth::build().unwrap());
+    let cluster_id = of_type(&t, "AWS::RDS::DBCluster")[0].0.clone();
+    let db_sg = t["Resources"][&cluster_id]["Properties"]["VpcSecurityGroupIds"][0].clone();
+    let ingress = of_type(&t, "AWS::EC2::SecurityGroupIngress");
+    for rotation_sg in [
+        "DbAdminSecretRotationSecurityGroupE9B121F1",
+        "DbUserSecretRotationSecurityGroupACAE4A45",
+    ] {
+        let rule = ingress
+            .iter()
+            .find(|(_, r)| {
+                r["Properties"]["SourceSecurityGroupId"]
+                    == json!({"Fn::GetAtt": [rotation_sg, "GroupId"]})
+            })
+            .unwrap_or_else(|| panic!("no ingress from {rotation_sg}"));
+        let p = &rule.1["Properties"];
+        assert_eq!(p["GroupId"], db_sg);
+        assert_eq!(p["IpProtocol"], "tcp");
+        let port = json!({"Fn::GetAtt": [cluster_id, "Endpoint.Port"]});
+        assert_eq!(p["FromPort"], port);
+        assert_eq!(p["ToPort"], port);
+    }
+}
+
+#[test]
+fn rotate_immediately_on_update_is_false_unless_asked() {
+    let t = template(&synth::build().unwrap());
+    let schedules = of_type(&t, "AWS::SecretsManager::RotationSchedule");
+    assert_eq!(schedules.len(), 2);
+    for (_, s) in &schedules {
+        assert_eq!(s["Properties"]["RotateImmediatelyOnUpdate"], json!(false));
+        assert_eq!(
+            s["Properties"]["RotationRules"]["ScheduleExpression"],
+            "rate(30 days)"
+        );
+    }
+
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    db.add_rotation_single_user(
+        &mut stack,
+        RotationOptions::new()
+            .rotate_immediately_on_update(true)
+            .automatically_after(hours(36)),
+    )
+    .unwrap();
+    let t = template(&stack);
+    let (_, s) = of_type(&t, "AWS::SecretsManager::RotationSchedule")[0];
+    assert_eq!(s["Properties"]["RotateImmediatelyOnUpdate"], json!(true));
+    assert_eq!(
+        s["Properties"]["RotationRules"]["ScheduleExpression"],
+        "rate(36 hours)"
+    );
+}
+
+#[test]
+fn multi_user_rotation_passes_the_master_secret() {
+    let t = template(&synth::build().unwrap());
+    let app = &t["Resources"]["DbUserSecretRotationFED095FD"];
+    assert_eq!(app["Type"], "AWS::Serverless::Application");
+    assert_eq!(
+        app["Properties"]["Parameters"]["masterSecretArn"],
+        json!({"Ref": "DbAdminSecretAttachmentAE0DE7FC"})
+    );
+    let single = &t["Resources"]["DbAdminSecretRotation4821E516"];
+    assert!(single["Properties"]["Parameters"]
+        .get("masterSecretArn")
+        .is_none());
+}
+
+#[test]
+fn two_rotations_share_one_transform() {
+    let t = template(&synth::build().unwrap());
+    assert_eq!(t["Transform"], json!(["AWS::Serverless-2016-10-31"]));
+    let mut stack = Stack::new("One").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    db.add_rotation_single_user(&mut stack, RotationOptions::new())
+        .unwrap();
+    assert_eq!(
+        template(&stack)["Transform"],
+        json!("AWS::Serverless-2016-10-31")
+    );
+}
+
+#[test]
+fn cluster_conveniences_use_the_cdk_defaults() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    let root = stack.root();
+    db.add_rotation_single_user(&mut stack, RotationOptions::new())
+        .unwrap();
+    let user = Secret::new(
+        &mut stack,
+        root,
+        "User",
+        SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
+    )
+    .unwrap();
+    let attached = user.attach(&mut stack, &db).unwrap();
+    db.add_rotation_multi_user(&mut stack, "UserRotation", attached, RotationOptions::new())
+        .unwrap();
+    let out = stack.synth().unwrap();
+    let t = out.template.to_json();
+    let apps = of_type(&t, "AWS::Serverless::Application");
+    assert_eq!(apps.len(), 2);
+    assert_eq!(out.paths[apps[0].0], "S/Db/RotationSingleUser/Resource");
+    for (_, a) in &apps {
+        assert_eq!(
+            a["Properties"]["Parameters"]["excludeCharacters"],
+            stackwright::secretsmanager::DEFAULT_PASSWORD_EXCLUDE_CHARS
+        );
+    }
+    // The generated master secret (MySQL's default user) is attached to the cluster.
+    let secrets = of_type(&t, "AWS::SecretsManager::Secret");
+    assert_eq!(
+        secrets[0].1["Properties"]["GenerateSecretString"]["SecretStringTemplate"],
+        "{\"username\":\"admin\"}"
+    );
+    assert_eq!(
+        secrets[0].1["Properties"]["GenerateSecretString"]["PasswordLength"],
+        30
+    );
+    assert_eq!(
+        of_type(&t, "AWS::SecretsManager::SecretTargetAttachment").len(),
+        2
+    );
+    // Adding the single-user rotation twice is an error.
+    let e = db
+        .add_rotation_single_user(&mut stack, RotationOptions::new())
+        .unwrap_err();
+    assert!(e.has_code("SW-ROT-004"), "{e}");
+}
+
+#[test]
+fn deny_delete_policy_is_added_once_per_secret() {
+    let t = template(&synth::build().unwrap());
+    let policies = of_type(&t, "AWS::SecretsManager::ResourcePolicy");
+    assert_eq!(policies.len(), 2);
+    for (_, p) in policies {
+        let statements = p["Properties"]["ResourcePolicy"]["Statement"]
+            .as_array()
+            .unwrap();
+        assert_eq!(statements.len(), 1);
+        assert_eq!(statements[0]["Effect"], "Deny");
+        assert_eq!(statements[0]["Action"], "secretsmanager:DeleteSecret");
+    }
+}
+
+#[test]
+fn storage_is_encrypted_by_default_and_options_render() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    DatabaseCluster::new(
+        &mut stack,
+        root,
+        "Db",
+        DatabaseClusterProps::new(ClusterEngine::aurora_postgres("16.4").unwrap(), vpc)
+            .iam_authentication(true)
+            .deletion_protection(true)
+            .backup_retention_days(7)
+            .storage_encryption_key("arn:aws:kms:us-east-1:111111111111:key/abc")
+            .writer(stackwright::rds::ClusterInstance::serverless_v2("writer")),
+    )
+    .unwrap();
+    let t = template(&stack);
+    let (_, c) = of_type(&t, "AWS::RDS::DBCluster")[0];
+    let p = &c["Properties"];
+    assert_eq!(p["StorageEncrypted"], true);
+    assert_eq!(p["KmsKeyId"], "arn:aws:kms:us-east-1:111111111111:key/abc");
+    assert_eq!(p["EnableIAMDatabaseAuthentication"], true);
+    assert_eq!(p["DeletionProtection"], true);
+    assert_eq!(p["BackupRetentionPeriod"], 7);
+    assert_eq!(p["Port"], 5432);
+    assert_eq!(
+        p["DBClusterParameterGroupName"],
+        "default.aurora-postgresql16"
+    );
+    assert_eq!(
+        p["ServerlessV2ScalingConfiguration"],
+        json!({"MaxCapacity": 2.0, "MinCapacity": 0.5})
+    );
+    assert_eq!(c["DeletionPolicy"], "Snapshot");
+    let (_, i) = of_type(&t, "AWS::RDS::DBInstance")[0];
+    assert_eq!(i["Properties"]["DBInstanceClass"], "db.serverless");
+    let secret = of_type(&t, "AWS::SecretsManager::Secret")[0].1;
+    assert_eq!(
+        secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"],
+        "{\"username\":\"postgres\"}"
+    );
+}
+
+fn err_code(r: Result<impl std::fmt::Debug, Error>, code: &str) -> String {
+    let e = r.expect_err("expected an error");
+    assert!(e.has_code(code), "expected {code}, got: {e}");
+    e.to_string()
+}
+
+fn new_vpc(props: VpcProps) -> Result<Vpc, Error> {
+    let mut stack = Stack::new("S").unwrap();
+    let root = stack.root();
+    Vpc::new(&mut stack, root, "Vpc", props)
+}
+
+#[test]
+fn vpc_bad_input() {
+    let msg = err_code(new_vpc(VpcProps::new().cidr("10.0.0.0")), "SW-VPC-001");
+    assert!(msg.contains("not an IPv4 CIDR"), "{msg}");
+    err_code(new_vpc(VpcProps::new().cidr("10.0.300.0/16")), "SW-VPC-001");
+    err_code(new_vpc(VpcProps::new().cidr("10.0.0.1/16")), "SW-VPC-001");
+    err_code(new_vpc(VpcProps::new().cidr("10.0.0.0/8")), "SW-VPC-002");
+    err_code(
+        new_vpc(
+            VpcProps::new()
+                .nat_gateways(0)
+                .subnet(SubnetConfiguration::new("I", SubnetType::Isolated).cidr_mask(29)),
+        ),
+        "SW-VPC-003",
+    );
+    err_code(
+        new_vpc(
+            VpcProps::new()
+                .nat_gateways(0)
+                .subnet(SubnetConfiguration::new("I", SubnetType::Isolated).cidr_mask(15)),
+        ),
+        "SW-VPC-003",
+    );
+    let msg = err_code(
+        new_vpc(
+            VpcProps::new()
+                .cidr("10.0.0.0/24")
+                .nat_gateways(0)
+                .subnet(SubnetConfiguration::new("I", SubnetType::Isolated).cidr_mask(24)),
+        ),
+        "SW-VPC-004",
+    );
+    assert!(msg.contains("does not fit"), "{msg}");
+    let msg = err_code(
+        new_vpc(
+            VpcProps::new()
+                .subnet(SubnetConfiguration::new("Same", SubnetType::Public))
+                .subnet(SubnetConfiguration::new("Same", SubnetType::Isolated)),
+        ),
+        "SW-VPC-005",
+    );
+    assert!(msg.contains("two subnet groups are named `Same`"), "{msg}");
+    err_code(
+        new_vpc(
+            VpcProps::new()
+                .nat_gateways(1)
+                .subnet(SubnetConfiguration::new("P", SubnetType::PrivateWithEgress)),
+        ),
+        "SW-VPC-006",
+    );
+    err_code(new_vpc(VpcProps::new().nat_gateways(3)), "SW-VPC-007");
+    err_code(
+        new_vpc(
+            VpcProps::new()
+                .nat_gateways(0)
+                .subnet(SubnetConfiguration::new("Public", SubnetType::Public))
+                .subnet(SubnetConfiguration::new("P", SubnetType::PrivateWithEgress)),
+        ),
+        "SW-VPC-008",
+    );
+    err_code(
+        new_vpc(VpcProps::new().max_azs(2).availability_zones(["a"])),
+        "SW-VPC-009",
+    );
+}
+
+#[test]
+fn selecting_nothing_lists_the_groups() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let msg = err_code(
+        vpc.select_subnets(&stack, &SubnetSelection::by_type(SubnetType::Public)),
+        "SW-VPC-011",
+    );
+    assert!(msg.contains("`Isolated` (Isolated)"), "{msg}");
+    err_code(vpc.group(&stack, "Nope"), "SW-VPC-011");
+    let g = vpc.group(&stack, "Isolated").unwrap();
+    let sel = vpc
+        .select_subnets(&stack, &SubnetSelection::by_group(g).one_per_az())
+        .unwrap();
+    assert_eq!(sel.subnet_ids.len(), 2);
+    let root = stack.root();
+    let e = InterfaceVpcEndpoint::new(
+        &mut stack,
+        root,
+        "Ep",
+        vpc,
+        InterfaceVpcEndpointProps::new(InterfaceService::sts())
+            .subnets(SubnetSelection::by_type(SubnetType::Public)),
+    );
+    err_code(e, "SW-VPC-012");
+}
+
+#[test]
+fn port_and_peer_bad_input() {
+    err_code(Port::tcp_range(9000, 8000), "SW-EC2-001");
+    err_code(Port::udp_range(2, 1), "SW-EC2-001");
+    err_code(Peer::ipv4("10.0.0.0"), "SW-EC2-002");
+    err_code(Peer::ipv6("zz::/0"), "SW-EC2-002");
+    assert!(Peer::ipv4("10.1.2.3/32").is_ok());
+}
+
+#[test]
+fn all_traffic_egress_rule_is_refused() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Sg",
+        vpc,
+        SecurityGroupProps::new().allow_all_outbound(false),
+    )
+    .unwrap();
+    err_code(
+        sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::all_traffic(), None),
+        "SW-EC2-004",
+    );
+    sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), None)
+        .unwrap();
+    let t = template(&stack);
+    let (_, group) = of_type(&t, "AWS::EC2::SecurityGroup")
+        .into_iter()
+        .find(|(_, g)| g["Properties"]["GroupDescription"] == "S/Sg")
+        .unwrap();
+    let egress = &group["Properties"]["SecurityGroupEgress"];
+    assert_eq!(
+        egress,
+        &json!([{"CidrIp": "0.0.0.0/0", "Description": "to 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}])
+    );
+}
+
+#[test]
+fn rotation_bad_input() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    let root = stack.root();
+    let master = db.secret().unwrap();
+
+    // A target without a default port.
+    let sg = SecurityGroup::new(&mut stack, root, "Plain", vpc, SecurityGroupProps::new()).unwrap();
+    err_code(
+        SecretRotation::new(
+            &mut stack,
+            root,
+            "R1",
+            SecretRotationProps::new(SecretRotationApplication::MysqlSingleUser, master, &sg, vpc),
+        ),
+        "SW-ROT-001",
+    );
+    // Multi-user without master (only reachable through the untyped constructor).
+    let user = Secret::new(
+        &mut stack,
+        root,
+        "User",
+        SecretProps::new().generate(GenerateSecretString::database_credentials("u")),
+    )
+    .unwrap();
+    let attached = user.attach(&mut stack, &db).unwrap();
+    err_code(
+        SecretRotation::new(
+            &mut stack,
+            root,
+            "R2",
+            SecretRotationProps::new(
+                SecretRotationApplication::MysqlMultiUser,
+                attached,
+                &db,
+                vpc,
+            ),
+        ),
+        "SW-ROT-002",
+    );
+    // Multi-user on a secret that is not attached.
+    let loose = Secret::new(&mut stack, root, "Loose", SecretProps::new()).unwrap();
+    err_code(
+        SecretRotation::new(
+            &mut stack,
+            root,
+            "R3",
+            SecretRotationProps::new(SecretRotationApplication::MysqlMultiUser, loose, &db, vpc)
+                .master_secret(master),
+        ),
+        "SW-ROT-005",
+    );
+    // Intervals out of bounds.
+    for d in [hours(3), days(1001)] {
+        err_code(
+            SecretRotation::new(
+                &mut stack,
+                root,
+                "R4",
+                SecretRotationProps::single_user(
+                    SecretRotationApplication::MysqlSingleUser,
+                    master,
+                    &db,
+                    vpc,
+                )
+                .automatically_after(d),
+            ),
+            "SW-ROT-003",
+        );
+    }
+    // Attaching twice.
+    err_code(user.attach(&mut stack, &db), "SW-SEC-002");
+    // None of the failed calls left a half-built rotation behind.
+    assert!(stack.synth().is_ok());
+}
+
+#[test]
+fn credentials_secret_must_hold_a_username() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
+    let no_user = Secret::new(
+        &mut stack,
+        root,
+        "NoUser",
+        SecretProps::new().generate(GenerateSecretString::json(json!({"user": "x"}), "password")),
+    )
+    .unwrap();
+    err_code(
+        DatabaseCluster::new(
+            &mut stack,
+            root,
+            "Db1",
+            DatabaseClusterProps::new(engine.clone(), vpc)
+                .credentials(Credentials::from_secret(no_user)),
+        ),
+        "SW-RDS-006",
+    );
+    let plain = Secret::new(&mut stack, root, "Plain", SecretProps::new()).unwrap();
+    err_code(
+        DatabaseCluster::new(
+            &mut stack,
+            root,
+            "Db2",
+            DatabaseClusterProps::new(engine.clone(), vpc)
+                .credentials(Credentials::from_secret(plain)),
+        ),
+        "SW-RDS-006",
+    );
+    let not_object = Secret::new(
+        &mut stack,
+        root,
+        "NotObject",
+        SecretProps::new().generate(GenerateSecretString::json(json!(["admin"]), "password")),
+    );
+    err_code(not_object, "SW-SEC-001");
+}
+
+#[test]
+fn engine_version_must_belong_to_the_engine() {
+    err_code(ClusterEngine::aurora_mysql("15.4"), "SW-RDS-001");
+    err_code(
+        ClusterEngine::aurora_postgres(AuroraMysqlVersion::V3_04_0),
+        "SW-RDS-001",
+    );
+}
+
+#[test]
+fn a_cluster_in_one_subnet_warns() {
+    let mut stack = Stack::new("S").unwrap();
+    let root = stack.root();
+    let vpc = Vpc::new(
+        &mut stack,
+        root,
+        "Vpc",
+        VpcProps::new()
+            .max_azs(1)
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap();
+    cluster(&mut stack, vpc);
+    let out = stack.synth().unwrap();
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.code == "SW-RDS-005" && w.message.contains("at least 2 subnets, got 1")),
+        "{:?}",
+        out.warnings
+    );
+}
