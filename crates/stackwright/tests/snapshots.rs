@@ -8,6 +8,10 @@ use stackwright::Stack;
 #[allow(dead_code)]
 mod synth;
 
+#[path = "../../../examples/l1_intrinsics.rs"]
+#[allow(dead_code)]
+mod l1_intrinsics;
+
 macro_rules! snapshot {
     ($name:expr, $body:expr) => {
         insta::with_settings!({
@@ -100,5 +104,18 @@ fn vpc_three_azs() {
             "VpcThreeAz",
             VpcProps::new().availability_zones(["us-east-1a", "us-east-1b", "us-east-1c"])
         )
+    );
+}
+
+#[test]
+fn l1_intrinsics_example() {
+    snapshot!(
+        "template_l1_intrinsics",
+        l1_intrinsics::build()
+            .unwrap()
+            .synth()
+            .unwrap()
+            .template
+            .to_json_string()
     );
 }
