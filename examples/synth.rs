@@ -3,7 +3,9 @@
 //! Manager (through an interface endpoint) and the database (ingress wired by the rotation).
 //!
 //! `cargo run --example synth > template.json` prints the template as JSON;
-//! `cargo run --example synth -- --yaml` prints YAML.
+//! `cargo run --example synth -- --yaml` prints YAML;
+//! `cargo run --example synth -- --out cdk.out` writes a cloud assembly instead, for the AWS
+//! CDK CLI: `cdk diff --app cdk.out`, `cdk deploy --app cdk.out`.
 
 use stackwright::ec2::{
     InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
@@ -22,11 +24,28 @@ use stackwright::{Result, Stack};
 /// Builds the mission stack.
 pub fn build() -> Result<Stack> {
     let mut stack = Stack::new("MissionStack")?;
+    build_mission(&mut stack)?;
+    Ok(stack)
+}
+
+/// What the mission stack is made of, for stacks that build on it.
+#[allow(dead_code)]
+pub struct Mission {
+    /// The VPC (isolated subnets only).
+    pub vpc: Vpc,
+    /// The Aurora MySQL cluster.
+    pub cluster: DatabaseCluster,
+    /// The application user's secret (`app_user`), attached to the cluster.
+    pub user: Secret,
+}
+
+/// Adds the mission's constructs to `stack`.
+pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
     let root = stack.root();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
 
     let vpc = Vpc::new(
-        &mut stack,
+        stack,
         root,
         "Vpc",
         VpcProps::new()
@@ -37,21 +56,21 @@ pub fn build() -> Result<Stack> {
 
     // Secrets Manager is reachable from the isolated subnets only through an endpoint.
     let endpoint_sg = SecurityGroup::new(
-        &mut stack,
+        stack,
         root,
         "SecretManagerEpSg",
         vpc,
         SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC"),
     )?;
-    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block(&stack)?);
+    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block(stack)?);
     endpoint_sg.add_ingress_rule(
-        &mut stack,
+        stack,
         &vpc_cidr,
         &Port::tcp(443),
         Some("HTTPS from the VPC"),
     )?;
     InterfaceVpcEndpoint::new(
-        &mut stack,
+        stack,
         root,
         "SecretManagerEndpoint",
         vpc,
@@ -62,13 +81,13 @@ pub fn build() -> Result<Stack> {
     )?;
 
     let admin = Secret::new(
-        &mut stack,
+        stack,
         root,
         "DbAdminSecret",
         SecretProps::new().generate(GenerateSecretString::database_credentials("admin")),
     )?;
     let cluster = DatabaseCluster::new(
-        &mut stack,
+        stack,
         root,
         "AuroraCluster",
         DatabaseClusterProps::new(
@@ -86,7 +105,7 @@ pub fn build() -> Result<Stack> {
     // Single-user rotation of the admin secret. The rotation creates its security group and
     // opens the database to it; RotateImmediatelyOnUpdate is false unless asked for.
     SecretRotation::new(
-        &mut stack,
+        stack,
         root,
         "DbAdminSecretRotation",
         SecretRotationProps::single_user(
@@ -101,14 +120,14 @@ pub fn build() -> Result<Stack> {
 
     // An application user, attached to the cluster, rotated with the admin as master.
     let user = Secret::new(
-        &mut stack,
+        stack,
         root,
         "DbUserSecret",
         SecretProps::new().generate(GenerateSecretString::database_credentials("app_user")),
     )?;
-    let user_attached = user.attach(&mut stack, &cluster)?;
+    let user_attached = user.attach(stack, &cluster)?;
     SecretRotation::new(
-        &mut stack,
+        stack,
         root,
         "DbUserSecretRotation",
         SecretRotationProps::multi_user(
@@ -121,29 +140,13 @@ pub fn build() -> Result<Stack> {
         .vpc_subnets(isolated)
         .exclude_characters(DEFAULT_PASSWORD_EXCLUDE_CHARS),
     )?;
-    Ok(stack)
+    Ok(Mission { vpc, cluster, user })
 }
 
 #[allow(dead_code)]
-fn main() {
-    let yaml = std::env::args().any(|a| a == "--yaml");
+fn main() -> std::process::ExitCode {
     // Synth runs the rotation-readiness analyzer: a rotation without a route to Secrets
     // Manager, or that the database does not admit, fails here instead of in production.
-    let result = build().and_then(|stack| stackwright::synth(&stack));
-    match result {
-        Ok(out) => {
-            for w in &out.warnings {
-                eprintln!("{w}");
-            }
-            if yaml {
-                print!("{}", out.template.to_yaml_string());
-            } else {
-                print!("{}", out.template.to_json_string());
-            }
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+    // `--yaml` prints YAML; `--out DIR` writes a cloud assembly (the app runs the analyzer too).
+    stackwright::run(build)
 }

@@ -123,9 +123,8 @@ impl Schedule<'_, '_> {
             reasons.join("; ")
         );
         let fix = format!(
-            "define {} in this template so it can be checked, or verify by hand that {what}; \
-             then acknowledge this finding",
-            reasons.join(" and ")
+            "verify by hand that {what}, then acknowledge this finding (or define what is \
+             missing in this template so it can be checked)"
         );
         self.push(Kind::CannotProve, resources, message, fix);
     }
@@ -138,7 +137,7 @@ impl Schedule<'_, '_> {
             Err(why) => {
                 self.cannot_prove(
                     "the rotation function reaches Secrets Manager and the database",
-                    vec![format!("the rotation function {why}")],
+                    vec![why],
                     vec![],
                 );
                 self.check_rotate_immediately();
@@ -157,7 +156,7 @@ impl Schedule<'_, '_> {
         let e = self.e;
         if let Some(h) = self.r.prop("HostedRotationLambda") {
             let Some(m) = h.as_map() else {
-                return Err("(HostedRotationLambda is not a mapping)".into());
+                return Err("HostedRotationLambda, which is not a mapping".into());
             };
             let rotation_type = m.get("RotationType").and_then(|v| e.literal(v));
             let multi = rotation_type
@@ -188,9 +187,20 @@ impl Schedule<'_, '_> {
         let target = match ps.as_slice() {
             [Piece::Tok(Tok::Ref(r))] => (r.clone(), None),
             [Piece::Tok(Tok::Att(r, a))] => (r.clone(), Some(a.clone())),
-            [Piece::Lit(l)] => return Err(format!("`{l}` is defined outside the template")),
-            [Piece::Tok(t)] => return Err(format!("is {}", tok_describe(t))),
-            _ => return Err("ARN is computed".into()),
+            [Piece::Lit(l)] => {
+                return Err(format!(
+                    "rotation function `{l}`, defined outside the template"
+                ))
+            }
+            [Piece::Tok(t)] => {
+                return Err(format!("the rotation function named by {}", t.describe()))
+            }
+            _ => {
+                return Err(format!(
+                    "the rotation function named by {}",
+                    crate::eval::describe_pieces(&ps)
+                ))
+            }
         };
         self.function_resource(&target.0, target.1.as_deref(), 0)
     }
@@ -202,9 +212,9 @@ impl Schedule<'_, '_> {
         depth: u32,
     ) -> Result<Option<Func>, String> {
         let e = self.e;
-        let r = e
-            .res(id)
-            .ok_or_else(|| format!("`{id}` is not defined in the template"))?;
+        let r = e.res(id).ok_or_else(|| {
+            format!("rotation function `{id}`, which the template does not define")
+        })?;
         match (r.resource_type.as_str(), attr) {
             ("AWS::Serverless::Application", Some(a)) if a.starts_with("Outputs.") => {
                 Ok(Some(self.sar(id, r)))
@@ -251,10 +261,14 @@ impl Schedule<'_, '_> {
                     .prop("FunctionName")
                     .map(|v| e.item(v))
                     .and_then(|i| i.res().map(str::to_string))
-                    .ok_or_else(|| format!("`{id}` names a function outside the template"))?;
+                    .ok_or_else(|| {
+                        format!("the function of `{id}`, defined outside the template")
+                    })?;
                 self.function_resource(&f, None, depth + 1)
             }
-            (t, _) => Err(format!("`{id}` is a {t}, not a Lambda function")),
+            (t, _) => Err(format!(
+                "rotation function `{id}`, which is of type {t}, not a Lambda function"
+            )),
         }
     }
 
@@ -266,12 +280,28 @@ impl Schedule<'_, '_> {
         let groups = get("vpcSecurityGroupIds")
             .map(|v| e.items(v))
             .unwrap_or_default();
+        // An `endpoint` built from a VPC endpoint's DNS entries calls that endpoint directly.
         let endpoint_res = get("endpoint").and_then(|v| {
-            e.pieces(v).into_iter().find_map(|p| match p {
-                Piece::Tok(Tok::Att(r, _) | Tok::Ref(r)) if e.type_of(&r) == Some(ENDPOINT) => {
-                    Some(r)
+            let mut found = None;
+            v.walk(&mut |x| {
+                if let Some(
+                    stackwright_core::Intrinsic::Ref(n) | stackwright_core::Intrinsic::GetAtt(n, _),
+                ) = x.as_fn()
+                {
+                    if let Some(n) = n.as_logical() {
+                        if found.is_none() && e.type_of(n) == Some(ENDPOINT) {
+                            found = Some(n.to_string());
+                        }
+                    }
                 }
-                _ => None,
+            });
+            found.or_else(|| {
+                e.pieces(v).into_iter().find_map(|p| match p {
+                    Piece::Tok(Tok::Att(r, _) | Tok::Ref(r)) if e.type_of(&r) == Some(ENDPOINT) => {
+                        Some(r)
+                    }
+                    _ => None,
+                })
             })
         });
         let names = self.sar_names(r);
@@ -351,7 +381,7 @@ impl Schedule<'_, '_> {
         }
         let item = e.item(sid);
         let Some(id) = item.res() else {
-            return Err(format!("the secret {}", item.describe()));
+            return Err(format!("the secret given as {}", item.describe()));
         };
         match e.type_of(id) {
             Some(ATTACHMENT) => {
@@ -460,7 +490,7 @@ impl Schedule<'_, '_> {
             }
             return None;
         };
-        match self.db(target) {
+        match self.db(target, 0) {
             Ok(db) => Some(db),
             Err(why) => {
                 self.cannot_prove(
@@ -473,10 +503,10 @@ impl Schedule<'_, '_> {
         }
     }
 
-    fn db(&self, target: &Item) -> Result<Db, String> {
+    fn db(&self, target: &Item, depth: u32) -> Result<Db, String> {
         let e = self.e;
         let Some(id) = target.res() else {
-            return Err(format!("the database {}", target.describe()));
+            return Err(format!("the database given as {}", target.describe()));
         };
         let r = e
             .res(id)
@@ -488,8 +518,8 @@ impl Schedule<'_, '_> {
         ) {
             if let Some(c) = r.prop("DBClusterIdentifier") {
                 let c = e.item(c);
-                if c.res().is_some_and(|c| e.type_of(c).is_some()) {
-                    return self.db(&c);
+                if depth < 2 && c.res().is_some_and(|c| e.type_of(c).is_some()) {
+                    return self.db(&c, depth + 1);
                 }
                 return Err(format!("the cluster {} of `{id}`", c.describe()));
             }
@@ -877,7 +907,7 @@ impl Schedule<'_, '_> {
                     net.admits(ep_groups, &Port::Num(443), &src),
                     &ep.group_unknown,
                 );
-                let admitted = with_unknowns_if_no(admitted, &group_unknown);
+                let admitted = with_unknowns(admitted, &group_unknown);
                 let mut res = fres.to_vec();
                 res.push(ep.id.clone());
                 res.extend(
@@ -891,14 +921,15 @@ impl Schedule<'_, '_> {
                     Tri::No => {
                         let groups_text = if ep.default_group {
                             format!(
-                                "`{}` has no SecurityGroupIds, so it uses the VPC's default \
-                                 security group, which admits only its own members",
+                                "Secrets Manager endpoint `{}` has no SecurityGroupIds, so it \
+                                 uses the VPC's default security group, which admits only its \
+                                 own members",
                                 ep.id
                             )
                         } else {
                             format!(
-                                "no security group of endpoint `{}` ({}) admits TCP 443 from \
-                                 the rotation function",
+                                "no security group of Secrets Manager endpoint `{}` ({}) admits \
+                                 TCP 443 from the rotation function",
                                 ep.id,
                                 ep.groups
                                     .iter()
@@ -911,7 +942,8 @@ impl Schedule<'_, '_> {
                             Kind::EndpointDeniesLambda,
                             res,
                             format!(
-                                "{groups_text} (its security groups: {}; its subnets: {})",
+                                "{groups_text}; the rotation function has security groups {} and \
+                                 subnets {}",
                                 names_or_none(&group_ids),
                                 names_or_none(
                                     &known_subnets
@@ -960,7 +992,7 @@ impl Schedule<'_, '_> {
                         addrs,
                     },
                 );
-                match with_unknowns_if_no(out, &group_unknown) {
+                match with_unknowns(out, &group_unknown) {
                     Tri::Yes => {}
                     Tri::No => {
                         egress_blocked
@@ -978,7 +1010,7 @@ impl Schedule<'_, '_> {
                         addrs: DestAddrs::Internet,
                     },
                 );
-                match with_unknowns_if_no(out, &group_unknown) {
+                match with_unknowns(out, &group_unknown) {
                     Tri::Yes => {}
                     Tri::No => egress_blocked
                         .push("to Secrets Manager through the NAT gateway (TCP 443)".to_string()),
@@ -990,7 +1022,7 @@ impl Schedule<'_, '_> {
         // --- The database --------------------------------------------------------------------
         if let Some(db) = db {
             let admitted = with_unknowns(net.admits(&db.groups, &db.port, &src), &db.group_unknown);
-            let admitted = with_unknowns_if_no(admitted, &group_unknown);
+            let admitted = with_unknowns(admitted, &group_unknown);
             let db_group_ids: Vec<String> = db
                 .groups
                 .iter()
@@ -1057,7 +1089,7 @@ impl Schedule<'_, '_> {
                     addrs,
                 },
             );
-            match with_unknowns_if_no(out, &group_unknown) {
+            match with_unknowns(out, &group_unknown) {
                 Tri::Yes => {}
                 Tri::No => {
                     egress_blocked.push(format!(
@@ -1248,17 +1280,6 @@ fn is_empty(e: &Eval<'_>, v: &Value) -> bool {
     matches!(v, Value::Null) || e.literal(v).is_some_and(|s| s.trim().is_empty())
 }
 
-fn tok_describe(t: &Tok) -> String {
-    match t {
-        Tok::Param(p) => format!("parameter `{p}`"),
-        Tok::Import(i) => format!("imported value `{i}`"),
-        Tok::Pseudo(p) => format!("pseudo parameter `{p}`"),
-        Tok::Unknown(d) => d.clone(),
-        Tok::Ref(r) => format!("`{r}`"),
-        Tok::Att(r, a) => format!("`{r}.{a}`"),
-    }
-}
-
 /// Turns a plural predicate ("have no route", "are public subnets") singular for one subject.
 fn singular(predicate: &str, n: usize) -> String {
     if n != 1 {
@@ -1290,18 +1311,14 @@ fn names_or_none(ids: &[String]) -> String {
     }
 }
 
-/// Adds unresolved pieces of the destination: a "no" may then be a "yes".
+/// Adds what could not be resolved (groups of the destination or of the function, which could
+/// carry the missing rule): a "no" then becomes "unknown".
 fn with_unknowns(t: Tri, unknown: &[String]) -> Tri {
     if unknown.is_empty() {
         t
     } else {
         t.or(Tri::Unknown(unknown.to_vec()))
     }
-}
-
-/// Adds unresolved security groups of the function: they could carry the missing rule.
-fn with_unknowns_if_no(t: Tri, unknown: &[String]) -> Tri {
-    with_unknowns(t, unknown)
 }
 
 /// Whether a security group carries the CDK's "Disallow all traffic" placeholder egress.

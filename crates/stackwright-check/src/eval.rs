@@ -5,10 +5,17 @@
 //! [`Tok::Unknown`]) carrying a short description of what is missing, which the analyzer turns
 //! into a `cannot-prove` finding.
 
+use std::cell::Cell;
+
 use stackwright_core::{Intrinsic, Name, Resource, Template, Value};
 
-/// How deep evaluation may recurse (mappings and `Fn::Sub` variables may nest values).
+/// How deep evaluation may recurse along one value (mappings and `Fn::Sub` variables may nest
+/// values).
 const MAX_DEPTH: u32 = 24;
+
+/// How deep evaluation may recurse in all: a mapping may look itself up, a cluster's `Port` may
+/// be its own `Endpoint.Port`; this bound ends every such cycle.
+const MAX_NESTING: u32 = 96;
 
 /// One token of a string value that is not a literal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +35,8 @@ pub(crate) enum Tok {
 }
 
 impl Tok {
-    fn describe(&self) -> String {
+    /// What this token is, for a message.
+    pub(crate) fn describe(&self) -> String {
         match self {
             Tok::Ref(r) => format!("`{r}`"),
             Tok::Att(r, a) => format!("`{r}.{a}`"),
@@ -147,9 +155,9 @@ impl Net {
             return None;
         }
         let size = 1u64 << bits;
-        let start = u64::from(self.addr) + index.checked_mul(size)?;
+        let start = u64::from(self.addr).checked_add(index.checked_mul(size)?)?;
         let end = u64::from(self.addr) + (1u64 << (32 - u32::from(self.len)));
-        if start + size > end {
+        if start.checked_add(size)? > end {
             return None;
         }
         Some(Net {
@@ -210,11 +218,34 @@ pub(crate) enum Port {
 /// Evaluation over one template.
 pub(crate) struct Eval<'t> {
     pub t: &'t Template,
+    nesting: Cell<u32>,
+}
+
+/// Holds one level of [`Eval`]'s nesting budget.
+struct Nested<'a>(&'a Cell<u32>);
+
+impl Drop for Nested<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 impl<'t> Eval<'t> {
     pub(crate) fn new(t: &'t Template) -> Self {
-        Eval { t }
+        Eval {
+            t,
+            nesting: Cell::new(0),
+        }
+    }
+
+    /// One more level of nesting, or `None` when the budget is spent.
+    fn enter(&self) -> Option<Nested<'_>> {
+        let n = self.nesting.get();
+        if n >= MAX_NESTING {
+            return None;
+        }
+        self.nesting.set(n + 1);
+        Some(Nested(&self.nesting))
     }
 
     /// The resource with this logical ID.
@@ -257,6 +288,9 @@ impl<'t> Eval<'t> {
 
     fn pieces_into(&self, v: &Value, depth: u32, out: &mut Vec<Piece>) {
         let unknown = |out: &mut Vec<Piece>, d: &str| out.push(Piece::Tok(Tok::Unknown(d.into())));
+        let Some(_nested) = self.enter() else {
+            return unknown(out, "a value nested too deeply");
+        };
         if depth > MAX_DEPTH {
             return unknown(out, "a value nested too deeply");
         }
@@ -384,6 +418,7 @@ impl<'t> Eval<'t> {
 
     /// The values of a list, when the list is literal (elements may be intrinsics).
     fn list_values(&self, v: &Value, depth: u32) -> Option<Vec<Value>> {
+        let _nested = self.enter()?;
         if depth > MAX_DEPTH {
             return None;
         }
@@ -458,7 +493,8 @@ impl<'t> Eval<'t> {
     }
 
     fn items_into(&self, v: &Value, depth: u32, out: &mut Vec<Item>) {
-        if depth > MAX_DEPTH {
+        let nested = self.enter();
+        if depth > MAX_DEPTH || nested.is_none() {
             out.push(Item::Unknown("a value nested too deeply".into()));
             return;
         }
@@ -491,7 +527,8 @@ impl<'t> Eval<'t> {
     }
 
     fn cidr_depth(&self, v: &Value, depth: u32) -> Cidr {
-        if depth > MAX_DEPTH {
+        let nested = self.enter();
+        if depth > MAX_DEPTH || nested.is_none() {
             return Cidr::unknown("a value nested too deeply".into());
         }
         // A block carved from a VPC's block is within that VPC even when no number is known.
@@ -550,6 +587,9 @@ impl<'t> Eval<'t> {
 
     /// A port value (`FromPort`, `ToPort`, `Port`), resolving `Fn::GetAtt <db>.Endpoint.Port`.
     pub(crate) fn port(&self, v: &Value) -> Port {
+        let Some(_nested) = self.enter() else {
+            return Port::Unknown("a value nested too deeply".into());
+        };
         if let Some(n) = v.as_i64() {
             return Port::Num(n);
         }
@@ -574,7 +614,8 @@ impl<'t> Eval<'t> {
         let Some(r) = self.res(id) else {
             return Port::Unknown(format!("`{id}`, which the template does not define"));
         };
-        if depth > 2 {
+        let nested = self.enter();
+        if depth > 2 || nested.is_none() {
             return Port::Unknown(format!("the port of `{id}`"));
         }
         if let Some(p) = r.prop("Port") {
@@ -762,6 +803,8 @@ mod tests {
         assert_eq!(b.to_string(), "10.0.3.0/24");
         assert!(n.cidr_block(6, 6, 8).is_none());
         assert!(n.cidr_block(0, 1, 17).is_none());
+        assert!(n.cidr_block(u64::MAX / 2, u64::MAX, 8).is_none());
+        assert!(n.cidr_block(u64::MAX - 1, u64::MAX, 1).is_none());
     }
 
     #[test]

@@ -46,7 +46,9 @@
 //!   or `Fn::Select`/`Fn::Cidr` blocks.
 //! - With a Secrets Manager interface endpoint whose private DNS is on, the function's calls go
 //!   to the endpoint even when a NAT gateway exists, so the endpoint's groups must admit it.
-//!   An endpoint with private DNS off matters only when there is no NAT route.
+//!   An endpoint with private DNS off matters only when there is no NAT route, unless the
+//!   application's `endpoint` parameter names the endpoint's own DNS entries. Only
+//!   `VpcEndpointType: Interface` counts (CloudFormation's default is `Gateway`).
 //! - An endpoint without `SecurityGroupIds` uses the VPC's default security group, which admits
 //!   only its own members: that is `endpoint-denies-lambda` unless the function is in the
 //!   default group too (or standalone rules on `Fn::GetAtt <vpc>.DefaultSecurityGroup` admit
@@ -58,6 +60,11 @@
 //!   CloudFormation cannot give routes: no NAT route. A default route to a NAT gateway with
 //!   `ConnectivityType: private` does not reach the internet either. A default route to a
 //!   transit gateway, instance or peering connection is `cannot-prove`.
+//! - A function outside any VPC reaches Secrets Manager, but the database only if one of its
+//!   groups admits the whole internet on the port.
+//! - `secret-not-attached` is for database rotations (the Serverless Application Repository's
+//!   RDS, Redshift and MongoDB applications, hosted rotation); a custom function may rotate
+//!   any secret. A secret whose value names its `host` is `cannot-prove` instead.
 //! - Unresolvable values (parameters, imports, conditions, literal ids of resources defined
 //!   elsewhere) never fail: they become `cannot-prove` findings naming what is missing.
 //!
@@ -76,6 +83,44 @@
 //! let kinds: Vec<Kind> = analyze(&t).iter().map(|f| f.kind).collect();
 //! assert_eq!(kinds, [Kind::CannotProve, Kind::RotateImmediatelyOnUpdate]);
 //! ```
+
+//!
+//! ## The `check` command
+//!
+//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif]`; a
+//! binary only has to mount them:
+//!
+//! ```
+//! use clap::{Parser, Subcommand};
+//!
+//! #[derive(Parser)]
+//! #[command(name = "stackwright")]
+//! struct Cli {
+//!     #[command(subcommand)]
+//!     command: Command,
+//! }
+//!
+//! #[derive(Subcommand)]
+//! enum Command {
+//!     /// Prove that Secrets Manager rotation can succeed.
+//!     Check(stackwright_check::CheckArgs),
+//! }
+//!
+//! let cli = Cli::parse_from(["stackwright", "check", "-", "--format", "json"]);
+//! let Command::Check(args) = cli.command;
+//! let mut out = Vec::new();
+//! let mut err = Vec::new();
+//! let template = br#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}"#;
+//! let code = stackwright_check::run(&args, &mut &template[..], &mut out, &mut err);
+//! assert_eq!(code, 0);
+//! // In a binary: std::process::exit(run(&args, &mut std::io::stdin(), &mut std::io::stdout(),
+//! // &mut std::io::stderr()))
+//! ```
+//!
+//! Exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or parsed (2 wins
+//! over 1). Text goes to `out`, one `error: FILE: ...` line per unreadable file to `err`.
+
+#![warn(missing_docs)]
 
 mod analyze;
 mod cli;

@@ -297,7 +297,7 @@ impl<'t> Network<'t> {
                         keys.push(k)
                     }
                 }
-                Err(why) => unknown.push(format!("security group {why}")),
+                Err(why) => unknown.push(format!("the security group given as {why}")),
             }
         }
         (keys, unknown)
@@ -306,7 +306,11 @@ impl<'t> Network<'t> {
     /// A subnet from an id.
     pub(crate) fn subnet(&self, item: &Item) -> SubnetRef {
         let Item::Res(id) = item else {
-            return SubnetRef::Unknown(format!("subnet {}", item.describe()));
+            return SubnetRef::Unknown(match item {
+                Item::Param(p) => format!("the subnets in parameter `{p}`"),
+                Item::Lit(l) => format!("subnet `{l}`, defined outside the template"),
+                other => format!("the subnet given as {}", other.describe()),
+            });
         };
         let Some(r) = self.e.res_typed(id, &["AWS::EC2::Subnet"]) else {
             return SubnetRef::Unknown(match self.e.type_of(id) {

@@ -1,8 +1,13 @@
-//! IAM policy documents rendered as the CDK renders them: `Statement` before `Version`,
-//! statement keys in the CDK's order, one-element lists collapsed to a scalar.
+//! IAM: [`Role`] with its default policy, [`PolicyStatement`], [`ManagedPolicy`]. Policy
+//! documents are rendered as the CDK renders them: `Statement` before `Version`, statement
+//! keys in the CDK's order, one-element lists collapsed to a scalar.
 
 use indexmap::IndexMap;
 use stackwright_core::{Expr, ToValue, Value};
+
+mod role;
+
+pub use role::{Effect, ManagedPolicy, PolicyStatement, Role, RoleProps};
 
 /// A principal map such as `{"AWS": <arn>}`.
 pub(crate) fn aws_principal(arn: Expr<String>) -> Value {

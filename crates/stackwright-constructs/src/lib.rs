@@ -5,13 +5,17 @@
 //! [`secretsmanager`] (secrets, attachment, rotation).
 
 pub mod ec2;
-mod iam;
+pub mod events;
+pub mod iam;
+pub mod kms;
+pub mod lambda;
 pub mod rds;
 pub mod secretsmanager;
+pub mod sns;
 mod tags;
 mod util;
 
-pub use util::{days, hours, minutes};
+pub use util::{days, hours, minutes, seconds};
 
 /// The sort key the CDK's `localeCompare` gives construct paths and tag keys: case-insensitive
 /// first, lower case before upper case on ties.

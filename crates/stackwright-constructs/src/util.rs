@@ -54,6 +54,11 @@ pub fn minutes(n: u64) -> Duration {
     Duration::from_secs(n * 60)
 }
 
+/// A duration of whole seconds.
+pub fn seconds(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
+
 /// `rate(...)` with the largest whole unit, as the CDK's `Schedule.rate`.
 pub(crate) fn rate_expression(d: Duration) -> String {
     let mins = d.as_secs() / 60;

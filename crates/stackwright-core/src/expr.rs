@@ -351,9 +351,10 @@ macro_rules! int_from {
 }
 int_from!(i64, i32, u32, u16, u8);
 impl From<f64> for Expr<f64> {
+    /// A number literal. NaN and infinities have no JSON form: they become `null`, which
+    /// CloudFormation and cfn-lint reject, rather than some other number.
     fn from(n: f64) -> Self {
-        let num = serde_json::Number::from_f64(n).unwrap_or_else(|| 0.into());
-        Expr::from_value(Value::Number(num))
+        Expr::from_value(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
     }
 }
 impl<T> From<Vec<Expr<T>>> for Expr<Vec<T>> {

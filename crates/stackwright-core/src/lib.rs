@@ -18,14 +18,17 @@
 //! println!("{}", out.template.to_json_string());
 //! ```
 
+pub mod assembly;
 pub mod diag;
 pub mod expr;
 pub mod logical_id;
 pub mod read;
+mod render;
 pub mod stack;
 pub mod template;
 pub mod value;
 
+pub use assembly::CloudAssembly;
 pub use diag::{Diagnostic, Error, Result, Severity};
 pub use expr::{Attr, Cond, ConditionName, Expr, MappingName, Pseudo};
 pub use read::ReadError;

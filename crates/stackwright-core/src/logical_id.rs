@@ -40,7 +40,7 @@ pub fn make_unique_id<S: AsRef<str>>(components: &[S]) -> Option<String> {
     }
     for c in kept {
         if c != HIDDEN_FROM_HUMAN_ID {
-            human.push_str(&remove_non_alphanumeric(c));
+            human.extend(c.chars().filter(char::is_ascii_alphanumeric));
         }
     }
     // The human part is ASCII alphanumeric, so byte slicing is on a char boundary.
@@ -48,10 +48,23 @@ pub fn make_unique_id<S: AsRef<str>>(components: &[S]) -> Option<String> {
     Some(human + &hash)
 }
 
+/// The first [`HASH_LEN`] upper-case hex digits of the MD5 of the `/`-joined components.
 fn path_hash(components: &[&str]) -> String {
-    let digest = Md5::digest(components.join("/").as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
-    hex[..HASH_LEN].to_string()
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut md5 = Md5::new();
+    for (i, c) in components.iter().enumerate() {
+        if i > 0 {
+            md5.update(b"/");
+        }
+        md5.update(c.as_bytes());
+    }
+    let digest = md5.finalize();
+    let mut hex = String::with_capacity(HASH_LEN);
+    for b in &digest[..HASH_LEN / 2] {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    hex
 }
 
 /// Removes everything but ASCII letters and digits.

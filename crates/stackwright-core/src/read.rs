@@ -51,7 +51,9 @@ impl Template {
     /// Reads a template from JSON or YAML text (JSON when it starts with `{`).
     pub fn parse(text: &str) -> Result<Template, ReadError> {
         if text.trim_start().starts_with('{') {
+            // JSON, or YAML written as one flow mapping: report JSON's error if both fail.
             Template::from_json_str(text)
+                .or_else(|json_err| Template::from_yaml_str(text).map_err(|_| json_err))
         } else {
             Template::from_yaml_str(text)
         }
@@ -85,7 +87,8 @@ impl Template {
         let mut t = Template::default();
         for (key, v) in top {
             let Some(section) = Section::from_key(&key) else {
-                // Unknown top-level keys are not CloudFormation; keep going, lint tools say so.
+                // Keys CloudFormation does not define here (SAM's `Globals`, for one) are kept.
+                t.other.insert(key, value_from_json(v));
                 continue;
             };
             t.order.push(section);

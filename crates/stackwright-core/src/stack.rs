@@ -676,6 +676,21 @@ impl Stack {
         })
     }
 
+    /// The children of a node, in creation order (empty for a node of another stack).
+    pub fn children(&self, node: NodeId) -> Vec<NodeId> {
+        let Ok(i) = self.check_node(node) else {
+            return vec![];
+        };
+        self.nodes[i]
+            .children
+            .values()
+            .map(|&index| NodeId {
+                stack: self.serial,
+                index,
+            })
+            .collect()
+    }
+
     fn components(&self, node: NodeId) -> Vec<&str> {
         let mut out = Vec::new();
         let mut cur = Some(node.index);
@@ -949,17 +964,20 @@ impl Resolver<'_> {
     }
 
     fn value(&self, v: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Value {
+        let mut out = v.clone();
+        self.resolve(&mut out, path, diags);
+        out
+    }
+
+    /// Resolves node names in place, depth first: map entries and list items in order, an
+    /// intrinsic's names before its arguments.
+    fn resolve(&self, v: &mut Value, path: &str, diags: &mut Vec<Diagnostic>) {
         match v {
-            Value::List(l) => Value::List(l.iter().map(|x| self.value(x, path, diags)).collect()),
-            Value::Map(m) => Value::Map(
-                m.iter()
-                    .map(|(k, x)| (k.clone(), self.value(x, path, diags)))
-                    .collect(),
-            ),
+            Value::List(l) => l.iter_mut().for_each(|x| self.resolve(x, path, diags)),
+            Value::Map(m) => m.values_mut().for_each(|x| self.resolve(x, path, diags)),
             Value::Fn(f) => {
                 use Intrinsic::*;
-                let mut f = (**f).clone();
-                let want: &[Section] = match &f {
+                let want: &[Section] = match &**f {
                     Ref(_) => &[Section::Resources, Section::Parameters],
                     GetAtt(..) => &[Section::Resources],
                     FindInMap(..) => &[Section::Mappings],
@@ -967,35 +985,23 @@ impl Resolver<'_> {
                     _ => &[],
                 };
                 for n in f.names_mut() {
-                    *n = self.name(n, want, path, diags);
-                }
-                let mut out = Value::func(f);
-                if let Value::Fn(inner) = &mut out {
-                    // Resolve nested values.
-                    let resolved: Vec<Value> = inner
-                        .children()
-                        .into_iter()
-                        .map(|c| self.value(c, path, diags))
-                        .collect();
-                    let mut it = resolved.into_iter();
-                    let mut tmp = Value::Fn(inner.clone());
-                    if let Value::Fn(i2) = &mut tmp {
-                        replace_children(i2, &mut it);
+                    if matches!(n, Name::Node(_)) {
+                        *n = self.name(n, want, path, diags);
                     }
-                    return tmp;
                 }
-                out
+                for c in f.children_mut() {
+                    self.resolve(c, path, diags);
+                }
             }
-            other => other.clone(),
+            _ => {}
         }
     }
 
     fn resource(&self, r: &ResourceData, path: &str, diags: &mut Vec<Diagnostic>) -> Resource {
-        let mut props: IndexMap<String, Value> = r
-            .properties
-            .iter()
-            .map(|(k, v)| (k.clone(), self.value(v, path, diags)))
-            .collect();
+        let mut props = r.properties.clone();
+        for v in props.values_mut() {
+            self.resolve(v, path, diags);
+        }
         for (p, v) in &r.overrides {
             let v = v.as_ref().map(|v| self.value(v, path, diags));
             apply_override(&mut props, p, v);
@@ -1024,34 +1030,6 @@ impl Resolver<'_> {
             update_replace_policy: r.update_replace_policy.clone(),
             metadata: r.metadata.as_ref().map(|m| self.value(m, path, diags)),
             other: IndexMap::new(),
-        }
-    }
-}
-
-fn replace_children(f: &mut Intrinsic, it: &mut impl Iterator<Item = Value>) {
-    use Intrinsic::*;
-    let mut set = |slot: &mut Value| {
-        if let Some(v) = it.next() {
-            *slot = v;
-        }
-    };
-    match f {
-        Ref(_) | GetAtt(..) | Condition(_) => {}
-        Join(a, b) | Select(a, b) | Split(a, b) | Equals(a, b) => {
-            set(a);
-            set(b);
-        }
-        Sub(_, vars) => vars.values_mut().for_each(&mut set),
-        GetAZs(a) | Not(a) | ImportValue(a) | Base64(a) => set(a),
-        FindInMap(_, a, b) | If(_, a, b) => {
-            set(a);
-            set(b);
-        }
-        And(l) | Or(l) => l.iter_mut().for_each(&mut set),
-        Cidr(a, b, c) => {
-            set(a);
-            set(b);
-            set(c);
         }
     }
 }
@@ -1178,7 +1156,7 @@ fn check_limits(stack: &str, t: &Template, diags: &mut Vec<Diagnostic>) {
     limit(t.parameters.len(), MAX_PARAMETERS, "parameters");
     limit(t.outputs.len(), MAX_OUTPUTS, "outputs");
     limit(t.mappings.len(), MAX_MAPPINGS, "mappings");
-    let bytes = t.to_json_string().len();
+    let bytes = crate::render::pretty_len(t);
     if bytes > MAX_TEMPLATE_BYTES {
         diags.push(
             Diagnostic::error("SW-CORE-014", stack, format!("the template is {bytes} bytes; CloudFormation accepts at most {MAX_TEMPLATE_BYTES}"))

@@ -96,6 +96,9 @@ pub struct Template {
     /// The order in which sections are rendered (sections not listed follow in
     /// [`Section::ALL`] order).
     pub order: Vec<Section>,
+    /// Top-level keys that are not CloudFormation sections (SAM's `Globals`, for one), kept as
+    /// read and rendered after the sections.
+    pub other: IndexMap<String, Value>,
 }
 
 /// One resource of a template.
@@ -203,13 +206,21 @@ impl Template {
                 Section::Rules => section_json(&mut out, key, &self.rules),
             }
         }
+        for (k, v) in &self.other {
+            out.insert(k.clone(), to_json(v));
+        }
         Json::Object(out)
     }
 
     /// Pretty JSON, 2-space indent, with a final newline. Same model, same bytes.
     pub fn to_json_string(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.to_json())
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        // Rendered straight from the model (see `render`): the same bytes as pretty-printing
+        // `to_json()`, without building that tree.
+        let mut buf = Vec::with_capacity(16 * 1024);
+        let mut s = match crate::render::write_pretty(self, &mut buf) {
+            Ok(()) => String::from_utf8(buf).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+            Err(e) => format!("{{\"error\": \"{e}\"}}"),
+        };
         s.push('\n');
         s
     }

@@ -220,7 +220,7 @@ impl Intrinsic {
         }
     }
 
-    fn children_mut(&mut self) -> Vec<&mut Value> {
+    pub(crate) fn children_mut(&mut self) -> Vec<&mut Value> {
         use Intrinsic::*;
         match self {
             Ref(_) | GetAtt(..) | Condition(_) => vec![],

@@ -568,3 +568,17 @@ fn synth_is_deterministic() {
         assert_eq!(build(), first);
     }
 }
+
+#[test]
+fn unknown_top_level_keys_and_flow_yaml_are_kept() {
+    let t = Template::parse(
+        "{Globals: {Function: {Timeout: 3}}, Resources: {A: {Type: AWS::SNS::Topic}}}",
+    )
+    .unwrap();
+    assert_eq!(t.resources["A"].resource_type, "AWS::SNS::Topic");
+    assert_eq!(t.to_json()["Globals"], json!({"Function": {"Timeout": 3}}));
+    assert!(matches!(
+        Template::parse("{\"Resources\": "),
+        Err(stackwright_core::ReadError::Json { .. })
+    ));
+}

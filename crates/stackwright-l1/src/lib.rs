@@ -1,7 +1,7 @@
 //! # stackwright-l1
 //!
 //! Typed CloudFormation resource types ("L1"), one module per service: [`ec2`], [`rds`],
-//! [`secretsmanager`], [`lambda`], [`iam`], [`events`], [`kms`], [`logs`], [`sns`], and the
+//! [`secretsmanager`], [`lambda`], [`iam`], [`events`], [`kms`], [`logs`], [`sns`], [`ecs`], and the
 //! hand-written [`serverless`] (`AWS::Serverless::Application`). Each module sits behind the
 //! cargo feature of the same name; all are on by default.
 //!

@@ -5,7 +5,8 @@
 //!
 //! - the core: [`Stack`], [`App`], typed intrinsics ([`Expr`], [`Pseudo`]), the [`Template`]
 //!   model (also read from any JSON or YAML template), diagnostics;
-//! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`];
+//! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`], [`lambda`], [`iam`], [`events`],
+//!   [`sns`];
 //! - the generated L1 resource types: [`l1`];
 //! - the rotation-readiness analyzer: [`check`], which [`synth`] and [`app`] run on every
 //!   template, so a rotation that cannot reach Secrets Manager or its database fails synth.
@@ -29,8 +30,13 @@
 //! # Ok::<(), stackwright::Error>(())
 //! ```
 
+mod program;
+
+pub use program::{run, run_with, RunMode};
 pub use stackwright_check as check;
-pub use stackwright_constructs::{days, ec2, hours, minutes, rds, secretsmanager};
+pub use stackwright_constructs::{
+    days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
+};
 pub use stackwright_core as core;
 pub use stackwright_core::*;
 pub use stackwright_l1 as l1;

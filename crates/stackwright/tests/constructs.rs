@@ -556,3 +556,31 @@ fn a_cluster_in_one_subnet_warns() {
         out.warnings
     );
 }
+
+#[test]
+fn prefix_list_rules_are_standalone() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let sg = SecurityGroup::new(&mut stack, root, "Sg", vpc, SecurityGroupProps::new()).unwrap();
+    sg.add_ingress_rule(
+        &mut stack,
+        &Peer::prefix_list("pl-12345678"),
+        &Port::tcp(443),
+        None,
+    )
+    .unwrap();
+    let out = stack.synth().unwrap();
+    let t = out.template.to_json();
+    let rules = of_type(&t, "AWS::EC2::SecurityGroupIngress");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(out.paths[rules[0].0], "S/Sg/from pl-12345678:443");
+    assert_eq!(
+        rules[0].1["Properties"]["SourcePrefixListId"],
+        "pl-12345678"
+    );
+    assert_eq!(
+        rules[0].1["Properties"]["Description"],
+        "from pl-12345678:443"
+    );
+}

@@ -338,3 +338,22 @@ fn security_group_rules() {
         .unwrap();
     assert_same(&stack, "SgRules");
 }
+
+#[test]
+fn endpoints_added_to_the_vpc_inherit_its_tags() {
+    let (mut stack, vpc) = vpc_stack(
+        "VpcChildren",
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    );
+    vpc.add_interface_endpoint(
+        &mut stack,
+        "Sts",
+        InterfaceVpcEndpointProps::new(InterfaceService::sts()),
+    )
+    .unwrap();
+    vpc.add_gateway_endpoint(&mut stack, "Dynamo", GatewayService::DynamoDb, vec![])
+        .unwrap();
+    assert_same(&stack, "VpcChildren");
+}

@@ -7,9 +7,7 @@ use stackwright_l1::ec2::CfnVPCEndpoint;
 use super::security_group::{
     Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
 };
-use super::state::Ec2State;
 use super::vpc::{SubnetSelection, SubnetType, Vpc};
-use crate::tags;
 
 /// An AWS service reachable through an interface endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,7 +190,7 @@ impl InterfaceVpcEndpoint {
             .service_name(props.service.service_name())
             .subnet_ids(Expr::list(selected.subnet_ids.clone()))
             .vpc_endpoint_type("Interface");
-        if let Some(t) = vpc_name_tag(stack, vpc, node) {
+        if let Some(t) = vpc.inherited_tags(stack, node) {
             l1 = l1.tags(t);
         }
         let resource = stack.add(node, "Resource", l1)?;
@@ -211,21 +209,6 @@ impl InterfaceVpcEndpoint {
     pub fn endpoint_id(&self) -> Expr<String> {
         self.resource.ref_()
     }
-}
-
-/// Under a VPC node, resources inherit the VPC's tags (the CDK tags the whole subtree).
-fn vpc_name_tag(stack: &Stack, vpc: Vpc, node: NodeId) -> Option<Vec<stackwright_core::Tag>> {
-    let mut cur = stack.parent(node);
-    while let Some(n) = cur {
-        if n == vpc.node() {
-            let st = stack.state::<Ec2State>()?.vpcs.get(vpc.index)?;
-            let mut pairs = st.tags.clone();
-            pairs.push(("Name".to_string(), stack.path(vpc.node())));
-            return Some(tags::render(&pairs));
-        }
-        cur = stack.parent(n);
-    }
-    None
 }
 
 impl Connectable for InterfaceVpcEndpoint {
@@ -337,7 +320,7 @@ impl Vpc {
                 ],
             ))
             .vpc_endpoint_type("Gateway");
-        if let Some(t) = vpc_name_tag(stack, *self, node) {
+        if let Some(t) = self.inherited_tags(stack, node) {
             l1 = l1.tags(t);
         }
         let resource = stack.add(node, "Resource", l1)?;

@@ -230,8 +230,10 @@ impl Peer {
         }
     }
 
+    /// CIDR peers go inline on the group; security groups and prefix lists become standalone
+    /// rule resources, as in the CDK.
     fn can_inline(&self) -> bool {
-        !matches!(self, Peer::SecurityGroup(_))
+        matches!(self, Peer::Ipv4(_) | Peer::Ipv6(_))
     }
 
     fn rule_keys(&self, ingress: bool) -> (&'static str, Expr<String>) {
@@ -323,6 +325,9 @@ impl SecurityGroup {
         let mut l1 = CfnSecurityGroup::new(description).vpc_id(vpc_id);
         if let Some(n) = &props.name {
             l1 = l1.group_name(n.clone());
+        }
+        if let Some(t) = vpc.inherited_tags(stack, node) {
+            l1 = l1.tags(t);
         }
         let resource = stack.add(node, "Resource", l1)?;
         let st = stack.state_mut::<Ec2State>();

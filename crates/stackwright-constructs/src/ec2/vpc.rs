@@ -597,6 +597,26 @@ impl Vpc {
             })
     }
 
+    /// The tags a resource on `node` inherits when it lives under the VPC (the CDK tags the
+    /// VPC's whole subtree with its tags and `Name`); `None` elsewhere.
+    pub(crate) fn inherited_tags(
+        &self,
+        stack: &Stack,
+        node: NodeId,
+    ) -> Option<Vec<stackwright_core::Tag>> {
+        let mut cur = stack.parent(node);
+        while let Some(n) = cur {
+            if n == self.node {
+                let st = self.state(stack).ok()?;
+                let mut pairs = st.tags.clone();
+                pairs.push(("Name".to_string(), stack.path(self.node)));
+                return Some(tags::render(&pairs));
+            }
+            cur = stack.parent(n);
+        }
+        None
+    }
+
     /// The construct node of the VPC.
     pub fn node(&self) -> NodeId {
         self.node

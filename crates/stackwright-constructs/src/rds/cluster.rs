@@ -11,6 +11,7 @@ use crate::ec2::{
     Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps,
     SubnetSelection, SubnetType, Vpc,
 };
+use crate::iam::{PolicyStatement, Role};
 use crate::secretsmanager::{
     AttachedSecret, GenerateSecretString, Secret, SecretAttachmentTarget, SecretProps,
 };
@@ -117,6 +118,8 @@ pub struct DatabaseClusterProps {
     removal_policy: RemovalPolicy,
     serverless_v2_capacity: (f64, f64),
     default_database_name: Option<String>,
+    monitoring_interval: Option<std::time::Duration>,
+    monitoring_role_arn: Option<Expr<String>>,
 }
 
 impl DatabaseClusterProps {
@@ -140,6 +143,8 @@ impl DatabaseClusterProps {
             removal_policy: RemovalPolicy::Snapshot,
             serverless_v2_capacity: (0.5, 2.0),
             default_database_name: None,
+            monitoring_interval: None,
+            monitoring_role_arn: None,
         }
     }
     /// The subnets of the subnet group.
@@ -207,6 +212,17 @@ impl DatabaseClusterProps {
         self.serverless_v2_capacity = (min, max);
         self
     }
+    /// Enhanced monitoring every 1, 5, 10, 15, 30 or 60 seconds; the cluster creates the
+    /// monitoring role (child `MonitoringRole`) unless [`Self::monitoring_role_arn`] names one.
+    pub fn monitoring_interval(mut self, interval: std::time::Duration) -> Self {
+        self.monitoring_interval = Some(interval);
+        self
+    }
+    /// The role RDS uses for enhanced monitoring (instead of creating one).
+    pub fn monitoring_role_arn(mut self, arn: impl Into<Expr<String>>) -> Self {
+        self.monitoring_role_arn = Some(arn.into());
+        self
+    }
     /// The name of a database to create.
     pub fn default_database_name(mut self, name: &str) -> Self {
         self.default_database_name = Some(name.to_string());
@@ -224,6 +240,7 @@ pub struct DatabaseCluster {
     vpc: Vpc,
     vpc_subnets: SubnetSelection,
     secret: Option<AttachedSecret>,
+    iam_authentication: bool,
 }
 
 impl DatabaseCluster {
@@ -262,6 +279,20 @@ impl DatabaseCluster {
                 "use multiples of 0.5 ACU with 0 <= min <= max <= 256 and max >= 0.5",
             ));
         }
+        let monitoring_seconds = match props.monitoring_interval {
+            None => None,
+            Some(d) if d.is_zero() => None,
+            Some(d) if d.subsec_nanos() == 0 && [1, 5, 10, 15, 30, 60].contains(&d.as_secs()) => {
+                Some(d.as_secs() as i64)
+            }
+            Some(d) => {
+                return Err(bad(
+                    "SW-RDS-007",
+                    format!("enhanced monitoring interval {d:?} is not one RDS accepts"),
+                    "use 1, 5, 10, 15, 30 or 60 seconds",
+                ))
+            }
+        };
         let mut ids: Vec<&str> = vec![];
         for i in std::iter::once(&props.writer).chain(props.readers.iter()) {
             if ids.contains(&i.id.as_str()) {
@@ -337,6 +368,33 @@ impl DatabaseCluster {
             }
         };
 
+        let monitoring_role = match (monitoring_seconds, &props.monitoring_role_arn) {
+            (None, _) => None,
+            (Some(_), Some(arn)) => Some(arn.clone()),
+            (Some(_), None) => {
+                let trust = crate::iam::policy_document(vec![crate::iam::statement(
+                    &["sts:AssumeRole"],
+                    "Allow",
+                    Some(crate::iam::service_principal(
+                        "monitoring.rds.amazonaws.com",
+                    )),
+                    &[],
+                )]);
+                let managed = crate::util::concat([
+                    Expr::lit("arn:"),
+                    Pseudo::partition(),
+                    Expr::lit(":iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"),
+                ]);
+                let role_scope = stack.scope(node, "MonitoringRole")?;
+                let role = stack.add(
+                    role_scope,
+                    "Resource",
+                    stackwright_l1::iam::CfnRole::new(trust)
+                        .managed_policy_arns(Expr::list([managed])),
+                )?;
+                Some(role.get_att("Arn"))
+            }
+        };
         let mut l1 = CfnDBCluster::default()
             .copy_tags_to_snapshot(true)
             .db_cluster_parameter_group_name(format!(
@@ -402,16 +460,18 @@ impl DatabaseCluster {
             };
             let tier = inst.promotion_tier.unwrap_or(if i == 0 { 0 } else { 2 });
             let inst_scope = stack.scope(node, &inst.id)?;
-            let h = stack.add(
-                inst_scope,
-                "Resource",
-                CfnDBInstance::default()
-                    .db_cluster_identifier(resource.ref_())
-                    .db_instance_class(class)
-                    .engine(props.engine.engine_type())
-                    .promotion_tier(tier)
-                    .publicly_accessible(inst.publicly_accessible.unwrap_or(public)),
-            )?;
+            let mut l1 = CfnDBInstance::default()
+                .db_cluster_identifier(resource.ref_())
+                .db_instance_class(class)
+                .engine(props.engine.engine_type())
+                .promotion_tier(tier)
+                .publicly_accessible(inst.publicly_accessible.unwrap_or(public));
+            if let (Some(secs), Some(role)) = (monitoring_seconds, &monitoring_role) {
+                l1 = l1
+                    .monitoring_interval(secs)
+                    .monitoring_role_arn(role.clone());
+            }
+            let h = stack.add(inst_scope, "Resource", l1)?;
             let r = stack.resource_mut(h.node())?;
             r.apply_removal_policy(RemovalPolicy::Destroy);
             if let Some(w) = writer_node {
@@ -433,6 +493,7 @@ impl DatabaseCluster {
             vpc: props.vpc,
             vpc_subnets: props.vpc_subnets,
             secret: Some(attached),
+            iam_authentication: props.iam_authentication,
         })
     }
 
@@ -475,6 +536,80 @@ impl DatabaseCluster {
     /// The security groups.
     pub fn security_groups(&self) -> &[SecurityGroup] {
         &self.security_groups
+    }
+    /// True when the cluster accepts IAM database authentication.
+    pub fn iam_authentication(&self) -> bool {
+        self.iam_authentication
+    }
+
+    /// Lets `role` log in to the cluster as the database user `db_user` with an IAM token:
+    /// `rds-db:connect` on `arn:<partition>:rds-db:<region>:<account>:dbuser:<cluster resource
+    /// id>/<db_user>`, in the role's default policy (as the CDK's `grantConnect`). The cluster
+    /// must have IAM authentication on
+    /// ([`DatabaseClusterProps::iam_authentication`]), and the user must exist in the database
+    /// with the IAM plugin (`AWSAuthenticationPlugin` for MySQL, the `rds_iam` role for
+    /// PostgreSQL).
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+    /// use stackwright_constructs::iam::{Role, RoleProps};
+    /// use stackwright_constructs::rds::{
+    ///     AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
+    /// let cluster = DatabaseCluster::new(&mut stack, root, "Db",
+    ///     DatabaseClusterProps::new(ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?, vpc)
+    ///         .iam_authentication(true))?;
+    /// let role = Role::new(&mut stack, root, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
+    /// cluster.grant_connect(&mut stack, &role, "app_user")?;
+    /// assert_eq!(role.statements(&stack)?[0].action_names(), ["rds-db:connect"]);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn grant_connect(&self, stack: &mut Stack, role: &Role, db_user: &str) -> Result<()> {
+        let path = stack.path(self.node);
+        if !self.iam_authentication {
+            return Err(Error::invalid(
+                "SW-RDS-007",
+                path,
+                "IAM database authentication is off for this cluster, so an IAM token cannot log in",
+                "turn it on with DatabaseClusterProps::iam_authentication(true)",
+            ));
+        }
+        let valid = !db_user.is_empty()
+            && db_user.len() <= 63
+            && db_user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+        if !valid {
+            return Err(Error::invalid(
+                "SW-RDS-008",
+                path,
+                format!("`{db_user}` is not a database user name"),
+                "name one database user (letters, digits, `_`, `-`, `.`; no wildcards)",
+            ));
+        }
+        let arn = crate::util::concat([
+            Expr::lit("arn:"),
+            Pseudo::partition(),
+            Expr::lit(":rds-db:"),
+            Pseudo::region(),
+            Expr::lit(":"),
+            Pseudo::account_id(),
+            Expr::lit(":dbuser:"),
+            self.cluster_resource_id(),
+            Expr::lit(format!("/{db_user}")),
+        ]);
+        role.add_to_policy(
+            stack,
+            PolicyStatement::allow()
+                .action("rds-db:connect")
+                .resource(arn),
+        )
     }
 }
 

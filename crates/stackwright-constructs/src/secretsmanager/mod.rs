@@ -1,10 +1,26 @@
-//! Secrets Manager: [`Secret`], [`AttachedSecret`] and [`SecretRotation`].
+//! Secrets Manager: [`Secret`], [`AttachedSecret`], rotation by AWS's functions
+//! ([`SecretRotation`], [`HostedRotation`]) or by your own ([`RotationSchedule`],
+//! [`JsonKeyRotation`]), and [`RotationRefresh`] for the consumers of a rotated secret.
 
+mod custom;
 mod hosted;
+mod json_key;
+mod refresh;
 mod rotation;
 mod secret;
 
+pub use custom::{
+    RotationSchedule, RotationScheduleProps, ROTATION_KMS_ACTIONS, ROTATION_SECRET_ACTIONS,
+    SECRETS_MANAGER_INVOKE_ID,
+};
 pub use hosted::{HostedRotation, HostedRotationProps, HOSTED_ROTATION_TRANSFORM};
+pub use json_key::{
+    JsonKeyRotation, JsonKeyRotationProps, HOOKS_SEPARATOR, ROTATE_JSON_KEY_SOURCE,
+};
+pub use refresh::{
+    rotation_event_pattern, EcsService, RotationRefresh, RotationRefreshProps, MAX_SERVICES,
+    REFRESH_ECS_SOURCE, SERVICE_EVENT_DETAIL_TYPE,
+};
 
 pub use rotation::{SecretRotation, SecretRotationApplication, SecretRotationProps};
 pub use secret::{

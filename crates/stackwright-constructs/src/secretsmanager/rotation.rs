@@ -383,14 +383,24 @@ impl SecretRotation {
         if let Some(x) = &props.exclude_characters {
             params.insert("excludeCharacters".into(), Expr::lit(x.clone()));
         }
-        if let Some(k) = &props.kms_key_arn {
-            params.insert("kmsKeyArn".into(), k.clone());
+        // The function decrypts with the secrets' keys: by default the keys they were
+        // created with, as the CDK passes them.
+        let kms_key_arn = match &props.kms_key_arn {
+            Some(k) => Some(k.clone()),
+            None => props.secret.secret().kms_key_id(stack)?,
+        };
+        if let Some(k) = kms_key_arn {
+            params.insert("kmsKeyArn".into(), k);
         }
         if let Some(m) = &props.master_secret {
             params.insert("masterSecretArn".into(), m.secret_arn());
-        }
-        if let Some(k) = &props.master_secret_kms_key_arn {
-            params.insert("masterSecretKmsKeyArn".into(), k.clone());
+            let master_key = match &props.master_secret_kms_key_arn {
+                Some(k) => Some(k.clone()),
+                None => m.secret().kms_key_id(stack)?,
+            };
+            if let Some(k) = master_key {
+                params.insert("masterSecretKmsKeyArn".into(), k);
+            }
         }
 
         let (name, versions) = props.application.sar();

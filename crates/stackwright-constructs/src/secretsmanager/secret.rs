@@ -103,6 +103,7 @@ pub struct SecretProps {
     description: Option<Expr<String>>,
     name: Option<String>,
     kms_key_id: Option<Expr<String>>,
+    encryption_key: Option<crate::kms::Key>,
     removal_policy: RemovalPolicy,
 }
 
@@ -113,6 +114,7 @@ impl Default for SecretProps {
             description: None,
             name: None,
             kms_key_id: None,
+            encryption_key: None,
             removal_policy: RemovalPolicy::Destroy,
         }
     }
@@ -141,6 +143,14 @@ impl SecretProps {
     /// A customer-managed KMS key (id or ARN) to encrypt the secret.
     pub fn kms_key(mut self, key: impl Into<Expr<String>>) -> Self {
         self.kms_key_id = Some(key.into());
+        self
+    }
+    /// A customer-managed key of this stack to encrypt the secret; its policy is extended so
+    /// Secrets Manager may use it (as the CDK does), and rotations pass its ARN to the
+    /// rotation function.
+    pub fn encryption_key(mut self, key: crate::kms::Key) -> Self {
+        self.kms_key_id = Some(key.key_arn());
+        self.encryption_key = Some(key);
         self
     }
     /// What happens to the secret when it leaves the stack (default: delete, as the CDK).
@@ -230,6 +240,9 @@ impl Secret {
         stack
             .resource_mut(resource.node())?
             .apply_removal_policy(props.removal_policy);
+        if let Some(key) = props.encryption_key {
+            key.grant_to_secrets_manager(stack)?;
+        }
         let st = stack.state_mut::<SecretsState>();
         st.secrets.push(SecretState {
             node,

@@ -5,6 +5,8 @@
 
 #[cfg(feature = "ec2")]
 pub mod ec2;
+#[cfg(feature = "ecs")]
+pub mod ecs;
 #[cfg(feature = "events")]
 pub mod events;
 #[cfg(feature = "iam")]

@@ -25,6 +25,11 @@ const cdk = lib('aws-cdk-lib');
 const ec2 = lib('aws-cdk-lib/aws-ec2');
 const rds = lib('aws-cdk-lib/aws-rds');
 const secretsmanager = lib('aws-cdk-lib/aws-secretsmanager');
+const iam = lib('aws-cdk-lib/aws-iam');
+const lambda = lib('aws-cdk-lib/aws-lambda');
+const events = lib('aws-cdk-lib/aws-events');
+const targets = lib('aws-cdk-lib/aws-events-targets');
+const sns = lib('aws-cdk-lib/aws-sns');
 
 const EXPECTED = '2.276.0';
 const version = lib('aws-cdk-lib/package.json').version;
@@ -183,6 +188,108 @@ mission('MissionPostgres', {
     hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser({ vpc, vpcSubnets: isolated }),
     rotateImmediatelyOnUpdate: false,
   });
+}
+
+// VpcChildren: endpoints added as children of the VPC inherit its Name tag (groups too).
+{
+  const stack = new cdk.Stack(app, 'VpcChildren');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  vpc.addInterfaceEndpoint('Sts', { service: ec2.InterfaceVpcEndpointAwsService.STS });
+  vpc.addGatewayEndpoint('Dynamo', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB });
+}
+
+// --- Rotation by a function of one's own ---------------------------------------------------
+const inlineCode = 'def handler(event, context):\n    pass\n';
+function apiKeySecret(stack) {
+  return new secretsmanager.Secret(stack, 'ApiKeySecret', {
+    generateSecretString: {
+      secretStringTemplate: JSON.stringify({ client_id: 'app' }),
+      generateStringKey: 'api_key',
+      excludePunctuation: true,
+    },
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'CustomRotationStack');
+  const secret = apiKeySecret(stack);
+  const fn = new lambda.Function(stack, 'RotationFunction', {
+    runtime: lambda.Runtime.PYTHON_3_12,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(inlineCode),
+    timeout: cdk.Duration.seconds(30),
+  });
+  secret.addRotationSchedule('RotationSchedule', { rotationLambda: fn, rotateImmediatelyOnUpdate: false });
+}
+{
+  const stack = new cdk.Stack(app, 'CustomRotationVpcStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const secret = apiKeySecret(stack);
+  const fn = new lambda.Function(stack, 'RotationFunction', {
+    runtime: lambda.Runtime.PYTHON_3_12,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(inlineCode),
+    timeout: cdk.Duration.seconds(30),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  secret.addRotationSchedule('RotationSchedule', { rotationLambda: fn, rotateImmediatelyOnUpdate: false });
+}
+
+// --- EventBridge rules with Lambda and SNS targets ------------------------------------------
+{
+  const stack = new cdk.Stack(app, 'RotationRuleStack');
+  const fn = new lambda.Function(stack, 'Handler', {
+    runtime: lambda.Runtime.PYTHON_3_12,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline(inlineCode),
+  });
+  fn.addToRolePolicy(new iam.PolicyStatement({
+    actions: ['ecs:UpdateService'],
+    resources: ['arn:aws:ecs:us-east-1:111122223333:service/app/web'],
+  }));
+  const topic = new sns.Topic(stack, 'Topic');
+  new events.Rule(stack, 'Succeeded', {
+    eventPattern: {
+      source: ['aws.secretsmanager'],
+      detailType: ['AWS Service Event via CloudTrail'],
+      detail: { eventName: ['RotationSucceeded'] },
+    },
+    targets: [new targets.LambdaFunction(fn)],
+  });
+  new events.Rule(stack, 'Failed', {
+    eventPattern: {
+      source: ['aws.secretsmanager'],
+      detailType: ['AWS Service Event via CloudTrail'],
+      detail: { eventName: ['RotationFailed'] },
+    },
+    targets: [new targets.SnsTopic(topic)],
+  });
+}
+
+// --- IAM database authentication -----------------------------------------------------------
+{
+  const stack = new cdk.Stack(app, 'GrantConnectStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+    iamAuthentication: true,
+  });
+  const role = new iam.Role(stack, 'TaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  cluster.grantConnect(role, 'app_user');
 }
 
 app.synth();

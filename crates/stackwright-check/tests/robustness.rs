@@ -1,0 +1,546 @@
+//! Bad input never panics: `Template::parse` then `analyze` (and every report format) on
+//! random CloudFormation-shaped templates, mutated fixtures, truncated text, random short-tag
+//! YAML and random strings.
+//!
+//! The cases are run with an explicit `TestRunner` so their number is counted and printed
+//! (`cargo test -p stackwright-check --test robustness -- --nocapture`): 2100 per run, in
+//! about 20 s unoptimized. The explicit tests below add cycles through mappings, resources that
+//! name each other, deep nesting and YAML alias bombs.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::{json, Map, Value as Json};
+use stackwright_check::{analyze, render_json, render_sarif, render_text, FileReport};
+use stackwright_core::Template;
+
+const RESOURCE_TYPES: &[&str] = &[
+    "AWS::SecretsManager::RotationSchedule",
+    "AWS::SecretsManager::Secret",
+    "AWS::SecretsManager::SecretTargetAttachment",
+    "AWS::Serverless::Application",
+    "AWS::Serverless::Function",
+    "AWS::Lambda::Function",
+    "AWS::Lambda::Alias",
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::Route",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::Redshift::Cluster",
+    "AWS::DocDB::DBCluster",
+];
+
+const IDS: &[&str] = &[
+    "Schedule",
+    "Secret",
+    "Attachment",
+    "App",
+    "Fn",
+    "Vpc",
+    "SubnetA",
+    "SubnetB",
+    "Table",
+    "Route",
+    "Nat",
+    "Igw",
+    "Sg",
+    "DbSg",
+    "Rule",
+    "Endpoint",
+    "Db",
+    "DbSubnets",
+    "Param",
+    "Map",
+    "Missing",
+    "AWS::Region",
+    "AWS::NoValue",
+    "AWS::Partition",
+];
+
+const KEYS: &[&str] = &[
+    "SecretId",
+    "RotationLambdaARN",
+    "HostedRotationLambda",
+    "VpcSubnetIds",
+    "VpcSecurityGroupIds",
+    "RotationType",
+    "MasterSecretArn",
+    "Parameters",
+    "vpcSubnetIds",
+    "vpcSecurityGroupIds",
+    "masterSecretArn",
+    "endpoint",
+    "Location",
+    "ApplicationId",
+    "VpcConfig",
+    "SubnetIds",
+    "SecurityGroupIds",
+    "VpcId",
+    "CidrBlock",
+    "SecurityGroupIngress",
+    "SecurityGroupEgress",
+    "IpProtocol",
+    "FromPort",
+    "ToPort",
+    "CidrIp",
+    "CidrIpv6",
+    "SourceSecurityGroupId",
+    "DestinationSecurityGroupId",
+    "SourcePrefixListId",
+    "GroupId",
+    "RouteTableId",
+    "SubnetId",
+    "DestinationCidrBlock",
+    "NatGatewayId",
+    "GatewayId",
+    "TransitGatewayId",
+    "ConnectivityType",
+    "ServiceName",
+    "VpcEndpointType",
+    "PrivateDnsEnabled",
+    "TargetId",
+    "Port",
+    "Engine",
+    "DBSubnetGroupName",
+    "VPCSecurityGroups",
+    "DBClusterIdentifier",
+    "RotateImmediatelyOnUpdate",
+    "SecretString",
+    "GenerateSecretString",
+    "FunctionName",
+    "ClusterSubnetGroupName",
+];
+
+const INTRINSICS: &[&str] = &[
+    "Ref",
+    "Fn::GetAtt",
+    "Fn::Join",
+    "Fn::Sub",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::GetAZs",
+    "Fn::FindInMap",
+    "Fn::If",
+    "Fn::Equals",
+    "Fn::And",
+    "Fn::Or",
+    "Fn::Not",
+    "Condition",
+    "Fn::ImportValue",
+    "Fn::Base64",
+    "Fn::Cidr",
+    "Fn::Length",
+    "Fn::ToJsonString",
+];
+
+const STRINGS: &[&str] = &[
+    "",
+    ",",
+    "0.0.0.0/0",
+    "10.0.0.0/16",
+    "10.0.1.0/24",
+    "255.255.255.255/32",
+    "10.0.0.0/33",
+    "tcp",
+    "-1",
+    "6",
+    "icmp",
+    "all",
+    "Interface",
+    "Gateway",
+    "private",
+    "true",
+    "false",
+    "aurora-mysql",
+    "aurora-postgresql",
+    "docdb",
+    "MySQLMultiUser",
+    "PostgreSQLSingleUser",
+    "com.amazonaws.us-east-1.secretsmanager",
+    "Outputs.RotationLambdaARN",
+    "Endpoint.Port",
+    "GroupId",
+    "CidrBlock",
+    "DefaultSecurityGroup",
+    "Arn",
+    "a,b",
+    "sg-123,sg-456",
+    "subnet-1, subnet-2",
+    "${Vpc}",
+    "${Missing.Attr}",
+    "${!Literal}",
+    "${",
+    "arn:aws:lambda:x",
+    "applications/SecretsManagerRDSMySQLRotationMultiUser",
+    "{\"host\":\"db\"}",
+];
+
+fn leaf() -> impl Strategy<Value = Json> {
+    prop_oneof![
+        Just(Json::Null),
+        any::<bool>().prop_map(Json::Bool),
+        (-3i64..70_000).prop_map(Json::from),
+        any::<i64>().prop_map(Json::from),
+        any::<u64>().prop_map(Json::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number)),
+        prop::sample::select(STRINGS).prop_map(|s| Json::String(s.into())),
+        prop::sample::select(IDS).prop_map(|s| Json::String(s.into())),
+        "[ -~]{0,16}".prop_map(Json::String),
+    ]
+}
+
+fn value() -> impl Strategy<Value = Json> {
+    leaf().prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Json::Array),
+            prop::collection::vec((prop::sample::select(KEYS), inner.clone()), 0..5).prop_map(
+                |kv| Json::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            ),
+            // Intrinsics with arguments of any shape, right or wrong.
+            (prop::sample::select(INTRINSICS), inner.clone()).prop_map(|(k, v)| json!({ k: v })),
+            prop::sample::select(IDS).prop_map(|id| json!({"Ref": id})),
+            (prop::sample::select(IDS), prop::sample::select(STRINGS))
+                .prop_map(|(id, a)| json!({"Fn::GetAtt": [id, a]})),
+            (inner.clone(), inner.clone()).prop_map(|(d, l)| json!({"Fn::Join": [d, l]})),
+            (inner.clone(), inner.clone()).prop_map(|(d, s)| json!({"Fn::Split": [d, s]})),
+            (inner.clone(), inner).prop_map(|(i, l)| json!({"Fn::Select": [i, l]})),
+        ]
+    })
+}
+
+fn resource() -> impl Strategy<Value = Json> {
+    (
+        prop::sample::select(RESOURCE_TYPES),
+        prop::collection::vec((prop::sample::select(KEYS), value()), 0..8),
+        any::<u8>(),
+    )
+        .prop_map(|(ty, props, shape)| {
+            let props: Map<String, Json> =
+                props.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            match shape % 16 {
+                0 => json!({"Properties": props}),
+                1 => json!({"Type": ty, "Properties": "not a mapping"}),
+                2 => json!({"Type": 7}),
+                _ => json!({"Type": ty, "Properties": props}),
+            }
+        })
+}
+
+fn template() -> impl Strategy<Value = Json> {
+    (
+        prop::collection::vec((prop::sample::select(IDS), resource()), 0..14),
+        prop::collection::vec((prop::sample::select(IDS), value()), 0..3),
+        prop::collection::vec((prop::sample::select(IDS), value()), 0..3),
+    )
+        .prop_map(|(res, params, maps)| {
+            let obj = |kv: Vec<(&str, Json)>| {
+                Json::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            };
+            json!({"Parameters": obj(params), "Mappings": obj(maps), "Resources": obj(res)})
+        })
+}
+
+/// Checks one text end to end: parse, analyze, and every report format.
+fn check_text(text: &str) {
+    if let Ok(t) = Template::parse(text) {
+        let findings = analyze(&t);
+        assert_eq!(findings, analyze(&t), "deterministic");
+    }
+    let report = FileReport::from_text("input", text);
+    let reports = [report];
+    let _ = render_text(&reports);
+    let _ = render_json(&reports);
+    let _ = render_sarif(&reports);
+}
+
+fn fixtures() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut out = Vec::new();
+    for dir in ["cdk", "reference", "hand", "ours"] {
+        let mut names: Vec<_> = std::fs::read_dir(root.join(dir))
+            .expect("fixtures")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
+            .collect();
+        names.sort();
+        out.extend(
+            names
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("read")),
+        );
+    }
+    out
+}
+
+/// Applies one mutation at a pseudo-random path: replace, delete, wrap in a list, or turn
+/// into a string.
+fn mutate(v: &mut Json, path: &[u16], op: u8, new: Json) {
+    let child = match v {
+        Json::Object(m) if !m.is_empty() && !path.is_empty() => {
+            let i = path[0] as usize % m.len();
+            let key = m.keys().nth(i).cloned().expect("key");
+            if path.len() == 1 && op % 4 == 1 {
+                m.shift_remove(&key);
+                return;
+            }
+            m.get_mut(&key)
+        }
+        Json::Array(a) if !a.is_empty() && !path.is_empty() => {
+            let i = path[0] as usize % a.len();
+            if path.len() == 1 && op % 4 == 1 {
+                a.remove(i);
+                return;
+            }
+            a.get_mut(i)
+        }
+        _ => None,
+    };
+    match child {
+        Some(c) if path.len() > 1 => mutate(c, &path[1..], op, new),
+        _ => {
+            *v = match op % 4 {
+                2 => Json::Array(vec![v.take()]),
+                3 => Json::String(v.to_string()),
+                _ => new,
+            }
+        }
+    }
+}
+
+static CASES: AtomicUsize = AtomicUsize::new(0);
+
+fn run<S: Strategy>(name: &str, cases: u32, strategy: S, f: impl Fn(S::Value))
+where
+    S::Value: std::fmt::Debug,
+{
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let mut runner = TestRunner::new(config);
+    let ran = AtomicUsize::new(0);
+    runner
+        .run(&strategy, |v| {
+            f(v);
+            ran.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let ran = ran.load(Ordering::Relaxed);
+    assert!(ran >= cases as usize, "{name}: only {ran} cases ran");
+    CASES.fetch_add(ran, Ordering::Relaxed);
+    println!("{name}: {ran} cases ran");
+}
+
+#[test]
+fn bad_input_never_panics() {
+    let fixtures = fixtures();
+    let n = fixtures.len();
+    let jsons: Vec<Json> = fixtures
+        .iter()
+        .map(|t| {
+            let tpl = Template::parse(t).expect("fixtures parse");
+            tpl.to_json()
+        })
+        .collect();
+
+    run("random templates (JSON)", 700, template(), |t| {
+        check_text(&serde_json::to_string(&t).expect("json"));
+    });
+    run("random templates (YAML)", 200, template(), |t| {
+        check_text(&serde_yaml::to_string(&t).expect("yaml"));
+    });
+    run(
+        "mutated fixtures",
+        600,
+        (
+            0..n,
+            prop::collection::vec(
+                (
+                    prop::collection::vec(any::<u16>(), 1..8),
+                    any::<u8>(),
+                    value(),
+                ),
+                1..6,
+            ),
+        ),
+        |(i, muts)| {
+            let mut t = jsons[i].clone();
+            for (path, op, new) in muts {
+                mutate(&mut t, &path, op, new);
+            }
+            check_text(&serde_json::to_string(&t).expect("json"));
+        },
+    );
+    run(
+        "truncated fixtures",
+        300,
+        (0..n, 0.0f64..1.0),
+        |(i, cut)| {
+            let text = &fixtures[i];
+            let mut at = (text.len() as f64 * cut) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            check_text(&text[..at]);
+        },
+    );
+    run(
+        "short-tag YAML",
+        150,
+        (
+            prop::sample::select(RESOURCE_TYPES),
+            prop::sample::select(KEYS),
+            prop::sample::select(
+                &[
+                    "Ref",
+                    "GetAtt",
+                    "Sub",
+                    "Join",
+                    "Split",
+                    "Select",
+                    "FindInMap",
+                    "If",
+                    "ImportValue",
+                    "Cidr",
+                    "Bogus",
+                ][..],
+            ),
+            "[ -~]{0,20}",
+        ),
+        |(ty, key, tag, arg)| {
+            let scalar = serde_json::to_string(&arg).expect("quoted");
+            for body in [
+                format!("!{tag} {scalar}"),
+                format!("!{tag} [{scalar}, !Ref Vpc]"),
+                format!("!{tag}\n        - {scalar}\n        - !GetAtt Vpc.CidrBlock"),
+            ] {
+                check_text(&format!(
+                    "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n  X:\n    Type: {ty}\n    Properties:\n      {key}: {body}\n"
+                ));
+            }
+        },
+    );
+    run("random text", 150, "\\PC{0,120}", |s| {
+        check_text(&s);
+        check_text(&format!("{{{s}"));
+    });
+
+    let total = CASES.load(Ordering::Relaxed);
+    println!("proptest: {total} cases ran in total");
+    assert!(total >= 2000);
+}
+
+#[test]
+fn adversarial_inputs() {
+    let deep_json = format!(
+        "{{\"Resources\": {}1{}}}",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let deep_yaml = format!(
+        "Resources:\n  X: {}1{}\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\nResources: {}\n";
+    let cases = [
+        "",
+        "{",
+        "[]",
+        "null",
+        "Resources: 5",
+        "Resources:\n  X: 5\n",
+        "Resources:\n  X:\n    Type: [a]\n",
+        "Resources:\n  X:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties: !Ref Y\n",
+        "Resources:\n  X:\n    Type: AWS::SecretsManager::RotationSchedule\n    Properties:\n      SecretId: !GetAtt {a: b}\n      RotationLambdaARN: !GetAtt NoDot\n      HostedRotationLambda: !Sub\n",
+        "Resources:\n  ? [a, b]\n  : Type: AWS::EC2::VPC\n",
+        "Resources:\n  X:\n    Type: AWS::EC2::Subnet\n    Properties:\n      CidrBlock: 1e400\n      VpcId: !!binary aGVsbG8=\n",
+        "Resources:\n  X: &x\n    Type: AWS::EC2::VPC\n  Y:\n    <<: *x\n",
+        "{\"Resources\": {\"X\": {\"Type\": \"AWS::EC2::Subnet\", \"Properties\": {\"CidrBlock\": 1e400}}}}",
+        "{\"Resources\": {\"X\": {\"Type\": \"AWS::SecretsManager::RotationSchedule\", \"Properties\": {\"SecretId\": {\"Fn::Sub\": [\"${A}\", {\"A\": {\"Fn::Sub\": [\"${A}\", {}]}}]}}}}}",
+        &deep_json,
+        &deep_yaml,
+        laughs,
+    ];
+    for text in cases {
+        check_text(text);
+    }
+}
+
+#[test]
+fn self_referencing_mappings_terminate() {
+    // A mapping whose value looks itself up, and a `Fn::Sub` variable that refers to itself.
+    let text = r#"{
+      "Mappings": {"M": {"k": {"v": {"Fn::FindInMap": ["M", "k", "v"]}}}},
+      "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Fn::FindInMap": ["M", "k", "v"]}}},
+        "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": {"Fn::Select": [0, {"Fn::Cidr": [{"Fn::GetAtt": ["Vpc", "CidrBlock"]}, 2, 8]}]}}},
+        "R": {"Type": "AWS::SecretsManager::RotationSchedule", "Properties": {
+          "SecretId": {"Fn::FindInMap": ["M", "k", "v"]},
+          "HostedRotationLambda": {"RotationType": "MySQLSingleUser",
+            "VpcSubnetIds": {"Fn::Split": [",", {"Fn::FindInMap": ["M", "k", "v"]}]},
+            "VpcSecurityGroupIds": {"Fn::FindInMap": ["M", "k", "v"]}}}}
+      }
+    }"#;
+    let t = Template::parse(text).expect("parses");
+    let findings = analyze(&t);
+    assert!(findings
+        .iter()
+        .all(|f| f.kind == stackwright_check::Kind::CannotProve
+            || f.kind == stackwright_check::Kind::RotateImmediatelyOnUpdate));
+}
+
+#[test]
+fn evaluation_cycles_terminate() {
+    // Cycles through mappings that re-enter evaluation from every side: `Fn::Cidr` blocks,
+    // `Fn::Split` lists, a cluster whose `Port` is its own `Endpoint.Port`, instances that name
+    // each other as their cluster, aliases of each other.
+    let text = r#"{
+      "Mappings": {
+        "C": {"k": {"v": {"Fn::Select": [0, {"Fn::Cidr": [{"Fn::FindInMap": ["C", "k", "v"]}, 2, 8]}]}}},
+        "L": {"k": {"v": {"Fn::Select": [0, {"Fn::Split": [",", {"Fn::FindInMap": ["L", "k", "v"]}]}]}}}
+      },
+      "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Fn::FindInMap": ["C", "k", "v"]}}},
+        "S": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": {"Fn::FindInMap": ["C", "k", "v"]}}},
+        "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"VpcId": {"Ref": "Vpc"}, "SecurityGroupIngress": [
+          {"IpProtocol": "tcp", "FromPort": {"Fn::GetAtt": ["Db", "Endpoint.Port"]}, "ToPort": {"Fn::GetAtt": ["Db", "Endpoint.Port"]}, "CidrIp": {"Fn::FindInMap": ["C", "k", "v"]}}]}},
+        "Db": {"Type": "AWS::RDS::DBCluster", "Properties": {"Engine": "aurora-mysql", "Port": {"Fn::GetAtt": ["Db", "Endpoint.Port"]}, "VpcSecurityGroupIds": [{"Ref": "Sg"}]}},
+        "Secret": {"Type": "AWS::SecretsManager::Secret"},
+        "Att": {"Type": "AWS::SecretsManager::SecretTargetAttachment", "Properties": {"SecretId": {"Ref": "Secret"}, "TargetId": {"Ref": "Db"}}},
+        "I1": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": {"Ref": "I2"}}},
+        "I2": {"Type": "AWS::RDS::DBInstance", "Properties": {"DBClusterIdentifier": {"Ref": "I1"}}},
+        "Att2": {"Type": "AWS::SecretsManager::SecretTargetAttachment", "Properties": {"SecretId": {"Ref": "Secret"}, "TargetId": {"Ref": "I1"}}},
+        "R2": {"Type": "AWS::SecretsManager::RotationSchedule", "Properties": {
+          "SecretId": {"Ref": "Att2"}, "HostedRotationLambda": {"RotationType": "MySQLSingleUser"}}},
+        "A1": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "A2"}}},
+        "A2": {"Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": {"Ref": "A1"}}},
+        "R3": {"Type": "AWS::SecretsManager::RotationSchedule", "Properties": {
+          "SecretId": {"Ref": "Att"}, "RotationLambdaARN": {"Ref": "A1"}}},
+        "R": {"Type": "AWS::SecretsManager::RotationSchedule", "Properties": {
+          "SecretId": {"Ref": "Att"},
+          "RotateImmediatelyOnUpdate": false,
+          "HostedRotationLambda": {"RotationType": {"Fn::FindInMap": ["L", "k", "v"]},
+            "VpcSubnetIds": {"Fn::Join": [",", [{"Ref": "S"}, {"Fn::FindInMap": ["L", "k", "v"]}]]},
+            "VpcSecurityGroupIds": {"Ref": "Sg"}}}}
+      }
+    }"#;
+    let t = Template::parse(text).expect("parses");
+    let findings = analyze(&t);
+    assert!(!findings.is_empty());
+    check_text(text);
+}

@@ -1,0 +1,194 @@
+//! KMS: a customer-managed [`Key`] with the CDK's default key policy, and the grants services
+//! need (Secrets Manager encrypting secrets with it).
+
+use indexmap::IndexMap;
+use stackwright_core::{
+    Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack, ToValue, Value,
+};
+use stackwright_l1::kms::CfnKey;
+
+/// Properties of a [`Key`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyProps {
+    description: Option<String>,
+    enable_key_rotation: bool,
+    removal_policy: RemovalPolicy,
+}
+
+impl Default for KeyProps {
+    fn default() -> Self {
+        KeyProps {
+            description: None,
+            enable_key_rotation: true,
+            removal_policy: RemovalPolicy::Retain,
+        }
+    }
+}
+
+impl KeyProps {
+    /// Yearly key rotation on, kept when it leaves the stack (the CDK's removal default).
+    pub fn new() -> Self {
+        KeyProps::default()
+    }
+    /// `Description`.
+    pub fn description(mut self, d: &str) -> Self {
+        self.description = Some(d.to_string());
+        self
+    }
+    /// Automatic yearly rotation of the key material (default true; the CDK defaults to
+    /// false, and checkov's CKV_AWS_7 asks for it).
+    pub fn enable_key_rotation(mut self, on: bool) -> Self {
+        self.enable_key_rotation = on;
+        self
+    }
+    /// What happens to the key when it leaves the stack (default: retain).
+    pub fn removal_policy(mut self, p: RemovalPolicy) -> Self {
+        self.removal_policy = p;
+        self
+    }
+}
+
+#[derive(Default)]
+struct KmsState {
+    keys: Vec<(NodeId, Vec<Value>)>,
+}
+
+/// A customer-managed KMS key (a `Copy` handle; its policy lives in the stack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    node: NodeId,
+    resource: Handle<CfnKey>,
+    index: usize,
+}
+
+fn account_root() -> Value {
+    crate::iam::aws_principal(crate::util::concat([
+        Expr::lit("arn:"),
+        Pseudo::partition(),
+        Expr::lit(":iam::"),
+        Pseudo::account_id(),
+        Expr::lit(":root"),
+    ]))
+}
+
+impl Key {
+    /// Creates a key whose policy lets the account's IAM policies grant its use (the CDK's
+    /// default policy: the account root may do `kms:*`).
+    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: KeyProps) -> Result<Key> {
+        let node = stack.scope(scope, id)?;
+        let mut l1 = CfnKey::new();
+        if let Some(d) = &props.description {
+            l1 = l1.description(d.clone());
+        }
+        if props.enable_key_rotation {
+            l1 = l1.enable_key_rotation(true);
+        }
+        let resource = stack.add(node, "Resource", l1)?;
+        stack
+            .resource_mut(resource.node())?
+            .apply_removal_policy(props.removal_policy);
+        let root_statement =
+            crate::iam::statement(&["kms:*"], "Allow", Some(account_root()), &[Expr::lit("*")]);
+        let st = stack.state_mut::<KmsState>();
+        st.keys.push((node, vec![root_statement]));
+        let key = Key {
+            node,
+            resource,
+            index: st.keys.len() - 1,
+        };
+        key.render(stack)?;
+        Ok(key)
+    }
+
+    /// The construct node.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
+    /// `Fn::GetAtt <key>.Arn`.
+    pub fn key_arn(&self) -> Expr<String> {
+        self.resource.get_att("Arn")
+    }
+
+    fn render(&self, stack: &mut Stack) -> Result<()> {
+        let statements = stack
+            .state::<KmsState>()
+            .and_then(|s| s.keys.get(self.index))
+            .filter(|(n, _)| *n == self.node)
+            .map(|(_, s)| s.clone())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "SW-CORE-002",
+                    stack.name(),
+                    "this key belongs to another stack",
+                    "build each construct in the stack that uses it",
+                )
+            })?;
+        let res = stack.resource_mut(self.resource.node())?;
+        res.properties.insert(
+            "KeyPolicy".to_string(),
+            crate::iam::policy_document(statements).to_value(),
+        );
+        res.properties.sort_keys();
+        Ok(())
+    }
+
+    /// Adds a statement to the key policy (identical statements are added once).
+    pub(crate) fn add_to_policy(&self, stack: &mut Stack, statement: Value) -> Result<()> {
+        if !stack.owns(self.node) {
+            return Err(Error::invalid(
+                "SW-CORE-002",
+                stack.name(),
+                "this key belongs to another stack",
+                "build each construct in the stack that uses it",
+            ));
+        }
+        let st = stack.state_mut::<KmsState>();
+        let list = &mut st.keys[self.index].1;
+        if !list.contains(&statement) {
+            list.push(statement);
+        }
+        self.render(stack)
+    }
+
+    /// Lets Secrets Manager use the key for the account's secrets (the statements the CDK's
+    /// `Secret` adds to its key: encrypt/decrypt and grants, through Secrets Manager only).
+    pub(crate) fn grant_to_secrets_manager(&self, stack: &mut Stack) -> Result<()> {
+        let via = |actions: &[&str]| {
+            let mut m =
+                crate::iam::statement(actions, "Allow", Some(account_root()), &[Expr::lit("*")]);
+            if let Value::Map(map) = &mut m {
+                let service = crate::util::concat([
+                    Expr::lit("secretsmanager."),
+                    Pseudo::region(),
+                    Expr::lit(".amazonaws.com"),
+                ]);
+                let mut eq = IndexMap::new();
+                eq.insert("kms:ViaService".to_string(), service.to_value());
+                let mut cond = IndexMap::new();
+                cond.insert("StringEquals".to_string(), Value::Map(eq));
+                // The CDK orders statement keys Action, Condition, Effect, Principal, Resource.
+                let mut ordered = IndexMap::new();
+                for k in ["Action"] {
+                    if let Some(v) = map.shift_remove(k) {
+                        ordered.insert(k.to_string(), v);
+                    }
+                }
+                ordered.insert("Condition".to_string(), Value::Map(cond));
+                ordered.extend(map.drain(..));
+                *map = ordered;
+            }
+            m
+        };
+        self.add_to_policy(
+            stack,
+            via(&[
+                "kms:Decrypt",
+                "kms:Encrypt",
+                "kms:ReEncrypt*",
+                "kms:GenerateDataKey*",
+            ]),
+        )?;
+        self.add_to_policy(stack, via(&["kms:CreateGrant", "kms:DescribeKey"]))
+    }
+}

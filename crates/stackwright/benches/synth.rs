@@ -1,0 +1,84 @@
+//! In-process synth benchmarks: the mission stack, apps of many copies of it, and a stack at
+//! CloudFormation's 500-resource limit. "Synth" here is what a user's program does: build the
+//! construct tree, synthesize with the rotation-readiness analyzer, render JSON.
+//!
+//! `cargo bench -p stackwright --bench synth`; `.ci/bench` runs it and prints the summary
+//! table (see `crates/stackwright/BENCHMARKS.md`).
+
+mod common;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+
+/// The mission stack: the whole job, and each phase on its own.
+fn mission(c: &mut Criterion) {
+    let mut g = c.benchmark_group("mission");
+    g.bench_function("end_to_end", |b| {
+        b.iter(|| {
+            let stack = common::mission("MissionStack").unwrap();
+            let out = stackwright::synth(&stack).unwrap();
+            black_box(out.template.to_json_string())
+        })
+    });
+    g.bench_function("build", |b| {
+        b.iter(|| black_box(common::mission("MissionStack").unwrap()))
+    });
+    let stack = common::mission("MissionStack").unwrap();
+    g.bench_function("synth_no_analyzer", |b| {
+        b.iter(|| black_box(stack.synth().unwrap()))
+    });
+    g.bench_function("synth", |b| {
+        b.iter(|| black_box(stackwright::synth(&stack).unwrap()))
+    });
+    let template = stackwright::synth(&stack).unwrap().template;
+    g.bench_function("analyze", |b| {
+        b.iter(|| black_box(stackwright::check::analyze(&template)))
+    });
+    g.bench_function("render_json", |b| {
+        b.iter(|| black_box(template.to_json_string()))
+    });
+    g.finish();
+}
+
+/// Apps of 1, 10, 50 and 200 mission stacks: the time per resource should stay flat.
+fn app(c: &mut Criterion) {
+    let mut g = c.benchmark_group("app");
+    g.sample_size(20).measurement_time(Duration::from_secs(10));
+    let per_stack = common::synth_app(&common::mission_app(1).unwrap())
+        .unwrap()
+        .0;
+    for copies in [1usize, 10, 50, 200] {
+        g.throughput(Throughput::Elements((copies * per_stack) as u64));
+        g.bench_with_input(BenchmarkId::new("stacks", copies), &copies, |b, &n| {
+            b.iter(|| {
+                let app = common::mission_app(n).unwrap();
+                black_box(common::synth_app(&app).unwrap())
+            })
+        });
+    }
+    g.finish();
+}
+
+/// One stack of 500 resources, the CloudFormation maximum.
+fn stack500(c: &mut Criterion) {
+    let mut g = c.benchmark_group("stack500");
+    g.sample_size(50);
+    g.throughput(Throughput::Elements(500));
+    g.bench_function("end_to_end", |b| {
+        b.iter(|| {
+            let stack = common::padded("BigStack", 500).unwrap();
+            let out = stackwright::synth(&stack).unwrap();
+            black_box(out.template.to_json_string())
+        })
+    });
+    let stack = common::padded("BigStack", 500).unwrap();
+    g.bench_function("synth", |b| {
+        b.iter(|| black_box(stackwright::synth(&stack).unwrap()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, mission, app, stack500);
+criterion_main!(benches);

@@ -1,0 +1,189 @@
+//! [`run`]: the `main` of a program that builds one stack.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::{Result, Stack};
+
+const USAGE: &str = "\
+Usage: PROGRAM [--yaml] [--out DIR]
+
+Prints the stack's CloudFormation template as JSON on standard output.
+
+Options:
+  --yaml       print YAML instead of JSON
+  --out DIR    write a cloud assembly for the AWS CDK CLI to DIR instead of printing
+               (then: cdk diff --app DIR, cdk deploy --app DIR)
+  -h, --help   print this help
+
+Warnings go to standard error. Exit codes: 0 synthesized, 1 the stack does not synthesize,
+2 bad arguments.";
+
+/// What [`run`] was asked to do, parsed from the program's arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunMode {
+    /// Print the template as JSON (no arguments).
+    Json,
+    /// Print the template as YAML (`--yaml`).
+    Yaml,
+    /// Write a cloud assembly to a folder (`--out DIR`).
+    Assembly(PathBuf),
+    /// Print the usage (`--help`).
+    Help,
+}
+
+impl RunMode {
+    /// Parses a program's arguments (without the program name): `--yaml`, `--out DIR`
+    /// (or `--out=DIR`), `--help`. Anything else is an error that says what is accepted.
+    ///
+    /// ```
+    /// use stackwright::RunMode;
+    ///
+    /// assert_eq!(RunMode::parse(Vec::<String>::new()), Ok(RunMode::Json));
+    /// assert_eq!(RunMode::parse(["--yaml"]), Ok(RunMode::Yaml));
+    /// assert_eq!(RunMode::parse(["--out", "cdk.out"]), Ok(RunMode::Assembly("cdk.out".into())));
+    /// assert!(RunMode::parse(["--out"]).is_err());
+    /// assert!(RunMode::parse(["--json5"]).is_err());
+    /// ```
+    pub fn parse<I, S>(args: I) -> std::result::Result<RunMode, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut out = RunMode::Json;
+        let mut args = args.into_iter().map(Into::into);
+        while let Some(a) = args.next() {
+            out = match a.as_str() {
+                "-h" | "--help" => return Ok(RunMode::Help),
+                "--yaml" => RunMode::Yaml,
+                "--json" => RunMode::Json,
+                "--out" => match args.next() {
+                    Some(dir) if !dir.is_empty() => RunMode::Assembly(dir.into()),
+                    _ => return Err("--out needs a folder, e.g. --out cdk.out".into()),
+                },
+                s if s.starts_with("--out=") && s.len() > 6 => RunMode::Assembly(s[6..].into()),
+                other => {
+                    return Err(format!(
+                        "unknown argument `{other}`; expected --yaml, --out DIR or --help"
+                    ))
+                }
+            };
+        }
+        Ok(out)
+    }
+}
+
+/// The `main` of a program that builds one stack: parses the arguments ([`RunMode::parse`]),
+/// builds the stack, and either prints its template (JSON, or YAML with `--yaml`) after
+/// [`crate::synth`] — so the rotation-readiness analyzer runs — or, with `--out DIR`, writes a
+/// cloud assembly for the AWS CDK CLI with [`crate::app`] and [`crate::App::synth_to_dir`].
+/// Warnings and errors go to standard error.
+///
+/// ```no_run
+/// use stackwright::ec2::{Vpc, VpcProps};
+/// use stackwright::{Result, Stack};
+///
+/// fn build() -> Result<Stack> {
+///     let mut stack = Stack::new("Network")?;
+///     let root = stack.root();
+///     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+///     Ok(stack)
+/// }
+///
+/// fn main() -> std::process::ExitCode {
+///     stackwright::run(build)
+/// }
+/// ```
+pub fn run(build: impl FnOnce() -> Result<Stack>) -> ExitCode {
+    let output = match RunMode::parse(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    run_with(
+        output,
+        build,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )
+}
+
+/// [`run`] with the output chosen and the streams given (for tests and embedding).
+///
+/// ```
+/// use stackwright::{run_with, RawResource, RunMode, Stack};
+///
+/// let build = || {
+///     let mut stack = Stack::new("Demo")?;
+///     let root = stack.root();
+///     stack.add(root, "Topic", RawResource::new("AWS::SNS::Topic"))?;
+///     Ok(stack)
+/// };
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// let code = run_with(RunMode::Json, build, &mut out, &mut err);
+/// assert_eq!(code, std::process::ExitCode::SUCCESS);
+/// assert!(String::from_utf8(out).unwrap().contains("AWS::SNS::Topic"));
+/// ```
+pub fn run_with(
+    output: RunMode,
+    build: impl FnOnce() -> Result<Stack>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let text = match output {
+        RunMode::Help => {
+            let _ = writeln!(out, "{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        RunMode::Assembly(dir) => {
+            let result = build().and_then(|stack| {
+                let mut app = crate::app();
+                app.add_stack(stack)?;
+                app.synth_to_dir(&dir)
+            });
+            return match result {
+                Ok(assembly) => {
+                    for w in assembly.warnings() {
+                        let _ = writeln!(err, "{w}");
+                    }
+                    let _ = writeln!(
+                        err,
+                        "cloud assembly written to {0}; deploy with: cdk deploy --app {0}",
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "{e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        RunMode::Json | RunMode::Yaml => match build().and_then(|stack| crate::synth(&stack)) {
+            Ok(s) => {
+                for w in &s.warnings {
+                    let _ = writeln!(err, "{w}");
+                }
+                if output == RunMode::Yaml {
+                    s.template.to_yaml_string()
+                } else {
+                    s.template.to_json_string()
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot write the template: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Snapshot tests of the templates of `examples/isolated_endpoints.rs` and
+//! `examples/postgres_multi_user_nat.rs`, synthesized as the examples print them (with the
+//! rotation-readiness analyzer). The test command lints every `template_*` snapshot with
+//! cfn-lint.
+
+#[path = "../../../examples/isolated_endpoints.rs"]
+#[allow(dead_code)]
+mod isolated_endpoints;
+
+#[path = "../../../examples/postgres_multi_user_nat.rs"]
+#[allow(dead_code)]
+mod postgres_multi_user_nat;
+
+use stackwright::{Result, Stack};
+
+fn template(build: fn() -> Result<Stack>) -> String {
+    let out = stackwright::synth(&build().expect("the example builds")).expect("it synthesizes");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    out.template.to_json_string()
+}
+
+fn snapshot(name: &str, body: &str) {
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, body);
+    });
+}
+
+#[test]
+fn isolated_endpoints() {
+    let t = template(isolated_endpoints::build);
+    // No way out of the VPC but the endpoints.
+    assert!(!t.contains("AWS::EC2::InternetGateway") && !t.contains("AWS::EC2::NatGateway"));
+    assert_eq!(t.matches("\"VpcEndpointType\": \"Interface\"").count(), 4);
+    assert_eq!(t.matches("\"VpcEndpointType\": \"Gateway\"").count(), 2);
+    snapshot("template_isolated_endpoints", &t);
+}
+
+#[test]
+fn postgres_multi_user_nat() {
+    let t = template(postgres_multi_user_nat::build);
+    assert_eq!(t.matches("\"Type\": \"AWS::EC2::NatGateway\"").count(), 1);
+    assert!(t.contains("applications/SecretsManagerRDSPostgreSQLRotationMultiUser"));
+    assert!(t.contains("\"ScheduleExpression\": \"rate(7 days)\""));
+    snapshot("template_postgres_multi_user_nat", &t);
+}
+
+#[test]
+fn postgres_without_nat_fails_synth() {
+    // The same stack with no NAT gateway: the rotation functions could not reach Secrets
+    // Manager, and synth says so.
+    use stackwright::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+    use stackwright::rds::{
+        AuroraPostgresVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps,
+        RotationOptions,
+    };
+    let mut stack = Stack::new("NoNat").unwrap();
+    let root = stack.root();
+    let vpc = Vpc::new(
+        &mut stack,
+        root,
+        "Vpc",
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Private", SubnetType::Isolated).cidr_mask(22)),
+    )
+    .unwrap();
+    let cluster = DatabaseCluster::new(
+        &mut stack,
+        root,
+        "Database",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4).unwrap(),
+            vpc,
+        )
+        .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)),
+    )
+    .unwrap();
+    cluster
+        .add_rotation_single_user(&mut stack, RotationOptions::new())
+        .unwrap();
+    let err = stackwright::synth(&stack).unwrap_err();
+    assert!(err.has_code("no-route-to-secrets-manager"), "{err}");
+}
