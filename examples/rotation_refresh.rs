@@ -25,7 +25,8 @@ mod mission;
 use serde_json::json;
 use stackwright::ec2::{
     GatewayService, HasDefaultPort, InterfaceService, InterfaceVpcEndpoint,
-    InterfaceVpcEndpointProps, SecurityGroup, SecurityGroupProps, SubnetSelection, SubnetType,
+    InterfaceVpcEndpointProps, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection,
+    SubnetType,
 };
 use stackwright::iam::{ManagedPolicy, PolicyStatement, Role, RoleProps};
 use stackwright::l1::ecs::{
@@ -46,7 +47,22 @@ pub fn build() -> Result<Stack> {
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
 
     // What Fargate tasks in isolated subnets need to start: the image (ECR API and registry,
-    // layers from S3) and their log stream. Each interface endpoint admits HTTPS from the VPC.
+    // layers from S3) and their log stream. The interface endpoints share one security group
+    // that admits HTTPS from the VPC.
+    let endpoints_sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "AppEndpointsSg",
+        m.vpc,
+        SecurityGroupProps::new().description("ECR and Logs endpoints"),
+    )?;
+    let vpc_cidr = Peer::ipv4_expr(m.vpc.cidr_block(&stack)?);
+    endpoints_sg.add_ingress_rule(
+        &mut stack,
+        &vpc_cidr,
+        &Port::tcp(443),
+        Some("HTTPS from the VPC"),
+    )?;
     for (id, service) in [
         ("EcrApiEndpoint", InterfaceService::ecr()),
         ("EcrDockerEndpoint", InterfaceService::ecr_docker()),
@@ -57,7 +73,10 @@ pub fn build() -> Result<Stack> {
             root,
             id,
             m.vpc,
-            InterfaceVpcEndpointProps::new(service).subnets(isolated.clone()),
+            InterfaceVpcEndpointProps::new(service)
+                .subnets(isolated.clone())
+                .security_groups(vec![endpoints_sg])
+                .open(false),
         )?;
     }
     m.vpc.add_gateway_endpoint(
@@ -72,13 +91,11 @@ pub fn build() -> Result<Stack> {
         &mut stack,
         root,
         "PartnerApiKey",
-        SecretProps::new()
-            .description("Partner API credentials")
-            .generate(
-                GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")
-                    .exclude_punctuation(true)
-                    .password_length(40),
-            ),
+        SecretProps::new().generate(
+            GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")
+                .exclude_punctuation(true)
+                .password_length(40),
+        ),
     )?;
     JsonKeyRotation::new(
         &mut stack,

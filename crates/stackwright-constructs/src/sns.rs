@@ -150,8 +150,20 @@ impl Topic {
     }
 
     /// The statements of the topic's resource policy, in order.
-    pub fn policy_statements(&self, stack: &mut Stack) -> Result<Vec<PolicyStatement>> {
-        Ok(self.state_mut(stack)?.statements.clone())
+    pub fn policy_statements(&self, stack: &Stack) -> Result<Vec<PolicyStatement>> {
+        stack
+            .state::<SnsState>()
+            .and_then(|s| s.topics.get(self.index))
+            .filter(|t| t.node == self.node && stack.owns(self.node))
+            .map(|t| t.statements.clone())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "SW-CORE-002",
+                    stack.name(),
+                    "this topic belongs to another stack",
+                    "build each construct in the stack that uses it",
+                )
+            })
     }
 
     /// Adds a statement (with a principal) to the topic's resource policy, created as child

@@ -10,7 +10,17 @@ use indexmap::IndexMap;
 
 use crate::value::{Intrinsic, Name, ToValue, Value};
 
-/// A template value that evaluates to a `T` once deployed: a literal or an intrinsic.
+/// A template value that evaluates to a `T` once deployed: a literal or an intrinsic. No
+/// string tokens: an `Expr<String>` built from intrinsics stays a typed value until rendered.
+///
+/// ```
+/// use stackwright_core::{Expr, Pseudo};
+///
+/// let name: Expr<String> = Expr::join("-", [Pseudo::stack_name(), Expr::lit("alerts")]);
+/// let json = stackwright_core::template::to_json(name.value());
+/// assert_eq!(json["Fn::Join"][1][0]["Ref"], "AWS::StackName");
+/// assert_eq!(json["Fn::Join"][1][1], "alerts");
+/// ```
 pub struct Expr<T> {
     value: Value,
     _type: PhantomData<fn() -> T>,

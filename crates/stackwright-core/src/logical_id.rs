@@ -30,22 +30,25 @@ pub fn make_unique_id<S: AsRef<str>>(components: &[S]) -> Option<String> {
         }
     }
     let hash = path_hash(&comps);
-    let mut human = String::new();
-    let mut kept: Vec<&str> = Vec::new();
-    for c in &comps {
-        if kept.last().is_some_and(|last| last.ends_with(c)) {
+    let mut human = String::with_capacity(64 + HASH_LEN);
+    // A component that the previous kept one ends with is dropped (`Bucket/SubBucket/Bucket`
+    // keeps `Bucket`, `SubBucket`).
+    let mut last: Option<&str> = None;
+    for &c in &comps {
+        if last.is_some_and(|l| l.ends_with(c)) {
             continue;
         }
-        kept.push(c);
-    }
-    for c in kept {
+        last = Some(c);
         if c != HIDDEN_FROM_HUMAN_ID {
-            human.extend(c.chars().filter(char::is_ascii_alphanumeric));
+            // ASCII letters and digits are single bytes, and no byte of a multi-byte character
+            // is one, so filtering bytes is filtering characters.
+            human.extend(c.bytes().filter(u8::is_ascii_alphanumeric).map(char::from));
         }
     }
     // The human part is ASCII alphanumeric, so byte slicing is on a char boundary.
     human.truncate(MAX_HUMAN_LEN);
-    Some(human + &hash)
+    human.push_str(&hash);
+    Some(human)
 }
 
 /// The first [`HASH_LEN`] upper-case hex digits of the MD5 of the `/`-joined components.

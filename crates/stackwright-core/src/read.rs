@@ -49,6 +49,16 @@ pub enum ReadError {
 
 impl Template {
     /// Reads a template from JSON or YAML text (JSON when it starts with `{`).
+    ///
+    /// ```
+    /// use stackwright_core::Template;
+    ///
+    /// let t = Template::parse("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      DisplayName: !Sub '${AWS::StackName}-alerts'\n")?;
+    /// assert_eq!(t.resources["Topic"].resource_type, "AWS::SNS::Topic");
+    /// // Short-form intrinsics are read into the same model as long-form ones.
+    /// assert!(t.to_json_string().contains("\"Fn::Sub\": \"${AWS::StackName}-alerts\""));
+    /// # Ok::<(), stackwright_core::ReadError>(())
+    /// ```
     pub fn parse(text: &str) -> Result<Template, ReadError> {
         if text.trim_start().starts_with('{') {
             // JSON, or YAML written as one flow mapping: report JSON's error if both fail.

@@ -413,6 +413,16 @@ const MAX_INLINE_TEMPLATE_BYTES: usize = 51_200;
 impl Stack {
     /// A new, empty stack. The name must be a valid CloudFormation stack name
     /// (a letter, then letters, digits and hyphens; at most 128 characters).
+    ///
+    /// ```
+    /// use stackwright_core::Stack;
+    ///
+    /// let stack = Stack::new("Payments-Prod")?;
+    /// assert_eq!(stack.name(), "Payments-Prod");
+    /// let err = Stack::new("payments_prod").unwrap_err();
+    /// assert!(err.has_code("SW-CORE-001"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(name: &str) -> Result<Stack> {
         let valid = name.len() <= 128
             && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -516,7 +526,16 @@ impl Stack {
                 "give every construct a non-empty id without `/`",
             ));
         }
-        if self.nodes[p].children.contains_key(id) {
+        let index = self.nodes.len() as u32;
+        // One lookup both checks the id is free and claims it.
+        let taken = match self.nodes[p].children.entry(id.to_string()) {
+            indexmap::map::Entry::Occupied(_) => true,
+            indexmap::map::Entry::Vacant(slot) => {
+                slot.insert(index);
+                false
+            }
+        };
+        if taken {
             return Err(Error::invalid(
                 "SW-CORE-004",
                 format!("{}/{id}", self.path(parent)),
@@ -527,7 +546,6 @@ impl Stack {
                 "construct ids must be unique within their scope; rename one of them",
             ));
         }
-        let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             id: id.to_string(),
             parent: Some(p as u32),
@@ -535,7 +553,6 @@ impl Stack {
             element,
             logical_id_override: None,
         });
-        self.nodes[p].children.insert(id.to_string(), index);
         Ok(NodeId {
             stack: self.serial,
             index,
@@ -547,7 +564,24 @@ impl Stack {
         self.add_node(parent, id, None)
     }
 
-    /// Adds a resource under `parent`.
+    /// Adds a resource under `parent`. The handle gives `Ref` and `Fn::GetAtt` of it; the
+    /// construct id gives its logical ID (`Queue` -> `Queue`, `Jobs/Queue` -> `JobsQueue` and a
+    /// hash, as the CDK computes it).
+    ///
+    /// ```
+    /// use stackwright_core::{RawResource, Stack};
+    ///
+    /// let mut stack = Stack::new("Jobs")?;
+    /// let root = stack.root();
+    /// let queue = stack.add(root, "Queue", RawResource::new("AWS::SQS::Queue"))?;
+    /// let topic = RawResource::new("AWS::SNS::Topic").prop("DisplayName", queue.get_att::<String>("QueueName"));
+    /// stack.add(root, "Topic", topic)?;
+    /// let t = stack.synth()?.template.to_json();
+    /// assert_eq!(t["Resources"]["Topic"]["Properties"]["DisplayName"]["Fn::GetAtt"][0], "Queue");
+    /// // The same id twice in one scope is an error, not a silent replacement.
+    /// assert!(stack.add(root, "Queue", RawResource::new("AWS::SQS::Queue")).is_err());
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn add<R: CfnResource>(
         &mut self,
         parent: NodeId,
@@ -615,15 +649,18 @@ impl Stack {
     /// The resource on a node, for escape hatches (`add_property_override`, `DependsOn`...).
     pub fn resource_mut(&mut self, node: NodeId) -> Result<&mut ResourceData> {
         let i = self.check_node(node)?;
-        let path = self.path(node);
-        match &mut self.nodes[i].element {
-            Some(Element::Resource(r)) => Ok(r),
-            _ => Err(Error::invalid(
+        // The construct path is built only for the error.
+        if !matches!(self.nodes[i].element, Some(Element::Resource(_))) {
+            return Err(Error::invalid(
                 "SW-CORE-005",
-                path,
+                self.path(node),
                 "this construct is not a resource",
                 "pass the handle of a resource",
-            )),
+            ));
+        }
+        match &mut self.nodes[i].element {
+            Some(Element::Resource(r)) => Ok(r),
+            _ => unreachable!("the element was just checked to be a resource"),
         }
     }
 
@@ -727,20 +764,29 @@ impl Stack {
 
     /// Acknowledges a diagnostic code (or analyzer finding kind) for a construct path or
     /// logical ID: synth turns a matching error into a warning that records `reason`.
+    ///
+    /// ```
+    /// use stackwright_core::{Diagnostic, Severity, Stack};
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// stack.report(Diagnostic::error("SW-DEMO-001", "Demo/Thing", "not proven"));
+    /// assert!(stack.synth().is_err());
+    /// stack.acknowledge("SW-DEMO-001", "Thing", "proven by hand");
+    /// let out = stack.synth()?;
+    /// assert_eq!(out.warnings[0].severity, Severity::Warning);
+    /// assert!(out.warnings[0].message.contains("acknowledged: proven by hand"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn acknowledge(&mut self, code: &str, path_or_logical_id: &str, reason: &str) {
         self.acknowledgements
             .push((code.into(), path_or_logical_id.into(), reason.into()));
     }
 
-    fn logical_id_of(&self, index: usize) -> Option<String> {
-        let n = &self.nodes[index];
-        if let Some(o) = &n.logical_id_override {
+    /// The logical ID of the element on node `index`, whose path components are `comps`.
+    fn logical_id_of(&self, index: usize, comps: &[&str]) -> Option<String> {
+        if let Some(o) = &self.nodes[index].logical_id_override {
             return Some(o.clone());
         }
-        let comps = self.components(NodeId {
-            stack: self.serial,
-            index: index as u32,
-        });
         make_unique_id(&comps[1..])
     }
 
@@ -779,8 +825,9 @@ impl Stack {
                 stack: self.serial,
                 index: i as u32,
             };
-            let path = self.path(node);
-            let Some(id) = self.logical_id_of(i) else {
+            let comps = self.components(node);
+            let path = comps.join("/");
+            let Some(id) = self.logical_id_of(i, &comps) else {
                 diags.push(
                     Diagnostic::error(
                         "SW-CORE-007",
@@ -1006,17 +1053,27 @@ impl Resolver<'_> {
             let v = v.as_ref().map(|v| self.value(v, path, diags));
             apply_override(&mut props, p, v);
         }
-        let mut depends_on: Vec<String> = r
-            .depends_on
-            .iter()
-            .filter_map(|n| {
-                self.name(&Name::Node(*n), &[Section::Resources], path, diags)
-                    .as_logical()
-                    .map(str::to_string)
-            })
-            .collect();
-        depends_on.sort();
-        depends_on.dedup();
+        // The CDK sorts DependsOn by the targets' construct paths (JavaScript's localeCompare:
+        // case-insensitive first, lower case first on ties), then writes their logical IDs.
+        let mut targets: Vec<NodeId> = r.depends_on.clone();
+        targets.sort_by_cached_key(|n| {
+            let p = self.stack.path(*n);
+            (
+                p.to_lowercase(),
+                p.chars().map(char::is_uppercase).collect::<Vec<_>>(),
+            )
+        });
+        let mut depends_on: Vec<String> = Vec::with_capacity(targets.len());
+        for n in targets {
+            if let Some(id) = self
+                .name(&Name::Node(n), &[Section::Resources], path, diags)
+                .as_logical()
+            {
+                if !depends_on.iter().any(|d| d == id) {
+                    depends_on.push(id.to_string());
+                }
+            }
+        }
         Resource {
             resource_type: r.resource_type.clone(),
             properties: props,
@@ -1071,22 +1128,25 @@ fn check_names(t: &Template, paths: &IndexMap<String, String>, diags: &mut Vec<D
             || PSEUDO_PARAMETERS.contains(&n)
     };
     let check = |owner: &str, v: &Value, diags: &mut Vec<Diagnostic>| {
-        let path = paths
-            .get(owner)
-            .cloned()
-            .unwrap_or_else(|| owner.to_string());
+        // The construct path, built only for a diagnostic.
+        let path = || {
+            paths
+                .get(owner)
+                .cloned()
+                .unwrap_or_else(|| owner.to_string())
+        };
         v.walk(&mut |x| {
             let Some(f) = x.as_fn() else { return };
             match f {
                 Intrinsic::Ref(Name::Logical(n)) if !exists_ref(n) && n != "InvalidReference" => {
                     diags.push(
-                        Diagnostic::error("SW-CORE-011", &path, format!("`Ref: {n}` names no resource, parameter or pseudo parameter"))
+                        Diagnostic::error("SW-CORE-011", path(), format!("`Ref: {n}` names no resource, parameter or pseudo parameter"))
                             .with_fix("refer to elements through their handles"),
                     );
                 }
                 Intrinsic::GetAtt(Name::Logical(n), a) if !t.resources.contains_key(n) && n != "InvalidReference" => {
                     diags.push(
-                        Diagnostic::error("SW-CORE-011", &path, format!("`Fn::GetAtt: {n}.{a}` names no resource"))
+                        Diagnostic::error("SW-CORE-011", path(), format!("`Fn::GetAtt: {n}.{a}` names no resource"))
                             .with_fix("refer to resources through their handles"),
                     );
                 }
@@ -1101,7 +1161,7 @@ fn check_names(t: &Template, paths: &IndexMap<String, String>, diags: &mut Vec<D
                             diags.push(
                                 Diagnostic::error(
                                     "SW-CORE-012",
-                                    &path,
+                                    path(),
                                     format!("`Fn::Sub` placeholder `${{{ph}}}` names no variable, resource, parameter or pseudo parameter"),
                                 )
                                 .with_fix("add it as a variable, fix the name, or write `${!...}` for a literal"),
@@ -1171,6 +1231,23 @@ fn check_limits(stack: &str, t: &Template, diags: &mut Vec<Diagnostic>) {
 }
 
 /// An app: a set of stacks synthesized together, with the checks run on every template.
+///
+/// ```
+/// use stackwright_core::{App, RawResource, Stack};
+///
+/// let mut app = App::new();
+/// for name in ["Blue", "Green"] {
+///     let mut stack = Stack::new(name)?;
+///     let root = stack.root();
+///     stack.add(root, "Queue", RawResource::new("AWS::SQS::Queue"))?;
+///     app.add_stack(stack)?;
+/// }
+/// assert!(app.add_stack(Stack::new("Blue")?).is_err()); // names are unique
+/// let out = app.synth()?;
+/// assert_eq!(out.len(), 2);
+/// assert_eq!(out[1].stack_name, "Green");
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
 #[derive(Default)]
 pub struct App {
     stacks: Vec<Stack>,

@@ -213,16 +213,21 @@ impl Template {
     }
 
     /// Pretty JSON, 2-space indent, with a final newline. Same model, same bytes.
+    ///
+    /// ```
+    /// use stackwright_core::{RawResource, Stack};
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// stack.add(root, "Topic", RawResource::new("AWS::SNS::Topic"))?;
+    /// let json = stack.synth()?.template.to_json_string();
+    /// assert_eq!(json, "{\n  \"Resources\": {\n    \"Topic\": {\n      \"Type\": \"AWS::SNS::Topic\"\n    }\n  }\n}\n");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn to_json_string(&self) -> String {
         // Rendered straight from the model (see `render`): the same bytes as pretty-printing
         // `to_json()`, without building that tree.
-        let mut buf = Vec::with_capacity(16 * 1024);
-        let mut s = match crate::render::write_pretty(self, &mut buf) {
-            Ok(()) => String::from_utf8(buf).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
-            Err(e) => format!("{{\"error\": \"{e}\"}}"),
-        };
-        s.push('\n');
-        s
+        crate::render::to_pretty_string(self)
     }
 
     /// YAML with long-form intrinsics (`Ref:`, `Fn::GetAtt:`).

@@ -10,7 +10,9 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 
 /// The mission stack: the whole job, and each phase on its own.
 fn mission(c: &mut Criterion) {
@@ -45,10 +47,11 @@ fn mission(c: &mut Criterion) {
 /// Apps of 1, 10, 50 and 200 mission stacks: the time per resource should stay flat.
 fn app(c: &mut Criterion) {
     let mut g = c.benchmark_group("app");
-    g.sample_size(20).measurement_time(Duration::from_secs(10));
-    let per_stack = common::synth_app(&common::mission_app(1).unwrap())
-        .unwrap()
-        .0;
+    // Up to ~100 ms an iteration: the same number of iterations in every sample.
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(10));
+    let per_stack = common::mission_resources();
     for copies in [1usize, 10, 50, 200] {
         g.throughput(Throughput::Elements((copies * per_stack) as u64));
         g.bench_with_input(BenchmarkId::new("stacks", copies), &copies, |b, &n| {
@@ -64,7 +67,9 @@ fn app(c: &mut Criterion) {
 /// One stack of 500 resources, the CloudFormation maximum.
 fn stack500(c: &mut Criterion) {
     let mut g = c.benchmark_group("stack500");
-    g.sample_size(50);
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(50)
+        .measurement_time(Duration::from_secs(8));
     g.throughput(Throughput::Elements(500));
     g.bench_function("end_to_end", |b| {
         b.iter(|| {

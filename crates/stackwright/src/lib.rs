@@ -1,15 +1,27 @@
 //! # stackwright
 //!
 //! CDK-style constructs in Rust that emit AWS CloudFormation, built so that what they describe
-//! works once deployed. This is the crate to depend on; it re-exports:
+//! works once deployed — above all, Secrets Manager rotation of database credentials. This is
+//! the crate to depend on; it re-exports:
 //!
 //! - the core: [`Stack`], [`App`], typed intrinsics ([`Expr`], [`Pseudo`]), the [`Template`]
-//!   model (also read from any JSON or YAML template), diagnostics;
+//!   model (also read from any JSON or YAML template), diagnostics, cloud assembly output
+//!   ([`App::synth_to_dir`]);
 //! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`], [`lambda`], [`iam`], [`events`],
-//!   [`sns`];
+//!   [`sns`], [`kms`];
 //! - the generated L1 resource types: [`l1`];
 //! - the rotation-readiness analyzer: [`check`], which [`synth`] and [`app`] run on every
 //!   template, so a rotation that cannot reach Secrets Manager or its database fails synth.
+//!
+//! # Guide
+//!
+//! ## 1. A stack is an arena; constructs are handles
+//!
+//! A [`Stack`] owns every construct. Builders take `&mut Stack`, a scope (the stack's
+//! [`Stack::root`], or another construct's node) and a construct id, and return a small `Copy`
+//! handle ([`ec2::Vpc`], [`ec2::SecurityGroup`], [`secretsmanager::Secret`]...) that later
+//! builders take. Construct ids give the CDK's logical IDs: the same tree gives the same
+//! template as aws-cdk-lib, byte for byte but for the deviations the README lists.
 //!
 //! ```
 //! use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
@@ -27,8 +39,85 @@
 //! )?;
 //! let out = stack.synth()?;
 //! assert_eq!(out.template.resources.len(), 7);
+//! assert!(out.template.resources.contains_key("Vpc8378EB38")); // the CDK's logical ID
 //! # Ok::<(), stackwright::Error>(())
 //! ```
+//!
+//! ## 2. Types carry the rules; synth checks the rest
+//!
+//! Multi-user rotation takes an [`secretsmanager::AttachedSecret`], which only
+//! [`secretsmanager::Secret::attach`] (or a cluster's credentials) makes; `allow_default_port_from`
+//! exists only on things with a default port. What types cannot say, builders check (they return
+//! [`Result`], never panic) and [`synth`] checks on the whole template: it runs the
+//! rotation-readiness analyzer and fails once, listing every problem with a stable code, the
+//! construct path and the fix.
+//!
+//! ```
+//! use stackwright::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+//! use stackwright::rds::{AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps, RotationOptions};
+//! use stackwright::Stack;
+//!
+//! let mut stack = Stack::new("Orders")?;
+//! let root = stack.root();
+//! let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+//!     .nat_gateways(0)
+//!     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
+//! let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
+//! let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc)
+//!     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)))?;
+//! db.add_rotation_single_user(&mut stack, RotationOptions::new())?;
+//! // The rotation function would run in isolated subnets with no route to Secrets Manager.
+//! let err = stackwright::synth(&stack).unwrap_err();
+//! assert!(err.has_code("no-route-to-secrets-manager"));
+//! # Ok::<(), stackwright::Error>(())
+//! ```
+//!
+//! Adding an interface endpoint for Secrets Manager ([`ec2::InterfaceVpcEndpoint`]) to that VPC,
+//! or a NAT gateway, makes the same program synthesize.
+//!
+//! ## 3. Output: a template, or a cloud assembly for the CDK CLI
+//!
+//! [`Synthesized::template`] renders as JSON ([`Template::to_json_string`]) or YAML, ready for
+//! `aws cloudformation deploy`. [`App::synth_to_dir`] writes a CDK cloud assembly instead —
+//! `manifest.json`, `tree.json`, `<Stack>.template.json` with the CDK's bootstrap-version check,
+//! and the asset manifest — that the AWS CDK CLI reads: `cdk ls --app DIR`, `cdk diff --app DIR`,
+//! `cdk deploy --app DIR`. [`run`] is a ready-made `main` that does either (`--yaml`,
+//! `--out DIR`).
+//!
+//! ```
+//! use stackwright::ec2::{Vpc, VpcProps};
+//! use stackwright::Stack;
+//!
+//! let mut stack = Stack::new("Network")?;
+//! let root = stack.root();
+//! Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+//! let mut app = stackwright::app(); // runs the analyzer on every stack
+//! app.add_stack(stack)?;
+//! let dir = std::env::temp_dir().join(format!("stackwright-guide-{}", std::process::id()));
+//! let assembly = app.synth_to_dir(&dir)?;
+//! assert!(assembly.files.contains(&"manifest.json".to_string()));
+//! # std::fs::remove_dir_all(&dir).ok();
+//! # Ok::<(), stackwright::Error>(())
+//! ```
+//!
+//! ## 4. Any template in, findings out
+//!
+//! [`Template::parse`] reads any CloudFormation template (JSON or YAML, long or short intrinsic
+//! form) — the CDK's `cdk.out/*.template.json` included — and [`check::analyze`] runs the same
+//! analyzer on it; the `stackwright check` command does that for files.
+//!
+//! ## 5. Without Rust: spec files
+//!
+//! The `stackwright synth SPEC.yaml` command (crate `stackwright-spec`) builds the same
+//! constructs from a YAML or JSON document whose JSON Schema `stackwright schema` prints;
+//! `examples/specs/mission.yaml` gives the same template as `examples/synth.rs`.
+//!
+//! ## Examples
+//!
+//! `examples/` in the repository: `synth.rs` (the mission stack: isolated Aurora MySQL with
+//! single- and multi-user rotation through a Secrets Manager endpoint),
+//! `isolated_endpoints.rs`, `postgres_multi_user_nat.rs`, `l1_intrinsics.rs`, and spec files
+//! in `examples/specs/`.
 
 mod program;
 

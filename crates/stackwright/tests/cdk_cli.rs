@@ -169,10 +169,10 @@ fn cdk_diff_against_the_same_template_finds_nothing() {
 }
 
 #[test]
-fn cdk_diff_against_the_cdk_template_shows_only_the_deliberate_deviation() {
-    // The template aws-cdk-lib 2.276.0 synthesizes for the same construct tree: the only
-    // difference is `StorageEncrypted: true` (stackwright's default, a README deviation), which
-    // replaces the cluster and so the resources that name it.
+fn cdk_diff_against_the_cdk_template_shows_no_difference() {
+    // The template aws-cdk-lib 2.276.0 synthesizes for the same construct tree (the mission
+    // with its key, IAM authentication and monitoring; both sides encrypt storage, so
+    // stackwright's StorageEncrypted default makes no difference here).
     let (home, out) = assembly("reference");
     let reference =
         workspace().join("crates/stackwright/tests/cdk-reference/MissionStack.template.json");
@@ -188,32 +188,11 @@ fn cdk_diff_against_the_cdk_template_shows_only_the_deliberate_deviation() {
             "MissionStack",
         ],
     );
-    assert_eq!(run.code, 1, "--fail exits 1 on a difference:\n{}", run.text);
-    let changed: Vec<&str> = run
-        .text
-        .lines()
-        .filter(|l| l.starts_with("[~]") || l.starts_with("[+]") || l.starts_with("[-]"))
-        .collect();
-    assert_eq!(changed.len(), 4, "{}", run.text);
+    assert_eq!(run.code, 0, "{}", run.text);
     assert!(
-        changed
-            .iter()
-            .any(|l| l.contains("AWS::RDS::DBCluster AuroraCluster AuroraCluster23D869C0")),
+        run.text.contains("There were no differences"),
         "{}",
         run.text
     );
-    assert!(
-        run.text
-            .contains("[+] StorageEncrypted (requires replacement)"),
-        "{}",
-        run.text
-    );
-    for l in &changed {
-        assert!(
-            l.contains("AuroraCluster"),
-            "unexpected change: {l}\n{}",
-            run.text
-        );
-    }
     std::fs::remove_dir_all(&home).ok();
 }

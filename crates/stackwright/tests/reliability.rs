@@ -13,6 +13,18 @@ mod synth;
 #[allow(dead_code)]
 mod l1_intrinsics;
 
+#[path = "../../../examples/isolated_endpoints.rs"]
+#[allow(dead_code)]
+mod isolated_endpoints;
+
+#[path = "../../../examples/postgres_multi_user_nat.rs"]
+#[allow(dead_code)]
+mod postgres_multi_user_nat;
+
+#[path = "../../../examples/rotation_refresh.rs"]
+#[allow(dead_code)]
+mod rotation_refresh;
+
 #[test]
 fn the_same_program_gives_the_same_bytes_100_times() {
     // Every run builds new hash maps with new random seeds; the output must not depend on them.
@@ -70,6 +82,7 @@ fn logical_ids_of_the_examples_are_pinned() {
             "VpcIsolatedSubnet2Subnet16364B91",
             "VpcIsolatedSubnet2RouteTable1D30AF7D",
             "VpcIsolatedSubnet2RouteTableAssociationF7B18CCA",
+            "DataKey17AFBB84",
             "SecretManagerEpSgC2797514",
             "SecretManagerEndpointB8C98133",
             "DbAdminSecret37F8093A",
@@ -80,6 +93,7 @@ fn logical_ids_of_the_examples_are_pinned() {
             "AuroraClusterSecurityGroupD85BF9CB",
             "AuroraClusterSecurityGroupfromMissionStackDbAdminSecretRotationSecurityGroup7AC95E19IndirectPortB5389CCC",
             "AuroraClusterSecurityGroupfromMissionStackDbUserSecretRotationSecurityGroup59BD279BIndirectPort9BB0A272",
+            "AuroraClusterMonitoringRoleEC6D6395",
             "AuroraCluster23D869C0",
             "AuroraClusterwriter499C523E",
             "DbAdminSecretRotationSecurityGroupE9B121F1",
@@ -96,6 +110,136 @@ fn logical_ids_of_the_examples_are_pinned() {
         ids(l1_intrinsics::build().unwrap()),
         ["Vpc", "Subnet0", "Subnet1", "Alerts", "Logs"]
     );
+    assert_eq!(
+        ids(isolated_endpoints::build().unwrap()),
+        [
+            "Vpc8378EB38",
+            "VpcWorkloadSubnet1SubnetD1603301",
+            "VpcWorkloadSubnet1RouteTable6A79B466",
+            "VpcWorkloadSubnet1RouteTableAssociation09AF7E60",
+            "VpcWorkloadSubnet2SubnetEFCA445C",
+            "VpcWorkloadSubnet2RouteTable0E7D44AD",
+            "VpcWorkloadSubnet2RouteTableAssociation42F961AD",
+            "VpcEndpointsSubnet1SubnetF24C616C",
+            "VpcEndpointsSubnet1RouteTable499E52D6",
+            "VpcEndpointsSubnet1RouteTableAssociation42BDFE7D",
+            "VpcEndpointsSubnet2Subnet2B8A4AEF",
+            "VpcEndpointsSubnet2RouteTableFAE256B2",
+            "VpcEndpointsSubnet2RouteTableAssociationFA869744",
+            "VpcSecretsManagerSecurityGroup3DBAE5C3",
+            "VpcSecretsManagerC91B0406",
+            "VpcKmsSecurityGroupA4A7C179",
+            "VpcKms28ADD6F7",
+            "VpcStsSecurityGroupCCD22697",
+            "VpcSts9684971E",
+            "VpcLogsSecurityGroupEFB615FD",
+            "VpcLogsE1759C4E",
+            "VpcS3A5408339",
+            "VpcDynamoDbAFC3533B",
+        ]
+    );
+    assert_eq!(ids(postgres_multi_user_nat::build().unwrap()), [
+            "Vpc8378EB38",
+            "VpcPublicSubnet1Subnet5C2D37C4",
+            "VpcPublicSubnet1RouteTable6C95E38E",
+            "VpcPublicSubnet1RouteTableAssociation97140677",
+            "VpcPublicSubnet1DefaultRoute3DA9E72A",
+            "VpcPublicSubnet1EIPD7E02669",
+            "VpcPublicSubnet1NATGateway4D7517AA",
+            "VpcPublicSubnet2Subnet691E08A3",
+            "VpcPublicSubnet2RouteTable94F7E489",
+            "VpcPublicSubnet2RouteTableAssociationDD5762D8",
+            "VpcPublicSubnet2DefaultRoute97F91067",
+            "VpcPrivateSubnet1Subnet536B997A",
+            "VpcPrivateSubnet1RouteTableB2C5B500",
+            "VpcPrivateSubnet1RouteTableAssociation70C59FA6",
+            "VpcPrivateSubnet1DefaultRouteBE02A9ED",
+            "VpcPrivateSubnet2Subnet3788AAA1",
+            "VpcPrivateSubnet2RouteTableA678073B",
+            "VpcPrivateSubnet2RouteTableAssociationA89CAD56",
+            "VpcPrivateSubnet2DefaultRoute060D2087",
+            "VpcIGWD7BA715C",
+            "VpcVPCGWBF912B6E",
+            "DatabaseSubnets56F17B9A",
+            "DatabaseSecurityGroup5C91FDCB",
+            "DatabaseSecurityGroupfromPostgresMultiUserDatabaseRotationSingleUserSecurityGroup0219A3D3IndirectPortFAA5AEC3",
+            "DatabaseSecurityGroupfromPostgresMultiUserDatabaseAppUserRotationSecurityGroupBE981D15IndirectPortB3457828",
+            "DatabaseSecret3B817195",
+            "DatabaseSecretAttachmentE5D1B020",
+            "DatabaseSecretAttachmentRotationScheduleA4E9F034",
+            "DatabaseSecretAttachmentPolicy5ACFE6CA",
+            "DatabaseB269D8BB",
+            "Databasewriter2462CC03",
+            "Databasereader13B43287",
+            "DatabaseRotationSingleUserSecurityGroupAC6E0E73",
+            "DatabaseRotationSingleUser65F55654",
+            "DatabaseAppUserRotationSecurityGroupEFC07125",
+            "DatabaseAppUserRotation7B50B4D9",
+            "AppUserSecret4AC93B38",
+            "AppUserSecretAttachmentA7C61EE9",
+            "AppUserSecretAttachmentRotationSchedule3DF2616A",
+            "AppUserSecretAttachmentPolicyA313F1A4",
+        ]);
+    assert_eq!(ids(rotation_refresh::build().unwrap()), [
+            "Vpc8378EB38",
+            "VpcIsolatedSubnet1SubnetE48C5737",
+            "VpcIsolatedSubnet1RouteTable4771E3E5",
+            "VpcIsolatedSubnet1RouteTableAssociationD300FCBB",
+            "VpcIsolatedSubnet2Subnet16364B91",
+            "VpcIsolatedSubnet2RouteTable1D30AF7D",
+            "VpcIsolatedSubnet2RouteTableAssociationF7B18CCA",
+            "VpcS3Endpoint4A3DE4B5",
+            "DataKey17AFBB84",
+            "SecretManagerEpSgC2797514",
+            "SecretManagerEndpointB8C98133",
+            "DbAdminSecret37F8093A",
+            "DbAdminSecretAttachmentAE0DE7FC",
+            "DbAdminSecretAttachmentRotationSchedule1C8AF0B2",
+            "DbAdminSecretAttachmentPolicy329C7821",
+            "AuroraClusterSubnetsF3E9E6AD",
+            "AuroraClusterSecurityGroupD85BF9CB",
+            "AuroraClusterSecurityGroupfromRotationRefreshStackDbAdminSecretRotationSecurityGroup767AA21DIndirectPort73916B6A",
+            "AuroraClusterSecurityGroupfromRotationRefreshStackDbUserSecretRotationSecurityGroup1AD84826IndirectPort3A0F2294",
+            "AuroraClusterSecurityGroupfromRotationRefreshStackAppServiceSecurityGroup72949167IndirectPort6D9B1142",
+            "AuroraClusterMonitoringRoleEC6D6395",
+            "AuroraCluster23D869C0",
+            "AuroraClusterwriter499C523E",
+            "DbAdminSecretRotationSecurityGroupE9B121F1",
+            "DbAdminSecretRotation4821E516",
+            "DbUserSecret7350D430",
+            "DbUserSecretAttachmentBD5A92FF",
+            "DbUserSecretAttachmentRotationSchedule195BD7D2",
+            "DbUserSecretAttachmentPolicyABFA413B",
+            "DbUserSecretRotationSecurityGroupACAE4A45",
+            "DbUserSecretRotationFED095FD",
+            "AppEndpointsSgE9497B89",
+            "EcrApiEndpointB01DFFD7",
+            "EcrDockerEndpointE4437377",
+            "LogsEndpointF332AD3D",
+            "PartnerApiKey1020B685",
+            "PartnerApiKeyRotationSchedule8E5D7628",
+            "PartnerApiKeyPolicyC3E8C3F3",
+            "PartnerApiKeyRotationFunctionServiceRoleC5520DD1",
+            "PartnerApiKeyRotationFunctionServiceRoleDefaultPolicy24205263",
+            "PartnerApiKeyRotationFunctionSecurityGroupB394499A",
+            "PartnerApiKeyRotationFunction0B1BA138",
+            "PartnerApiKeyRotationFunctionInvokeN0a2GKfZP0JmDqDEVhhu6A0TUv3NyNbk4YMFKNc63F108B2",
+            "AppCluster",
+            "AppLogs",
+            "AppExecutionRoleBDDAF861",
+            "AppExecutionRoleDefaultPolicyADA54813",
+            "AppTask",
+            "AppServiceSecurityGroupFEC2CF45",
+            "AppService",
+            "AppSecretsRefreshFunctionServiceRoleAAFDA56A",
+            "AppSecretsRefreshFunctionServiceRoleDefaultPolicy3AA47960",
+            "AppSecretsRefreshFunctionD79301B1",
+            "AppSecretsRefreshOnRotationSucceeded85E8FCF4",
+            "AppSecretsRefreshOnRotationSucceededAllowEventRuleRotationRefreshStackAppSecretsRefreshFunction8FE3BEF5041BBC32",
+            "AppSecretsRefreshAlertTopic81E93AB2",
+            "AppSecretsRefreshAlertTopicPolicyA7FCBA4E",
+            "AppSecretsRefreshOnRotationFailed33A52D74",
+        ]);
 }
 
 #[derive(Debug, Clone)]

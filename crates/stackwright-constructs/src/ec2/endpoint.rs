@@ -150,7 +150,30 @@ pub struct InterfaceVpcEndpoint {
 }
 
 impl InterfaceVpcEndpoint {
-    /// Creates an interface endpoint in a VPC.
+    /// Creates an interface endpoint in a VPC: one network interface per AZ of the selected
+    /// subnets, private DNS on, and (unless groups are given) a security group that admits the
+    /// service port from the VPC's CIDR.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    ///     .nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
+    /// use stackwright_constructs::ec2::{InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps};
+    /// InterfaceVpcEndpoint::new(&mut stack, root, "SecretsManager", vpc,
+    ///     InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
+    ///         .subnets(SubnetSelection::by_type(SubnetType::Isolated)))?;
+    /// let t = stack.synth()?.template;
+    /// let (_, endpoint) = t.resources_of_type("AWS::EC2::VPCEndpoint").next().unwrap();
+    /// let ep = &endpoint.to_json()["Properties"];
+    /// assert_eq!(ep["PrivateDnsEnabled"], true);
+    /// assert_eq!(ep["SubnetIds"].as_array().unwrap().len(), 2);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,

@@ -308,7 +308,28 @@ pub struct SecurityGroup {
 const ALLOW_ALL_DESCRIPTION: &str = "Allow all outbound traffic by default";
 
 impl SecurityGroup {
-    /// Creates a security group in a VPC.
+    /// Creates a security group in a VPC. Rules from CIDR peers go inline; rules from other
+    /// groups become standalone resources, as the CDK writes them.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    ///     .nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
+    /// use stackwright_constructs::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps};
+    /// let web = SecurityGroup::new(&mut stack, root, "Web", vpc, SecurityGroupProps::new())?;
+    /// let db = SecurityGroup::new(&mut stack, root, "Db", vpc,
+    ///     SecurityGroupProps::new().description("Database").allow_all_outbound(false))?;
+    /// db.add_ingress_rule(&mut stack, &Peer::SecurityGroup(web), &Port::tcp(5432), None)?;
+    /// db.add_ingress_rule(&mut stack, &Peer::ipv4("10.0.0.0/16")?, &Port::tcp(5432), Some("VPC"))?;
+    /// let t = stack.synth()?.template;
+    /// assert_eq!(t.resources_of_type("AWS::EC2::SecurityGroupIngress").count(), 1);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,

@@ -12,7 +12,7 @@ use super::state::{Ec2State, GroupState, SubnetState, VpcState};
 use crate::tags;
 
 /// The kind of a subnet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
 pub enum SubnetType {
     /// Routes 0.0.0.0/0 to the internet gateway; instances can get public IPs.
     Public,
@@ -38,15 +38,19 @@ impl SubnetType {
 }
 
 /// One subnet group: a subnet of this kind in every availability zone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubnetConfiguration {
     /// The group name (`Public`, `Isolated`, `App`...), unique in the VPC.
     pub name: String,
     /// The kind of subnet.
     pub subnet_type: SubnetType,
     /// The prefix length of each subnet (16..=28); `None` shares the space left.
+    #[serde(default)]
+    #[schemars(range(min = 16, max = 28))]
     pub cidr_mask: Option<u8>,
     /// Reserve the address space without creating subnets.
+    #[serde(default)]
     pub reserved: bool,
 }
 
@@ -74,13 +78,23 @@ impl SubnetConfiguration {
 
 /// Properties of a [`Vpc`]. Defaults: `10.0.0.0/16`, 2 AZs (environment-agnostic), one public
 /// and one private-with-egress group, a NAT gateway per AZ.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct VpcProps {
+    /// The VPC's IPv4 CIDR block, prefix /16 to /28 (default `10.0.0.0/16`).
     cidr: Option<String>,
+    /// At most this many availability zones (environment-agnostic stacks use at most 2).
+    #[schemars(range(min = 1))]
     max_azs: Option<u32>,
+    /// Explicit availability-zone names (instead of `Fn::GetAZs`); not with `maxAzs`.
     availability_zones: Vec<String>,
+    /// Number of NAT gateways, at most one per availability zone (default: one per zone when
+    /// there are private-with-egress subnets).
     nat_gateways: Option<u32>,
+    /// The subnet groups (default: one public and one private-with-egress group, or isolated
+    /// with `natGateways: 0`).
     subnets: Option<Vec<SubnetConfiguration>>,
+    /// Tags for every taggable resource of the VPC, as `[key, value]` pairs.
     tags: Vec<(String, String)>,
 }
 
@@ -223,7 +237,32 @@ fn err(stack: &Stack, node: NodeId, code: &str, msg: impl Into<String>, fix: &st
 }
 
 impl Vpc {
-    /// Creates a VPC under `scope`.
+    /// Creates a VPC under `scope`: the CDK's CIDR split, route tables, and the internet and
+    /// NAT gateways the subnet groups need. Bad props (a CIDR out of range, a group that does
+    /// not fit, NAT gateways without public subnets) are errors with the construct path.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    ///     .cidr("10.1.0.0/16")
+    ///     .nat_gateways(1)
+    ///     .subnet(SubnetConfiguration::new("Public", SubnetType::Public).cidr_mask(24))
+    ///     .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress).cidr_mask(20)))?;
+    /// assert_eq!(vpc.all_subnets(&stack)?.len(), 4); // two groups in two AZs
+    /// let t = stack.synth()?.template;
+    /// assert_eq!(t.resources_of_type("AWS::EC2::NatGateway").count(), 1);
+    ///
+    /// // NAT gateways need a public subnet to live in.
+    /// let err = Vpc::new(&mut stack, root, "Other", VpcProps::new()
+    ///     .nat_gateways(1)
+    ///     .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress))).unwrap_err();
+    /// assert!(err.has_code("SW-VPC-006"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: VpcProps) -> Result<Vpc> {
         let path_hint = format!("{}/{id}", stack.path(scope));
         let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path_hint, msg, fix);

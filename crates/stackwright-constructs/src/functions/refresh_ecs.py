@@ -1,10 +1,9 @@
-"""Forces a new deployment of ECS services after a secret rotated.
+"""After a secret rotated, forces a new deployment of the ECS services that read it.
 
-EventBridge invokes handler() with the secret's RotationSucceeded event. Tasks read the
-secret when they start, so every service in SERVICES (a JSON list of {"cluster": ...,
-"service": ...}, names or ARNs) gets UpdateService with forceNewDeployment: ECS replaces its
-tasks, which start with the new value. A service that fails does not stop the others; the
-invocation fails afterwards so EventBridge retries it.
+EventBridge calls handler() with the RotationSucceeded event. Tasks read secrets when they
+start, so each service in SERVICES (JSON: [{"cluster": ..., "service": ...}]) gets
+UpdateService with forceNewDeployment. A failure does not stop the others; the call fails
+afterwards, so EventBridge retries it.
 """
 
 import json

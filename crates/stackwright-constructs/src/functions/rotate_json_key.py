@@ -1,19 +1,10 @@
 """Rotates one key of a JSON key-value secret and keeps every other key.
 
-Secrets Manager invokes handler() once per step with the secret's ARN (SecretId), the id
-of the new version (ClientRequestToken) and the Step:
-
-- createSecret: copy AWSCURRENT, give ROTATION_KEY a new value from GetRandomPassword and
-  store the result as AWSPENDING under the token (nothing happens when the token's version
-  already has a value, so a retried step changes nothing);
-- setSecret, testSecret: call set_secret() / test_secret(), which do nothing here; redefine
-  them after this module (the construct appends your hooks) to change the credential
-  where it is checked and to try it;
-- finishSecret: move AWSCURRENT to the new version (Secrets Manager then labels the old
-  one AWSPREVIOUS).
-
-Environment: ROTATION_KEY (required), PASSWORD_LENGTH (default 32), EXCLUDE_CHARACTERS,
-EXCLUDE_PUNCTUATION ("true"), SECRETS_MANAGER_ENDPOINT (optional endpoint URL).
+Secrets Manager calls handler() for each step with SecretId, ClientRequestToken and Step.
+createSecret stores AWSCURRENT with a new random ROTATION_KEY as AWSPENDING (once per
+token); setSecret and testSecret call set_secret() and test_secret(), no-ops unless hooks
+appended to this file redefine them; finishSecret moves AWSCURRENT to the new version.
+Also read: PASSWORD_LENGTH (32), EXCLUDE_CHARACTERS, EXCLUDE_PUNCTUATION ("true").
 """
 
 import json
@@ -40,7 +31,7 @@ def handler(event, context):
     if token not in stages:
         raise ValueError(f"version {token} of secret {arn} has no stage for rotation")
     if "AWSCURRENT" in stages[token]:
-        logger.info("version %s of secret %s is already AWSCURRENT", token, arn)
+        logger.info("%s: %s is already AWSCURRENT", arn, token)
         return
     if "AWSPENDING" not in stages[token]:
         raise ValueError(f"version {token} of secret {arn} is not AWSPENDING")
@@ -84,7 +75,7 @@ def create_secret(client, arn, token):
         raise ValueError(f"the value of secret {arn} has no key {key!r}")
     try:
         client.get_secret_value(SecretId=arn, VersionId=token, VersionStage="AWSPENDING")
-        logger.info("createSecret: version %s of secret %s already has a value", token, arn)
+        logger.info("createSecret: %s: %s has a value already", arn, token)
         return
     except client.exceptions.ResourceNotFoundException:
         pass
@@ -96,7 +87,7 @@ def create_secret(client, arn, token):
         SecretString=json.dumps(pending),
         VersionStages=["AWSPENDING"],
     )
-    logger.info("createSecret: stored version %s of secret %s as AWSPENDING", token, arn)
+    logger.info("createSecret: %s: stored %s as AWSPENDING", arn, token)
 
 
 def password_options():
@@ -128,7 +119,7 @@ def finish_secret(client, arn, token):
     stages = client.describe_secret(SecretId=arn)["VersionIdsToStages"]
     current = next((v for v, s in stages.items() if "AWSCURRENT" in s), None)
     if current == token:
-        logger.info("finishSecret: version %s of secret %s is already AWSCURRENT", token, arn)
+        logger.info("finishSecret: %s: %s is already AWSCURRENT", arn, token)
         return
     client.update_secret_version_stage(
         SecretId=arn,
@@ -136,4 +127,4 @@ def finish_secret(client, arn, token):
         MoveToVersionId=token,
         RemoveFromVersionId=current,
     )
-    logger.info("finishSecret: version %s of secret %s is now AWSCURRENT", token, arn)
+    logger.info("finishSecret: %s: %s is now AWSCURRENT", arn, token)

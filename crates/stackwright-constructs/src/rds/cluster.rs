@@ -244,7 +244,32 @@ pub struct DatabaseCluster {
 }
 
 impl DatabaseCluster {
-    /// Creates the cluster.
+    /// Creates the cluster: subnet group, security group, credentials (a generated secret
+    /// unless given), the `DBCluster` and its instances, with the CDK's defaults and
+    /// encrypted storage.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    ///     .nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
+    /// use stackwright_constructs::rds::{AuroraPostgresVersion, ClusterEngine, ClusterInstance, DatabaseCluster, DatabaseClusterProps};
+    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4)?;
+    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc)
+    ///     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated))
+    ///     .reader(ClusterInstance::provisioned("reader").instance_class("r6g.large")))?;
+    /// assert!(db.secret().is_some()); // generated master credentials, attached to the cluster
+    /// let t = stack.synth()?.template;
+    /// let (_, cluster) = t.resources_of_type("AWS::RDS::DBCluster").next().unwrap();
+    /// assert_eq!(cluster.to_json()["Properties"]["StorageEncrypted"], true);
+    /// assert_eq!(cluster.to_json()["Properties"]["Port"], 5432);
+    /// assert_eq!(t.resources_of_type("AWS::RDS::DBInstance").count(), 2);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,

@@ -72,7 +72,27 @@ impl RotationOptions {
 
 impl DatabaseCluster {
     /// Rotates the master secret with the engine's single-user function (child
-    /// `RotationSingleUser`).
+    /// `RotationSingleUser`), in the cluster's subnets; the cluster admits the function.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+    /// use stackwright_constructs::rds::{AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps, RotationOptions};
+    /// use stackwright_constructs::days;
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
+    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// db.add_rotation_single_user(&mut stack, RotationOptions::new().automatically_after(days(7)))?;
+    /// let t = stack.synth()?.template;
+    /// let (_, schedule) = t.resources_of_type("AWS::SecretsManager::RotationSchedule").next().unwrap();
+    /// let schedule = &schedule.to_json()["Properties"];
+    /// assert_eq!(schedule["RotationRules"]["ScheduleExpression"], "rate(7 days)");
+    /// assert_eq!(schedule["RotateImmediatelyOnUpdate"], false);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn add_rotation_single_user(
         &self,
         stack: &mut Stack,

@@ -119,6 +119,25 @@ pub struct HostedRotation {
 
 impl HostedRotation {
     /// Adds the hosted rotation under the secret as `id` (the CDK's `addRotationSchedule(id)`).
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// use stackwright_constructs::rds::{AuroraPostgresVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps};
+    /// use stackwright_constructs::secretsmanager::{HostedRotation, HostedRotationProps, SecretRotationApplication};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4)?;
+    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let master = db.secret().expect("generated credentials");
+    /// HostedRotation::new(&mut stack, "Rotation", HostedRotationProps::single_user(
+    ///     SecretRotationApplication::PostgresSingleUser, master, &db, vpc))?;
+    /// let t = stack.synth()?.template.to_json();
+    /// assert_eq!(t["Transform"], "AWS::SecretsManager-2024-09-16");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, id: &str, props: HostedRotationProps) -> Result<HostedRotation> {
         let path = format!("{}/{id}", stack.path(props.secret.node()));
         let Some(port) = props.target.default_port().cloned() else {

@@ -267,7 +267,7 @@ impl JsonKeyRotation {
         let node = stack.scope(scope, id)?;
         let mut fp = FunctionProps::new(Runtime::Python312, "index.handler", Code::inline(source))
             .description(format!(
-                "Rotates the key {} of the JSON secret {}",
+                "Rotates {} of {}",
                 props.key,
                 stack.path(secret.node())
             ))

@@ -404,7 +404,7 @@ impl RotationRefresh {
                 Code::inline(REFRESH_ECS_SOURCE),
             )
             .description(format!(
-                "Forces a new deployment of the ECS services that read {} after it rotates",
+                "Redeploys ECS services after rotations of {}",
                 secret_paths.join(", ")
             ))
             .timeout(seconds(60))
@@ -421,9 +421,8 @@ impl RotationRefresh {
             stack,
             node,
             "OnRotationSucceeded",
-            RuleProps::new(rotation_event_pattern("RotationSucceeded", &secret_arns)).description(
-                "A rotation of the secret succeeded: redeploy the ECS services that read it",
-            ),
+            RuleProps::new(rotation_event_pattern("RotationSucceeded", &secret_arns))
+                .description("Rotation succeeded: redeploy the ECS services"),
         )?;
         on_success.add_lambda_target(stack, &function)?;
 
@@ -437,7 +436,7 @@ impl RotationRefresh {
                 node,
                 "OnRotationFailed",
                 RuleProps::new(rotation_event_pattern("RotationFailed", &secret_arns))
-                    .description("A rotation of the secret failed"),
+                    .description("Rotation failed: alert"),
             )?;
             rule.add_sns_target(stack, &topic)?;
             (Some(topic), Some(rule))

@@ -19,7 +19,7 @@ use crate::ec2::{
 use crate::util::{comma_join, concat, days, rate_expression};
 
 /// The rotation functions AWS publishes, single- and multi-user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
 #[allow(missing_docs)]
 pub enum SecretRotationApplication {
     MariaDbSingleUser,
@@ -275,6 +275,33 @@ pub struct SecretRotation {
 impl SecretRotation {
     /// Creates the rotation: the function's security group, the database ingress for it, the
     /// application, and the schedule (with the deny-delete policy) on the secret.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// use stackwright_constructs::rds::{AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps};
+    /// use stackwright_constructs::secretsmanager::{
+    ///     GenerateSecretString, Secret, SecretProps, SecretRotation, SecretRotationApplication, SecretRotationProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
+    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let master = db.secret().expect("generated credentials");
+    /// let user = Secret::new(&mut stack, root, "AppUser",
+    ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")))?;
+    /// let user = user.attach(&mut stack, &db)?;
+    /// // Multi-user rotation: the types require an attached secret and a master secret.
+    /// SecretRotation::new(&mut stack, root, "AppUserRotation", SecretRotationProps::multi_user(
+    ///     SecretRotationApplication::MysqlMultiUser, user, master, &db, vpc))?;
+    /// let t = stack.synth()?.template;
+    /// assert_eq!(t.resources_of_type("AWS::Serverless::Application").count(), 1);
+    /// // The database admits the function's security group.
+    /// assert_eq!(t.resources_of_type("AWS::EC2::SecurityGroupIngress").count(), 1);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,

@@ -13,7 +13,8 @@ use stackwright_l1::secretsmanager::{
 pub const DEFAULT_PASSWORD_EXCLUDE_CHARS: &str = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 
 /// How Secrets Manager generates the secret's value.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct GenerateSecretString {
     /// A JSON object the generated value is merged into (e.g. `{"username": "admin"}`).
     pub secret_string_template: Option<Json>,
@@ -201,6 +202,23 @@ pub trait SecretAttachmentTarget {
 
 impl Secret {
     /// Creates a secret.
+    ///
+    /// ```
+    /// use stackwright_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// Secret::new(&mut stack, root, "AppUser", SecretProps::new()
+    ///     .description("The application's database user")
+    ///     .generate(GenerateSecretString::database_credentials("app").password_length(32)))?;
+    /// let t = stack.synth()?.template;
+    /// let (_, secret) = t.resources_of_type("AWS::SecretsManager::Secret").next().unwrap();
+    /// let g = &secret.to_json()["Properties"]["GenerateSecretString"];
+    /// assert_eq!(g["SecretStringTemplate"], "{\"username\":\"app\"}");
+    /// assert_eq!(g["GenerateStringKey"], "password");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: SecretProps) -> Result<Secret> {
         if let Some(g) = &props.generate {
             if let Some(t) = &g.secret_string_template {
@@ -305,6 +323,27 @@ impl Secret {
 
     /// Attaches the secret to a database (`AWS::SecretsManager::SecretTargetAttachment`, child
     /// `Attachment`). A secret is attached at most once: a second call is an error.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    ///     .nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
+    /// use stackwright_constructs::rds::{AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps};
+    /// use stackwright_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
+    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let user = Secret::new(&mut stack, root, "AppUser",
+    ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")))?;
+    /// let attached = user.attach(&mut stack, &db)?; // what multi-user rotation takes
+    /// assert_eq!(attached.secret(), user);
+    /// assert!(user.attach(&mut stack, &db).unwrap_err().has_code("SW-SEC-002"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn attach(
         &self,
         stack: &mut Stack,

@@ -11,6 +11,8 @@
 #[path = "../../../../examples/synth.rs"]
 mod example;
 
+use std::sync::OnceLock;
+
 use stackwright::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps, Vpc};
 use stackwright::secretsmanager::{GenerateSecretString, Secret, SecretProps};
 use stackwright::{Result, Stack};
@@ -27,11 +29,25 @@ pub fn mission(name: &str) -> Result<Stack> {
     mission_with_vpc(name).map(|(stack, _)| stack)
 }
 
+/// The number of resources of the mission stack (synthesized once per process).
+pub fn mission_resources() -> usize {
+    static COUNT: OnceLock<usize> = OnceLock::new();
+    *COUNT.get_or_init(|| {
+        let stack = mission("MissionStack").expect("the mission stack builds");
+        stack
+            .synth()
+            .expect("the mission stack synthesizes")
+            .template
+            .resources
+            .len()
+    })
+}
+
 /// A mission stack topped up with security groups (each admitting HTTPS from the VPC) and
 /// generated secrets, alternately, to exactly `resources` resources.
 pub fn padded(name: &str, resources: usize) -> Result<Stack> {
+    let have = mission_resources();
     let (mut stack, vpc) = mission_with_vpc(name)?;
-    let have = stack.synth()?.template.resources.len();
     assert!(
         resources >= have,
         "the mission stack alone has {have} resources"

@@ -25,6 +25,7 @@ const cdk = lib('aws-cdk-lib');
 const ec2 = lib('aws-cdk-lib/aws-ec2');
 const rds = lib('aws-cdk-lib/aws-rds');
 const secretsmanager = lib('aws-cdk-lib/aws-secretsmanager');
+const kms = lib('aws-cdk-lib/aws-kms');
 const iam = lib('aws-cdk-lib/aws-iam');
 const lambda = lib('aws-cdk-lib/aws-lambda');
 const events = lib('aws-cdk-lib/aws-events');
@@ -76,12 +77,16 @@ const exclude = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 }
 
 // --- Mission stacks (SAR rotation) ---------------------------------------------------------
-function missionCommon(stack) {
+function missionCommon(stack, secure) {
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,
     natGateways: 0,
     subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
   });
+  // The secure mission (examples/synth.rs): one customer-managed key for storage and secrets.
+  const key = secure
+    ? new kms.Key(stack, 'DataKey', { enableKeyRotation: true, description: 'Encrypts the database and its secrets' })
+    : undefined;
   const epSg = new ec2.SecurityGroup(stack, 'SecretManagerEpSg', {
     vpc,
     description: 'Secrets Manager endpoint: HTTPS from the VPC',
@@ -95,18 +100,19 @@ function missionCommon(stack) {
     privateDnsEnabled: true,
   });
   const admin = new secretsmanager.Secret(stack, 'DbAdminSecret', {
+    encryptionKey: key,
     generateSecretString: {
       secretStringTemplate: JSON.stringify({ username: 'admin' }),
       generateStringKey: 'password',
       excludeCharacters: exclude,
     },
   });
-  return { vpc, admin };
+  return { vpc, admin, key };
 }
 
 function mission(id, opts) {
   const stack = new cdk.Stack(app, id);
-  const { vpc, admin } = missionCommon(stack);
+  const { vpc, admin, key } = missionCommon(stack, opts.secure);
   const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
     engine: opts.engine,
     credentials: rds.Credentials.fromSecret(admin),
@@ -114,6 +120,9 @@ function mission(id, opts) {
     readers: opts.readers,
     vpc,
     vpcSubnets: isolated,
+    ...(opts.secure
+      ? { storageEncryptionKey: key, iamAuthentication: true, monitoringInterval: cdk.Duration.seconds(60) }
+      : {}),
   });
   new secretsmanager.SecretRotation(stack, 'DbAdminSecretRotation', {
     application: opts.single,
@@ -125,6 +134,7 @@ function mission(id, opts) {
     rotateImmediatelyOnUpdate: false,
   });
   const user = new secretsmanager.Secret(stack, 'DbUserSecret', {
+    encryptionKey: key,
     generateSecretString: {
       secretStringTemplate: JSON.stringify({ username: 'app_user' }),
       generateStringKey: 'password',
@@ -145,6 +155,7 @@ function mission(id, opts) {
 }
 
 mission('MissionStack', {
+  secure: true,
   engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
   readers: undefined,
   single: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER,

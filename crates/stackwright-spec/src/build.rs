@@ -1,0 +1,764 @@
+//! Builds a [`Stack`] from a parsed spec, through the constructs' public API.
+
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use stackwright::ec2::{
+    InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
+    SecurityGroupProps, SubnetSelection, Vpc,
+};
+use stackwright::rds::{
+    ClusterEngine, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterProps,
+};
+use stackwright::secretsmanager::{
+    AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
+    RotatableSecret, RotationRefresh, RotationRefreshProps, Secret, SecretProps, SecretRotation,
+    SecretRotationProps,
+};
+use stackwright::Stack;
+
+use crate::document::{
+    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, EngineSpec, HostedRotationSpec,
+    InstanceSpec, InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
+    SecretRotationSpec, SecretSpec, SecurityGroupSpec, SubnetSelectionSpec,
+};
+use crate::error::{FieldPath, SpecError};
+use crate::Spec;
+
+/// What a construct of the spec became, for the constructs below it to refer to.
+#[derive(Debug, Clone)]
+enum Built {
+    Vpc(Vpc),
+    SecurityGroup(SecurityGroup),
+    Endpoint(Box<InterfaceVpcEndpoint>),
+    Key(stackwright::kms::Key),
+    Secret(Secret),
+    Cluster(Box<DatabaseCluster>),
+    Other(&'static str),
+}
+
+impl Built {
+    fn kind(&self) -> &'static str {
+        match self {
+            Built::Vpc(_) => "Vpc",
+            Built::SecurityGroup(_) => "SecurityGroup",
+            Built::Endpoint(_) => "InterfaceVpcEndpoint",
+            Built::Key(_) => "KmsKey",
+            Built::Secret(_) => "Secret",
+            Built::Cluster(_) => "DatabaseCluster",
+            Built::Other(k) => k,
+        }
+    }
+}
+
+pub(crate) struct Builder<'a> {
+    spec: &'a Spec,
+    stack: Stack,
+    built: IndexMap<String, Built>,
+    /// The construct being built.
+    current: String,
+}
+
+type Res<T> = Result<T, SpecError>;
+
+impl<'a> Builder<'a> {
+    pub(crate) fn build(spec: &'a Spec) -> Res<Stack> {
+        let doc = &spec.document;
+        let mut stack = Stack::new(&doc.stack)
+            .map_err(|e| spec.located(invalid(FieldPath::of(["stack"]), &e)))?;
+        if let Some(d) = &doc.description {
+            stack.set_description(d);
+        }
+        for a in &doc.acknowledge {
+            stack.acknowledge(&a.code, &a.target, &a.reason);
+        }
+        let mut b = Builder {
+            spec,
+            stack,
+            built: IndexMap::new(),
+            current: String::new(),
+        };
+        for (id, c) in &doc.constructs {
+            b.current = id.clone();
+            let built = b.construct(id, c).map_err(|e| spec.located(e))?;
+            b.built.insert(id.clone(), built);
+        }
+        Ok(b.stack)
+    }
+
+    /// The path of a field of the current construct's props.
+    fn field(&self, key: &str) -> FieldPath {
+        FieldPath::of(["constructs", self.current.as_str(), "props", key])
+    }
+
+    fn construct_path(&self) -> FieldPath {
+        FieldPath::of(["constructs", self.current.as_str()])
+    }
+
+    /// A construct refused its props: the error names the field (the one the caller knows,
+    /// else the one the diagnostic's code is about, else the construct) and carries the
+    /// construct's diagnostic.
+    fn refused(&self, field: Option<FieldPath>, e: stackwright::Error) -> SpecError {
+        let field = field.unwrap_or_else(|| {
+            let code = e
+                .diagnostics()
+                .first()
+                .map(|d| d.code.clone())
+                .unwrap_or_default();
+            match field_of_code(&code) {
+                Some(key) => self.field(key),
+                None => self.construct_path(),
+            }
+        });
+        invalid(field, &e)
+    }
+
+    fn lookup(&self, field: FieldPath, name: &str, want: &str) -> Res<&Built> {
+        if let Some(b) = self.built.get(name) {
+            if b.kind() == want {
+                return Ok(b);
+            }
+            return Err(SpecError::at(
+                field,
+                format!("`{name}` is a {}, but a {want} is needed here", b.kind()),
+            ));
+        }
+        let doc = &self.spec.document;
+        if name == self.current {
+            return Err(SpecError::at(
+                field,
+                format!("`{name}` is this construct itself; name a {want} listed above it"),
+            ));
+        }
+        if doc.constructs.contains_key(name) {
+            return Err(SpecError::at(
+                field,
+                format!(
+                    "`{name}` is listed below `{}`; a construct can only refer to constructs \
+                     listed above it (move `{name}` up)",
+                    self.current
+                ),
+            ));
+        }
+        let candidates: Vec<String> = self
+            .built
+            .iter()
+            .filter(|(_, b)| b.kind() == want)
+            .map(|(k, _)| format!("`{k}`"))
+            .collect();
+        let known = if candidates.is_empty() {
+            format!("no {want} is listed above it")
+        } else {
+            format!("the {want} constructs above it: {}", candidates.join(", "))
+        };
+        Err(SpecError::at(
+            field,
+            format!("there is no construct named `{name}`; {known}"),
+        ))
+    }
+
+    fn vpc(&self, field: FieldPath, name: &str) -> Res<Vpc> {
+        match self.lookup(field, name, "Vpc")? {
+            Built::Vpc(v) => Ok(*v),
+            _ => unreachable!("lookup checks the kind"),
+        }
+    }
+
+    fn key(&self, field: FieldPath, name: &str) -> Res<stackwright::kms::Key> {
+        match self.lookup(field, name, "KmsKey")? {
+            Built::Key(k) => Ok(*k),
+            _ => unreachable!("lookup checks the kind"),
+        }
+    }
+
+    fn security_group(&self, field: FieldPath, name: &str) -> Res<SecurityGroup> {
+        match self.lookup(field, name, "SecurityGroup")? {
+            Built::SecurityGroup(s) => Ok(*s),
+            _ => unreachable!("lookup checks the kind"),
+        }
+    }
+
+    fn security_groups(&self, key: &str, names: &[String]) -> Res<Vec<SecurityGroup>> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| self.security_group(self.field(key).index(i), n))
+            .collect()
+    }
+
+    fn endpoint(&self, field: FieldPath, name: &str) -> Res<InterfaceVpcEndpoint> {
+        match self.lookup(field, name, "InterfaceVpcEndpoint")? {
+            Built::Endpoint(e) => Ok((**e).clone()),
+            _ => unreachable!("lookup checks the kind"),
+        }
+    }
+
+    fn secret(&self, field: FieldPath, name: &str) -> Res<Secret> {
+        Ok(self.rotatable(field, name)?.secret())
+    }
+
+    /// A secret as a rotation sees it: through its attachment when it is attached. A cluster's
+    /// name stands for its master secret.
+    fn rotatable(&self, field: FieldPath, name: &str) -> Res<RotatableSecret> {
+        if let Some(Built::Cluster(c)) = self.built.get(name) {
+            return c.secret().map(RotatableSecret::from).ok_or_else(|| {
+                SpecError::at(field, format!("the cluster `{name}` has no master secret"))
+            });
+        }
+        let s = match self.lookup(field.clone(), name, "Secret")? {
+            Built::Secret(s) => *s,
+            _ => unreachable!("lookup checks the kind"),
+        };
+        match s.attachment(&self.stack) {
+            Ok(Some(a)) => Ok(a.into()),
+            Ok(None) => Ok(s.into()),
+            Err(e) => Err(self.refused(Some(field), e)),
+        }
+    }
+
+    fn attached(&self, field: FieldPath, name: &str) -> Res<AttachedSecret> {
+        match self.rotatable(field.clone(), name)? {
+            RotatableSecret::Attached(a) => Ok(a),
+            RotatableSecret::Plain(_) => Err(SpecError::at(
+                field,
+                format!(
+                    "multi-user rotation needs `{name}` attached to the database: add \
+                     `attachTo: <cluster>` to `{name}`"
+                ),
+            )),
+        }
+    }
+
+    fn cluster(&self, field: FieldPath, name: &str) -> Res<DatabaseCluster> {
+        match self.lookup(field, name, "DatabaseCluster")? {
+            Built::Cluster(c) => Ok((**c).clone()),
+            _ => unreachable!("lookup checks the kind"),
+        }
+    }
+
+    fn selection(
+        &self,
+        vpc: Vpc,
+        key: &str,
+        s: &Option<SubnetSelectionSpec>,
+    ) -> Res<Option<SubnetSelection>> {
+        Ok(match s {
+            None => None,
+            Some(SubnetSelectionSpec::SubnetType(t)) => Some(SubnetSelection::by_type(*t)),
+            Some(SubnetSelectionSpec::SubnetGroup(name)) => {
+                let group = vpc
+                    .group(&self.stack, name)
+                    .map_err(|e| self.refused(Some(self.field(key).key("subnetGroup")), e))?;
+                Some(SubnetSelection::by_group(group))
+            }
+        })
+    }
+
+    fn construct(&mut self, id: &str, c: &ConstructSpec) -> Res<Built> {
+        let root = self.stack.root();
+        match c {
+            ConstructSpec::Vpc(props) => Vpc::new(&mut self.stack, root, id, props.clone())
+                .map(Built::Vpc)
+                .map_err(|e| self.refused(None, e)),
+            ConstructSpec::SecurityGroup(s) => self.security_group_construct(id, s),
+            ConstructSpec::InterfaceVpcEndpoint(e) => self.endpoint_construct(id, e),
+            ConstructSpec::KmsKey(k) => {
+                let mut props = stackwright::kms::KeyProps::new();
+                if let Some(d) = &k.description {
+                    props = props.description(d);
+                }
+                if let Some(r) = k.enable_key_rotation {
+                    props = props.enable_key_rotation(r);
+                }
+                stackwright::kms::Key::new(&mut self.stack, root, id, props)
+                    .map(Built::Key)
+                    .map_err(|e| self.refused(None, e))
+            }
+            ConstructSpec::Secret(s) => self.secret_construct(id, s),
+            ConstructSpec::DatabaseCluster(d) => self.cluster_construct(id, d),
+            ConstructSpec::SecretRotation(r) => self.rotation_construct(id, r),
+            ConstructSpec::HostedRotation(h) => self.hosted_construct(id, h),
+            ConstructSpec::RotationRefresh(r) => self.refresh_construct(id, r),
+        }
+    }
+
+    fn security_group_construct(&mut self, id: &str, s: &SecurityGroupSpec) -> Res<Built> {
+        let vpc = self.vpc(self.field("vpc"), &s.vpc)?;
+        let mut props = SecurityGroupProps::new();
+        if let Some(d) = &s.description {
+            props = props.description(d);
+        }
+        if let Some(a) = s.allow_all_outbound {
+            props = props.allow_all_outbound(a);
+        }
+        if let Some(n) = &s.security_group_name {
+            props = props.security_group_name(n);
+        }
+        let root = self.stack.root();
+        let sg = SecurityGroup::new(&mut self.stack, root, id, vpc, props)
+            .map_err(|e| self.refused(None, e))?;
+        for (key, rules, ingress) in [("ingress", &s.ingress, true), ("egress", &s.egress, false)] {
+            for (i, r) in rules.iter().enumerate() {
+                let at = self.field(key).index(i);
+                let (peer, port) = self.rule(&at, r)?;
+                let d = r.description.as_deref();
+                let result = if ingress {
+                    sg.add_ingress_rule(&mut self.stack, &peer, &port, d)
+                } else {
+                    sg.add_egress_rule(&mut self.stack, &peer, &port, d)
+                };
+                result.map_err(|e| self.refused(Some(at), e))?;
+            }
+        }
+        Ok(Built::SecurityGroup(sg))
+    }
+
+    fn rule(&self, at: &FieldPath, r: &RuleSpec) -> Res<(Peer, Port)> {
+        let peer_at = at.clone().key("peer");
+        let peer = match &r.peer {
+            PeerSpec::Cidr(c) => {
+                Peer::ipv4(c).map_err(|e| self.refused(Some(peer_at.clone().key("cidr")), e))?
+            }
+            PeerSpec::VpcCidr(v) => {
+                let vpc = self.vpc(peer_at.clone().key("vpcCidr"), v)?;
+                let cidr = vpc
+                    .cidr_block(&self.stack)
+                    .map_err(|e| self.refused(Some(peer_at.clone()), e))?;
+                Peer::ipv4_expr(cidr)
+            }
+            PeerSpec::SecurityGroup(g) => {
+                Peer::SecurityGroup(self.security_group(peer_at.clone().key("securityGroup"), g)?)
+            }
+            PeerSpec::PrefixList(p) => Peer::prefix_list(p.as_str()),
+            PeerSpec::AnyIpv4 => Peer::any_ipv4(),
+        };
+        let port = match &r.port {
+            PortSpec::Tcp(p) => Port::tcp(*p),
+            PortSpec::TcpRange { from, to } => Port::tcp_range(*from, *to)
+                .map_err(|e| self.refused(Some(at.clone().key("port")), e))?,
+            PortSpec::Udp(p) => Port::udp(*p),
+            PortSpec::AllTcp => Port::all_tcp(),
+            PortSpec::AllTraffic => Port::all_traffic(),
+        };
+        Ok((peer, port))
+    }
+
+    fn endpoint_construct(&mut self, id: &str, e: &InterfaceVpcEndpointSpec) -> Res<Built> {
+        let vpc = self.vpc(self.field("vpc"), &e.vpc)?;
+        let valid_service = !e.service.is_empty()
+            && e.service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+        if !valid_service {
+            return Err(SpecError::at(
+                self.field("service"),
+                format!(
+                    "`{}` is not a service short name; write e.g. `secretsmanager` for \
+                     com.amazonaws.<region>.secretsmanager",
+                    e.service
+                ),
+            ));
+        }
+        let mut props = InterfaceVpcEndpointProps::new(InterfaceService::aws(&e.service));
+        if let Some(s) = self.selection(vpc, "subnets", &e.subnets)? {
+            props = props.subnets(s);
+        }
+        if !e.security_groups.is_empty() {
+            props =
+                props.security_groups(self.security_groups("securityGroups", &e.security_groups)?);
+        }
+        if let Some(p) = e.private_dns_enabled {
+            props = props.private_dns_enabled(p);
+        }
+        if let Some(o) = e.open {
+            props = props.open(o);
+        }
+        let root = self.stack.root();
+        InterfaceVpcEndpoint::new(&mut self.stack, root, id, vpc, props)
+            .map(|e| Built::Endpoint(Box::new(e)))
+            .map_err(|err| self.refused(None, err))
+    }
+
+    fn secret_construct(&mut self, id: &str, s: &SecretSpec) -> Res<Built> {
+        let mut props = SecretProps::new();
+        match (&s.database_credentials, &s.generate) {
+            (Some(_), Some(_)) => {
+                return Err(SpecError::at(
+                    self.field("generate"),
+                    "give either `databaseCredentials` or `generate`, not both",
+                ))
+            }
+            (Some(c), None) => {
+                let mut g = GenerateSecretString::database_credentials(&c.username);
+                if let Some(n) = c.password_length {
+                    g = g.password_length(n);
+                }
+                props = props.generate(g);
+            }
+            (None, Some(g)) => props = props.generate(g.clone()),
+            (None, None) => {}
+        }
+        if let Some(d) = &s.description {
+            props = props.description(d.as_str());
+        }
+        if let Some(n) = &s.secret_name {
+            props = props.secret_name(n);
+        }
+        if let Some(k) = &s.kms_key {
+            props = props.kms_key(k.as_str());
+        }
+        if let Some(k) = &s.encryption_key {
+            props = props.encryption_key(self.key(self.field("encryptionKey"), k)?);
+        }
+        let cluster = match &s.attach_to {
+            Some(c) => Some(self.cluster(self.field("attachTo"), c)?),
+            None => None,
+        };
+        let root = self.stack.root();
+        let secret =
+            Secret::new(&mut self.stack, root, id, props).map_err(|e| self.refused(None, e))?;
+        if let Some(c) = cluster {
+            secret
+                .attach(&mut self.stack, &c)
+                .map_err(|e| self.refused(Some(self.field("attachTo")), e))?;
+        }
+        Ok(Built::Secret(secret))
+    }
+
+    fn instance(&self, at: FieldPath, i: &InstanceSpec) -> Res<ClusterInstance> {
+        let mut inst = if i.serverless_v2 {
+            if i.instance_class.is_some() {
+                return Err(SpecError::at(
+                    at.key("instanceClass"),
+                    "a Serverless v2 instance has no instance class; drop `instanceClass` or \
+                     `serverlessV2`",
+                ));
+            }
+            ClusterInstance::serverless_v2(&i.id)
+        } else {
+            let mut p = ClusterInstance::provisioned(&i.id);
+            if let Some(c) = &i.instance_class {
+                p = p.instance_class(c);
+            }
+            p
+        };
+        if let Some(t) = i.promotion_tier {
+            inst = inst.promotion_tier(t);
+        }
+        if let Some(p) = i.publicly_accessible {
+            inst = inst.publicly_accessible(p);
+        }
+        Ok(inst)
+    }
+
+    fn cluster_construct(&mut self, id: &str, d: &DatabaseClusterSpec) -> Res<Built> {
+        let engine = match &d.engine {
+            EngineSpec::AuroraMysql(v) => ClusterEngine::aurora_mysql(v)
+                .map_err(|e| self.refused(Some(self.field("engine").key("auroraMysql")), e))?,
+            EngineSpec::AuroraPostgres(v) => ClusterEngine::aurora_postgres(v)
+                .map_err(|e| self.refused(Some(self.field("engine").key("auroraPostgres")), e))?,
+        };
+        let vpc = self.vpc(self.field("vpc"), &d.vpc)?;
+        let mut props = DatabaseClusterProps::new(engine, vpc);
+        if let Some(s) = self.selection(vpc, "subnets", &d.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        match &d.credentials {
+            Some(CredentialsSpec::Secret(name)) => {
+                let s = self.secret(self.field("credentials").key("secret"), name)?;
+                props = props.credentials(Credentials::from_secret(s));
+            }
+            Some(CredentialsSpec::Generated(user)) => {
+                props = props.credentials(Credentials::from_generated_secret(user));
+            }
+            None => {}
+        }
+        if let Some(w) = &d.writer {
+            props = props.writer(self.instance(self.field("writer"), w)?);
+        }
+        for (i, r) in d.readers.iter().enumerate() {
+            props = props.reader(self.instance(self.field("readers").index(i), r)?);
+        }
+        if !d.security_groups.is_empty() {
+            props =
+                props.security_groups(self.security_groups("securityGroups", &d.security_groups)?);
+        }
+        if let Some(p) = d.port {
+            props = props.port(p);
+        }
+        if let Some(e) = d.storage_encrypted {
+            props = props.storage_encrypted(e);
+        }
+        if let Some(a) = d.iam_authentication {
+            props = props.iam_authentication(a);
+        }
+        if let Some(k) = &d.storage_encryption_key {
+            let key = self.key(self.field("storageEncryptionKey"), k)?;
+            props = props.storage_encryption_key(key.key_arn());
+        }
+        if let Some(n) = d.monitoring_interval_seconds {
+            props = props.monitoring_interval(Duration::from_secs(n));
+        }
+        if let Some(p) = d.deletion_protection {
+            props = props.deletion_protection(p);
+        }
+        if let Some(n) = d.backup_retention_days {
+            props = props.backup_retention_days(n);
+        }
+        if let Some(n) = &d.default_database_name {
+            props = props.default_database_name(n);
+        }
+        let root = self.stack.root();
+        DatabaseCluster::new(&mut self.stack, root, id, props)
+            .map(|c| Built::Cluster(Box::new(c)))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn interval(&self, value: &Option<String>) -> Res<Option<Duration>> {
+        match value {
+            None => Ok(None),
+            Some(text) => parse_duration(text).map(Some).ok_or_else(|| {
+                SpecError::at(
+                    self.field("automaticallyAfter"),
+                    format!(
+                        "`{text}` is not a duration; write a whole number of days, hours or \
+                         minutes, e.g. `30 days` or `36 hours`"
+                    ),
+                )
+            }),
+        }
+    }
+
+    fn rotation_construct(&mut self, id: &str, r: &SecretRotationSpec) -> Res<Built> {
+        let cluster = self.cluster(self.field("cluster"), &r.cluster)?;
+        let vpc = match &r.vpc {
+            Some(v) => self.vpc(self.field("vpc"), v)?,
+            None => cluster.vpc(),
+        };
+        let mut props = if r.application.is_multi_user() {
+            let Some(master) = &r.master_secret else {
+                return Err(SpecError::at(
+                    self.construct_path().key("props"),
+                    format!(
+                        "{:?} is a multi-user rotation: give `masterSecret`, the secret it logs \
+                         in with",
+                        r.application
+                    ),
+                ));
+            };
+            let user = self.attached(self.field("secret"), &r.secret)?;
+            let master = self.rotatable(self.field("masterSecret"), master)?;
+            SecretRotationProps::multi_user(r.application, user, master, &cluster, vpc)
+        } else {
+            let secret = self.rotatable(self.field("secret"), &r.secret)?;
+            let mut p = SecretRotationProps::single_user(r.application, secret, &cluster, vpc);
+            if let Some(m) = &r.master_secret {
+                p = p.master_secret(self.rotatable(self.field("masterSecret"), m)?);
+            }
+            p
+        };
+        if let Some(s) = self.selection(vpc, "subnets", &r.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(x) = &r.exclude_characters {
+            props = props.exclude_characters(x);
+        }
+        if let Some(d) = self.interval(&r.automatically_after)? {
+            props = props.automatically_after(d);
+        }
+        if let Some(b) = r.rotate_immediately_on_update {
+            props = props.rotate_immediately_on_update(b);
+        }
+        if let Some(g) = &r.security_group {
+            props = props.security_group(self.security_group(self.field("securityGroup"), g)?);
+        }
+        if let Some(e) = &r.endpoint {
+            props = props.endpoint(&self.endpoint(self.field("endpoint"), e)?);
+        }
+        if let Some(k) = &r.kms_key_arn {
+            props = props.kms_key_arn(k.as_str());
+        }
+        if let Some(k) = &r.master_secret_kms_key_arn {
+            props = props.master_secret_kms_key_arn(k.as_str());
+        }
+        let root = self.stack.root();
+        SecretRotation::new(&mut self.stack, root, id, props)
+            .map(|_| Built::Other("SecretRotation"))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn hosted_construct(&mut self, id: &str, h: &HostedRotationSpec) -> Res<Built> {
+        let cluster = self.cluster(self.field("cluster"), &h.cluster)?;
+        let vpc = match &h.vpc {
+            Some(v) => self.vpc(self.field("vpc"), v)?,
+            None => cluster.vpc(),
+        };
+        let mut props = if h.application.is_multi_user() {
+            let Some(master) = &h.master_secret else {
+                return Err(SpecError::at(
+                    self.construct_path().key("props"),
+                    format!(
+                        "{:?} is a multi-user rotation: give `masterSecret`, the secret it logs \
+                         in with",
+                        h.application
+                    ),
+                ));
+            };
+            let user = self.attached(self.field("secret"), &h.secret)?;
+            let master = self.rotatable(self.field("masterSecret"), master)?;
+            HostedRotationProps::multi_user(h.application, user, master, &cluster, vpc)
+        } else {
+            let secret = self.rotatable(self.field("secret"), &h.secret)?;
+            HostedRotationProps::single_user(h.application, secret, &cluster, vpc)
+        };
+        if let Some(s) = self.selection(vpc, "subnets", &h.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(g) = &h.security_group {
+            props = props.security_group(self.security_group(self.field("securityGroup"), g)?);
+        }
+        if let Some(x) = &h.exclude_characters {
+            props = props.exclude_characters(x);
+        }
+        if let Some(k) = &h.kms_key_arn {
+            props = props.kms_key_arn(k.as_str());
+        }
+        if let Some(n) = &h.function_name {
+            props = props.function_name(n);
+        }
+        if let Some(d) = self.interval(&h.automatically_after)? {
+            props = props.automatically_after(d);
+        }
+        if let Some(b) = h.rotate_immediately_on_update {
+            props = props.rotate_immediately_on_update(b);
+        }
+        HostedRotation::new(&mut self.stack, id, props)
+            .map(|_| Built::Other("HostedRotation"))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn refresh_construct(&mut self, id: &str, r: &RotationRefreshSpec) -> Res<Built> {
+        let mut secrets = Vec::new();
+        for (i, name) in r.secrets.iter().enumerate() {
+            secrets.push(self.secret(self.field("secrets").index(i), name)?);
+        }
+        let Some((first, rest)) = secrets.split_first() else {
+            return Err(SpecError::at(
+                self.field("secrets"),
+                "list at least one secret whose rotations trigger the refresh",
+            ));
+        };
+        let mut props = RotationRefreshProps::new(*first);
+        for s in rest {
+            props = props.secret(*s);
+        }
+        for s in &r.services {
+            let arn = |x: &str| x.starts_with("arn:");
+            let service = match (arn(&s.cluster), arn(&s.service)) {
+                (_, true) => EcsService::from_service_arn(s.cluster.as_str(), s.service.as_str()),
+                (true, false) => {
+                    EcsService::from_cluster_arn(s.cluster.as_str(), s.service.as_str())
+                }
+                (false, false) => EcsService::from_names(s.cluster.as_str(), s.service.as_str()),
+            };
+            props = props.ecs_service(service);
+        }
+        if let Some(b) = r.alert_topic {
+            props = props.alert_topic(b);
+        }
+        for e in &r.alert_emails {
+            props = props.alert_email(e);
+        }
+        let root = self.stack.root();
+        RotationRefresh::new(&mut self.stack, root, id, props)
+            .map(|_| Built::Other("RotationRefresh"))
+            .map_err(|e| self.refused(None, e))
+    }
+}
+
+/// The props field a construct diagnostic is about, by its code.
+fn field_of_code(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "SW-VPC-001" | "SW-VPC-002" => "cidr",
+        "SW-VPC-003" | "SW-VPC-004" | "SW-VPC-005" => "subnets",
+        "SW-VPC-006" | "SW-VPC-007" | "SW-VPC-008" => "natGateways",
+        "SW-VPC-009" => "maxAzs",
+        "SW-VPC-011" | "SW-VPC-012" => "subnets",
+        "SW-RDS-002" => "backupRetentionDays",
+        "SW-RDS-004" => "readers",
+        "SW-RDS-006" | "SW-SEC-002" => "credentials",
+        "SW-SEC-001" => "generate",
+        "SW-ROT-002" => "masterSecret",
+        "SW-ROT-003" => "automaticallyAfter",
+        "SW-ROT-004" | "SW-ROT-005" => "secret",
+        "SW-REFRESH-001" | "SW-REFRESH-002" | "SW-REFRESH-003" => "services",
+        "SW-REFRESH-004" => "alertEmails",
+        _ => return None,
+    })
+}
+
+/// A construct's error as a spec error about `field`: the diagnostic (code, construct path,
+/// problem, fix) is the message.
+fn invalid(field: FieldPath, e: &stackwright::Error) -> SpecError {
+    let code = e.diagnostics().first().map(|d| d.code.clone());
+    let message = match e {
+        stackwright::Error::Invalid(d) => d.to_string(),
+        other => other.to_string(),
+    };
+    SpecError {
+        code,
+        ..SpecError::at(field, message)
+    }
+}
+
+/// `30 days`, `1 day`, `36 hours`, `90 minutes` (a space is optional).
+pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
+    let t = text.trim();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let n: u64 = t[..digits].parse().ok()?;
+    let unit = t[digits..].trim_start();
+    let secs = match unit {
+        "day" | "days" => 86_400,
+        "hour" | "hours" => 3_600,
+        "minute" | "minutes" => 60,
+        _ => return None,
+    };
+    n.checked_mul(secs).map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(
+            parse_duration("30 days"),
+            Some(Duration::from_secs(30 * 86_400))
+        );
+        assert_eq!(parse_duration("1day"), Some(Duration::from_secs(86_400)));
+        assert_eq!(
+            parse_duration("36 hours"),
+            Some(Duration::from_secs(36 * 3_600))
+        );
+        assert_eq!(
+            parse_duration("90 minutes"),
+            Some(Duration::from_secs(5_400))
+        );
+        for bad in [
+            "",
+            "days",
+            "30",
+            "30 weeks",
+            "-1 days",
+            "1.5 days",
+            "99999999999999999999 days",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,525 @@
+//! The spec document: the types a YAML or JSON spec deserializes into, and from which the
+//! JSON Schema is derived.
+//!
+//! Plain-data props come straight from the constructs ([`VpcProps`], [`SubnetConfiguration`]
+//! inside it, [`SubnetType`], [`GenerateSecretString`], [`SecretRotationApplication`]); where a
+//! props type holds handles (a VPC, a security group, a secret, a cluster), the document names
+//! another construct of the same spec instead.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use stackwright::ec2::{SubnetType, VpcProps};
+use stackwright::secretsmanager::{GenerateSecretString, SecretRotationApplication};
+
+#[cfg(doc)]
+use stackwright::ec2::SubnetConfiguration;
+
+/// A stackwright spec: one CloudFormation stack built from the stackwright constructs, listed
+/// in creation order. A construct refers to others by their keys, and only to constructs
+/// listed above it.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a spec: a map with `stack` and `constructs`"
+)]
+#[schemars(title = "stackwright spec")]
+pub struct SpecDocument {
+    /// The JSON Schema of this document (ignored; for editors).
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    /// The stack's name: a letter, then letters, digits and hyphens (at most 128 characters).
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9-]{0,127}$"))]
+    pub stack: String,
+    /// The template's `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The constructs, keyed by construct id (which gives the CDK logical IDs), in creation
+    /// order: the order of the template's resources follows it.
+    #[serde(deserialize_with = "unique_keys")]
+    #[schemars(with = "IndexMap<String, ConstructSpec>")]
+    pub constructs: IndexMap<String, ConstructSpec>,
+    /// Analyzer findings or diagnostics to accept: each turns the matching error into a
+    /// warning that records the reason.
+    #[serde(default)]
+    pub acknowledge: Vec<Acknowledgement>,
+}
+
+/// An accepted finding (`Stack::acknowledge`).
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Acknowledgement {
+    /// The diagnostic code or analyzer finding, e.g. `db-denies-lambda`.
+    pub code: String,
+    /// The construct path (below the stack) or logical ID it is about.
+    pub target: String,
+    /// Why it is fine: kept in the warning.
+    pub reason: String,
+}
+
+/// One construct: its `type` and its `props`.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(
+    tag = "type",
+    content = "props",
+    deny_unknown_fields,
+    expecting = "a construct: a map with `type` and `props`"
+)]
+pub enum ConstructSpec {
+    /// A VPC (`ec2.Vpc`): subnet groups across availability zones, route tables, internet and
+    /// NAT gateways.
+    Vpc(VpcProps),
+    /// A security group (`ec2.SecurityGroup`) with its rules.
+    SecurityGroup(SecurityGroupSpec),
+    /// An interface VPC endpoint (`ec2.InterfaceVpcEndpoint`), e.g. for Secrets Manager.
+    InterfaceVpcEndpoint(InterfaceVpcEndpointSpec),
+    /// A customer-managed KMS key (`kms.Key`) for secrets and database storage.
+    KmsKey(KmsKeySpec),
+    /// A Secrets Manager secret (`secretsmanager.Secret`), optionally attached to a cluster.
+    Secret(SecretSpec),
+    /// An Aurora cluster (`rds.DatabaseCluster`): subnet group, security group, credentials,
+    /// writer and readers.
+    DatabaseCluster(DatabaseClusterSpec),
+    /// Rotation by AWS's function from the Serverless Application Repository
+    /// (`secretsmanager.SecretRotation`); creates the function's security group and opens the
+    /// database to it.
+    SecretRotation(SecretRotationSpec),
+    /// Rotation by a function AWS hosts (`secretsmanager.HostedRotation`); the construct is
+    /// created under the rotated secret.
+    HostedRotation(HostedRotationSpec),
+    /// After each successful rotation, redeploy the ECS services that read the secrets
+    /// (`secretsmanager.RotationRefresh`); optionally alert on failed rotations.
+    RotationRefresh(RotationRefreshSpec),
+}
+
+impl ConstructSpec {
+    /// The `type` of the construct, as written in the document.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            ConstructSpec::Vpc(_) => "Vpc",
+            ConstructSpec::SecurityGroup(_) => "SecurityGroup",
+            ConstructSpec::InterfaceVpcEndpoint(_) => "InterfaceVpcEndpoint",
+            ConstructSpec::KmsKey(_) => "KmsKey",
+            ConstructSpec::Secret(_) => "Secret",
+            ConstructSpec::DatabaseCluster(_) => "DatabaseCluster",
+            ConstructSpec::SecretRotation(_) => "SecretRotation",
+            ConstructSpec::HostedRotation(_) => "HostedRotation",
+            ConstructSpec::RotationRefresh(_) => "RotationRefresh",
+        }
+    }
+}
+
+/// Which subnets of a VPC to use.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum SubnetSelectionSpec {
+    /// Every subnet of a kind.
+    SubnetType(SubnetType),
+    /// The subnets of the subnet group of this name.
+    SubnetGroup(String),
+}
+
+/// A security group.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecurityGroupSpec {
+    /// The VPC (a `Vpc` construct of this spec).
+    pub vpc: String,
+    /// `GroupDescription` (default: the construct path).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Allow all outbound traffic (default true); false blocks egress but for the `egress`
+    /// rules.
+    #[serde(default)]
+    pub allow_all_outbound: Option<bool>,
+    /// `GroupName`, a fixed physical name.
+    #[serde(default)]
+    pub security_group_name: Option<String>,
+    /// Inbound rules, in order.
+    #[serde(default)]
+    pub ingress: Vec<RuleSpec>,
+    /// Outbound rules, in order (with `allowAllOutbound: false`).
+    #[serde(default)]
+    pub egress: Vec<RuleSpec>,
+}
+
+/// One security-group rule.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSpec {
+    /// The other side.
+    pub peer: PeerSpec,
+    /// The port range and protocol.
+    pub port: PortSpec,
+    /// The rule's description (default: the CDK's `from <peer>:<port>`).
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The other side of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum PeerSpec {
+    /// An IPv4 CIDR block, e.g. `10.0.0.0/16`.
+    Cidr(String),
+    /// The CIDR block of a `Vpc` construct of this spec (`Fn::GetAtt <vpc>.CidrBlock`).
+    VpcCidr(String),
+    /// A `SecurityGroup` construct of this spec.
+    SecurityGroup(String),
+    /// A managed prefix list, by id.
+    PrefixList(String),
+    /// Any IPv4 address (`0.0.0.0/0`).
+    AnyIpv4,
+}
+
+/// A port range and protocol.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum PortSpec {
+    /// One TCP port.
+    Tcp(u16),
+    /// A TCP port range.
+    TcpRange {
+        /// The first port.
+        from: u16,
+        /// The last port.
+        to: u16,
+    },
+    /// One UDP port.
+    Udp(u16),
+    /// Every TCP port.
+    AllTcp,
+    /// All traffic, every protocol.
+    AllTraffic,
+}
+
+/// An interface VPC endpoint.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InterfaceVpcEndpointSpec {
+    /// The VPC (a `Vpc` construct of this spec).
+    pub vpc: String,
+    /// The service's short name, as in `com.amazonaws.<region>.<service>`: `secretsmanager`,
+    /// `kms`, `sts`, `logs`, `ecr.api`, `ecr.dkr`, `ssm`, `events`, `sns`, `sqs`, `rds`,
+    /// `ecs`, `lambda`...
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]*$"))]
+    pub service: String,
+    /// Where the endpoint's network interfaces go, one per availability zone (default: the
+    /// private subnets, else the isolated ones, else the public ones).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// `SecurityGroup` constructs of this spec to use instead of a new group.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// Private DNS (default true): only with it does the regional host name resolve to the
+    /// endpoint.
+    #[serde(default)]
+    pub private_dns_enabled: Option<bool>,
+    /// Admit HTTPS from the VPC's CIDR on the endpoint's groups (default true).
+    #[serde(default)]
+    pub open: Option<bool>,
+}
+
+/// A customer-managed KMS key.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KmsKeySpec {
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Yearly rotation of the key material (default true).
+    #[serde(default)]
+    pub enable_key_rotation: Option<bool>,
+}
+
+/// A Secrets Manager secret.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretSpec {
+    /// `Description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `Name`, a fixed physical name.
+    #[serde(default)]
+    pub secret_name: Option<String>,
+    /// Generate database credentials: `{"username": ...}` and a `password` that excludes the
+    /// characters that break connection strings (not with `generate`).
+    #[serde(default)]
+    pub database_credentials: Option<DatabaseCredentialsSpec>,
+    /// How Secrets Manager generates the value (not with `databaseCredentials`).
+    #[serde(default)]
+    pub generate: Option<GenerateSecretString>,
+    /// A customer-managed KMS key (id or ARN) to encrypt the secret.
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// A `KmsKey` construct of this spec (listed above) to encrypt the secret; its policy lets
+    /// Secrets Manager use it and rotations pass its ARN to the function (not with `kmsKey`).
+    #[serde(default)]
+    pub encryption_key: Option<String>,
+    /// Attach the secret to a `DatabaseCluster` construct of this spec (listed above), as
+    /// multi-user rotation needs.
+    #[serde(default)]
+    pub attach_to: Option<String>,
+}
+
+/// Generated database credentials.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatabaseCredentialsSpec {
+    /// The database user name.
+    pub username: String,
+    /// Length of the generated password (default: Secrets Manager's, 32).
+    #[serde(default)]
+    pub password_length: Option<u32>,
+}
+
+/// An Aurora cluster.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatabaseClusterSpec {
+    /// The engine and its version.
+    pub engine: EngineSpec,
+    /// The VPC (a `Vpc` construct of this spec).
+    pub vpc: String,
+    /// The subnets of the subnet group (default: the private subnets, else the isolated ones,
+    /// else the public ones).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// The master credentials (default: a generated secret for the engine's default user).
+    #[serde(default)]
+    pub credentials: Option<CredentialsSpec>,
+    /// The writer instance (default: a provisioned `db.t3.medium` named `writer`).
+    #[serde(default)]
+    pub writer: Option<InstanceSpec>,
+    /// Reader instances.
+    #[serde(default)]
+    pub readers: Vec<InstanceSpec>,
+    /// `SecurityGroup` constructs of this spec to use instead of a new group.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// The port (default: the engine's).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Encrypt storage (default true, unlike the CDK).
+    #[serde(default)]
+    pub storage_encrypted: Option<bool>,
+    /// IAM database authentication.
+    #[serde(default)]
+    pub iam_authentication: Option<bool>,
+    /// A `KmsKey` construct of this spec (listed above) to encrypt storage with.
+    #[serde(default)]
+    pub storage_encryption_key: Option<String>,
+    /// Enhanced monitoring interval in seconds (1, 5, 10, 15, 30 or 60); the cluster creates
+    /// the monitoring role.
+    #[serde(default)]
+    pub monitoring_interval_seconds: Option<u64>,
+    /// Deletion protection.
+    #[serde(default)]
+    pub deletion_protection: Option<bool>,
+    /// Days of automated backups to keep (1 to 35).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 35))]
+    pub backup_retention_days: Option<u32>,
+    /// The name of a database to create.
+    #[serde(default)]
+    pub default_database_name: Option<String>,
+}
+
+/// An Aurora engine and version.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum EngineSpec {
+    /// Aurora MySQL, e.g. `8.0.mysql_aurora.3.04.0`.
+    AuroraMysql(String),
+    /// Aurora PostgreSQL, e.g. `16.4`.
+    AuroraPostgres(String),
+}
+
+/// Where a cluster's master credentials come from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum CredentialsSpec {
+    /// A `Secret` construct of this spec (with generated database credentials), which the
+    /// cluster attaches to itself.
+    Secret(String),
+    /// A generated secret (child `Secret` of the cluster) for this user name.
+    Generated(String),
+}
+
+/// One cluster instance.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceSpec {
+    /// The instance's construct id, e.g. `writer`, `reader1`.
+    pub id: String,
+    /// The instance class, e.g. `r6g.large` (default `db.t3.medium`; not with
+    /// `serverlessV2`).
+    #[serde(default)]
+    pub instance_class: Option<String>,
+    /// A Serverless v2 instance (`db.serverless`).
+    #[serde(default)]
+    pub serverless_v2: bool,
+    /// The failover priority, 0 (highest) to 15.
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 15))]
+    pub promotion_tier: Option<i64>,
+    /// Give the instance a public address (default: only in public subnets).
+    #[serde(default)]
+    pub publicly_accessible: Option<bool>,
+}
+
+/// Rotation by AWS's function from the Serverless Application Repository.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecretRotationSpec {
+    /// The rotation function; `...MultiUser` ones need `masterSecret`.
+    pub application: SecretRotationApplication,
+    /// The rotated secret: a `Secret` construct of this spec, or a `DatabaseCluster` for its
+    /// master secret. Multi-user rotation needs it attached to the cluster (`attachTo` on the
+    /// secret).
+    pub secret: String,
+    /// For multi-user rotation: the secret the function logs in with, a `Secret` construct or
+    /// a `DatabaseCluster` for its master secret.
+    #[serde(default)]
+    pub master_secret: Option<String>,
+    /// The database (a `DatabaseCluster` construct of this spec): it admits the function on
+    /// its port.
+    pub cluster: String,
+    /// The VPC the function runs in (default: the cluster's).
+    #[serde(default)]
+    pub vpc: Option<String>,
+    /// Where the function runs (default: the private subnets, else the isolated ones, else
+    /// the public ones).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// Characters new passwords must not contain.
+    #[serde(default)]
+    pub exclude_characters: Option<String>,
+    /// The rotation interval, 4 hours to 1000 days, e.g. `30 days`, `36 hours` (default
+    /// 30 days; `0 days` turns automatic rotation off).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]+ ?(days?|hours?|minutes?)$"))]
+    pub automatically_after: Option<String>,
+    /// Rotate when the schedule is created or changed (default false, unlike the CDK).
+    #[serde(default)]
+    pub rotate_immediately_on_update: Option<bool>,
+    /// A `SecurityGroup` construct of this spec for the function (default: a new one).
+    #[serde(default)]
+    pub security_group: Option<String>,
+    /// Reach Secrets Manager through this `InterfaceVpcEndpoint` construct's own DNS name.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// The KMS key ARN of the rotated secret.
+    #[serde(default)]
+    pub kms_key_arn: Option<String>,
+    /// The KMS key ARN of the master secret.
+    #[serde(default)]
+    pub master_secret_kms_key_arn: Option<String>,
+}
+
+/// Rotation by a function AWS hosts.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HostedRotationSpec {
+    /// The rotation function; `...MultiUser` ones need `masterSecret`.
+    pub application: SecretRotationApplication,
+    /// The rotated secret: a `Secret` construct of this spec, or a `DatabaseCluster` for its
+    /// master secret; the rotation is created under it.
+    pub secret: String,
+    /// For multi-user rotation: the secret the function logs in with (a `Secret` construct,
+    /// or a `DatabaseCluster` for its master secret).
+    #[serde(default)]
+    pub master_secret: Option<String>,
+    /// The database (a `DatabaseCluster` construct of this spec): it admits the function on
+    /// its port.
+    pub cluster: String,
+    /// The VPC the function runs in (default: the cluster's).
+    #[serde(default)]
+    pub vpc: Option<String>,
+    /// Where the function runs (default: the private subnets, else the isolated ones, else
+    /// the public ones).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// Characters new passwords must not contain (default: the secret's own).
+    #[serde(default)]
+    pub exclude_characters: Option<String>,
+    /// The name of the function AWS creates.
+    #[serde(default)]
+    pub function_name: Option<String>,
+    /// The KMS key ARN of the secret.
+    #[serde(default)]
+    pub kms_key_arn: Option<String>,
+    /// The rotation interval, 4 hours to 1000 days, e.g. `30 days` (default 30 days).
+    #[serde(default)]
+    #[schemars(regex(pattern = r"^[0-9]+ ?(days?|hours?|minutes?)$"))]
+    pub automatically_after: Option<String>,
+    /// Rotate when the schedule is created or changed (default false).
+    #[serde(default)]
+    pub rotate_immediately_on_update: Option<bool>,
+    /// A `SecurityGroup` construct of this spec for the function (default: a new one).
+    #[serde(default)]
+    pub security_group: Option<String>,
+}
+
+/// Redeploy ECS services after their secrets rotate.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RotationRefreshSpec {
+    /// The secrets whose successful rotations trigger the refresh: `Secret` constructs, or
+    /// `DatabaseCluster` constructs for their master secrets.
+    #[schemars(length(min = 1))]
+    pub secrets: Vec<String>,
+    /// The services to redeploy (at most 25).
+    #[schemars(length(min = 1, max = 25))]
+    pub services: Vec<EcsServiceSpec>,
+    /// Create an SNS topic that receives every failed rotation of the secrets.
+    #[serde(default)]
+    pub alert_topic: Option<bool>,
+    /// Email addresses subscribed to the alert topic (creates it).
+    #[serde(default)]
+    pub alert_emails: Vec<String>,
+}
+
+/// An ECS service, by names or ARNs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EcsServiceSpec {
+    /// The cluster's name, or its ARN (`arn:<partition>:ecs:<region>:<account>:cluster/<name>`).
+    pub cluster: String,
+    /// The service's name, or its ARN (`arn:...:service/<cluster>/<name>`).
+    pub service: String,
+}
+
+/// Deserializes a map, refusing a key that appears twice (a later construct would otherwise
+/// silently replace an earlier one).
+fn unique_keys<'de, D, T>(d: D) -> Result<IndexMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Unique<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Unique<T> {
+        type Value = IndexMap<String, T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map of constructs by id")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.contains_key(&key) {
+                    return Err(serde::de::Error::custom(format!(
+                        "construct id `{key}` is used twice; construct ids must be unique"
+                    )));
+                }
+                let value = map.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique(std::marker::PhantomData))
+}
