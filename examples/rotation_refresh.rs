@@ -20,7 +20,7 @@
 
 #[path = "synth.rs"]
 #[allow(dead_code)]
-mod mission;
+pub(crate) mod mission;
 
 use serde_json::json;
 use stackwright::ec2::{
