@@ -16,7 +16,8 @@
 //! The image is `app:latest` in this account's ECR (push it before deploying).
 //!
 //! `cargo run --example rotation_refresh > template.json` prints the template as JSON;
-//! `cargo run --example rotation_refresh -- --yaml` prints YAML.
+//! `cargo run --example rotation_refresh -- --yaml` prints YAML; `-- --out DIR` writes a cloud
+//! assembly for the AWS CDK CLI.
 
 #[path = "synth.rs"]
 #[allow(dead_code)]
@@ -223,25 +224,9 @@ pub fn build() -> Result<Stack> {
 }
 
 #[allow(dead_code)]
-fn main() {
-    let yaml = std::env::args().any(|a| a == "--yaml");
-    // Synth runs the rotation-readiness analyzer over every rotation of the stack, the
-    // JSON-key function in the VPC included.
-    let result = build().and_then(|stack| stackwright::synth(&stack));
-    match result {
-        Ok(out) => {
-            for w in &out.warnings {
-                eprintln!("{w}");
-            }
-            if yaml {
-                print!("{}", out.template.to_yaml_string());
-            } else {
-                print!("{}", out.template.to_json_string());
-            }
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(1);
-        }
-    }
+fn main() -> std::process::ExitCode {
+    // Prints the template after `stackwright::synth`, which runs the rotation-readiness
+    // analyzer over every rotation of the stack, the JSON-key function in the VPC included;
+    // `--yaml` prints YAML, `--out DIR` writes a cloud assembly.
+    stackwright::run(build)
 }
