@@ -60,14 +60,19 @@ pub fn build() -> Result<Stack> {
     cluster.add_rotation_single_user(&mut stack, RotationOptions::new())?;
 
     // The application's user: its own secret, attached to the cluster (multi-user rotation
-    // needs host, port and engine in the secret), rotated every 7 days with the master secret.
+    // needs host, port and engine in the secret), rotated every 7 days with the master secret,
+    // whose ARN the rotation function reads from the user's value (`masterarn`).
+    let master = cluster
+        .secret()
+        .expect("generated credentials are attached to the cluster");
     let app_user = Secret::new(
         &mut stack,
         root,
         "AppUserSecret",
         SecretProps::new()
             .description("Credentials of the application's database user")
-            .generate(GenerateSecretString::database_credentials("app_user")),
+            .generate(GenerateSecretString::database_credentials("app_user"))
+            .master_secret(master),
     )?;
     let attached = app_user.attach(&mut stack, &cluster)?;
     cluster.add_rotation_multi_user(

@@ -134,13 +134,15 @@ pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
         .exclude_characters(DEFAULT_PASSWORD_EXCLUDE_CHARS),
     )?;
 
-    // An application user, attached to the cluster, rotated with the admin as master.
+    // An application user, attached to the cluster, rotated with the admin as master. The
+    // multi-user function reads the admin secret's ARN from the user's value (`masterarn`).
     let user = Secret::new(
         stack,
         root,
         "DbUserSecret",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app_user"))
+            .master_secret(admin_attached)
             .encryption_key(key),
     )?;
     let user_attached = user.attach(stack, &cluster)?;

@@ -417,22 +417,54 @@ impl Schedule<'_, '_> {
 
     /// Whether a secret's value names its database itself (a `host` field).
     fn secret_has_host(&self, id: &str) -> bool {
-        let Some(r) = self.e.res(id) else {
-            return false;
-        };
+        self.secret_value_has_key(id, "host") == Some(true)
+    }
+
+    /// Whether the value of secret `id` holds a JSON key: `Some(true)` when a literal of its
+    /// `SecretString` or generation template names it; `Some(false)` when the value is visible
+    /// without it (literal text, or a generated plain password); `None` when the value comes
+    /// from outside the template (a parameter, an import, a secret of another template).
+    fn secret_value_has_key(&self, id: &str, key: &str) -> Option<bool> {
+        let r = self.e.res(id)?;
+        if r.resource_type != SECRET {
+            return None;
+        }
+        let needle = format!("\"{key}\"");
         let mut found = false;
-        for key in ["SecretString", "GenerateSecretString"] {
-            if let Some(v) = r.prop(key) {
+        for prop in ["SecretString", "GenerateSecretString"] {
+            if let Some(v) = r.prop(prop) {
                 v.walk(&mut |x| {
                     if let Value::String(s) = x {
-                        if s.contains("\"host\"") {
+                        if s.contains(&needle) {
                             found = true;
                         }
                     }
                 });
             }
         }
-        found
+        if found {
+            return Some(true);
+        }
+        let source = match (r.prop("SecretString"), r.prop("GenerateSecretString")) {
+            (Some(v), _) => v,
+            (None, Some(g)) => match g.get("SecretStringTemplate") {
+                Some(t) => t,
+                None => return Some(false),
+            },
+            (None, None) => return Some(false),
+        };
+        // `Fn::Sub` keeps its text outside the value tree: read the pieces too.
+        let pieces = self.e.pieces(source);
+        if pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Lit(l) if l.contains(&needle)))
+        {
+            return Some(true);
+        }
+        pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Lit(_)))
+            .then_some(false)
     }
 
     /// Secret and attachment checks; returns the database when it is known.
@@ -591,6 +623,9 @@ impl Schedule<'_, '_> {
     }
 
     fn check_multi_user(&mut self, func: &Func, fres: &[String]) {
+        if func.multi_user && func.master && !matches!(func.kind, FnKind::Lambda) {
+            self.check_master_arn_in_value(fres);
+        }
         if !func.multi_user || func.master {
             return;
         }
@@ -621,6 +656,35 @@ impl Schedule<'_, '_> {
             format!(
                 "set {param} to the master (admin) secret's ARN, e.g. the Ref of its \
                  SecretTargetAttachment (CDK: `masterSecret`)"
+            ),
+        );
+    }
+
+    /// AWS's multi-user functions read the master secret's ARN from the `masterarn` key of the
+    /// rotated secret's value (`masterSecretArn` only grants the function access to it).
+    fn check_master_arn_in_value(&mut self, fres: &[String]) {
+        let Ok(secret) = self.secret() else {
+            return;
+        };
+        let Some(sid) = secret.secret else {
+            return;
+        };
+        if self.secret_value_has_key(&sid, "masterarn") != Some(false) {
+            return;
+        }
+        let mut res = fres.to_vec();
+        res.push(sid.clone());
+        self.push(
+            Kind::MultiUserWithoutMaster,
+            res,
+            format!(
+                "the value of secret `{sid}` has no `masterarn` key: the multi-user function \
+                 reads the master secret's ARN from it and fails at setSecret"
+            ),
+            format!(
+                "add \"masterarn\" with the master secret's ARN to the value of `{sid}` (its \
+                 GenerateSecretString.SecretStringTemplate, through Fn::Join or Fn::Sub; CDK: \
+                 `DatabaseSecret` with `masterSecret`)"
             ),
         );
     }

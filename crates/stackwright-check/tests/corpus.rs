@@ -74,6 +74,10 @@ const CORPUS: &[(&str, &[Kind])] = &[
     ("hand/multi-user-no-master.yaml", &[MultiUserWithoutMaster]),
     ("hand/multi-user-with-master.yaml", &[]),
     (
+        "hand/multi-user-no-masterarn.yaml",
+        &[MultiUserWithoutMaster],
+    ),
+    (
         "hand/hosted-multi-user-no-master.json",
         &[MultiUserWithoutMaster],
     ),
@@ -177,6 +181,11 @@ const PAIRS: &[(Kind, &str, &str)] = &[
     (
         MultiUserWithoutMaster,
         "hand/multi-user-no-master.yaml",
+        "hand/multi-user-with-master.yaml",
+    ),
+    (
+        MultiUserWithoutMaster,
+        "hand/multi-user-no-masterarn.yaml",
         "hand/multi-user-with-master.yaml",
     ),
     (

@@ -59,15 +59,14 @@ pub fn seconds(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-/// `rate(...)` with the largest whole unit, as the CDK's `Schedule.rate`.
+/// `rate(...)` with the largest whole unit, as the CDK's `Schedule.rate`, for the whole hours
+/// a rotation interval is checked to be.
 pub(crate) fn rate_expression(d: Duration) -> String {
-    let mins = d.as_secs() / 60;
-    let (n, unit) = if mins.is_multiple_of(1440) {
-        (mins / 1440, "day")
-    } else if mins.is_multiple_of(60) {
-        (mins / 60, "hour")
+    let hours = d.as_secs() / 3_600;
+    let (n, unit) = if hours.is_multiple_of(24) {
+        (hours / 24, "day")
     } else {
-        (mins, "minute")
+        (hours, "hour")
     };
     let plural = if n == 1 { "" } else { "s" };
     format!("rate({n} {unit}{plural})")
@@ -82,7 +81,7 @@ mod tests {
         assert_eq!(rate_expression(days(30)), "rate(30 days)");
         assert_eq!(rate_expression(days(1)), "rate(1 day)");
         assert_eq!(rate_expression(hours(36)), "rate(36 hours)");
-        assert_eq!(rate_expression(minutes(250)), "rate(250 minutes)");
+        assert_eq!(rate_expression(hours(1)), "rate(1 hour)");
     }
 
     #[test]

@@ -410,6 +410,9 @@ impl<'a> Builder<'a> {
         if let Some(k) = &s.encryption_key {
             props = props.encryption_key(self.key(self.field("encryptionKey"), k)?);
         }
+        if let Some(m) = &s.master_secret {
+            props = props.master_secret(self.rotatable(self.field("masterSecret"), m)?);
+        }
         let cluster = match &s.attach_to {
             Some(c) => Some(self.cluster(self.field("attachTo"), c)?),
             None => None,

@@ -264,6 +264,12 @@ pub struct SecretSpec {
     /// multi-user rotation needs.
     #[serde(default)]
     pub attach_to: Option<String>,
+    /// The master (admin) secret of this database user: a `Secret` or `DatabaseCluster` (its
+    /// master secret) listed above. Its ARN goes into the generated value as `masterarn`,
+    /// which the multi-user rotation function reads to log in as the master user (needs
+    /// `databaseCredentials` or a `generate` template).
+    #[serde(default)]
+    pub master_secret: Option<String>,
 }
 
 /// Generated database credentials.

@@ -11,8 +11,8 @@ use stackwright::rds::{
     RotationOptions,
 };
 use stackwright::secretsmanager::{
-    GenerateSecretString, Secret, SecretProps, SecretRotation, SecretRotationApplication,
-    SecretRotationProps,
+    GenerateSecretString, HostedRotation, HostedRotationProps, Secret, SecretProps, SecretRotation,
+    SecretRotationApplication, SecretRotationProps,
 };
 use stackwright::{days, hours, Error, Stack};
 
@@ -160,7 +160,9 @@ fn cluster_conveniences_use_the_cdk_defaults() {
         &mut stack,
         root,
         "User",
-        SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
+        SecretProps::new()
+            .generate(GenerateSecretString::database_credentials("app"))
+            .master_secret(db.secret().unwrap()),
     )
     .unwrap();
     let attached = user.attach(&mut stack, &db).unwrap();
@@ -583,4 +585,225 @@ fn prefix_list_rules_are_standalone() {
         rules[0].1["Properties"]["Description"],
         "from pl-12345678:443"
     );
+}
+
+#[test]
+fn multi_user_rotation_needs_masterarn_in_the_user_value() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    let root = stack.root();
+    let master = db.secret().unwrap();
+    let without = Secret::new(
+        &mut stack,
+        root,
+        "Without",
+        SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
+    )
+    .unwrap();
+    let without = without.attach(&mut stack, &db).unwrap();
+    let message = err_code(
+        SecretRotation::new(
+            &mut stack,
+            root,
+            "R1",
+            SecretRotationProps::multi_user(
+                SecretRotationApplication::MysqlMultiUser,
+                without,
+                master,
+                &db,
+                vpc,
+            ),
+        ),
+        "SW-ROT-008",
+    );
+    assert!(message.contains("masterarn"), "{message}");
+    err_code(
+        HostedRotation::new(
+            &mut stack,
+            "Hosted",
+            HostedRotationProps::multi_user(
+                SecretRotationApplication::MysqlMultiUser,
+                without,
+                master,
+                &db,
+                vpc,
+            ),
+        ),
+        "SW-ROT-008",
+    );
+    err_code(
+        db.add_rotation_multi_user(&mut stack, "R2", without, RotationOptions::new()),
+        "SW-ROT-008",
+    );
+    // `masterarn` written by hand in the template is as good as `master_secret`.
+    let by_hand = Secret::new(
+        &mut stack,
+        root,
+        "ByHand",
+        SecretProps::new().generate(GenerateSecretString::json(
+            json!({"username": "app2", "masterarn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf"}),
+            "password",
+        )),
+    )
+    .unwrap();
+    let by_hand = by_hand.attach(&mut stack, &db).unwrap();
+    db.add_rotation_multi_user(&mut stack, "R3", by_hand, RotationOptions::new())
+        .unwrap();
+    // `master_secret` needs a JSON template to write into, and only one `masterarn`.
+    err_code(
+        Secret::new(
+            &mut stack,
+            root,
+            "Plain",
+            SecretProps::new().master_secret(master),
+        ),
+        "SW-SEC-003",
+    );
+    err_code(
+        Secret::new(
+            &mut stack,
+            root,
+            "Twice",
+            SecretProps::new()
+                .generate(GenerateSecretString::json(
+                    json!({"username": "u", "masterarn": "x"}),
+                    "password",
+                ))
+                .master_secret(master),
+        ),
+        "SW-SEC-003",
+    );
+    // The failed calls left nothing behind; the template renders the ARN after the template's
+    // keys, as the CDK's `JSON.stringify({ username, masterarn })`.
+    let with = Secret::new(
+        &mut stack,
+        root,
+        "With",
+        SecretProps::new()
+            .generate(GenerateSecretString::database_credentials("app3"))
+            .master_secret(master),
+    )
+    .unwrap();
+    let with = with.attach(&mut stack, &db).unwrap();
+    db.add_rotation_multi_user(&mut stack, "R4", with, RotationOptions::new())
+        .unwrap();
+    let t = template(&stack);
+    let secrets = of_type(&t, "AWS::SecretsManager::Secret");
+    let (_, with) = secrets
+        .iter()
+        .find(|(id, _)| id.starts_with("With") && !id.starts_with("Without"))
+        .unwrap();
+    assert_eq!(
+        with["Properties"]["GenerateSecretString"]["SecretStringTemplate"],
+        json!({"Fn::Join": ["", [
+            "{\"username\":\"app3\",\"masterarn\":\"",
+            {"Ref": "DbSecretAttachment7AED447C"},
+            "\"}"
+        ]]})
+    );
+}
+
+#[test]
+fn a_secret_has_one_rotation_schedule_whatever_makes_it() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    let master = db.secret().unwrap();
+    HostedRotation::new(
+        &mut stack,
+        "Hosted",
+        HostedRotationProps::single_user(
+            SecretRotationApplication::MysqlSingleUser,
+            master,
+            &db,
+            vpc,
+        ),
+    )
+    .unwrap();
+    let message = err_code(
+        db.add_rotation_single_user(&mut stack, RotationOptions::new()),
+        "SW-ROT-004",
+    );
+    assert!(message.contains("Hosted"), "{message}");
+    err_code(
+        HostedRotation::new(
+            &mut stack,
+            "Hosted2",
+            HostedRotationProps::single_user(
+                SecretRotationApplication::MysqlSingleUser,
+                master,
+                &db,
+                vpc,
+            ),
+        ),
+        "SW-ROT-004",
+    );
+    let t = template(&stack);
+    assert_eq!(
+        of_type(&t, "AWS::SecretsManager::RotationSchedule").len(),
+        1
+    );
+}
+
+#[test]
+fn rotation_intervals_are_whole_hours() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    for d in [
+        std::time::Duration::from_secs(250 * 60),
+        hours(5) + std::time::Duration::from_secs(1),
+        hours(5) + std::time::Duration::from_millis(1),
+    ] {
+        let message = err_code(
+            db.add_rotation_single_user(&mut stack, RotationOptions::new().automatically_after(d)),
+            "SW-ROT-003",
+        );
+        assert!(message.contains("whole number of hours"), "{message}");
+    }
+    db.add_rotation_single_user(
+        &mut stack,
+        RotationOptions::new().automatically_after(hours(5)),
+    )
+    .unwrap();
+    let t = template(&stack);
+    let schedules = of_type(&t, "AWS::SecretsManager::RotationSchedule");
+    assert_eq!(
+        schedules[0].1["Properties"]["RotationRules"]["ScheduleExpression"],
+        "rate(5 hours)"
+    );
+}
+
+#[test]
+fn multi_user_rotation_from_a_cluster_needs_a_secret_attached_to_it() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    let root = stack.root();
+    let other = DatabaseCluster::new(
+        &mut stack,
+        root,
+        "Other",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            vpc,
+        ),
+    )
+    .unwrap();
+    let user = Secret::new(
+        &mut stack,
+        root,
+        "User",
+        SecretProps::new()
+            .generate(GenerateSecretString::database_credentials("app"))
+            .master_secret(db.secret().unwrap()),
+    )
+    .unwrap();
+    let attached = user.attach(&mut stack, &other).unwrap();
+    let message = err_code(
+        db.add_rotation_multi_user(&mut stack, "UserRotation", attached, RotationOptions::new()),
+        "SW-ROT-005",
+    );
+    assert!(message.contains("another database"), "{message}");
 }

@@ -232,7 +232,9 @@ fn mission_postgres() {
         &mut stack,
         root,
         "DbUserSecret",
-        SecretProps::new().generate(GenerateSecretString::database_credentials("app_user")),
+        SecretProps::new()
+            .generate(GenerateSecretString::database_credentials("app_user"))
+            .master_secret(master),
     )
     .unwrap();
     let attached = user.attach(&mut stack, &cluster).unwrap();

@@ -131,6 +131,18 @@ impl DatabaseCluster {
         options: RotationOptions,
     ) -> Result<SecretRotation> {
         let master = self.master_secret_or_err(stack)?;
+        if !secret.is_attached_to(stack, self) {
+            return Err(Error::invalid(
+                "SW-ROT-005",
+                format!("{}/{id}", stack.path(self.node())),
+                format!(
+                    "`{}` is attached to another database, so the function would change the \
+                     password on that one",
+                    stack.path(secret.secret().node())
+                ),
+                "rotate it from the cluster it is attached to",
+            ));
+        }
         let props = SecretRotationProps::multi_user(
             self.engine().multi_user_rotation(),
             secret,

@@ -19,7 +19,7 @@ use stackwright_l1::lambda::CfnPermission;
 use stackwright_l1::secretsmanager::CfnRotationSchedule;
 
 use super::rotation::{add_schedule_at, ScheduleFunction};
-use super::secret::{check_interval, RotatableSecret, Secret};
+use super::secret::{check_interval, check_no_schedule, RotatableSecret, Secret};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, Permission};
 use crate::util::{concat, days};
@@ -39,12 +39,6 @@ pub const ROTATION_SECRET_ACTIONS: [&str; 4] = [
 
 /// The actions a rotation function needs on the secret's customer-managed KMS key.
 pub const ROTATION_KMS_ACTIONS: [&str; 2] = ["kms:Decrypt", "kms:GenerateDataKey"];
-
-#[derive(Default)]
-pub(crate) struct CustomSchedules {
-    /// Secrets (their schedule scope) that have a schedule made here.
-    pub scopes: Vec<NodeId>,
-}
 
 /// Properties of a [`RotationSchedule`].
 #[derive(Debug, Clone, PartialEq)]
@@ -125,7 +119,7 @@ impl RotationSchedule {
             let d = e.diagnostics()[0].clone();
             Error::invalid(&d.code, &path, d.message, d.fix)
         })?;
-        check_no_schedule(stack, secret_scope, &path)?;
+        check_no_schedule(stack, props.secret.secret(), &path)?;
         let function = &props.function;
         let secret = props.secret.secret();
         let key_arn = kms_key_arn(stack, secret, &path)?;
@@ -186,10 +180,6 @@ impl RotationSchedule {
         stack
             .resource_mut(schedule.node())?
             .add_depends_on(permission.node());
-        stack
-            .state_mut::<CustomSchedules>()
-            .scopes
-            .push(secret_scope);
         Ok(RotationSchedule {
             node,
             schedule,
@@ -209,26 +199,6 @@ impl RotationSchedule {
     pub fn permission(&self) -> Handle<CfnPermission> {
         self.permission
     }
-}
-
-/// Fails when the secret already has a rotation schedule (from `SecretRotation` or from here).
-pub(crate) fn check_no_schedule(stack: &Stack, secret_scope: NodeId, path: &str) -> Result<()> {
-    let has_schedule = stack.child(secret_scope, "RotationSchedule").is_some()
-        || stack
-            .state::<CustomSchedules>()
-            .is_some_and(|s| s.scopes.contains(&secret_scope));
-    if has_schedule {
-        return Err(Error::invalid(
-            "SW-ROT-004",
-            path,
-            format!(
-                "`{}` already has a rotation schedule",
-                stack.path(secret_scope)
-            ),
-            "a secret has one rotation; remove the other one",
-        ));
-    }
-    Ok(())
 }
 
 /// `secretsmanager.<region>.amazonaws.com`, the value of `kms:ViaService` for calls KMS

@@ -9,7 +9,10 @@ use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack};
 use stackwright_l1::secretsmanager::{cfn_rotation_schedule, CfnRotationSchedule};
 
 use super::rotation::{add_schedule_at, ScheduleFunction, SecretRotationApplication};
-use super::secret::{check_interval, RotatableSecret, DEFAULT_PASSWORD_EXCLUDE_CHARS};
+use super::secret::{
+    check_interval, check_master_arn_in_value, check_no_schedule, RotatableSecret,
+    DEFAULT_PASSWORD_EXCLUDE_CHARS,
+};
 use crate::ec2::{
     Connectable, Connections, HasDefaultPort, SecurityGroup, SecurityGroupProps, SubnetSelection,
     Vpc,
@@ -165,6 +168,10 @@ impl HostedRotation {
             ));
         }
         check_interval(stack, props.secret.node(), props.automatically_after)?;
+        check_no_schedule(stack, props.secret.secret(), &path)?;
+        if props.application.is_multi_user() {
+            check_master_arn_in_value(stack, props.secret.secret(), &path)?;
+        }
         let selected = props.vpc.select_subnets(stack, &props.vpc_subnets)?;
         let exclude = match &props.exclude_characters {
             Some(c) => c.clone(),

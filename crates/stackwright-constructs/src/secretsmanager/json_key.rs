@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use stackwright_core::{Error, NodeId, Result, Stack};
 
-use super::custom::{check_no_schedule, RotationSchedule, RotationScheduleProps};
-use super::secret::{check_interval, RotatableSecret, Secret};
+use super::custom::{RotationSchedule, RotationScheduleProps};
+use super::secret::{check_interval, check_no_schedule, RotatableSecret, Secret};
 use crate::ec2::{SecurityGroup, SubnetSelection, Vpc};
 use crate::lambda::{Code, Function, FunctionProps, Runtime};
 use crate::util::{days, seconds};
@@ -173,7 +173,7 @@ impl JsonKeyRotation {
             let d = e.diagnostics()[0].clone();
             Error::invalid(&d.code, &path, d.message, d.fix)
         })?;
-        check_no_schedule(stack, secret.node(), &path)?;
+        check_no_schedule(stack, secret, &path)?;
         if secret.attachment(stack)?.is_some() {
             return Err(bad(
                 "SW-LAMBDA-011",

@@ -11,7 +11,9 @@ use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Resul
 use stackwright_l1::secretsmanager::{cfn_rotation_schedule, CfnRotationSchedule};
 use stackwright_l1::serverless::CfnApplication;
 
-use super::secret::{check_interval, RotatableSecret};
+use super::secret::{
+    check_interval, check_master_arn_in_value, check_no_schedule, set_schedule, RotatableSecret,
+};
 use crate::ec2::{
     Connectable, Connections, HasDefaultPort, InterfaceVpcEndpoint, SecurityGroup,
     SecurityGroupProps, SubnetSelection, Vpc,
@@ -290,8 +292,10 @@ impl SecretRotation {
     /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
     /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
     /// let master = db.secret().expect("generated credentials");
-    /// let user = Secret::new(&mut stack, root, "AppUser",
-    ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")))?;
+    /// // The user's value names the master secret (`masterarn`), which the function reads.
+    /// let user = Secret::new(&mut stack, root, "AppUser", SecretProps::new()
+    ///     .generate(GenerateSecretString::database_credentials("app"))
+    ///     .master_secret(master))?;
     /// let user = user.attach(&mut stack, &db)?;
     /// // Multi-user rotation: the types require an attached secret and a master secret.
     /// SecretRotation::new(&mut stack, root, "AppUserRotation", SecretRotationProps::multi_user(
@@ -347,16 +351,9 @@ impl SecretRotation {
             )
         })?;
         let secret_scope = props.secret.node();
-        if stack.child(secret_scope, "RotationSchedule").is_some() {
-            return Err(Error::invalid(
-                "SW-ROT-004",
-                &path,
-                format!(
-                    "`{}` already has a rotation schedule",
-                    stack.path(secret_scope)
-                ),
-                "a secret has one rotation; remove the other one",
-            ));
+        check_no_schedule(stack, props.secret.secret(), &path)?;
+        if props.application.is_multi_user() {
+            check_master_arn_in_value(stack, props.secret.secret(), &path)?;
         }
         let selected = props.vpc.select_subnets(stack, &props.vpc_subnets)?;
 
@@ -531,6 +528,7 @@ pub(crate) fn add_schedule_at(
         );
     }
     let h = stack.add(scope, "Resource", l1)?;
+    set_schedule(stack, secret.secret(), scope);
     secret.deny_account_root_delete(stack)?;
     Ok(h)
 }

@@ -105,6 +105,7 @@ pub struct SecretProps {
     name: Option<String>,
     kms_key_id: Option<Expr<String>>,
     encryption_key: Option<crate::kms::Key>,
+    master_secret_arn: Option<Expr<String>>,
     removal_policy: RemovalPolicy,
 }
 
@@ -116,6 +117,7 @@ impl Default for SecretProps {
             name: None,
             kms_key_id: None,
             encryption_key: None,
+            master_secret_arn: None,
             removal_policy: RemovalPolicy::Destroy,
         }
     }
@@ -154,6 +156,42 @@ impl SecretProps {
         self.encryption_key = Some(key);
         self
     }
+    /// The master (admin) secret of a database user's secret: its ARN goes into the generated
+    /// value under `masterarn`, after the template's keys, as the CDK's
+    /// `DatabaseSecret({ masterSecret })` writes it. Multi-user rotation needs it: the rotation
+    /// function reads `masterarn` from the user's secret to log in as the master user (the
+    /// function's `masterSecretArn` parameter only grants it access). Needs a
+    /// [`GenerateSecretString`] with a template, e.g. [`GenerateSecretString::database_credentials`].
+    ///
+    /// ```
+    /// use stackwright_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let admin = Secret::new(&mut stack, root, "Admin",
+    ///     SecretProps::new().generate(GenerateSecretString::database_credentials("admin")))?;
+    /// Secret::new(&mut stack, root, "AppUser", SecretProps::new()
+    ///     .generate(GenerateSecretString::database_credentials("app"))
+    ///     .master_secret(admin))?;
+    /// let t = stack.synth()?.template;
+    /// let (admin_id, _) = t.resources_of_type("AWS::SecretsManager::Secret").next().unwrap();
+    /// let (_, user) = t.resources_of_type("AWS::SecretsManager::Secret").nth(1).unwrap();
+    /// let user = user.to_json();
+    /// let parts = &user["Properties"]["GenerateSecretString"]["SecretStringTemplate"]["Fn::Join"][1];
+    /// assert_eq!(parts[0], "{\"username\":\"app\",\"masterarn\":\"");
+    /// assert_eq!(parts[1]["Ref"], admin_id);
+    /// assert_eq!(parts[2], "\"}");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn master_secret(self, master: impl Into<RotatableSecret>) -> Self {
+        self.master_secret_arn(master.into().secret_arn())
+    }
+    /// [`Self::master_secret`] by ARN, for a master secret outside the stack.
+    pub fn master_secret_arn(mut self, arn: impl Into<Expr<String>>) -> Self {
+        self.master_secret_arn = Some(arn.into());
+        self
+    }
     /// What happens to the secret when it leaves the stack (default: delete, as the CDK).
     pub fn removal_policy(mut self, p: RemovalPolicy) -> Self {
         self.removal_policy = p;
@@ -173,6 +211,13 @@ pub(crate) struct SecretState {
     pub generate: Option<GenerateSecretString>,
     pub kms_key_id: Option<Expr<String>>,
     pub attached: Option<AttachedSecret>,
+    /// `TargetId` of the attachment.
+    pub attached_to: Option<Expr<String>>,
+    /// Whether the generated value holds `masterarn` (set with `master_secret`, or a key of
+    /// the template).
+    pub has_master_arn: bool,
+    /// The rotation schedule of the secret (whichever construct made it).
+    pub schedule: Option<NodeId>,
 }
 
 /// A Secrets Manager secret (a `Copy` handle).
@@ -240,13 +285,25 @@ impl Secret {
                 }
             }
         }
+        let template_with_master = match &props.master_secret_arn {
+            Some(arn) => Some(template_with_master_arn(
+                &format!("{}/{id}", stack.path(scope)),
+                props.generate.as_ref(),
+                arn,
+            )?),
+            None => None,
+        };
         let node = stack.scope(scope, id)?;
         let mut l1 = CfnSecret::default();
         if let Some(d) = &props.description {
             l1 = l1.description(d.clone());
         }
         if let Some(g) = &props.generate {
-            l1 = l1.generate_secret_string(g.to_l1());
+            let mut g1 = g.to_l1();
+            if let Some(t) = template_with_master {
+                g1 = g1.secret_string_template(t);
+            }
+            l1 = l1.generate_secret_string(g1);
         }
         if let Some(k) = &props.kms_key_id {
             l1 = l1.kms_key_id(k.clone());
@@ -262,11 +319,20 @@ impl Secret {
             key.grant_to_secrets_manager(stack)?;
         }
         let st = stack.state_mut::<SecretsState>();
+        let has_master_arn = props.master_secret_arn.is_some()
+            || props
+                .generate
+                .as_ref()
+                .and_then(|g| g.secret_string_template.as_ref())
+                .is_some_and(|t| t.get("masterarn").is_some());
         st.secrets.push(SecretState {
             node,
             generate: props.generate.clone(),
             kms_key_id: props.kms_key_id.clone(),
             attached: None,
+            attached_to: None,
+            has_master_arn,
+            schedule: None,
         });
         Ok(Secret {
             node,
@@ -373,7 +439,9 @@ impl Secret {
             resource,
         };
         let index = self.index;
-        stack.state_mut::<SecretsState>().secrets[index].attached = Some(attached);
+        let st = &mut stack.state_mut::<SecretsState>().secrets[index];
+        st.attached = Some(attached);
+        st.attached_to = Some(target.target_id());
         Ok(attached)
     }
 }
@@ -386,6 +454,12 @@ impl AttachedSecret {
     /// The construct node of the attachment.
     pub fn node(&self) -> NodeId {
         self.node
+    }
+    /// Whether the secret is attached to `target`.
+    pub fn is_attached_to(&self, stack: &Stack, target: &dyn SecretAttachmentTarget) -> bool {
+        self.secret
+            .state(stack)
+            .is_ok_and(|s| s.attached_to == Some(target.target_id()))
     }
     /// The secret's ARN, through the attachment (`Ref` of the attachment, as the CDK uses it),
     /// so users of it wait for the attachment.
@@ -474,10 +548,116 @@ impl RotatableSecret {
     }
 }
 
-/// Checks a rotation interval: 4 hours to 1000 days, or zero (no automatic rotation).
+/// The generated value's template with `"masterarn": <arn>` appended, as the CDK renders
+/// `JSON.stringify({ username, masterarn: master.secretArn })`: a `Fn::Join` around the ARN.
+fn template_with_master_arn(
+    path: &str,
+    generate: Option<&GenerateSecretString>,
+    arn: &Expr<String>,
+) -> Result<Expr<String>> {
+    let Some(template) = generate
+        .and_then(|g| g.secret_string_template.as_ref())
+        .and_then(Json::as_object)
+    else {
+        return Err(Error::invalid(
+            "SW-SEC-003",
+            path,
+            "master_secret needs a generated JSON value to write `masterarn` into",
+            "generate the value from a template, e.g. \
+             GenerateSecretString::database_credentials(\"app_user\")",
+        ));
+    };
+    if template.contains_key("masterarn") {
+        return Err(Error::invalid(
+            "SW-SEC-003",
+            path,
+            "the secret string template already has a `masterarn` key, and master_secret sets \
+             it too",
+            "keep one of them: drop `masterarn` from the template or the master_secret call",
+        ));
+    }
+    let text = Json::Object(template.clone()).to_string();
+    let open = &text[..text.len() - 1];
+    let comma = if template.is_empty() { "" } else { "," };
+    Ok(crate::util::concat([
+        Expr::lit(format!("{open}{comma}\"masterarn\":\"")),
+        arn.clone(),
+        Expr::lit("\"}"),
+    ]))
+}
+
+/// Fails when a multi-user rotation's secret is generated here without `masterarn` in its
+/// value: the rotation function reads the master secret's ARN from there and would fail at
+/// `setSecret`. A value not generated here (set outside the stack) is not checked.
+pub(crate) fn check_master_arn_in_value(stack: &Stack, secret: Secret, path: &str) -> Result<()> {
+    let st = secret.state(stack)?;
+    let generated_json = st
+        .generate
+        .as_ref()
+        .is_some_and(|g| g.secret_string_template.is_some());
+    if generated_json && !st.has_master_arn {
+        return Err(Error::invalid(
+            "SW-ROT-008",
+            path,
+            format!(
+                "the multi-user rotation function reads the master secret's ARN from the \
+                 `masterarn` key of `{}`'s value, which has none: the first rotation would \
+                 fail at setSecret",
+                stack.path(secret.node)
+            ),
+            "create the user's secret with SecretProps::master_secret(master) (the CDK's \
+             DatabaseSecret masterSecret)",
+        ));
+    }
+    Ok(())
+}
+
+/// Fails when the secret already has a rotation schedule, made by any rotation construct
+/// (plain or attached, the secret has one schedule).
+pub(crate) fn check_no_schedule(stack: &Stack, secret: Secret, path: &str) -> Result<()> {
+    if let Some(schedule) = secret.state(stack)?.schedule {
+        return Err(Error::invalid(
+            "SW-ROT-004",
+            path,
+            format!(
+                "`{}` already has a rotation schedule (`{}`)",
+                stack.path(secret.node),
+                stack.path(schedule)
+            ),
+            "a secret has one rotation; remove the other one",
+        ));
+    }
+    Ok(())
+}
+
+/// Records the secret's rotation schedule (see [`check_no_schedule`]).
+pub(crate) fn set_schedule(stack: &mut Stack, secret: Secret, schedule: NodeId) {
+    if let Some(st) = stack
+        .state_mut::<SecretsState>()
+        .secrets
+        .get_mut(secret.index)
+    {
+        st.schedule = Some(schedule);
+    }
+}
+
+/// Checks a rotation interval: 4 hours to 1000 days in whole hours, or zero (no automatic
+/// rotation).
 pub(crate) fn check_interval(stack: &Stack, node: NodeId, d: Duration) -> Result<()> {
     if d.is_zero() {
         return Ok(());
+    }
+    if !d.as_secs().is_multiple_of(3_600) || d.subsec_nanos() != 0 {
+        return Err(Error::invalid(
+            "SW-ROT-003",
+            stack.path(node),
+            format!(
+                "automatically_after must be a whole number of hours (Secrets Manager schedules \
+                 in hours or days), got {} seconds",
+                d.as_secs_f64()
+            ),
+            "round the interval to whole hours or days",
+        ));
     }
     if d < crate::util::hours(4) || d > crate::util::days(1000) {
         return Err(Error::invalid(

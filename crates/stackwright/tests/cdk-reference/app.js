@@ -136,7 +136,8 @@ function mission(id, opts) {
   const user = new secretsmanager.Secret(stack, 'DbUserSecret', {
     encryptionKey: key,
     generateSecretString: {
-      secretStringTemplate: JSON.stringify({ username: 'app_user' }),
+      // The multi-user function reads the master secret's ARN from the user's value.
+      secretStringTemplate: JSON.stringify({ username: 'app_user', masterarn: cluster.secret.secretArn }),
       generateStringKey: 'password',
       excludeCharacters: exclude,
     },
