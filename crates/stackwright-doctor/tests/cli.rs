@@ -389,6 +389,10 @@ fn unreadable_inputs_exit_2_with_one_line() {
             "@missing-version-id.json",
             "entry 1 of \"Versions\" has no \"VersionId\"",
         ),
+        (
+            "@no-staged-versions.json",
+            "no version in \"Versions\" (3 listed) has a staging label",
+        ),
         ("@does-not-exist.json", "cannot read versions from"),
     ];
     for (file, message) in cases {
@@ -406,6 +410,42 @@ fn unreadable_inputs_exit_2_with_one_line() {
             assert!(outcome.err.ends_with('\n'));
         }
     }
+}
+
+#[test]
+fn deprecated_versions_need_a_staged_version_beside_them() {
+    // Real CLI output with --include-deprecated: one staged version, two without.
+    let (code, json) = doctor_json(&["--versions", "@versions-without-stages.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["state"], "healthy");
+    assert_eq!(json["versions"]["current"], CURRENT);
+
+    // No version with a stage at all: not list-secret-version-ids output.
+    let outcome = doctor(&["--versions", "@no-staged-versions.json"], "");
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.out, "");
+    assert!(
+        outcome.err.contains("list-secret-version-ids")
+            && outcome.err.contains(
+                "versions without stages are deprecated versions, only valid next to staged ones"
+            ),
+        "{}",
+        outcome.err
+    );
+
+    // One page of a longer list (it has a NextToken) may hold only deprecated
+    // versions: readable, and it asks for the full list.
+    let mut page: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("no-staged-versions.json")).unwrap())
+            .unwrap();
+    page["NextToken"] = "page-2".into();
+    let outcome = doctor(&["--versions", "-", "--format", "json"], &page.to_string());
+    assert_eq!(outcome.code, 1, "{}", outcome.err);
+    let json: serde_json::Value = serde_json::from_str(&outcome.out).unwrap();
+    assert_eq!(json["state"], "no-current");
+    assert!(commands(&json)
+        .iter()
+        .any(|c| c.starts_with("aws secretsmanager list-secret-version-ids ")));
 }
 
 #[test]
