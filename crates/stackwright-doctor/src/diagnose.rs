@@ -114,6 +114,41 @@ pub enum When {
     CurrentAndPreviousFail,
 }
 
+impl When {
+    /// Every condition, in the order of the enum.
+    pub const ALL: [When; 7] = [
+        When::Always,
+        When::CurrentLogsIn,
+        When::CurrentFails,
+        When::CurrentFailsPendingLogsIn,
+        When::CurrentFailsPreviousLogsIn,
+        When::CurrentAndPendingFail,
+        When::CurrentAndPreviousFail,
+    ];
+
+    /// The stable name used in the JSON output (`always`, `current-logs-in`,
+    /// `current-fails`, `current-fails-pending-logs-in`,
+    /// `current-fails-previous-logs-in`, `current-and-pending-fail`,
+    /// `current-and-previous-fail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            When::Always => "always",
+            When::CurrentLogsIn => "current-logs-in",
+            When::CurrentFails => "current-fails",
+            When::CurrentFailsPendingLogsIn => "current-fails-pending-logs-in",
+            When::CurrentFailsPreviousLogsIn => "current-fails-previous-logs-in",
+            When::CurrentAndPendingFail => "current-and-pending-fail",
+            When::CurrentAndPreviousFail => "current-and-previous-fail",
+        }
+    }
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One step of a repair: an explanation and, optionally, the exact command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -579,4 +614,29 @@ fn multiple(secret: &SecretRef, stage: &str, ids: &[&str]) -> Vec<Step> {
          keep the output of both commands above and open a case with AWS Support.",
     ));
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_names_are_distinct_and_stable() {
+        let names: Vec<&str> = When::ALL.iter().map(|w| w.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "always",
+                "current-logs-in",
+                "current-fails",
+                "current-fails-pending-logs-in",
+                "current-fails-previous-logs-in",
+                "current-and-pending-fail",
+                "current-and-previous-fail",
+            ]
+        );
+        for when in When::ALL {
+            assert_eq!(when.to_string(), when.as_str());
+        }
+    }
 }

@@ -75,9 +75,11 @@ fn json_has_exactly_the_documented_shape() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys, ["explain", "command"]);
+        assert_eq!(keys, ["explain", "command", "when"]);
         assert!(step["explain"].is_string());
         assert!(step["command"].is_string() || step["command"].is_null());
+        let when = step["when"].as_str().expect("when is a string");
+        assert!(WHEN.contains(&when), "{when}");
     }
     let log: Vec<&str> = json["log"]
         .as_object()
@@ -118,6 +120,98 @@ fn pending_not_applied_removes_the_pending_label_and_rotates() {
     assert!(text.contains("never received"));
     assert!(text.contains("stackwright check"));
     assert_eq!(json["versions"]["previous"], PREVIOUS);
+}
+
+/// The documented values of a step's `when`.
+const WHEN: [&str; 7] = [
+    "always",
+    "current-logs-in",
+    "current-fails",
+    "current-fails-pending-logs-in",
+    "current-fails-previous-logs-in",
+    "current-and-pending-fail",
+    "current-and-previous-fail",
+];
+
+/// The commands a script runs when it follows only the steps whose `when` is
+/// in `holds`.
+fn commands_when(json: &serde_json::Value, holds: &[&str]) -> Vec<String> {
+    json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| holds.contains(&s["when"].as_str().unwrap()))
+        .filter_map(|s| s["command"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_step_says_when_it_applies() {
+    for file in [
+        "healthy.json",
+        "pending-not-applied.json",
+        "pending-and-current.json",
+        "pending-and-current-no-previous.json",
+        "no-current.json",
+        "multiple-current.json",
+        "multiple-pending.json",
+    ] {
+        let (_, json) = doctor_json(&["--versions", &format!("@{file}")]);
+        for step in json["steps"].as_array().unwrap() {
+            let when = step["when"].as_str().expect("when is a string");
+            assert!(WHEN.contains(&when), "{file}: {when}");
+        }
+        // The first step (the summary) always applies.
+        assert_eq!(json["steps"][0]["when"], "always", "{file}");
+    }
+}
+
+#[test]
+fn a_script_following_when_runs_one_outcome_only() {
+    let (_, json) = doctor_json(&["--versions", "@pending-and-current.json"]);
+    let remove_pending = format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSPENDING --remove-from-version-id {CURRENT}"
+    );
+    let move_back = format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSCURRENT --remove-from-version-id {CURRENT} --move-to-version-id {PREVIOUS}"
+    );
+    let fetch_previous = format!(
+        "aws secretsmanager get-secret-value --secret-id {ARN} --version-stage AWSPREVIOUS --query SecretString --output text"
+    );
+
+    // Outcome A: the AWSCURRENT value logs in.
+    let a = commands_when(&json, &["always", "current-logs-in"]);
+    assert_eq!(
+        a.iter().filter(|c| **c == remove_pending).count(),
+        1,
+        "{a:?}"
+    );
+    assert!(!a.contains(&move_back), "{a:?}");
+    assert!(!a.contains(&fetch_previous), "{a:?}");
+
+    // Outcome B: it does not, the AWSPREVIOUS value does.
+    let b = commands_when(
+        &json,
+        &["always", "current-fails", "current-fails-previous-logs-in"],
+    );
+    let move_at = b.iter().position(|c| *c == move_back).expect("{b:?}");
+    let remove_at = b.iter().position(|c| *c == remove_pending).expect("{b:?}");
+    assert!(move_at < remove_at, "{b:?}");
+    assert!(b.contains(&fetch_previous), "{b:?}");
+
+    // Outcome C: neither logs in; no label changes.
+    let c = commands_when(
+        &json,
+        &["always", "current-fails", "current-and-previous-fail"],
+    );
+    assert!(
+        c.iter().all(|c| !c.contains("update-secret-version-stage")),
+        "{c:?}"
+    );
+
+    // Without `when`, every command in turn would do both outcomes.
+    let all = commands(&json);
+    assert!(all.contains(&remove_pending) && all.contains(&move_back));
 }
 
 #[test]
