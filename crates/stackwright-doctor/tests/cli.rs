@@ -378,6 +378,9 @@ fn stdin_cannot_be_read_twice() {
 fn every_log_cause_is_recognised() {
     let cases = [
         ("timeout.log", "timeout", Some("createSecret"), 1),
+        ("connect-timeout.log", "timeout", None, 1),
+        ("read-timeout.log", "timeout", Some("createSecret"), 1),
+        ("endpoint-connection-error.log", "timeout", None, 1),
         (
             "setsecret-login-failed.log",
             "setsecret-login-failed",
@@ -444,6 +447,39 @@ fn log_causes_point_at_the_fix() {
     .out;
     assert!(text
         .contains("arn:aws:kms:eu-west-1:123456789012:key/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"));
+}
+
+#[test]
+fn botocore_network_errors_point_at_the_network() {
+    let url = "\"https://secretsmanager.eu-west-1.amazonaws.com/\"";
+    for (file, message) in [
+        ("connect-timeout.log", "Connect timeout on endpoint URL"),
+        ("read-timeout.log", "Read timeout on endpoint URL"),
+        (
+            "endpoint-connection-error.log",
+            "Could not connect to the endpoint URL",
+        ),
+    ] {
+        let path = format!("@{file}");
+        let (code, json) = doctor_json(&["--versions", "@healthy.json", "--log", &path]);
+        assert_eq!(code, 1, "{file}");
+        assert_eq!(json["log"]["cause"], "timeout", "{file}");
+        let explain = json["steps"][1]["explain"].as_str().unwrap();
+        assert!(
+            explain.starts_with(&format!(
+                "The rotation log shows a network error ({message}: {url}): the Lambda could not \
+                 reach Secrets Manager or the database."
+            )),
+            "{file}: {explain}"
+        );
+        assert!(explain.contains("stackwright check"), "{file}: {explain}");
+        let text = doctor(&["--versions", "@healthy.json", "--log", &path], "").out;
+        assert!(
+            text.contains("Rotation log: cause timeout"),
+            "{file}: {text}"
+        );
+        assert!(text.contains("  [ERROR] "), "{file}: {text}");
+    }
 }
 
 #[test]

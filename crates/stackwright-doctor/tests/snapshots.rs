@@ -119,6 +119,19 @@ fn pending_not_applied_with_timeout_log() {
 }
 
 #[test]
+fn pending_not_applied_with_connect_timeout_log() {
+    snapshot(
+        "pending_not_applied_log_connect_timeout",
+        &[
+            "--versions",
+            "@pending-not-applied.json",
+            "--log",
+            "@connect-timeout.log",
+        ],
+    );
+}
+
+#[test]
 fn pending_not_applied_with_testsecret_log() {
     snapshot(
         "pending_not_applied_log_testsecret",
