@@ -29,6 +29,12 @@ fn every_state_has_its_exit_code() {
         ("no-current-empty.json", "no-current", 1),
         ("multiple-current.json", "multiple-current", 1),
         ("multiple-pending.json", "multiple-pending", 1),
+        ("multiple-previous.json", "pending-and-current", 1),
+        (
+            "pending-not-applied-next-token.json",
+            "pending-not-applied",
+            1,
+        ),
     ];
     for (file, state, code) in cases {
         let path = format!("@{file}");
@@ -212,6 +218,72 @@ fn a_script_following_when_runs_one_outcome_only() {
     // Without `when`, every command in turn would do both outcomes.
     let all = commands(&json);
     assert!(all.contains(&remove_pending) && all.contains(&move_back));
+}
+
+#[test]
+fn an_incomplete_list_asks_for_the_full_list_and_changes_no_label() {
+    let list = format!(
+        "aws secretsmanager list-secret-version-ids --secret-id {ARN} --output json > versions.json"
+    );
+    let (code, json) = doctor_json(&["--versions", "@pending-not-applied-next-token.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["state"], "pending-not-applied");
+    assert_eq!(json["versions"]["pending"], PENDING);
+    assert_eq!(commands(&json), [list.as_str()]);
+    assert_eq!(json["steps"][1]["command"], list.as_str());
+    let explain = json["steps"][1]["explain"].as_str().unwrap();
+    assert!(explain.contains("NextToken"), "{explain}");
+
+    // The same for pending-and-current, whose outcome B would rely on an
+    // AWSPREVIOUS version the page may not show.
+    let mut page: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("pending-and-current.json")).unwrap(),
+    )
+    .unwrap();
+    page["NextToken"] = "page-2".into();
+    let outcome = doctor(&["--versions", "-", "--format", "json"], &page.to_string());
+    assert_eq!(outcome.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&outcome.out).unwrap();
+    assert_eq!(json["state"], "pending-and-current");
+    assert_eq!(commands(&json), [list.as_str()]);
+
+    // Even with a log, which adds explanations only.
+    let (_, json) = doctor_json(&[
+        "--versions",
+        "@pending-not-applied-next-token.json",
+        "--log",
+        "@testsecret-login-failed.log",
+    ]);
+    assert_eq!(commands(&json), [list.as_str()]);
+
+    let text = doctor(&["--versions", "@pending-not-applied-next-token.json"], "").out;
+    assert!(
+        text.contains("\n  (incomplete: the input has a NextToken)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("update-secret-version-stage"), "{text}");
+    let text = doctor(&["--versions", "@pending-not-applied.json"], "").out;
+    assert!(!text.contains("incomplete"), "{text}");
+}
+
+#[test]
+fn several_previous_versions_are_pointed_out_and_not_relied_on() {
+    let (code, json) = doctor_json(&["--versions", "@multiple-previous.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["state"], "pending-and-current");
+    assert!(json["versions"]["previous"].is_null());
+    let note = json["steps"][1]["explain"].as_str().unwrap();
+    assert!(
+        note.starts_with(&format!(
+            "2 versions carry AWSPREVIOUS ({PREVIOUS}, 5e0a3c7b-2f8d-4b9e-a6c1-8d4f7b2e1a44)"
+        )),
+        "{note}"
+    );
+    assert!(json["steps"][1]["command"].is_null());
+    for command in commands(&json) {
+        assert!(!command.contains("--move-to-version-id"), "{command}");
+        assert!(!command.contains("AWSPREVIOUS"), "{command}");
+    }
 }
 
 #[test]
@@ -576,6 +648,13 @@ fn deprecated_versions_need_a_staged_version_beside_them() {
     assert!(commands(&json)
         .iter()
         .any(|c| c.starts_with("aws secretsmanager list-secret-version-ids ")));
+    let text = doctor(&["--versions", "-"], &page.to_string()).out;
+    assert!(
+        text.contains(
+            "Versions:\n  (3 without staging labels)\n  (incomplete: the input has a NextToken)\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
