@@ -114,6 +114,41 @@ pub enum When {
     CurrentAndPreviousFail,
 }
 
+impl When {
+    /// Every condition, in the order of the enum.
+    pub const ALL: [When; 7] = [
+        When::Always,
+        When::CurrentLogsIn,
+        When::CurrentFails,
+        When::CurrentFailsPendingLogsIn,
+        When::CurrentFailsPreviousLogsIn,
+        When::CurrentAndPendingFail,
+        When::CurrentAndPreviousFail,
+    ];
+
+    /// The stable name used in the JSON output (`always`, `current-logs-in`,
+    /// `current-fails`, `current-fails-pending-logs-in`,
+    /// `current-fails-previous-logs-in`, `current-and-pending-fail`,
+    /// `current-and-previous-fail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            When::Always => "always",
+            When::CurrentLogsIn => "current-logs-in",
+            When::CurrentFails => "current-fails",
+            When::CurrentFailsPendingLogsIn => "current-fails-pending-logs-in",
+            When::CurrentFailsPreviousLogsIn => "current-fails-previous-logs-in",
+            When::CurrentAndPendingFail => "current-and-pending-fail",
+            When::CurrentAndPreviousFail => "current-and-previous-fail",
+        }
+    }
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One step of a repair: an explanation and, optionally, the exact command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -183,7 +218,9 @@ impl Diagnosis {
 /// Precedence when several problems show at once: `multiple-current`, then
 /// `multiple-pending`, then `no-current`, then the `AWSPENDING` states. The
 /// impossible-looking states (`no-current`, `multiple-*`) only ever get
-/// read-only commands. No step ever removes `AWSCURRENT` without moving it to
+/// read-only commands, and so does an incomplete list (one with a `NextToken`):
+/// its `AWSPENDING` states get their summary and the command that fetches the
+/// full list, not the label changes. No step ever removes `AWSCURRENT` without moving it to
 /// the version that was shown to log in, and no step removes the last label of
 /// a version that may be the only one that logs in.
 pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
@@ -225,14 +262,20 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
     };
 
     let secret = SecretRef::new(secret_id.as_deref());
+    let truncated = list.next_token.is_some();
     let mut steps = match state {
         State::Healthy => healthy(&labels),
         State::PendingNotApplied => pending_not_applied(&secret, &labels),
-        State::PendingAndCurrent => pending_and_current(&secret, &labels),
+        State::PendingAndCurrent => pending_and_current(&secret, &labels, &previous),
         State::NoCurrent => no_current(&secret, list),
         State::MultipleCurrent => multiple(&secret, AWSCURRENT, &current),
         State::MultiplePending => multiple(&secret, AWSPENDING, &pending),
     };
+    if truncated && matches!(state, State::PendingNotApplied | State::PendingAndCurrent) {
+        // Keep the summary; the repair waits for the full list.
+        steps.truncate(1);
+        steps.push(Step::explain(When::Always, INCOMPLETE_HOLD));
+    }
     if previous.len() > 1 && !matches!(state, State::MultipleCurrent | State::MultiplePending) {
         steps.insert(
             1,
@@ -248,7 +291,7 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
             ),
         );
     }
-    if list.next_token.is_some() {
+    if truncated {
         steps.insert(
             1,
             Step::run(
@@ -266,10 +309,16 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
         secret_id_source: source,
         labels,
         versions: list.versions.clone(),
-        truncated: list.next_token.is_some(),
+        truncated,
         steps,
     }
 }
+
+/// What replaces the repair of an `AWSPENDING` state when the list is incomplete.
+const INCOMPLETE_HOLD: &str = "The repair of this state changes labels, and which changes are \
+    safe depends on versions an incomplete list may not show (an AWSPREVIOUS version to move \
+    back to, for one). Change no label on the basis of this list: on the full list the doctor \
+    prints the login test and the exact commands for each outcome.";
 
 /// The last step of a healthy diagnosis; dropped from a [`crate::Report`] that
 /// has a log, whose own steps replace it.
@@ -396,7 +445,9 @@ fn pending_not_applied(secret: &SecretRef, labels: &Labels) -> Vec<Step> {
     steps
 }
 
-fn pending_and_current(secret: &SecretRef, labels: &Labels) -> Vec<Step> {
+/// `previous_ids` lists every version carrying `AWSPREVIOUS`; with several,
+/// [`Labels::previous`] is `None` and outcome B cannot be planned.
+fn pending_and_current(secret: &SecretRef, labels: &Labels, previous_ids: &[&str]) -> Vec<Step> {
     let current = labels.current.as_deref().unwrap_or_default();
     let previous = labels.previous.as_deref().filter(|p| *p != current);
     let mut steps = vec![
@@ -459,6 +510,18 @@ fn pending_and_current(secret: &SecretRef, labels: &Labels) -> Vec<Step> {
                      version, and no label change can fix that. {ADMIN_RESET} Leave AWSCURRENT \
                      where it is; once the login works, remove the stale AWSPENDING label as in \
                      outcome A."
+                ),
+            ));
+        }
+        None if previous_ids.len() > 1 => {
+            steps.push(Step::explain(
+                When::CurrentFails,
+                format!(
+                    "Outcome B, the login fails: several versions carry AWSPREVIOUS ({}), so it \
+                     is unknown which older password to move back to. Do not move or remove \
+                     AWSCURRENT on the basis of this list: list the versions again, straight \
+                     from Secrets Manager, and run the doctor on the fresh output.",
+                    previous_ids.join(", ")
                 ),
             ));
         }
@@ -579,4 +642,215 @@ fn multiple(secret: &SecretRef, stage: &str, ids: &[&str]) -> Vec<Step> {
          keep the output of both commands above and open a case with AWS Support.",
     ));
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: &str, stages: &[&str]) -> SecretVersion {
+        SecretVersion {
+            version_id: id.to_string(),
+            stages: stages.iter().map(|s| s.to_string()).collect(),
+            ..SecretVersion::default()
+        }
+    }
+
+    fn list(versions: Vec<SecretVersion>, next_token: Option<&str>) -> VersionList {
+        VersionList {
+            name: Some("prod/db".into()),
+            versions,
+            next_token: next_token.map(str::to_string),
+            ..VersionList::default()
+        }
+    }
+
+    fn label_changes(d: &Diagnosis) -> Vec<&str> {
+        d.steps
+            .iter()
+            .filter_map(|s| s.command.as_deref())
+            .filter(|c| c.contains("update-secret-version-stage"))
+            .collect()
+    }
+
+    const LIST: &str =
+        "aws secretsmanager list-secret-version-ids --secret-id prod/db --output json > versions.json";
+
+    #[test]
+    fn several_previous_versions_get_a_note_second() {
+        let versions = vec![
+            version("c", &[AWSCURRENT]),
+            version("p1", &[AWSPREVIOUS]),
+            version("p2", &[AWSPREVIOUS]),
+        ];
+        let d = diagnose(&list(versions, None), None);
+        assert_eq!(d.state, State::Healthy);
+        assert_eq!(d.labels.previous, None);
+        let note = &d.steps[1];
+        assert!(
+            note.explain.starts_with(
+                "2 versions carry AWSPREVIOUS (p1, p2), which Secrets Manager does not allow"
+            ),
+            "{}",
+            note.explain
+        );
+        assert_eq!((note.when, note.command.as_deref()), (When::Always, None));
+        assert_eq!(
+            d.steps
+                .iter()
+                .filter(|s| s.explain.contains("carry AWSPREVIOUS"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn several_previous_versions_never_plan_a_move_back() {
+        let versions = vec![
+            version("c", &[AWSCURRENT, AWSPENDING]),
+            version("p1", &[AWSPREVIOUS]),
+            version("p2", &[AWSPREVIOUS]),
+        ];
+        let d = diagnose(&list(versions, None), None);
+        assert_eq!(d.state, State::PendingAndCurrent);
+        assert!(d.steps[1]
+            .explain
+            .starts_with("2 versions carry AWSPREVIOUS (p1, p2)"));
+        for step in &d.steps {
+            let command = step.command.as_deref().unwrap_or_default();
+            assert!(!command.contains("--move-to-version-id"), "{command}");
+            assert!(!command.contains("AWSPREVIOUS"), "{command}");
+        }
+        // Only outcome A changes a label: the stale AWSPENDING on the working version.
+        assert_eq!(
+            label_changes(&d),
+            ["aws secretsmanager update-secret-version-stage --secret-id prod/db --version-stage AWSPENDING --remove-from-version-id c"]
+        );
+        let b = d
+            .steps
+            .iter()
+            .find(|s| s.when == When::CurrentFails)
+            .expect("an outcome B step");
+        assert!(
+            b.explain
+                .contains("several versions carry AWSPREVIOUS (p1, p2)"),
+            "{}",
+            b.explain
+        );
+        assert!(!b.explain.contains("no version carries AWSPREVIOUS"));
+    }
+
+    #[test]
+    fn several_previous_versions_next_to_an_impossible_state_get_no_extra_note() {
+        let versions = vec![
+            version("c1", &[AWSCURRENT]),
+            version("c2", &[AWSCURRENT]),
+            version("p1", &[AWSPREVIOUS]),
+            version("p2", &[AWSPREVIOUS]),
+        ];
+        let d = diagnose(&list(versions, None), None);
+        assert_eq!(d.state, State::MultipleCurrent);
+        assert!(d
+            .steps
+            .iter()
+            .all(|s| !s.explain.contains("carry AWSPREVIOUS")));
+    }
+
+    #[test]
+    fn a_next_token_asks_for_the_full_list_second() {
+        let versions = || vec![version("c", &[AWSCURRENT]), version("p", &[AWSPREVIOUS])];
+        let d = diagnose(&list(versions(), None), None);
+        assert!(!d.truncated);
+        assert!(d.steps.iter().all(|s| s.command.as_deref() != Some(LIST)));
+
+        let d = diagnose(&list(versions(), Some("token")), None);
+        assert!(d.truncated);
+        assert_eq!(d.state, State::Healthy);
+        let step = &d.steps[1];
+        assert_eq!(step.command.as_deref(), Some(LIST));
+        assert_eq!(step.when, When::Always);
+        assert!(step
+            .explain
+            .starts_with("The list is incomplete: it has a NextToken"));
+    }
+
+    #[test]
+    fn an_incomplete_list_changes_no_label_in_a_pending_state() {
+        for (versions, state) in [
+            (
+                vec![
+                    version("n", &[AWSPENDING]),
+                    version("c", &[AWSCURRENT]),
+                    version("p", &[AWSPREVIOUS]),
+                ],
+                State::PendingNotApplied,
+            ),
+            (
+                vec![
+                    version("c", &[AWSCURRENT, AWSPENDING]),
+                    version("p", &[AWSPREVIOUS]),
+                ],
+                State::PendingAndCurrent,
+            ),
+        ] {
+            // The complete list has label changes...
+            let complete = diagnose(&list(versions.clone(), None), None);
+            assert_eq!(complete.state, state);
+            assert!(!label_changes(&complete).is_empty(), "{state}");
+
+            // ... the same page with a NextToken has none.
+            let d = diagnose(&list(versions, Some("token")), None);
+            assert_eq!(d.state, state);
+            assert_eq!(d.labels, complete.labels);
+            assert!(label_changes(&d).is_empty(), "{state}: {:?}", d.steps);
+            let commands: Vec<&str> = d
+                .steps
+                .iter()
+                .filter_map(|s| s.command.as_deref())
+                .collect();
+            assert_eq!(commands, [LIST], "{state}");
+            assert_eq!(d.steps[0], complete.steps[0], "{state}: the summary stays");
+            assert_eq!(d.steps.last().unwrap().explain, INCOMPLETE_HOLD);
+            assert!(d.steps.iter().all(|s| s.when == When::Always), "{state}");
+        }
+    }
+
+    #[test]
+    fn both_notes_come_after_the_summary_next_token_first() {
+        let versions = vec![
+            version("c", &[AWSCURRENT, AWSPENDING]),
+            version("p1", &[AWSPREVIOUS]),
+            version("p2", &[AWSPREVIOUS]),
+        ];
+        let d = diagnose(&list(versions, Some("token")), None);
+        assert_eq!(d.steps.len(), 4, "{:?}", d.steps);
+        assert!(d.steps[0]
+            .explain
+            .contains("carries both AWSCURRENT and AWSPENDING"));
+        assert_eq!(d.steps[1].command.as_deref(), Some(LIST));
+        assert!(d.steps[2]
+            .explain
+            .starts_with("2 versions carry AWSPREVIOUS"));
+        assert_eq!(d.steps[3].explain, INCOMPLETE_HOLD);
+    }
+
+    #[test]
+    fn when_names_are_distinct_and_stable() {
+        let names: Vec<&str> = When::ALL.iter().map(|w| w.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "always",
+                "current-logs-in",
+                "current-fails",
+                "current-fails-pending-logs-in",
+                "current-fails-previous-logs-in",
+                "current-and-pending-fail",
+                "current-and-previous-fail",
+            ]
+        );
+        for when in When::ALL {
+            assert_eq!(when.to_string(), when.as_str());
+        }
+    }
 }

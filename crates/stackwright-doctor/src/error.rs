@@ -54,6 +54,18 @@ pub enum DoctorError {
         /// Zero-based position in the `Versions` list.
         index: usize,
     },
+    /// `Versions` is not empty, yet no version has a staging label.
+    ///
+    /// `list-secret-version-ids` always shows the `AWSCURRENT` version of a
+    /// secret with a value; versions without `VersionStages` are deprecated
+    /// versions, which it only lists next to staged ones. (A page cut short by
+    /// `--max-results`, with a `NextToken`, is exempt: the staged versions may
+    /// be on another page.)
+    #[error("no version in \"Versions\" ({count} listed) has a staging label (\"VersionStages\"), which is not what `aws secretsmanager list-secret-version-ids` prints for a secret: versions without stages are deprecated versions, only valid next to staged ones")]
+    NoStagedVersion {
+        /// The number of versions in the list.
+        count: usize,
+    },
     /// A field of a version, or of the top-level object, has the wrong type.
     #[error("{location}: \"{field}\" must be {expected}, found {found}")]
     BadField {

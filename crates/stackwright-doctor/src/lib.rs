@@ -21,13 +21,17 @@
 //!   `testsecret-login-failed`, `access-denied`);
 //! - `2`: unreadable input: a missing or unreadable file, text that is not JSON
 //!   or is truncated, no `Versions` list, `Versions` not a list, a version without
-//!   `VersionId`, a field of the wrong type; also when the output cannot be
-//!   written.
+//!   `VersionId`, a field of the wrong type, a `Versions` list in which no
+//!   version has a stage; also when the output cannot be written.
 //!
-//! A version without `VersionStages` has no stages (that is how deprecated
-//! versions look). An empty `Versions` list is readable: it is what Secrets
-//! Manager prints for a secret without a value, and it is diagnosed as
-//! `no-current` (exit code 1) with read-only steps.
+//! A version without `VersionStages` has no stages: that is how deprecated
+//! versions look (`--include-deprecated`), and they are valid next to staged
+//! versions. A non-empty `Versions` list in which no version has a stage is not
+//! what `list-secret-version-ids` prints for a secret, and is unreadable input
+//! (exit code 2), unless it has a `NextToken` (one page of a longer list). An
+//! empty `Versions` list is readable: it is what Secrets Manager prints for a
+//! secret without a value, and it is diagnosed as `no-current` (exit code 1)
+//! with read-only steps.
 
 #![warn(missing_docs)]
 

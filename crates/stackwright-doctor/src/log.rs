@@ -5,8 +5,10 @@ use std::fmt;
 /// Why a rotation stopped, as far as its log tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LogCause {
-    /// `Task timed out after N seconds`: the Lambda could not reach Secrets
-    /// Manager or the database (no route, or a security group that drops it).
+    /// `Task timed out after N seconds`, or a botocore network error
+    /// (`ConnectTimeoutError`, `ReadTimeoutError`, `EndpointConnectionError`):
+    /// the Lambda could not reach Secrets Manager or the database (no route, or
+    /// a security group that drops it).
     Timeout,
     /// `Unable to log into database with previous, current, or pending secret`:
     /// `setSecret` could not log in at all.
@@ -92,8 +94,10 @@ pub struct LogFinding {
     /// The log line the cause was read from (trimmed, at most 240 characters);
     /// for [`LogCause::Unknown`], the last line that looks like an error, if any.
     pub evidence: Option<String>,
-    /// The gist of that line: `Task timed out after N seconds` for a timeout, the
-    /// denied action (`secretsmanager:PutSecretValue`) or the refused operation
+    /// The gist of that line: `Task timed out after N seconds` or the botocore
+    /// message (`Connect timeout on endpoint URL: "https://..."`, or the
+    /// exception name when the message is missing) for a timeout, the denied
+    /// action (`secretsmanager:PutSecretValue`) or the refused operation
     /// (`PutSecretValue`) for an access denial; `None` otherwise.
     pub detail: Option<String>,
 }
@@ -103,6 +107,9 @@ const EVIDENCE_MAX: usize = 240;
 /// Reads a rotation Lambda's CloudWatch log text.
 ///
 /// Failures recognised (case-insensitively): `Task timed out after N seconds`
+/// and botocore's network errors, `Connect timeout on endpoint URL` /
+/// `ConnectTimeoutError`, `Read timeout on endpoint URL` / `ReadTimeoutError`,
+/// `Could not connect to the endpoint URL` / `EndpointConnectionError`
 /// (`timeout`), `Unable to log into database with previous, current, or pending
 /// secret` (`setsecret-login-failed`), `Unable to log into database with pending
 /// secret` (`testsecret-login-failed`), and `AccessDenied`,
@@ -181,12 +188,23 @@ fn detail(cause: LogCause, line: &str) -> Option<String> {
     let lower = line.to_ascii_lowercase();
     match cause {
         LogCause::Timeout => {
-            let at = lower.find("task timed out after")?;
-            let rest = &line[at..];
-            let end = rest
-                .find(" seconds")
-                .map_or(rest.len(), |i| i + " seconds".len());
-            Some(rest[..end].to_string())
+            if let Some(at) = lower.find("task timed out after") {
+                let rest = &line[at..];
+                let end = rest
+                    .find(" seconds")
+                    .map_or(rest.len(), |i| i + " seconds".len());
+                return Some(rest[..end].to_string());
+            }
+            // botocore's message runs to the end of the line (the quoted URL).
+            if let Some(at) = NETWORK_MESSAGES.iter().find_map(|m| lower.find(m)) {
+                return Some(line[at..].trim_end().to_string());
+            }
+            let at = NETWORK_EXCEPTIONS.iter().find_map(|e| lower.find(e))?;
+            let name: String = line[at..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            Some(name)
         }
         LogCause::AccessDenied => {
             let word_after = |marker: &str| {
@@ -238,12 +256,31 @@ fn failure_cause(lower: &str) -> Option<LogCause> {
         Some(LogCause::SetSecretLoginFailed)
     } else if lower.contains("unable to log into database with pending secret") {
         Some(LogCause::TestSecretLoginFailed)
-    } else if lower.contains("task timed out after") {
+    } else if lower.contains("task timed out after")
+        || NETWORK_MESSAGES
+            .iter()
+            .chain(&NETWORK_EXCEPTIONS)
+            .any(|marker| lower.contains(marker))
+    {
         Some(LogCause::Timeout)
     } else {
         None
     }
 }
+
+/// botocore's messages for a network failure, lowercase.
+const NETWORK_MESSAGES: [&str; 3] = [
+    "connect timeout on endpoint url",
+    "read timeout on endpoint url",
+    "could not connect to the endpoint url",
+];
+
+/// botocore's (and urllib3's) exception names for a network failure, lowercase.
+const NETWORK_EXCEPTIONS: [&str; 3] = [
+    "connecttimeouterror",
+    "readtimeouterror",
+    "endpointconnectionerror",
+];
 
 fn shorten(line: &str) -> String {
     let line: String = line
@@ -281,6 +318,58 @@ mod tests {
             finding.detail.as_deref(),
             Some("Task timed out after 30.03 seconds")
         );
+    }
+
+    #[test]
+    fn botocore_network_errors_are_timeouts() {
+        let url = "\"https://secretsmanager.eu-west-1.amazonaws.com/\"";
+        for (line, detail) in [
+            (
+                format!("[ERROR] ConnectTimeoutError: Connect timeout on endpoint URL: {url}"),
+                format!("Connect timeout on endpoint URL: {url}"),
+            ),
+            (
+                format!("botocore.exceptions.ReadTimeoutError: Read timeout on endpoint URL: {url}  "),
+                format!("Read timeout on endpoint URL: {url}"),
+            ),
+            (
+                format!("[ERROR] EndpointConnectionError: Could not connect to the endpoint URL: {url}"),
+                format!("Could not connect to the endpoint URL: {url}"),
+            ),
+            (
+                "raise ConnectTimeoutError(endpoint_url=request.url, error=e)".to_string(),
+                "ConnectTimeoutError".to_string(),
+            ),
+            (
+                "urllib3.exceptions.ReadTimeoutError: AWSHTTPSConnectionPool(host='secretsmanager.eu-west-1.amazonaws.com', port=443): Read timed out.".to_string(),
+                "ReadTimeoutError".to_string(),
+            ),
+            (
+                "botocore.exceptions.EndpointConnectionError".to_string(),
+                "EndpointConnectionError".to_string(),
+            ),
+        ] {
+            let finding = analyze_log(&format!("{CREATE}\n{line}\n"));
+            assert_eq!(finding.cause, LogCause::Timeout, "{line}");
+            assert_eq!(finding.last_step, Some(RotationStep::CreateSecret), "{line}");
+            assert_eq!(finding.detail.as_deref(), Some(detail.as_str()), "{line}");
+            assert_eq!(finding.evidence.as_deref(), Some(line.trim()), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_traceback_keeps_the_first_network_error_line() {
+        let log = "[ERROR] ConnectTimeoutError: Connect timeout on endpoint URL: \"https://secretsmanager.eu-west-1.amazonaws.com/\"\n\
+                   Traceback (most recent call last):\n\
+                   \x20 File \"/var/runtime/botocore/httpsession.py\", line 501, in send\n\
+                   \x20   raise ConnectTimeoutError(endpoint_url=request.url, error=e)\n\
+                   Task timed out after 30.03 seconds\n";
+        let finding = analyze_log(log);
+        assert_eq!(finding.cause, LogCause::Timeout);
+        assert!(finding
+            .evidence
+            .unwrap()
+            .starts_with("[ERROR] ConnectTimeoutError: Connect timeout"));
     }
 
     #[test]

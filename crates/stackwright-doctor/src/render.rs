@@ -134,6 +134,7 @@ struct JsonLabels<'a> {
 struct JsonStep<'a> {
     explain: &'a str,
     command: Option<&'a str>,
+    when: &'a str,
 }
 
 #[derive(Serialize)]
@@ -145,12 +146,21 @@ struct JsonLog<'a> {
 /// Renders the report as pretty-printed JSON, ending with a newline:
 ///
 /// `{"state":..,"secret_id":..,"versions":{"current":..,"pending":..,"previous":..},
-/// "steps":[{"explain":..,"command":..}],"log":{"cause":..,"last_step":..}}`
+/// "steps":[{"explain":..,"command":..,"when":..}],"log":{"cause":..,"last_step":..}}`
 ///
 /// `secret_id` is `null` when unknown (the commands then use `<secret-id>`), a
 /// `versions` entry is `null` when no version or several carry the label,
 /// `command` is `null` for an explanation-only step, and `log` is `null`
 /// without a log.
+///
+/// `when` is the outcome of the login tests under which the step applies (see
+/// [`When::as_str`] for the names): `always`, or for example `current-logs-in`
+/// (the `AWSCURRENT` value logs in) and `current-fails-previous-logs-in` (it
+/// does not, the `AWSPREVIOUS` value does). Steps for different outcomes
+/// exclude each other: a script must run a step only when its `when` holds,
+/// never every `command` in turn.
+///
+/// [`When::as_str`]: crate::When::as_str
 pub fn render_json(report: &Report) -> String {
     let d = &report.diagnosis;
     let json = JsonReport {
@@ -167,6 +177,7 @@ pub fn render_json(report: &Report) -> String {
             .map(|s| JsonStep {
                 explain: &s.explain,
                 command: s.command.as_deref(),
+                when: s.when.as_str(),
             })
             .collect(),
         log: report.log.as_ref().map(|l| JsonLog {

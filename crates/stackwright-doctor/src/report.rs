@@ -79,13 +79,17 @@ fn log_steps(diagnosis: &Diagnosis, finding: &LogFinding) -> Vec<Step> {
         LogCause::Timeout => steps.push(Step::explain(
             When::Always,
             format!(
-                "The rotation log shows a timeout{}: the Lambda could not reach Secrets \
+                "The rotation log shows {}{}: the Lambda could not reach Secrets \
                  Manager or the database. It needs a route to the Secrets Manager API on port \
                  443 (a NAT gateway, or a com.amazonaws.<region>.secretsmanager interface \
                  endpoint with private DNS whose security group admits the Lambda), and the \
                  database security group must admit the Lambda on the database port. Run \
                  `stackwright check` to find which is missing, and fix it before rotating \
                  again.",
+                match finding.detail.as_deref() {
+                    Some(d) if !d.starts_with("Task timed out") => "a network error",
+                    _ => "a timeout",
+                },
                 detail(" (", ")")
             ),
         )),

@@ -169,8 +169,33 @@ fn logs() -> Vec<Option<LogFinding>> {
     logs
 }
 
+/// Checks that the same list with a `NextToken` (an incomplete list) gets no
+/// label change whatever the log says, and keeps its state.
+fn check_incomplete(versions: &VersionList) {
+    let mut incomplete = versions.clone();
+    incomplete.next_token = Some("token".into());
+    let d = diagnose(&incomplete, None);
+    assert_eq!(d.state, diagnose(versions, None).state);
+    for log in logs() {
+        let report = Report::new(d.clone(), log.clone());
+        for step in &report.steps {
+            let command = step.command.as_deref().unwrap_or_default();
+            assert!(
+                !is_label_change(command),
+                "{} incomplete, log {log:?}: label change offered: {command}",
+                d.state
+            );
+        }
+        assert!(report.steps.iter().any(|s| s
+            .command
+            .as_deref()
+            .is_some_and(|c| c.contains("list-secret-version-ids"))));
+    }
+}
+
 /// Checks every world and every log for one version list; returns the state.
 fn check(versions: &VersionList) -> State {
+    check_incomplete(versions);
     let d = diagnose(versions, None);
     let initial = Labels::of(versions);
     let mut worlds: Vec<Option<&str>> = vec![None];
@@ -328,6 +353,27 @@ fn pending_and_current_without_previous_never_moves_current() {
         .steps
         .iter()
         .any(|s| s.explain.contains("Outcome B is not available")));
+}
+
+#[test]
+fn several_previous_versions_keep_the_working_version() {
+    assert_eq!(
+        check(&list(vec![
+            version("c", &[AWSCURRENT, AWSPENDING]),
+            version("p1", &[AWSPREVIOUS]),
+            version("p2", &[AWSPREVIOUS]),
+        ])),
+        State::PendingAndCurrent
+    );
+    assert_eq!(
+        check(&list(vec![
+            version("n", &[AWSPENDING]),
+            version("c", &[AWSCURRENT]),
+            version("p1", &[AWSPREVIOUS]),
+            version("p2", &[AWSPREVIOUS]),
+        ])),
+        State::PendingNotApplied
+    );
 }
 
 #[test]

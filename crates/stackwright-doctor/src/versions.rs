@@ -64,15 +64,17 @@ impl VersionList {
 /// Accepted: an object with a `Versions` list whose entries each have a
 /// non-empty string `VersionId`. `VersionStages` may be absent or `null`
 /// (the version then has no stages, as deprecated versions listed with
-/// `--include-deprecated` do). Dates may be strings or numbers. Unknown keys are
-/// ignored. An empty `Versions` list is readable; [`crate::diagnose`] reports it
-/// as `no-current`.
+/// `--include-deprecated` do), as long as some other version has a stage.
+/// Dates may be strings or numbers. Unknown keys are ignored. An empty
+/// `Versions` list is readable; [`crate::diagnose`] reports it as `no-current`.
 ///
 /// # Errors
 ///
 /// A [`DoctorError`] when the text is not JSON (including truncated JSON), is not
 /// an object, has no `Versions` list, or a version lacks `VersionId` or has a
-/// field of the wrong type.
+/// field of the wrong type; and [`DoctorError::NoStagedVersion`] when
+/// `Versions` is not empty but no version has a stage, unless the list has a
+/// `NextToken` (one page of a longer list may hold only deprecated versions).
 pub fn parse_versions(text: &str) -> Result<VersionList, DoctorError> {
     let value: Value = serde_json::from_str(text).map_err(DoctorError::NotJson)?;
     let top = match value {
@@ -100,6 +102,12 @@ pub fn parse_versions(text: &str) -> Result<VersionList, DoctorError> {
     };
     for (index, item) in versions.iter().enumerate() {
         list.versions.push(parse_version(index, item)?);
+    }
+    let none_staged = list.versions.iter().all(|v| v.stages.is_empty());
+    if !list.versions.is_empty() && none_staged && list.next_token.is_none() {
+        return Err(DoctorError::NoStagedVersion {
+            count: list.versions.len(),
+        });
     }
     Ok(list)
 }
@@ -219,7 +227,7 @@ mod tests {
     #[test]
     fn parses_numeric_dates() {
         let list = parse_versions(
-            r#"{"Versions":[{"VersionId":"a","VersionStages":[],"CreatedDate":1714557600.123,"LastAccessedDate":1714521600}]}"#,
+            r#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"],"CreatedDate":1714557600.123,"LastAccessedDate":1714521600}]}"#,
         )
         .unwrap();
         assert_eq!(
@@ -242,10 +250,50 @@ mod tests {
     #[test]
     fn missing_stages_mean_no_stages() {
         let list = parse_versions(
-            r#"{"Versions":[{"VersionId":"a"},{"VersionId":"b","VersionStages":null}]}"#,
+            r#"{"Versions":[{"VersionId":"a"},{"VersionId":"c","VersionStages":["AWSCURRENT"]},{"VersionId":"b","VersionStages":null}]}"#,
         )
         .unwrap();
-        assert!(list.versions.iter().all(|v| v.stages.is_empty()));
+        let stages: Vec<usize> = list.versions.iter().map(|v| v.stages.len()).collect();
+        assert_eq!(stages, [0, 1, 0]);
+    }
+
+    #[test]
+    fn a_list_without_any_stage_is_unreadable() {
+        for text in [
+            r#"{"Versions":[{"VersionId":"a"}]}"#,
+            r#"{"Versions":[{"VersionId":"a"},{"VersionId":"b","VersionStages":null}]}"#,
+            r#"{"Versions":[{"VersionId":"a","VersionStages":[]},{"VersionId":"b","VersionStages":[]}]}"#,
+        ] {
+            let err = parse_versions(text).unwrap_err();
+            assert!(
+                matches!(err, DoctorError::NoStagedVersion { .. }),
+                "{text}: {err:?}"
+            );
+        }
+        let err = parse_versions(r#"{"Versions":[{"VersionId":"a"},{"VersionId":"b"}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("no version in \"Versions\" (2 listed) has a staging label"),
+            "{err}"
+        );
+        assert!(err.contains("only valid next to staged ones"), "{err}");
+        // Empty is still readable (a secret without a value).
+        assert!(parse_versions(r#"{"Versions":[]}"#).is_ok());
+        // A custom label is a stage.
+        assert!(
+            parse_versions(r#"{"Versions":[{"VersionId":"a","VersionStages":["mine"]}]}"#).is_ok()
+        );
+    }
+
+    #[test]
+    fn one_page_of_a_longer_list_may_hold_only_deprecated_versions() {
+        let list = parse_versions(
+            r#"{"Versions":[{"VersionId":"a"},{"VersionId":"b"}],"NextToken":"page-2"}"#,
+        )
+        .unwrap();
+        assert_eq!(list.versions.len(), 2);
+        assert_eq!(list.next_token.as_deref(), Some("page-2"));
     }
 
     #[test]
@@ -284,6 +332,10 @@ mod tests {
             (
                 r#"{"Versions":[],"ARN":5}"#,
                 "top level: \"ARN\" must be a string",
+            ),
+            (
+                r#"{"Versions":[{"VersionId":"a"},{"VersionId":"b"}]}"#,
+                "no version in \"Versions\" (2 listed) has a staging label",
             ),
         ];
         for (text, expected) in cases {

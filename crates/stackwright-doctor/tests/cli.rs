@@ -29,6 +29,12 @@ fn every_state_has_its_exit_code() {
         ("no-current-empty.json", "no-current", 1),
         ("multiple-current.json", "multiple-current", 1),
         ("multiple-pending.json", "multiple-pending", 1),
+        ("multiple-previous.json", "pending-and-current", 1),
+        (
+            "pending-not-applied-next-token.json",
+            "pending-not-applied",
+            1,
+        ),
     ];
     for (file, state, code) in cases {
         let path = format!("@{file}");
@@ -75,9 +81,11 @@ fn json_has_exactly_the_documented_shape() {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys, ["explain", "command"]);
+        assert_eq!(keys, ["explain", "command", "when"]);
         assert!(step["explain"].is_string());
         assert!(step["command"].is_string() || step["command"].is_null());
+        let when = step["when"].as_str().expect("when is a string");
+        assert!(WHEN.contains(&when), "{when}");
     }
     let log: Vec<&str> = json["log"]
         .as_object()
@@ -118,6 +126,164 @@ fn pending_not_applied_removes_the_pending_label_and_rotates() {
     assert!(text.contains("never received"));
     assert!(text.contains("stackwright check"));
     assert_eq!(json["versions"]["previous"], PREVIOUS);
+}
+
+/// The documented values of a step's `when`.
+const WHEN: [&str; 7] = [
+    "always",
+    "current-logs-in",
+    "current-fails",
+    "current-fails-pending-logs-in",
+    "current-fails-previous-logs-in",
+    "current-and-pending-fail",
+    "current-and-previous-fail",
+];
+
+/// The commands a script runs when it follows only the steps whose `when` is
+/// in `holds`.
+fn commands_when(json: &serde_json::Value, holds: &[&str]) -> Vec<String> {
+    json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| holds.contains(&s["when"].as_str().unwrap()))
+        .filter_map(|s| s["command"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_step_says_when_it_applies() {
+    for file in [
+        "healthy.json",
+        "pending-not-applied.json",
+        "pending-and-current.json",
+        "pending-and-current-no-previous.json",
+        "no-current.json",
+        "multiple-current.json",
+        "multiple-pending.json",
+    ] {
+        let (_, json) = doctor_json(&["--versions", &format!("@{file}")]);
+        for step in json["steps"].as_array().unwrap() {
+            let when = step["when"].as_str().expect("when is a string");
+            assert!(WHEN.contains(&when), "{file}: {when}");
+        }
+        // The first step (the summary) always applies.
+        assert_eq!(json["steps"][0]["when"], "always", "{file}");
+    }
+}
+
+#[test]
+fn a_script_following_when_runs_one_outcome_only() {
+    let (_, json) = doctor_json(&["--versions", "@pending-and-current.json"]);
+    let remove_pending = format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSPENDING --remove-from-version-id {CURRENT}"
+    );
+    let move_back = format!(
+        "aws secretsmanager update-secret-version-stage --secret-id {ARN} --version-stage AWSCURRENT --remove-from-version-id {CURRENT} --move-to-version-id {PREVIOUS}"
+    );
+    let fetch_previous = format!(
+        "aws secretsmanager get-secret-value --secret-id {ARN} --version-stage AWSPREVIOUS --query SecretString --output text"
+    );
+
+    // Outcome A: the AWSCURRENT value logs in.
+    let a = commands_when(&json, &["always", "current-logs-in"]);
+    assert_eq!(
+        a.iter().filter(|c| **c == remove_pending).count(),
+        1,
+        "{a:?}"
+    );
+    assert!(!a.contains(&move_back), "{a:?}");
+    assert!(!a.contains(&fetch_previous), "{a:?}");
+
+    // Outcome B: it does not, the AWSPREVIOUS value does.
+    let b = commands_when(
+        &json,
+        &["always", "current-fails", "current-fails-previous-logs-in"],
+    );
+    let move_at = b.iter().position(|c| *c == move_back).expect("{b:?}");
+    let remove_at = b.iter().position(|c| *c == remove_pending).expect("{b:?}");
+    assert!(move_at < remove_at, "{b:?}");
+    assert!(b.contains(&fetch_previous), "{b:?}");
+
+    // Outcome C: neither logs in; no label changes.
+    let c = commands_when(
+        &json,
+        &["always", "current-fails", "current-and-previous-fail"],
+    );
+    assert!(
+        c.iter().all(|c| !c.contains("update-secret-version-stage")),
+        "{c:?}"
+    );
+
+    // Without `when`, every command in turn would do both outcomes.
+    let all = commands(&json);
+    assert!(all.contains(&remove_pending) && all.contains(&move_back));
+}
+
+#[test]
+fn an_incomplete_list_asks_for_the_full_list_and_changes_no_label() {
+    let list = format!(
+        "aws secretsmanager list-secret-version-ids --secret-id {ARN} --output json > versions.json"
+    );
+    let (code, json) = doctor_json(&["--versions", "@pending-not-applied-next-token.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["state"], "pending-not-applied");
+    assert_eq!(json["versions"]["pending"], PENDING);
+    assert_eq!(commands(&json), [list.as_str()]);
+    assert_eq!(json["steps"][1]["command"], list.as_str());
+    let explain = json["steps"][1]["explain"].as_str().unwrap();
+    assert!(explain.contains("NextToken"), "{explain}");
+
+    // The same for pending-and-current, whose outcome B would rely on an
+    // AWSPREVIOUS version the page may not show.
+    let mut page: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("pending-and-current.json")).unwrap(),
+    )
+    .unwrap();
+    page["NextToken"] = "page-2".into();
+    let outcome = doctor(&["--versions", "-", "--format", "json"], &page.to_string());
+    assert_eq!(outcome.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&outcome.out).unwrap();
+    assert_eq!(json["state"], "pending-and-current");
+    assert_eq!(commands(&json), [list.as_str()]);
+
+    // Even with a log, which adds explanations only.
+    let (_, json) = doctor_json(&[
+        "--versions",
+        "@pending-not-applied-next-token.json",
+        "--log",
+        "@testsecret-login-failed.log",
+    ]);
+    assert_eq!(commands(&json), [list.as_str()]);
+
+    let text = doctor(&["--versions", "@pending-not-applied-next-token.json"], "").out;
+    assert!(
+        text.contains("\n  (incomplete: the input has a NextToken)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("update-secret-version-stage"), "{text}");
+    let text = doctor(&["--versions", "@pending-not-applied.json"], "").out;
+    assert!(!text.contains("incomplete"), "{text}");
+}
+
+#[test]
+fn several_previous_versions_are_pointed_out_and_not_relied_on() {
+    let (code, json) = doctor_json(&["--versions", "@multiple-previous.json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json["state"], "pending-and-current");
+    assert!(json["versions"]["previous"].is_null());
+    let note = json["steps"][1]["explain"].as_str().unwrap();
+    assert!(
+        note.starts_with(&format!(
+            "2 versions carry AWSPREVIOUS ({PREVIOUS}, 5e0a3c7b-2f8d-4b9e-a6c1-8d4f7b2e1a44)"
+        )),
+        "{note}"
+    );
+    assert!(json["steps"][1]["command"].is_null());
+    for command in commands(&json) {
+        assert!(!command.contains("--move-to-version-id"), "{command}");
+        assert!(!command.contains("AWSPREVIOUS"), "{command}");
+    }
 }
 
 #[test]
@@ -284,6 +450,9 @@ fn stdin_cannot_be_read_twice() {
 fn every_log_cause_is_recognised() {
     let cases = [
         ("timeout.log", "timeout", Some("createSecret"), 1),
+        ("connect-timeout.log", "timeout", None, 1),
+        ("read-timeout.log", "timeout", Some("createSecret"), 1),
+        ("endpoint-connection-error.log", "timeout", None, 1),
         (
             "setsecret-login-failed.log",
             "setsecret-login-failed",
@@ -353,6 +522,39 @@ fn log_causes_point_at_the_fix() {
 }
 
 #[test]
+fn botocore_network_errors_point_at_the_network() {
+    let url = "\"https://secretsmanager.eu-west-1.amazonaws.com/\"";
+    for (file, message) in [
+        ("connect-timeout.log", "Connect timeout on endpoint URL"),
+        ("read-timeout.log", "Read timeout on endpoint URL"),
+        (
+            "endpoint-connection-error.log",
+            "Could not connect to the endpoint URL",
+        ),
+    ] {
+        let path = format!("@{file}");
+        let (code, json) = doctor_json(&["--versions", "@healthy.json", "--log", &path]);
+        assert_eq!(code, 1, "{file}");
+        assert_eq!(json["log"]["cause"], "timeout", "{file}");
+        let explain = json["steps"][1]["explain"].as_str().unwrap();
+        assert!(
+            explain.starts_with(&format!(
+                "The rotation log shows a network error ({message}: {url}): the Lambda could not \
+                 reach Secrets Manager or the database."
+            )),
+            "{file}: {explain}"
+        );
+        assert!(explain.contains("stackwright check"), "{file}: {explain}");
+        let text = doctor(&["--versions", "@healthy.json", "--log", &path], "").out;
+        assert!(
+            text.contains("Rotation log: cause timeout"),
+            "{file}: {text}"
+        );
+        assert!(text.contains("  [ERROR] "), "{file}: {text}");
+    }
+}
+
+#[test]
 fn a_log_showing_setsecret_succeeded_warns_before_removing_pending() {
     let log = "createSecret: Successfully put secret for ARN arn:x and version v.\n\
                setSecret: Successfully set password for user app in MySQL DB for secret arn arn:x.\n\
@@ -389,6 +591,10 @@ fn unreadable_inputs_exit_2_with_one_line() {
             "@missing-version-id.json",
             "entry 1 of \"Versions\" has no \"VersionId\"",
         ),
+        (
+            "@no-staged-versions.json",
+            "no version in \"Versions\" (3 listed) has a staging label",
+        ),
         ("@does-not-exist.json", "cannot read versions from"),
     ];
     for (file, message) in cases {
@@ -406,6 +612,49 @@ fn unreadable_inputs_exit_2_with_one_line() {
             assert!(outcome.err.ends_with('\n'));
         }
     }
+}
+
+#[test]
+fn deprecated_versions_need_a_staged_version_beside_them() {
+    // Real CLI output with --include-deprecated: one staged version, two without.
+    let (code, json) = doctor_json(&["--versions", "@versions-without-stages.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(json["state"], "healthy");
+    assert_eq!(json["versions"]["current"], CURRENT);
+
+    // No version with a stage at all: not list-secret-version-ids output.
+    let outcome = doctor(&["--versions", "@no-staged-versions.json"], "");
+    assert_eq!(outcome.code, 2);
+    assert_eq!(outcome.out, "");
+    assert!(
+        outcome.err.contains("list-secret-version-ids")
+            && outcome.err.contains(
+                "versions without stages are deprecated versions, only valid next to staged ones"
+            ),
+        "{}",
+        outcome.err
+    );
+
+    // One page of a longer list (it has a NextToken) may hold only deprecated
+    // versions: readable, and it asks for the full list.
+    let mut page: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("no-staged-versions.json")).unwrap())
+            .unwrap();
+    page["NextToken"] = "page-2".into();
+    let outcome = doctor(&["--versions", "-", "--format", "json"], &page.to_string());
+    assert_eq!(outcome.code, 1, "{}", outcome.err);
+    let json: serde_json::Value = serde_json::from_str(&outcome.out).unwrap();
+    assert_eq!(json["state"], "no-current");
+    assert!(commands(&json)
+        .iter()
+        .any(|c| c.starts_with("aws secretsmanager list-secret-version-ids ")));
+    let text = doctor(&["--versions", "-"], &page.to_string()).out;
+    assert!(
+        text.contains(
+            "Versions:\n  (3 without staging labels)\n  (incomplete: the input has a NextToken)\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

@@ -77,6 +77,22 @@ fn pending_and_current_without_previous() {
 }
 
 #[test]
+fn pending_and_current_with_several_previous() {
+    snapshot(
+        "pending_and_current_multiple_previous",
+        &["--versions", "@multiple-previous.json"],
+    );
+}
+
+#[test]
+fn pending_not_applied_incomplete_list() {
+    snapshot(
+        "pending_not_applied_next_token",
+        &["--versions", "@pending-not-applied-next-token.json"],
+    );
+}
+
+#[test]
 fn no_current() {
     snapshot("no_current", &["--versions", "@no-current.json"]);
 }
@@ -114,6 +130,19 @@ fn pending_not_applied_with_timeout_log() {
             "@pending-not-applied.json",
             "--log",
             "@timeout.log",
+        ],
+    );
+}
+
+#[test]
+fn pending_not_applied_with_connect_timeout_log() {
+    snapshot(
+        "pending_not_applied_log_connect_timeout",
+        &[
+            "--versions",
+            "@pending-not-applied.json",
+            "--log",
+            "@connect-timeout.log",
         ],
     );
 }
