@@ -29,7 +29,7 @@ use stackwright::ec2::{
     InterfaceVpcEndpointProps, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection,
     SubnetType,
 };
-use stackwright::iam::{ManagedPolicy, PolicyStatement, Role, RoleProps};
+use stackwright::iam::{ManagedPolicy, Role, RoleProps};
 use stackwright::l1::ecs::{
     cfn_service, cfn_task_definition, CfnCluster, CfnService, CfnTaskDefinition,
 };
@@ -118,12 +118,10 @@ pub fn build() -> Result<Stack> {
             ManagedPolicy::aws_managed("service-role/AmazonECSTaskExecutionRolePolicy"),
         ),
     )?;
-    execution_role.add_to_policy(
-        &mut stack,
-        PolicyStatement::allow()
-            .action("secretsmanager:GetSecretValue")
-            .resources([m.user.secret_arn(), api_key.secret_arn()]),
-    )?;
+    // The tasks read both secrets at start; the user's secret is encrypted with the mission's
+    // key, so the role also decrypts with it (through Secrets Manager only).
+    m.user.grant_read(&mut stack, &execution_role)?;
+    api_key.grant_read(&mut stack, &execution_role)?;
     let from = |secret: &Secret, key: &str| {
         Expr::join("", [secret.secret_arn(), Expr::lit(format!(":{key}::"))])
     };

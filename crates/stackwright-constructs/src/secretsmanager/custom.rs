@@ -203,7 +203,7 @@ impl RotationSchedule {
 
 /// `secretsmanager.<region>.amazonaws.com`, the value of `kms:ViaService` for calls KMS
 /// receives from Secrets Manager.
-fn secrets_manager_service() -> Expr<String> {
+pub(crate) fn secrets_manager_service() -> Expr<String> {
     concat([
         Expr::lit("secretsmanager."),
         Pseudo::region(),
@@ -214,7 +214,11 @@ fn secrets_manager_service() -> Expr<String> {
 /// The ARN of the secret's customer-managed key, for policy statements (which need an ARN):
 /// `Ref` of an `AWS::KMS::Key` of this stack becomes `Fn::GetAtt <key>.Arn`; a literal must be
 /// a key ARN.
-fn kms_key_arn(stack: &Stack, secret: Secret, path: &str) -> Result<Option<Expr<String>>> {
+pub(crate) fn kms_key_arn(
+    stack: &Stack,
+    secret: Secret,
+    path: &str,
+) -> Result<Option<Expr<String>>> {
     let Some(key) = secret.kms_key_id(stack)? else {
         return Ok(None);
     };

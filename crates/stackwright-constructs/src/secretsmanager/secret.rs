@@ -382,6 +382,59 @@ impl Secret {
         Ok(self.state(stack)?.kms_key_id.clone())
     }
 
+    /// Lets `role` read the secret's value, as the CDK's `secret.grantRead(role)` does:
+    /// `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` on this secret and,
+    /// when the secret has a customer-managed KMS key, `kms:Decrypt` on that key through
+    /// Secrets Manager only (`kms:ViaService`). An ECS task execution role needs this for the
+    /// secrets of its container definitions.
+    ///
+    /// ```
+    /// use stackwright_constructs::iam::{Role, RoleProps};
+    /// use stackwright_constructs::kms::{Key, KeyProps};
+    /// use stackwright_constructs::secretsmanager::{Secret, SecretProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let key = Key::new(&mut stack, root, "Key", KeyProps::new())?;
+    /// let secret = Secret::new(&mut stack, root, "ApiKey", SecretProps::new().encryption_key(key))?;
+    /// let role = Role::new(&mut stack, root, "TaskExecution",
+    ///     RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
+    /// secret.grant_read(&mut stack, &role)?;
+    /// let t = stack.synth()?.template;
+    /// let (_, policy) = t.resources_of_type("AWS::IAM::Policy").next().unwrap();
+    /// let statements = &policy.to_json()["Properties"]["PolicyDocument"]["Statement"];
+    /// assert_eq!(statements[0]["Action"][0], "secretsmanager:GetSecretValue");
+    /// assert_eq!(statements[1]["Action"], "kms:Decrypt");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn grant_read(&self, stack: &mut Stack, role: &crate::iam::Role) -> Result<()> {
+        let path = stack.path(self.node);
+        role.add_to_policy(
+            stack,
+            crate::iam::PolicyStatement::allow()
+                .actions([
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:DescribeSecret",
+                ])
+                .resource(self.secret_arn()),
+        )?;
+        if let Some(key) = super::custom::kms_key_arn(stack, *self, &path)? {
+            role.add_to_policy(
+                stack,
+                crate::iam::PolicyStatement::allow()
+                    .action("kms:Decrypt")
+                    .resource(key)
+                    .condition(
+                        "StringEquals",
+                        "kms:ViaService",
+                        super::custom::secrets_manager_service(),
+                    ),
+            )?;
+        }
+        Ok(())
+    }
+
     /// The attachment of this secret, if it is attached.
     pub fn attachment(&self, stack: &Stack) -> Result<Option<AttachedSecret>> {
         Ok(self.state(stack)?.attached)
