@@ -6,6 +6,7 @@ use stackwright::ec2::{
     InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
     SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps,
 };
+use stackwright::kms::{Key, KeyProps};
 use stackwright::rds::{
     AuroraMysqlVersion, ClusterEngine, Credentials, DatabaseCluster, DatabaseClusterProps,
     RotationOptions,
@@ -806,4 +807,47 @@ fn multi_user_rotation_from_a_cluster_needs_a_secret_attached_to_it() {
         "SW-ROT-005",
     );
     assert!(message.contains("another database"), "{message}");
+}
+
+#[test]
+fn hosted_rotation_passes_the_keys_of_the_secrets() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = cluster(&mut stack, vpc);
+    let root = stack.root();
+    let key = Key::new(&mut stack, root, "Key", KeyProps::new()).unwrap();
+    let master = db.secret().unwrap();
+    let user = Secret::new(
+        &mut stack,
+        root,
+        "User",
+        SecretProps::new()
+            .generate(GenerateSecretString::database_credentials("app"))
+            .master_secret(master)
+            .encryption_key(key),
+    )
+    .unwrap();
+    let user = user.attach(&mut stack, &db).unwrap();
+    HostedRotation::new(
+        &mut stack,
+        "Hosted",
+        HostedRotationProps::multi_user(
+            SecretRotationApplication::MysqlMultiUser,
+            user,
+            master,
+            &db,
+            vpc,
+        ),
+    )
+    .unwrap();
+    let t = template(&stack);
+    let schedules = of_type(&t, "AWS::SecretsManager::RotationSchedule");
+    let lambda = &schedules[0].1["Properties"]["HostedRotationLambda"];
+    assert_eq!(
+        lambda["KmsKeyArn"],
+        json!({"Fn::GetAtt": ["Key961B73FD", "Arn"]})
+    );
+    // The cluster's generated master secret has the AWS managed key: nothing to pass.
+    assert!(lambda.get("MasterSecretKmsKeyArn").is_none());
+    assert_eq!(lambda["RotationType"], "MySQLMultiUser");
 }

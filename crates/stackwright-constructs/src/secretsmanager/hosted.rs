@@ -90,7 +90,7 @@ impl HostedRotationProps {
         self.exclude_characters = Some(c.to_string());
         self
     }
-    /// The KMS key ARN of the secret.
+    /// The KMS key ARN of the secret (default: the key the secret was created with).
     pub fn kms_key_arn(mut self, arn: impl Into<Expr<String>>) -> Self {
         self.kms_key_arn = Some(arn.into());
         self
@@ -204,11 +204,20 @@ impl HostedRotation {
             .exclude_characters(exclude)
             .vpc_security_group_ids(comma_join(&[security_group.group_id()]))
             .vpc_subnet_ids(comma_join(&selected.subnet_ids));
+        // The keys the secrets were created with unless given, as the CDK's `HostedRotation`
+        // passes `secret.encryptionKey` and `masterSecret.encryptionKey`.
         if let Some(m) = &props.master_secret {
             lambda = lambda.master_secret_arn(m.secret_arn());
+            if let Some(k) = m.secret().kms_key_id(stack)? {
+                lambda = lambda.master_secret_kms_key_arn(k);
+            }
         }
-        if let Some(k) = &props.kms_key_arn {
-            lambda = lambda.kms_key_arn(k.clone());
+        let kms_key_arn = match &props.kms_key_arn {
+            Some(k) => Some(k.clone()),
+            None => props.secret.secret().kms_key_id(stack)?,
+        };
+        if let Some(k) = kms_key_arn {
+            lambda = lambda.kms_key_arn(k);
         }
         if let Some(n) = &props.function_name {
             lambda = lambda.rotation_lambda_name(n.clone());
