@@ -851,3 +851,34 @@ fn hosted_rotation_passes_the_keys_of_the_secrets() {
     assert!(lambda.get("MasterSecretKmsKeyArn").is_none());
     assert_eq!(lambda["RotationType"], "MySQLMultiUser");
 }
+
+#[test]
+fn enhanced_monitoring_takes_the_intervals_rds_accepts() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
+    for secs in [2, 45, 120] {
+        err_code(
+            DatabaseCluster::new(
+                &mut stack,
+                root,
+                &format!("Db{secs}"),
+                DatabaseClusterProps::new(engine.clone(), vpc)
+                    .monitoring_interval(std::time::Duration::from_secs(secs)),
+            ),
+            "SW-RDS-007",
+        );
+    }
+    DatabaseCluster::new(
+        &mut stack,
+        root,
+        "Db",
+        DatabaseClusterProps::new(engine, vpc)
+            .monitoring_interval(std::time::Duration::from_secs(15)),
+    )
+    .unwrap();
+    let t = template(&stack);
+    let instances = of_type(&t, "AWS::RDS::DBInstance");
+    assert_eq!(instances[0].1["Properties"]["MonitoringInterval"], 15);
+}

@@ -805,7 +805,7 @@ fn grant_connect_writes_rds_db_connect_for_the_user() {
     let e = cluster
         .grant_connect(&mut stack, &role, "app_user")
         .unwrap_err();
-    assert_eq!(err_code(e), "SW-RDS-007");
+    assert_eq!(err_code(e), "SW-RDS-009");
 }
 
 // --- Function ---------------------------------------------------------------------------------

@@ -599,7 +599,7 @@ impl DatabaseCluster {
         let path = stack.path(self.node);
         if !self.iam_authentication {
             return Err(Error::invalid(
-                "SW-RDS-007",
+                "SW-RDS-009",
                 path,
                 "IAM database authentication is off for this cluster, so an IAM token cannot log in",
                 "turn it on with DatabaseClusterProps::iam_authentication(true)",
