@@ -116,8 +116,11 @@
 //!
 //! `examples/` in the repository: `synth.rs` (the mission stack: isolated Aurora MySQL with
 //! single- and multi-user rotation through a Secrets Manager endpoint),
-//! `isolated_endpoints.rs`, `postgres_multi_user_nat.rs`, `l1_intrinsics.rs`, and spec files
-//! in `examples/specs/`.
+//! `isolated_endpoints.rs` (an isolated VPC with interface and gateway endpoints),
+//! `postgres_multi_user_nat.rs` (Aurora PostgreSQL with multi-user rotation behind a NAT
+//! gateway), `custom_rotation.rs` (a secret rotated by a function of one's own),
+//! `rotation_refresh.rs` (ECS services redeployed after every rotation), `l1_intrinsics.rs`
+//! (raw L1 resources), and spec files in `examples/specs/`.
 
 mod program;
 

@@ -1,5 +1,5 @@
-//! Snapshot tests of the templates of `examples/isolated_endpoints.rs` and
-//! `examples/postgres_multi_user_nat.rs`, synthesized as the examples print them (with the
+//! Snapshot tests of the templates of `examples/isolated_endpoints.rs`,
+//! `examples/postgres_multi_user_nat.rs` and `examples/custom_rotation.rs`, synthesized as the examples print them (with the
 //! rotation-readiness analyzer). The test command lints every `template_*` snapshot with
 //! cfn-lint.
 
@@ -10,6 +10,10 @@ mod isolated_endpoints;
 #[path = "../../../examples/postgres_multi_user_nat.rs"]
 #[allow(dead_code)]
 mod postgres_multi_user_nat;
+
+#[path = "../../../examples/custom_rotation.rs"]
+#[allow(dead_code)]
+mod custom_rotation;
 
 use stackwright::{Result, Stack};
 
@@ -84,4 +88,47 @@ fn postgres_without_nat_fails_synth() {
         .unwrap();
     let err = stackwright::synth(&stack).unwrap_err();
     assert!(err.has_code("no-route-to-secrets-manager"), "{err}");
+}
+
+#[test]
+fn custom_rotation() {
+    let t = template(custom_rotation::build);
+    let json: serde_json::Value = serde_json::from_str(&t).unwrap();
+    let resources = json["Resources"].as_object().unwrap();
+    let of_type = |ty: &str| {
+        resources
+            .iter()
+            .filter(|(_, r)| r["Type"] == ty)
+            .map(|(id, r)| (id.as_str(), r))
+            .collect::<Vec<_>>()
+    };
+    // The function's own package, in the private subnets, invoked by the schedule.
+    let (function_id, function) = of_type("AWS::Lambda::Function")[0];
+    assert_eq!(
+        function["Properties"]["Code"],
+        serde_json::json!({"S3Bucket": {"Ref": "RotatorCodeBucket"}, "S3Key": {"Ref": "RotatorCodeKey"}})
+    );
+    let subnets = function["Properties"]["VpcConfig"]["SubnetIds"].to_string();
+    assert!(subnets.contains("VpcPrivateSubnet1") && subnets.contains("VpcPrivateSubnet2"));
+    let (_, schedule) = of_type("AWS::SecretsManager::RotationSchedule")[0];
+    assert_eq!(
+        schedule["Properties"]["RotationLambdaARN"],
+        serde_json::json!({"Fn::GetAtt": [function_id, "Arn"]})
+    );
+    assert_eq!(
+        schedule["Properties"]["RotationRules"]["ScheduleExpression"],
+        "rate(90 days)"
+    );
+    assert_eq!(schedule["Properties"]["RotateImmediatelyOnUpdate"], false);
+    // Only Secrets Manager, for this account and this secret, may invoke it.
+    let (_, permission) = of_type("AWS::Lambda::Permission")[0];
+    assert_eq!(
+        permission["Properties"]["Principal"],
+        "secretsmanager.amazonaws.com"
+    );
+    assert!(permission["Properties"]["SourceArn"]["Ref"]
+        .as_str()
+        .unwrap()
+        .starts_with("WebhookSigningKey"));
+    snapshot("template_custom_rotation_example", &t);
 }

@@ -21,6 +21,10 @@ mod postgres_multi_user_nat;
 #[allow(dead_code)]
 mod rotation_refresh;
 
+#[path = "../../../examples/custom_rotation.rs"]
+#[allow(dead_code)]
+mod custom_rotation;
+
 // `rotation_refresh` builds on the mission stack and already includes `examples/synth.rs`;
 // including the file a second time would compile it twice under two names.
 use rotation_refresh::mission as synth;
@@ -240,6 +244,41 @@ fn logical_ids_of_the_examples_are_pinned() {
             "AppSecretsRefreshAlertTopicPolicyA7FCBA4E",
             "AppSecretsRefreshOnRotationFailed33A52D74",
         ]);
+    assert_eq!(
+        ids(custom_rotation::build().unwrap()),
+        [
+            "Vpc8378EB38",
+            "VpcPublicSubnet1Subnet5C2D37C4",
+            "VpcPublicSubnet1RouteTable6C95E38E",
+            "VpcPublicSubnet1RouteTableAssociation97140677",
+            "VpcPublicSubnet1DefaultRoute3DA9E72A",
+            "VpcPublicSubnet1EIPD7E02669",
+            "VpcPublicSubnet1NATGateway4D7517AA",
+            "VpcPublicSubnet2Subnet691E08A3",
+            "VpcPublicSubnet2RouteTable94F7E489",
+            "VpcPublicSubnet2RouteTableAssociationDD5762D8",
+            "VpcPublicSubnet2DefaultRoute97F91067",
+            "VpcPrivateSubnet1Subnet536B997A",
+            "VpcPrivateSubnet1RouteTableB2C5B500",
+            "VpcPrivateSubnet1RouteTableAssociation70C59FA6",
+            "VpcPrivateSubnet1DefaultRouteBE02A9ED",
+            "VpcPrivateSubnet2Subnet3788AAA1",
+            "VpcPrivateSubnet2RouteTableA678073B",
+            "VpcPrivateSubnet2RouteTableAssociationA89CAD56",
+            "VpcPrivateSubnet2DefaultRoute060D2087",
+            "VpcIGWD7BA715C",
+            "VpcVPCGWBF912B6E",
+            "WebhookKeyKms832BD226",
+            "WebhookSigningKeyA6F91456",
+            "WebhookSigningKeyRotationSchedule7909D53F",
+            "WebhookSigningKeyPolicy12CEA156",
+            "WebhookKeyRotatorServiceRole3177F0A8",
+            "WebhookKeyRotatorServiceRoleDefaultPolicyE2D9FD3B",
+            "WebhookKeyRotatorSecurityGroupC24F410F",
+            "WebhookKeyRotator4254F422",
+            "WebhookKeyRotatorInvokeN0a2GKfZP0JmDqDEVhhu6A0TUv3NyNbk4YMFKNc79F9017B",
+        ]
+    );
 }
 
 #[derive(Debug, Clone)]
