@@ -88,6 +88,48 @@ fn synth_of_the_mission_spec_prints_the_mission_template() {
 }
 
 #[test]
+fn synth_gives_the_same_bytes_in_separate_processes() {
+    // Every process seeds std's hash maps afresh from the operating system, so separate runs are
+    // the ones that would show output depending on hash-map iteration order (a single process
+    // derives all its seeds from one). Several runs of each format, started together.
+    const RUNS: usize = 6;
+    for format in ["json", "yaml"] {
+        let children: Vec<_> = (0..RUNS)
+            .map(|_| {
+                Command::new(env!("CARGO_BIN_EXE_stackwright"))
+                    .args(["synth", &spec("mission.yaml"), "--format", format])
+                    .env_remove("NO_COLOR")
+                    .env_remove("CLICOLOR_FORCE")
+                    .env_remove("CLICOLOR")
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<_> = children
+            .into_iter()
+            .map(|child| child.wait_with_output().unwrap())
+            .collect();
+        for (i, out) in outputs.iter().enumerate() {
+            assert!(
+                out.status.success(),
+                "{format} run {i}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(!out.stdout.is_empty(), "{format} run {i}: empty output");
+            assert!(
+                out.stdout == outputs[0].stdout,
+                "{format}: run {i} differs from run 0:\n{}\n---\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&outputs[0].stdout)
+            );
+        }
+    }
+}
+
+#[test]
 fn synth_reads_json_specs_and_standard_input() {
     let (code, out, err) = run(&["synth", &spec("isolated_endpoints.json")]);
     assert_eq!(code, 0, "{err}");
