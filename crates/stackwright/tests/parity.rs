@@ -30,8 +30,8 @@ fn reference(name: &str) -> Json {
     let mut t: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     // stackwright emits no bootstrap-version parameter or rule (README, deviations).
     let obj = t.as_object_mut().unwrap();
-    obj.remove("Parameters");
-    obj.remove("Rules");
+    obj.shift_remove("Parameters");
+    obj.shift_remove("Rules");
     t
 }
 
@@ -52,7 +52,7 @@ fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
                     .get("StorageEncrypted")
                     .is_none()
                 {
-                    props.remove("StorageEncrypted");
+                    props.shift_remove("StorageEncrypted");
                 }
             }
         }
@@ -60,9 +60,15 @@ fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
     t
 }
 
-fn assert_same(stack: &Stack, reference_name: &str) {
-    let cdk = reference(reference_name);
-    let ours = ours_without_deviations(stack, &cdk);
+/// Pretty-printed JSON: comparing these compares key order too (`serde_json::Value`'s
+/// equality does not), which README promises is the CDK's.
+fn pretty(v: &Json) -> String {
+    serde_json::to_string_pretty(v).unwrap()
+}
+
+/// Compares two templates: the logical IDs in order, then each resource and the whole
+/// template as pretty-printed text, so that key order counts at every level.
+fn assert_same_json(ours: &Json, cdk: &Json, reference_name: &str) {
     let ids = |t: &Json| -> Vec<String> {
         t["Resources"]
             .as_object()
@@ -72,23 +78,44 @@ fn assert_same(stack: &Stack, reference_name: &str) {
             .collect()
     };
     assert_eq!(
-        ids(&ours),
-        ids(&cdk),
+        ids(ours),
+        ids(cdk),
         "logical IDs (in order) differ from the CDK's for {reference_name}"
     );
-    for id in ids(&cdk) {
+    for id in ids(cdk) {
         assert_eq!(
-            ours["Resources"][&id], cdk["Resources"][&id],
-            "{reference_name}: resource {id} differs"
+            pretty(&ours["Resources"][&id]),
+            pretty(&cdk["Resources"][&id]),
+            "{reference_name}: resource {id} differs (values or key order)"
         );
     }
     let keys = |t: &Json| -> Vec<String> { t.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(
-        keys(&ours),
-        keys(&cdk),
+        keys(ours),
+        keys(cdk),
         "{reference_name}: top-level sections"
     );
-    assert_eq!(ours, cdk, "{reference_name}: template differs");
+    assert_eq!(
+        pretty(ours),
+        pretty(cdk),
+        "{reference_name}: template differs"
+    );
+}
+
+fn assert_same(stack: &Stack, reference_name: &str) {
+    let cdk = reference(reference_name);
+    let ours = ours_without_deviations(stack, &cdk);
+    assert_same_json(&ours, &cdk, reference_name);
+}
+
+#[test]
+#[should_panic(expected = "resource Queue differs (values or key order)")]
+fn the_comparison_checks_key_order() {
+    // Equal as `serde_json::Value`s (which ignore key order), different as templates.
+    let cdk = serde_json::json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"A": 1, "B": 2}}}});
+    let ours = serde_json::json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"B": 2, "A": 1}}}});
+    assert_eq!(ours, cdk);
+    assert_same_json(&ours, &cdk, "order");
 }
 
 fn vpc_stack(name: &str, props: VpcProps) -> (Stack, Vpc) {
@@ -288,8 +315,12 @@ fn hosted_rotation() {
     resources["AuroraCluster23D869C0"]["Properties"]
         .as_object_mut()
         .unwrap()
-        .remove("StorageEncrypted");
-    assert_eq!(ours, reference("HostedRotationStack"));
+        .shift_remove("StorageEncrypted");
+    assert_same_json(
+        &ours,
+        &reference("HostedRotationStack"),
+        "HostedRotationStack",
+    );
 }
 
 #[test]
