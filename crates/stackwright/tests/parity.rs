@@ -395,3 +395,28 @@ fn endpoints_added_to_the_vpc_inherit_its_tags() {
         .unwrap();
     assert_same(&stack, "VpcChildren");
 }
+
+#[test]
+fn private_subnets_without_a_nat_in_their_az_take_the_gateways_in_turn() {
+    let (stack, _) = vpc_stack(
+        "VpcNatRoundRobin",
+        VpcProps::new()
+            .availability_zones(["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"])
+            .nat_gateways(2),
+    );
+    assert_same(&stack, "VpcNatRoundRobin");
+}
+
+#[test]
+fn the_nat_turn_counter_runs_across_subnet_groups() {
+    let (stack, _) = vpc_stack(
+        "VpcNatRoundRobinGroups",
+        VpcProps::new()
+            .availability_zones(["us-east-1a", "us-east-1b", "us-east-1c"])
+            .nat_gateways(2)
+            .subnet(SubnetConfiguration::new("Public", SubnetType::Public).cidr_mask(24))
+            .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress).cidr_mask(24))
+            .subnet(SubnetConfiguration::new("Data", SubnetType::PrivateWithEgress).cidr_mask(24)),
+    );
+    assert_same(&stack, "VpcNatRoundRobinGroups");
+}

@@ -76,6 +76,28 @@ const exclude = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
   new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
 }
 
+// NAT gateways: a private subnet in a zone without a NAT gateway takes the gateways in turn,
+// one counter for the whole VPC (NatGatewayProvider's PrefSet.pick).
+{
+  const stack = new cdk.Stack(app, 'VpcNatRoundRobin');
+  new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'],
+    natGateways: 2,
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'VpcNatRoundRobinGroups');
+  new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    natGateways: 2,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+    ],
+  });
+}
+
 // --- Mission stacks (SAR rotation) ---------------------------------------------------------
 function missionCommon(stack, secure) {
   const vpc = new ec2.Vpc(stack, 'Vpc', {
