@@ -388,6 +388,30 @@ fn all_traffic_egress_rule_is_refused() {
         sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::all_traffic(), None),
         "SW-EC2-004",
     );
+    // The same for IPv6, as the CDK checks `::/0` too; on a group that allows all outbound
+    // IPv4 traffic an IPv6 rule is not ignored, so the check applies there as well.
+    let msg = err_code(
+        sg.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::all_traffic(), None),
+        "SW-EC2-004",
+    );
+    assert!(
+        msg.contains("::/0") && msg.contains("allow_all_ipv6_outbound"),
+        "{msg}"
+    );
+    let open =
+        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    err_code(
+        open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::all_traffic(), None),
+        "SW-EC2-004",
+    );
+    // A narrower all-traffic rule is fine, and so is a port-bound rule to anywhere.
+    sg.add_egress_rule(
+        &mut stack,
+        &Peer::ipv6("2001:db8::/32").unwrap(),
+        &Port::all_traffic(),
+        None,
+    )
+    .unwrap();
     sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), None)
         .unwrap();
     let t = template(&stack);
@@ -396,9 +420,13 @@ fn all_traffic_egress_rule_is_refused() {
         .find(|(_, g)| g["Properties"]["GroupDescription"] == "S/Sg")
         .unwrap();
     let egress = &group["Properties"]["SecurityGroupEgress"];
+    // Inline egress rules are described "from ...", as the CDK writes them.
     assert_eq!(
         egress,
-        &json!([{"CidrIp": "0.0.0.0/0", "Description": "to 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}])
+        &json!([
+            {"CidrIpv6": "2001:db8::/32", "Description": "from 2001:db8::/32:ALL TRAFFIC", "IpProtocol": "-1"},
+            {"CidrIp": "0.0.0.0/0", "Description": "from 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
+        ])
     );
 }
 
@@ -583,4 +611,107 @@ fn prefix_list_rules_are_standalone() {
         rules[0].1["Properties"]["Description"],
         "from pl-12345678:443"
     );
+}
+
+#[test]
+fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Sg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .disable_inline_rules(),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    for _ in 0..2 {
+        sg.add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+            .unwrap();
+    }
+    sg.add_egress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+        .unwrap();
+    // A literal peer keeps its id, so the same rule twice is one rule. (The egress rule
+    // removed the "Disallow all traffic" placeholder.)
+    for _ in 0..2 {
+        sg.add_ingress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(80), None)
+            .unwrap();
+    }
+    let out = stack.synth().unwrap();
+    let mut paths: Vec<&str> = out
+        .paths
+        .values()
+        .map(String::as_str)
+        .filter(|p| p.starts_with("S/Sg/") && *p != "S/Sg/Resource")
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "S/Sg/from '{IndirectPeer2}':443",
+            "S/Sg/from 0.0.0.0_0:80",
+            "S/Sg/from {IndirectPeer}:443",
+            "S/Sg/to '{IndirectPeer3}':443",
+        ]
+    );
+}
+
+#[test]
+fn disabled_inline_rules_remove_the_standalone_placeholder() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Sg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .disable_inline_rules(),
+    )
+    .unwrap();
+    let egress_paths = |stack: &Stack| -> Vec<String> {
+        let out = stack.synth().unwrap();
+        let t = out.template.to_json();
+        of_type(&t, "AWS::EC2::SecurityGroupEgress")
+            .iter()
+            .map(|(id, _)| out.paths[*id].clone())
+            .collect()
+    };
+    assert_eq!(
+        egress_paths(&stack),
+        ["S/Sg/to 255.255.255.255_32:ICMP Type 252 Code 86"]
+    );
+    // An IPv6 rule leaves the placeholder (it blocks IPv4 traffic only).
+    sg.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::tcp(443), None)
+        .unwrap();
+    assert_eq!(
+        egress_paths(&stack),
+        [
+            "S/Sg/to 255.255.255.255_32:ICMP Type 252 Code 86",
+            "S/Sg/to ::_0:443"
+        ]
+    );
+    // The first IPv4 rule removes it.
+    sg.add_egress_rule(
+        &mut stack,
+        &Peer::ipv4("10.0.0.0/8").unwrap(),
+        &Port::tcp(443),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        egress_paths(&stack),
+        ["S/Sg/to ::_0:443", "S/Sg/to 10.0.0.0_8:443"]
+    );
+    // The group itself carries no inline rules.
+    let t = template(&stack);
+    let group = &of_type(&t, "AWS::EC2::SecurityGroup")[0].1["Properties"];
+    assert!(group.get("SecurityGroupEgress").is_none(), "{group}");
+    assert!(group.get("SecurityGroupIngress").is_none(), "{group}");
 }

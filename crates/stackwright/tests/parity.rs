@@ -16,7 +16,7 @@ use stackwright::secretsmanager::{
     GenerateSecretString, HostedRotation, HostedRotationProps, Secret, SecretProps, SecretRotation,
     SecretRotationApplication, SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
 };
-use stackwright::Stack;
+use stackwright::{Expr, Stack};
 
 #[path = "../../../examples/synth.rs"]
 #[allow(dead_code)]
@@ -396,6 +396,16 @@ fn endpoints_added_to_the_vpc_inherit_its_tags() {
     assert_same(&stack, "VpcChildren");
 }
 
+/// An isolated VPC of two AZs, as the security-group references use.
+fn isolated_vpc_stack(name: &str) -> (Stack, Vpc) {
+    vpc_stack(
+        name,
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+}
+
 #[test]
 fn private_subnets_without_a_nat_in_their_az_take_the_gateways_in_turn() {
     let (stack, _) = vpc_stack(
@@ -419,4 +429,199 @@ fn the_nat_turn_counter_runs_across_subnet_groups() {
             .subnet(SubnetConfiguration::new("Data", SubnetType::PrivateWithEgress).cidr_mask(24)),
     );
     assert_same(&stack, "VpcNatRoundRobinGroups");
+}
+
+#[test]
+fn egress_rules_ipv6_and_the_placeholder() {
+    let (mut stack, vpc) = isolated_vpc_stack("SgEgress");
+    let root = stack.root();
+    let v6_443 = Port::tcp(443);
+    let open =
+        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
+        .unwrap();
+    // Ignored: the group allows all outbound IPv4 traffic.
+    open.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(80), None)
+        .unwrap();
+    let v6 = SecurityGroup::new(
+        &mut stack,
+        root,
+        "V6Only",
+        vpc,
+        SecurityGroupProps::new().allow_all_outbound(false),
+    )
+    .unwrap();
+    v6.add_egress_rule(
+        &mut stack,
+        &Peer::ipv6("2001:db8::/32").unwrap(),
+        &Port::udp(53),
+        Some("DNS over IPv6"),
+    )
+    .unwrap();
+    let mixed = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Mixed",
+        vpc,
+        SecurityGroupProps::new().allow_all_outbound(false),
+    )
+    .unwrap();
+    mixed
+        .add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
+        .unwrap();
+    let ten = Peer::ipv4("10.0.0.0/8").unwrap();
+    mixed
+        .add_egress_rule(&mut stack, &ten, &Port::all_tcp(), None)
+        .unwrap();
+    mixed
+        .add_egress_rule(&mut stack, &ten, &Port::all_tcp(), Some("a duplicate"))
+        .unwrap();
+    let dual = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Dual",
+        vpc,
+        SecurityGroupProps::new().allow_all_ipv6_outbound(true),
+    )
+    .unwrap();
+    dual.add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
+        .unwrap();
+    let dual_closed = SecurityGroup::new(
+        &mut stack,
+        root,
+        "DualClosed",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .allow_all_ipv6_outbound(true),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    dual_closed
+        .add_egress_rule(&mut stack, &cidr, &v6_443, None)
+        .unwrap();
+    assert_same(&stack, "SgEgress");
+    // The two ignored rules were reported.
+    let warnings = stack.synth().unwrap().warnings;
+    let ignored: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.code == "SW-EC2-003")
+        .map(|w| w.path.as_str())
+        .collect();
+    assert_eq!(ignored, ["SgEgress/Open", "SgEgress/Dual"], "{warnings:?}");
+}
+
+#[test]
+fn standalone_rules_default_egress_and_indirect_peers() {
+    let (mut stack, vpc) = isolated_vpc_stack("SgStandalone");
+    let root = stack.root();
+    let standalone = || SecurityGroupProps::new().disable_inline_rules();
+    let open = SecurityGroup::new(&mut stack, root, "Open", vpc, standalone()).unwrap();
+    open.add_ingress_rule(
+        &mut stack,
+        &Peer::ipv4("10.0.0.0/16").unwrap(),
+        &Port::tcp(443),
+        None,
+    )
+    .unwrap();
+    open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::tcp(443), None)
+        .unwrap();
+    let closed = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Closed",
+        vpc,
+        standalone().allow_all_outbound(false),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    // The same rule twice with an intrinsic peer: the CDK numbers the second id, so both stay.
+    closed
+        .add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+        .unwrap();
+    closed
+        .add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+        .unwrap();
+    closed
+        .add_ingress_rule(&mut stack, &cidr, &Port::tcp(80), Some("HTTP from the VPC"))
+        .unwrap();
+    let egress = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Egress",
+        vpc,
+        standalone().allow_all_outbound(false),
+    )
+    .unwrap();
+    egress
+        .add_egress_rule(
+            &mut stack,
+            &Peer::ipv6("::/0").unwrap(),
+            &Port::tcp(443),
+            None,
+        )
+        .unwrap();
+    egress
+        .add_egress_rule(
+            &mut stack,
+            &Peer::ipv4("10.0.0.0/8").unwrap(),
+            &Port::tcp(443),
+            None,
+        )
+        .unwrap();
+    egress
+        .add_egress_rule(&mut stack, &cidr, &Port::tcp(5432), None)
+        .unwrap();
+    SecurityGroup::new(
+        &mut stack,
+        root,
+        "Dual",
+        vpc,
+        standalone().allow_all_ipv6_outbound(true),
+    )
+    .unwrap();
+    // Inline rules on, but an intrinsic port makes the rule standalone.
+    let indirect =
+        SecurityGroup::new(&mut stack, root, "Indirect", vpc, SecurityGroupProps::new()).unwrap();
+    let port = Port::tcp_expr(Expr::from_value(
+        vpc.cidr_block(&stack).unwrap().into_value(),
+    ));
+    indirect
+        .add_ingress_rule(&mut stack, &cidr, &port, None)
+        .unwrap();
+    indirect
+        .add_ingress_rule(&mut stack, &cidr, &port, None)
+        .unwrap();
+    assert_same(&stack, "SgStandalone");
+}
+
+#[test]
+fn port_labels_in_descriptions_and_rule_ids() {
+    let (mut stack, vpc) = isolated_vpc_stack("SgPorts");
+    let root = stack.root();
+    let closed = || SecurityGroupProps::new().allow_all_outbound(false);
+    let web = SecurityGroup::new(&mut stack, root, "Web", vpc, closed()).unwrap();
+    let db = SecurityGroup::new(&mut stack, root, "Db", vpc, closed()).unwrap();
+    let cidr = Peer::ipv4("10.0.0.0/16").unwrap();
+    for port in [
+        Port::tcp(22),
+        Port::tcp_range(8000, 8080).unwrap(),
+        Port::all_tcp(),
+        Port::udp(53),
+        Port::udp_range(1000, 2000).unwrap(),
+        Port::all_udp(),
+        Port::icmp_ping(),
+        Port::icmp_type(3),
+        Port::icmp_type_and_code(3, 4),
+        Port::all_icmp(),
+        Port::all_traffic(),
+    ] {
+        db.add_ingress_rule(&mut stack, &cidr, &port, None).unwrap();
+        db.add_ingress_rule(&mut stack, &Peer::SecurityGroup(web), &port, None)
+            .unwrap();
+    }
+    db.connections()
+        .allow_to(&mut stack, &web, &Port::udp(53), Some("db to web"))
+        .unwrap();
+    assert_same(&stack, "SgPorts");
 }
