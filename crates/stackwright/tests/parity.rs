@@ -625,3 +625,15 @@ fn port_labels_in_descriptions_and_rule_ids() {
         .unwrap();
     assert_same(&stack, "SgPorts");
 }
+
+#[test]
+fn vpc_tags_reach_every_taggable_resource() {
+    let (stack, _) = vpc_stack(
+        "VpcTagged",
+        VpcProps::new()
+            .nat_gateways(1)
+            .tag("team", "payments")
+            .tag("Env", "prod"),
+    );
+    assert_same(&stack, "VpcTagged");
+}

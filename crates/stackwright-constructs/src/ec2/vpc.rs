@@ -202,7 +202,7 @@ impl SubnetSelection {
             one_per_az: false,
         }
     }
-    /// Exactly these subnets.
+    /// Exactly these subnets, in this order (a subnet listed twice is selected once).
     pub fn subnets(subnets: impl IntoIterator<Item = Subnet>) -> Self {
         SubnetSelection {
             kind: SelectionKind::Subnets(subnets.into_iter().collect()),
@@ -219,7 +219,7 @@ impl SubnetSelection {
 /// The subnets a selection resolved to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectedSubnets {
-    /// The subnets, in VPC order.
+    /// The subnets, in VPC order (explicit subnets: in the order given, each once).
     pub subnets: Vec<Subnet>,
     /// `Ref` of each subnet.
     pub subnet_ids: Vec<Expr<String>>,

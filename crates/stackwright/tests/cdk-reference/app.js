@@ -98,6 +98,14 @@ const exclude = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
   });
 }
 
+// Tags on the VPC reach every taggable resource under it (VpcProps::tag), sorted by key.
+{
+  const stack = new cdk.Stack(app, 'VpcTagged');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
+  cdk.Tags.of(vpc).add('team', 'payments');
+  cdk.Tags.of(vpc).add('Env', 'prod');
+}
+
 // --- Mission stacks (SAR rotation) ---------------------------------------------------------
 function missionCommon(stack, secure) {
   const vpc = new ec2.Vpc(stack, 'Vpc', {
