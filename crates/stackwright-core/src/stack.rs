@@ -713,6 +713,29 @@ impl Stack {
         })
     }
 
+    /// Removes the child `id` of `node` and everything under it from the construct tree (the
+    /// CDK's `tryRemoveChild`): it is no longer synthesized and its id is free again. Returns
+    /// false when there is no such child. Anything still referring to a removed element fails
+    /// at synth.
+    ///
+    /// ```
+    /// use stackwright_core::{RawResource, Stack};
+    ///
+    /// let mut stack = Stack::new("Jobs")?;
+    /// let root = stack.root();
+    /// stack.add(root, "Queue", RawResource::new("AWS::SQS::Queue"))?;
+    /// assert!(stack.try_remove_child(root, "Queue"));
+    /// assert!(!stack.try_remove_child(root, "Queue"));
+    /// assert!(stack.synth()?.template.resources.is_empty());
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn try_remove_child(&mut self, node: NodeId, id: &str) -> bool {
+        let Ok(i) = self.check_node(node) else {
+            return false;
+        };
+        self.nodes[i].children.shift_remove(id).is_some()
+    }
+
     /// The children of a node, in creation order (empty for a node of another stack).
     pub fn children(&self, node: NodeId) -> Vec<NodeId> {
         let Ok(i) = self.check_node(node) else {

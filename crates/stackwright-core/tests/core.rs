@@ -335,6 +335,95 @@ fn limits_are_checked() {
 }
 
 #[test]
+fn mappings_are_limited_to_200() {
+    let mapping = || {
+        let mut inner = IndexMap::new();
+        inner.insert("Key".to_string(), Value::str("v"));
+        let mut m = IndexMap::new();
+        m.insert("Top".to_string(), inner);
+        m
+    };
+    let mut stack = Stack::new("M").unwrap();
+    let root = stack.root();
+    stack.add(root, "T", raw("AWS::SNS::Topic")).unwrap();
+    for i in 0..200 {
+        stack
+            .add_mapping(root, &format!("M{i}"), mapping())
+            .unwrap();
+    }
+    // 200 is the limit itself: fine.
+    assert_eq!(stack.synth().unwrap().template.mappings.len(), 200);
+    stack.add_mapping(root, "M200", mapping()).unwrap();
+    let e = stack.synth().unwrap_err();
+    assert!(e.has_code("SW-CORE-013"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("201 mappings; CloudFormation allows at most 200"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_construct_id_without_letters_or_digits_gives_no_valid_logical_id() {
+    let mut stack = Stack::new("S").unwrap();
+    let root = stack.root();
+    // The only component, stripped of non-alphanumerics, is empty.
+    stack.add(root, "--", raw("AWS::SNS::Topic")).unwrap();
+    stack.add(root, "Fine", raw("AWS::SNS::Topic")).unwrap();
+    let e = stack.synth().unwrap_err();
+    assert!(e.has_code("SW-CORE-008"), "{e}");
+    let bad: Vec<_> = e
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.code == "SW-CORE-008")
+        .collect();
+    assert_eq!(bad.len(), 1, "{e}");
+    assert_eq!(bad[0].path, "S/--");
+    assert!(bad[0].message.contains("logical ID `` is not valid"), "{e}");
+    // Nested, the hash keeps the logical ID valid.
+    let mut stack = Stack::new("N").unwrap();
+    let root = stack.root();
+    let scope = stack.scope(root, "--").unwrap();
+    stack.add(scope, "++", raw("AWS::SNS::Topic")).unwrap();
+    let t = stack.synth().unwrap().template;
+    let id = t.resources.keys().next().unwrap();
+    assert_eq!(id.len(), 8, "{id}");
+}
+
+#[test]
+fn removed_children_are_not_synthesized() {
+    let mut stack = Stack::new("S").unwrap();
+    let root = stack.root();
+    let scope = stack.scope(root, "Group").unwrap();
+    stack.add(scope, "Rule", raw("AWS::SNS::Topic")).unwrap();
+    let keep = stack.add(scope, "Keep", raw("AWS::SNS::Topic")).unwrap();
+    let gone = stack.add(root, "Gone", raw("AWS::SQS::Queue")).unwrap();
+    assert!(stack.try_remove_child(scope, "Rule"));
+    assert!(!stack.try_remove_child(scope, "Rule"));
+    assert!(stack.child(scope, "Rule").is_none());
+    assert_eq!(stack.children(scope), vec![keep.node()]);
+    // The id is free again, and the new element takes the place of a new child.
+    stack.add(scope, "Rule", raw("AWS::SNS::Topic")).unwrap();
+    let t = stack.synth().unwrap().template;
+    let ids: Vec<&String> = t.resources.keys().collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(
+        ids[0].starts_with("GroupKeep") && ids[1].starts_with("GroupRule"),
+        "{ids:?}"
+    );
+    // A reference to a removed element fails at synth instead of dangling.
+    stack
+        .add(
+            root,
+            "User",
+            raw("AWS::SNS::Topic").prop("DisplayName", gone.get_att::<String>("QueueName")),
+        )
+        .unwrap();
+    assert!(stack.try_remove_child(root, "Gone"));
+    assert!(stack.synth().unwrap_err().has_code("SW-CORE-010"));
+}
+
+#[test]
 fn stack_names_are_validated() {
     assert!(Stack::new("9bad").is_err());
     assert!(Stack::new("has_underscore").is_err());

@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value as Json};
 use stackwright::ec2::{
-    InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
-    SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps,
+    Connectable, InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port,
+    SecurityGroup, SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc,
+    VpcProps,
 };
 use stackwright::kms::{Key, KeyProps};
 use stackwright::rds::{
@@ -391,6 +392,30 @@ fn all_traffic_egress_rule_is_refused() {
         sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::all_traffic(), None),
         "SW-EC2-004",
     );
+    // The same for IPv6, as the CDK checks `::/0` too; on a group that allows all outbound
+    // IPv4 traffic an IPv6 rule is not ignored, so the check applies there as well.
+    let msg = err_code(
+        sg.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::all_traffic(), None),
+        "SW-EC2-004",
+    );
+    assert!(
+        msg.contains("::/0") && msg.contains("allow_all_ipv6_outbound"),
+        "{msg}"
+    );
+    let open =
+        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    err_code(
+        open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::all_traffic(), None),
+        "SW-EC2-004",
+    );
+    // A narrower all-traffic rule is fine, and so is a port-bound rule to anywhere.
+    sg.add_egress_rule(
+        &mut stack,
+        &Peer::ipv6("2001:db8::/32").unwrap(),
+        &Port::all_traffic(),
+        None,
+    )
+    .unwrap();
     sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), None)
         .unwrap();
     let t = template(&stack);
@@ -399,9 +424,13 @@ fn all_traffic_egress_rule_is_refused() {
         .find(|(_, g)| g["Properties"]["GroupDescription"] == "S/Sg")
         .unwrap();
     let egress = &group["Properties"]["SecurityGroupEgress"];
+    // Inline egress rules are described "from ...", as the CDK writes them.
     assert_eq!(
         egress,
-        &json!([{"CidrIp": "0.0.0.0/0", "Description": "to 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}])
+        &json!([
+            {"CidrIpv6": "2001:db8::/32", "Description": "from 2001:db8::/32:ALL TRAFFIC", "IpProtocol": "-1"},
+            {"CidrIp": "0.0.0.0/0", "Description": "from 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
+        ])
     );
 }
 
@@ -881,4 +910,349 @@ fn enhanced_monitoring_takes_the_intervals_rds_accepts() {
     let t = template(&stack);
     let instances = of_type(&t, "AWS::RDS::DBInstance");
     assert_eq!(instances[0].1["Properties"]["MonitoringInterval"], 15);
+}
+
+/// A VPC with two isolated groups (`A`, `B`) in two AZs: subnets A1, A2, B1, B2.
+fn two_group_vpc(stack: &mut Stack) -> Vpc {
+    let root = stack.root();
+    Vpc::new(
+        stack,
+        root,
+        "Vpc",
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("A", SubnetType::Isolated).cidr_mask(24))
+            .subnet(SubnetConfiguration::new("B", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap()
+}
+
+#[test]
+fn explicit_subnets_are_selected_as_given() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = two_group_vpc(&mut stack);
+    let all = vpc.all_subnets(&stack).unwrap();
+    assert_eq!(all.len(), 4);
+    // B2, A1, and B2 again: kept in the order given, once each.
+    let sel = vpc
+        .select_subnets(&stack, &SubnetSelection::subnets([all[3], all[0], all[3]]))
+        .unwrap();
+    assert_eq!(sel.subnets, vec![all[3], all[0]]);
+    assert_eq!(
+        sel.subnet_ids,
+        vec![
+            all[3].subnet_id(&stack).unwrap(),
+            all[0].subnet_id(&stack).unwrap()
+        ]
+    );
+    assert_eq!(sel.az_indexes, vec![1, 0]);
+    assert_eq!(sel.types, vec![SubnetType::Isolated, SubnetType::Isolated]);
+    assert_eq!(
+        all[3].cidr(&stack).unwrap().to_string(),
+        "10.0.3.0/24",
+        "group-major allocation: A1 A2 B1 B2"
+    );
+    // Isolated subnets have no route: the connectivity is their route-table associations,
+    // sorted by construct path.
+    let paths: Vec<String> = sel.connectivity.iter().map(|n| stack.path(*n)).collect();
+    assert_eq!(
+        paths,
+        [
+            "S/Vpc/ASubnet1/RouteTableAssociation",
+            "S/Vpc/BSubnet2/RouteTableAssociation"
+        ]
+    );
+    // `one_per_az` applies to an explicit list too (A1 and B1 share AZ 0).
+    let one = vpc
+        .select_subnets(
+            &stack,
+            &SubnetSelection::subnets([all[0], all[2], all[3]]).one_per_az(),
+        )
+        .unwrap();
+    assert_eq!(one.subnets, vec![all[0], all[3]]);
+    // A subnet of another VPC is refused.
+    let root = stack.root();
+    let other = Vpc::new(
+        &mut stack,
+        root,
+        "Other",
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("I", SubnetType::Isolated)),
+    )
+    .unwrap();
+    let foreign = other.all_subnets(&stack).unwrap()[0];
+    let msg = err_code(
+        vpc.select_subnets(&stack, &SubnetSelection::subnets([all[0], foreign])),
+        "SW-VPC-011",
+    );
+    assert!(msg.contains("another VPC"), "{msg}");
+    // An empty list selects nothing, which is an error.
+    err_code(
+        vpc.select_subnets(&stack, &SubnetSelection::subnets([])),
+        "SW-VPC-011",
+    );
+}
+
+#[test]
+fn one_per_az_keeps_the_first_subnet_of_each_az() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = two_group_vpc(&mut stack);
+    let all = vpc.all_subnets(&stack).unwrap();
+    let every = vpc
+        .select_subnets(&stack, &SubnetSelection::by_type(SubnetType::Isolated))
+        .unwrap();
+    assert_eq!(every.subnets, all);
+    assert_eq!(every.az_indexes, vec![0, 1, 0, 1]);
+    let one = vpc
+        .select_subnets(
+            &stack,
+            &SubnetSelection::by_type(SubnetType::Isolated).one_per_az(),
+        )
+        .unwrap();
+    assert_eq!(one.subnets, vec![all[0], all[1]], "A1 and A2, not B1 or B2");
+    assert_eq!(one.az_indexes, vec![0, 1]);
+    assert_eq!(one.connectivity.len(), 2);
+    // The default selection (no private-with-egress subnets: the isolated ones) too.
+    let default = vpc
+        .select_subnets(&stack, &SubnetSelection::default_selection().one_per_az())
+        .unwrap();
+    assert_eq!(default.subnets, vec![all[0], all[1]]);
+    // Within a group nothing is dropped: one subnet per AZ already.
+    let b = vpc.group(&stack, "B").unwrap();
+    let group = vpc
+        .select_subnets(&stack, &SubnetSelection::by_group(b).one_per_az())
+        .unwrap();
+    assert_eq!(group.subnets, vec![all[2], all[3]]);
+}
+
+#[test]
+fn allow_to_writes_egress_here_and_ingress_there() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let app = SecurityGroup::new(
+        &mut stack,
+        root,
+        "App",
+        vpc,
+        SecurityGroupProps::new().allow_all_outbound(false),
+    )
+    .unwrap();
+    let db = SecurityGroup::new(&mut stack, root, "Db", vpc, SecurityGroupProps::new()).unwrap();
+    let open =
+        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    app.connections()
+        .allow_to(&mut stack, &db, &Port::tcp(5432), None)
+        .unwrap();
+    // From a group that allows all outbound traffic: the ingress only.
+    open.connections()
+        .allow_to(&mut stack, &db, &Port::tcp(6379), Some("cache"))
+        .unwrap();
+    // To a CIDR: an inline egress rule, no ingress anywhere.
+    app.connections()
+        .allow_to(
+            &mut stack,
+            &Peer::ipv4("10.9.0.0/16").unwrap(),
+            &Port::tcp(443),
+            None,
+        )
+        .unwrap();
+    let out = stack.synth().unwrap();
+    let t = out.template.to_json();
+    let path_of = |id: &String| out.paths[id].clone();
+    let logical = |path: &str| -> String {
+        out.paths
+            .iter()
+            .find(|(_, p)| *p == path)
+            .map(|(id, _)| id.clone())
+            .unwrap_or_else(|| panic!("no {path}"))
+    };
+    let (app_uid, db_uid, open_uid) = (
+        stack.unique_id(app.node()),
+        stack.unique_id(db.node()),
+        stack.unique_id(open.node()),
+    );
+    let egress = of_type(&t, "AWS::EC2::SecurityGroupEgress");
+    assert_eq!(egress.len(), 1);
+    assert_eq!(path_of(egress[0].0), format!("S/App/to {db_uid}:5432"));
+    let p = &egress[0].1["Properties"];
+    assert_eq!(p["GroupId"]["Fn::GetAtt"][0], logical("S/App/Resource"));
+    assert_eq!(
+        p["DestinationSecurityGroupId"]["Fn::GetAtt"][0],
+        logical("S/Db/Resource")
+    );
+    assert_eq!(p["Description"], format!("to {db_uid}:5432"));
+    let ingress = of_type(&t, "AWS::EC2::SecurityGroupIngress");
+    let ingress_paths: Vec<String> = ingress.iter().map(|(id, _)| path_of(id)).collect();
+    assert_eq!(
+        ingress_paths,
+        [
+            format!("S/Db/from {app_uid}:5432"),
+            format!("S/Db/from {open_uid}:6379")
+        ]
+    );
+    assert_eq!(
+        ingress[0].1["Properties"]["SourceSecurityGroupId"]["Fn::GetAtt"][0],
+        logical("S/App/Resource")
+    );
+    assert_eq!(ingress[1].1["Properties"]["Description"], "cache");
+    // App's placeholder gave way to its rules; the CIDR rule is inline.
+    let app_egress =
+        &t["Resources"][logical("S/App/Resource")]["Properties"]["SecurityGroupEgress"];
+    assert_eq!(
+        app_egress,
+        &json!([{"CidrIp": "10.9.0.0/16", "Description": "from 10.9.0.0/16:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}])
+    );
+}
+
+#[test]
+fn port_labels_and_fields() {
+    let cases = [
+        (Port::tcp(22), "tcp", Some(22), Some(22), "22"),
+        (
+            Port::tcp_range(8000, 8080).unwrap(),
+            "tcp",
+            Some(8000),
+            Some(8080),
+            "8000-8080",
+        ),
+        (Port::all_tcp(), "tcp", Some(0), Some(65535), "ALL PORTS"),
+        (Port::udp(53), "udp", Some(53), Some(53), "UDP 53"),
+        (
+            Port::udp_range(1000, 2000).unwrap(),
+            "udp",
+            Some(1000),
+            Some(2000),
+            "UDP 1000-2000",
+        ),
+        (
+            Port::all_udp(),
+            "udp",
+            Some(0),
+            Some(65535),
+            "UDP ALL PORTS",
+        ),
+        (Port::icmp_ping(), "icmp", Some(8), Some(-1), "ICMP Type 8"),
+        (Port::icmp_type(3), "icmp", Some(3), Some(-1), "ICMP Type 3"),
+        (
+            Port::icmp_type_and_code(3, 4),
+            "icmp",
+            Some(3),
+            Some(4),
+            "ICMP Type 3 Code 4",
+        ),
+        (Port::all_icmp(), "icmp", Some(-1), Some(-1), "ALL ICMP"),
+        (Port::all_traffic(), "-1", None, None, "ALL TRAFFIC"),
+    ];
+    for (port, protocol, from, to, label) in cases {
+        assert_eq!(port.protocol(), protocol, "{label}");
+        assert_eq!(port.label(), label);
+        let lit = |e: Option<&stackwright::Expr<i64>>| e.map(|e| e.value().as_i64().unwrap());
+        assert_eq!(lit(port.from_port()), from, "{label}");
+        assert_eq!(lit(port.to_port()), to, "{label}");
+    }
+}
+
+#[test]
+fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Sg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .disable_inline_rules(),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    for _ in 0..2 {
+        sg.add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+            .unwrap();
+    }
+    sg.add_egress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+        .unwrap();
+    // A literal peer keeps its id, so the same rule twice is one rule. (The egress rule
+    // removed the "Disallow all traffic" placeholder.)
+    for _ in 0..2 {
+        sg.add_ingress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(80), None)
+            .unwrap();
+    }
+    let out = stack.synth().unwrap();
+    let mut paths: Vec<&str> = out
+        .paths
+        .values()
+        .map(String::as_str)
+        .filter(|p| p.starts_with("S/Sg/") && *p != "S/Sg/Resource")
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "S/Sg/from '{IndirectPeer2}':443",
+            "S/Sg/from 0.0.0.0_0:80",
+            "S/Sg/from {IndirectPeer}:443",
+            "S/Sg/to '{IndirectPeer3}':443",
+        ]
+    );
+}
+
+#[test]
+fn disabled_inline_rules_remove_the_standalone_placeholder() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let root = stack.root();
+    let sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Sg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .disable_inline_rules(),
+    )
+    .unwrap();
+    let egress_paths = |stack: &Stack| -> Vec<String> {
+        let out = stack.synth().unwrap();
+        let t = out.template.to_json();
+        of_type(&t, "AWS::EC2::SecurityGroupEgress")
+            .iter()
+            .map(|(id, _)| out.paths[*id].clone())
+            .collect()
+    };
+    assert_eq!(
+        egress_paths(&stack),
+        ["S/Sg/to 255.255.255.255_32:ICMP Type 252 Code 86"]
+    );
+    // An IPv6 rule leaves the placeholder (it blocks IPv4 traffic only).
+    sg.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::tcp(443), None)
+        .unwrap();
+    assert_eq!(
+        egress_paths(&stack),
+        [
+            "S/Sg/to 255.255.255.255_32:ICMP Type 252 Code 86",
+            "S/Sg/to ::_0:443"
+        ]
+    );
+    // The first IPv4 rule removes it.
+    sg.add_egress_rule(
+        &mut stack,
+        &Peer::ipv4("10.0.0.0/8").unwrap(),
+        &Port::tcp(443),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        egress_paths(&stack),
+        ["S/Sg/to ::_0:443", "S/Sg/to 10.0.0.0_8:443"]
+    );
+    // The group itself carries no inline rules.
+    let t = template(&stack);
+    let group = &of_type(&t, "AWS::EC2::SecurityGroup")[0].1["Properties"];
+    assert!(group.get("SecurityGroupEgress").is_none(), "{group}");
+    assert!(group.get("SecurityGroupIngress").is_none(), "{group}");
 }

@@ -16,7 +16,7 @@ use stackwright::secretsmanager::{
     GenerateSecretString, HostedRotation, HostedRotationProps, Secret, SecretProps, SecretRotation,
     SecretRotationApplication, SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
 };
-use stackwright::Stack;
+use stackwright::{Expr, Stack};
 
 #[path = "../../../examples/synth.rs"]
 #[allow(dead_code)]
@@ -30,8 +30,8 @@ fn reference(name: &str) -> Json {
     let mut t: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     // stackwright emits no bootstrap-version parameter or rule (README, deviations).
     let obj = t.as_object_mut().unwrap();
-    obj.remove("Parameters");
-    obj.remove("Rules");
+    obj.shift_remove("Parameters");
+    obj.shift_remove("Rules");
     t
 }
 
@@ -52,7 +52,7 @@ fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
                     .get("StorageEncrypted")
                     .is_none()
                 {
-                    props.remove("StorageEncrypted");
+                    props.shift_remove("StorageEncrypted");
                 }
             }
         }
@@ -60,9 +60,15 @@ fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
     t
 }
 
-fn assert_same(stack: &Stack, reference_name: &str) {
-    let cdk = reference(reference_name);
-    let ours = ours_without_deviations(stack, &cdk);
+/// Pretty-printed JSON: comparing these compares key order too (`serde_json::Value`'s
+/// equality does not), which README promises is the CDK's.
+fn pretty(v: &Json) -> String {
+    serde_json::to_string_pretty(v).unwrap()
+}
+
+/// Compares two templates: the logical IDs in order, then each resource and the whole
+/// template as pretty-printed text, so that key order counts at every level.
+fn assert_same_json(ours: &Json, cdk: &Json, reference_name: &str) {
     let ids = |t: &Json| -> Vec<String> {
         t["Resources"]
             .as_object()
@@ -72,23 +78,44 @@ fn assert_same(stack: &Stack, reference_name: &str) {
             .collect()
     };
     assert_eq!(
-        ids(&ours),
-        ids(&cdk),
+        ids(ours),
+        ids(cdk),
         "logical IDs (in order) differ from the CDK's for {reference_name}"
     );
-    for id in ids(&cdk) {
+    for id in ids(cdk) {
         assert_eq!(
-            ours["Resources"][&id], cdk["Resources"][&id],
-            "{reference_name}: resource {id} differs"
+            pretty(&ours["Resources"][&id]),
+            pretty(&cdk["Resources"][&id]),
+            "{reference_name}: resource {id} differs (values or key order)"
         );
     }
     let keys = |t: &Json| -> Vec<String> { t.as_object().unwrap().keys().cloned().collect() };
     assert_eq!(
-        keys(&ours),
-        keys(&cdk),
+        keys(ours),
+        keys(cdk),
         "{reference_name}: top-level sections"
     );
-    assert_eq!(ours, cdk, "{reference_name}: template differs");
+    assert_eq!(
+        pretty(ours),
+        pretty(cdk),
+        "{reference_name}: template differs"
+    );
+}
+
+fn assert_same(stack: &Stack, reference_name: &str) {
+    let cdk = reference(reference_name);
+    let ours = ours_without_deviations(stack, &cdk);
+    assert_same_json(&ours, &cdk, reference_name);
+}
+
+#[test]
+#[should_panic(expected = "resource Queue differs (values or key order)")]
+fn the_comparison_checks_key_order() {
+    // Equal as `serde_json::Value`s (which ignore key order), different as templates.
+    let cdk = serde_json::json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"A": 1, "B": 2}}}});
+    let ours = serde_json::json!({"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"B": 2, "A": 1}}}});
+    assert_eq!(ours, cdk);
+    assert_same_json(&ours, &cdk, "order");
 }
 
 fn vpc_stack(name: &str, props: VpcProps) -> (Stack, Vpc) {
@@ -290,8 +317,12 @@ fn hosted_rotation() {
     resources["AuroraCluster23D869C0"]["Properties"]
         .as_object_mut()
         .unwrap()
-        .remove("StorageEncrypted");
-    assert_eq!(ours, reference("HostedRotationStack"));
+        .shift_remove("StorageEncrypted");
+    assert_same_json(
+        &ours,
+        &reference("HostedRotationStack"),
+        "HostedRotationStack",
+    );
 }
 
 #[test]
@@ -365,4 +396,246 @@ fn endpoints_added_to_the_vpc_inherit_its_tags() {
     vpc.add_gateway_endpoint(&mut stack, "Dynamo", GatewayService::DynamoDb, vec![])
         .unwrap();
     assert_same(&stack, "VpcChildren");
+}
+
+/// An isolated VPC of two AZs, as the security-group references use.
+fn isolated_vpc_stack(name: &str) -> (Stack, Vpc) {
+    vpc_stack(
+        name,
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+}
+
+#[test]
+fn private_subnets_without_a_nat_in_their_az_take_the_gateways_in_turn() {
+    let (stack, _) = vpc_stack(
+        "VpcNatRoundRobin",
+        VpcProps::new()
+            .availability_zones(["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"])
+            .nat_gateways(2),
+    );
+    assert_same(&stack, "VpcNatRoundRobin");
+}
+
+#[test]
+fn the_nat_turn_counter_runs_across_subnet_groups() {
+    let (stack, _) = vpc_stack(
+        "VpcNatRoundRobinGroups",
+        VpcProps::new()
+            .availability_zones(["us-east-1a", "us-east-1b", "us-east-1c"])
+            .nat_gateways(2)
+            .subnet(SubnetConfiguration::new("Public", SubnetType::Public).cidr_mask(24))
+            .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress).cidr_mask(24))
+            .subnet(SubnetConfiguration::new("Data", SubnetType::PrivateWithEgress).cidr_mask(24)),
+    );
+    assert_same(&stack, "VpcNatRoundRobinGroups");
+}
+
+#[test]
+fn egress_rules_ipv6_and_the_placeholder() {
+    let (mut stack, vpc) = isolated_vpc_stack("SgEgress");
+    let root = stack.root();
+    let v6_443 = Port::tcp(443);
+    let open =
+        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
+        .unwrap();
+    // Ignored: the group allows all outbound IPv4 traffic.
+    open.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(80), None)
+        .unwrap();
+    let v6 = SecurityGroup::new(
+        &mut stack,
+        root,
+        "V6Only",
+        vpc,
+        SecurityGroupProps::new().allow_all_outbound(false),
+    )
+    .unwrap();
+    v6.add_egress_rule(
+        &mut stack,
+        &Peer::ipv6("2001:db8::/32").unwrap(),
+        &Port::udp(53),
+        Some("DNS over IPv6"),
+    )
+    .unwrap();
+    let mixed = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Mixed",
+        vpc,
+        SecurityGroupProps::new().allow_all_outbound(false),
+    )
+    .unwrap();
+    mixed
+        .add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
+        .unwrap();
+    let ten = Peer::ipv4("10.0.0.0/8").unwrap();
+    mixed
+        .add_egress_rule(&mut stack, &ten, &Port::all_tcp(), None)
+        .unwrap();
+    mixed
+        .add_egress_rule(&mut stack, &ten, &Port::all_tcp(), Some("a duplicate"))
+        .unwrap();
+    let dual = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Dual",
+        vpc,
+        SecurityGroupProps::new().allow_all_ipv6_outbound(true),
+    )
+    .unwrap();
+    dual.add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
+        .unwrap();
+    let dual_closed = SecurityGroup::new(
+        &mut stack,
+        root,
+        "DualClosed",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .allow_all_ipv6_outbound(true),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    dual_closed
+        .add_egress_rule(&mut stack, &cidr, &v6_443, None)
+        .unwrap();
+    assert_same(&stack, "SgEgress");
+    // The two ignored rules were reported.
+    let warnings = stack.synth().unwrap().warnings;
+    let ignored: Vec<_> = warnings
+        .iter()
+        .filter(|w| w.code == "SW-EC2-003")
+        .map(|w| w.path.as_str())
+        .collect();
+    assert_eq!(ignored, ["SgEgress/Open", "SgEgress/Dual"], "{warnings:?}");
+}
+
+#[test]
+fn standalone_rules_default_egress_and_indirect_peers() {
+    let (mut stack, vpc) = isolated_vpc_stack("SgStandalone");
+    let root = stack.root();
+    let standalone = || SecurityGroupProps::new().disable_inline_rules();
+    let open = SecurityGroup::new(&mut stack, root, "Open", vpc, standalone()).unwrap();
+    open.add_ingress_rule(
+        &mut stack,
+        &Peer::ipv4("10.0.0.0/16").unwrap(),
+        &Port::tcp(443),
+        None,
+    )
+    .unwrap();
+    open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::tcp(443), None)
+        .unwrap();
+    let closed = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Closed",
+        vpc,
+        standalone().allow_all_outbound(false),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    // The same rule twice with an intrinsic peer: the CDK numbers the second id, so both stay.
+    closed
+        .add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+        .unwrap();
+    closed
+        .add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
+        .unwrap();
+    closed
+        .add_ingress_rule(&mut stack, &cidr, &Port::tcp(80), Some("HTTP from the VPC"))
+        .unwrap();
+    let egress = SecurityGroup::new(
+        &mut stack,
+        root,
+        "Egress",
+        vpc,
+        standalone().allow_all_outbound(false),
+    )
+    .unwrap();
+    egress
+        .add_egress_rule(
+            &mut stack,
+            &Peer::ipv6("::/0").unwrap(),
+            &Port::tcp(443),
+            None,
+        )
+        .unwrap();
+    egress
+        .add_egress_rule(
+            &mut stack,
+            &Peer::ipv4("10.0.0.0/8").unwrap(),
+            &Port::tcp(443),
+            None,
+        )
+        .unwrap();
+    egress
+        .add_egress_rule(&mut stack, &cidr, &Port::tcp(5432), None)
+        .unwrap();
+    SecurityGroup::new(
+        &mut stack,
+        root,
+        "Dual",
+        vpc,
+        standalone().allow_all_ipv6_outbound(true),
+    )
+    .unwrap();
+    // Inline rules on, but an intrinsic port makes the rule standalone.
+    let indirect =
+        SecurityGroup::new(&mut stack, root, "Indirect", vpc, SecurityGroupProps::new()).unwrap();
+    let port = Port::tcp_expr(Expr::from_value(
+        vpc.cidr_block(&stack).unwrap().into_value(),
+    ));
+    indirect
+        .add_ingress_rule(&mut stack, &cidr, &port, None)
+        .unwrap();
+    indirect
+        .add_ingress_rule(&mut stack, &cidr, &port, None)
+        .unwrap();
+    assert_same(&stack, "SgStandalone");
+}
+
+#[test]
+fn port_labels_in_descriptions_and_rule_ids() {
+    let (mut stack, vpc) = isolated_vpc_stack("SgPorts");
+    let root = stack.root();
+    let closed = || SecurityGroupProps::new().allow_all_outbound(false);
+    let web = SecurityGroup::new(&mut stack, root, "Web", vpc, closed()).unwrap();
+    let db = SecurityGroup::new(&mut stack, root, "Db", vpc, closed()).unwrap();
+    let cidr = Peer::ipv4("10.0.0.0/16").unwrap();
+    for port in [
+        Port::tcp(22),
+        Port::tcp_range(8000, 8080).unwrap(),
+        Port::all_tcp(),
+        Port::udp(53),
+        Port::udp_range(1000, 2000).unwrap(),
+        Port::all_udp(),
+        Port::icmp_ping(),
+        Port::icmp_type(3),
+        Port::icmp_type_and_code(3, 4),
+        Port::all_icmp(),
+        Port::all_traffic(),
+    ] {
+        db.add_ingress_rule(&mut stack, &cidr, &port, None).unwrap();
+        db.add_ingress_rule(&mut stack, &Peer::SecurityGroup(web), &port, None)
+            .unwrap();
+    }
+    db.connections()
+        .allow_to(&mut stack, &web, &Port::udp(53), Some("db to web"))
+        .unwrap();
+    assert_same(&stack, "SgPorts");
+}
+
+#[test]
+fn vpc_tags_reach_every_taggable_resource() {
+    let (stack, _) = vpc_stack(
+        "VpcTagged",
+        VpcProps::new()
+            .nat_gateways(1)
+            .tag("team", "payments")
+            .tag("Env", "prod"),
+    );
+    assert_same(&stack, "VpcTagged");
 }

@@ -33,8 +33,8 @@ fn reference(name: &str) -> Json {
     );
     let mut t: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let obj = t.as_object_mut().unwrap();
-    obj.remove("Parameters");
-    obj.remove("Rules");
+    obj.shift_remove("Parameters");
+    obj.shift_remove("Rules");
     t
 }
 
@@ -57,13 +57,16 @@ fn ours(stack: &Stack) -> Json {
                 if p["Principal"] == "secretsmanager.amazonaws.com" =>
             {
                 assert_eq!(
-                    p.remove("SourceAccount"),
+                    p.shift_remove("SourceAccount"),
                     Some(json!({"Ref": "AWS::AccountId"}))
                 );
-                assert!(p.remove("SourceArn").is_some(), "SourceArn = the secret");
+                assert!(
+                    p.shift_remove("SourceArn").is_some(),
+                    "SourceArn = the secret"
+                );
             }
             ("AWS::RDS::DBCluster", Some(p)) => {
-                assert_eq!(p.remove("StorageEncrypted"), Some(Json::Bool(true)));
+                assert_eq!(p.shift_remove("StorageEncrypted"), Some(Json::Bool(true)));
             }
             ("AWS::SNS::TopicPolicy", Some(p)) => {
                 for s in p["PolicyDocument"]["Statement"]
@@ -71,7 +74,11 @@ fn ours(stack: &Stack) -> Json {
                     .unwrap()
                     .iter_mut()
                 {
-                    let cond = s.as_object_mut().unwrap().remove("Condition").unwrap();
+                    let cond = s
+                        .as_object_mut()
+                        .unwrap()
+                        .shift_remove("Condition")
+                        .unwrap();
                     assert!(cond["ArnEquals"]["aws:SourceArn"]["Fn::GetAtt"][1] == "Arn");
                 }
             }
@@ -108,14 +115,17 @@ fn assert_same(stack: &Stack, name: &str) {
             .cloned()
             .collect()
     };
+    // Pretty-printed text, so that key order counts too (`Value`'s equality ignores it).
+    let pretty = |v: &Json| serde_json::to_string_pretty(v).unwrap();
     assert_eq!(ids(&ours), ids(&cdk), "{name}: logical IDs (in order)");
     for id in ids(&cdk) {
         assert_eq!(
-            ours["Resources"][&id], cdk["Resources"][&id],
-            "{name}: resource {id} differs"
+            pretty(&ours["Resources"][&id]),
+            pretty(&cdk["Resources"][&id]),
+            "{name}: resource {id} differs (values or key order)"
         );
     }
-    assert_eq!(ours, cdk, "{name}: template differs");
+    assert_eq!(pretty(&ours), pretty(&cdk), "{name}: template differs");
 }
 
 fn api_key_secret(stack: &mut Stack) -> Secret {

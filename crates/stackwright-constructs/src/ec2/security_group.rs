@@ -104,9 +104,9 @@ impl Port {
             format!("ICMP Type {icmp_type}"),
         )
     }
-    /// ICMP echo (ping).
+    /// ICMP echo (ping): ICMP type 8, labelled `ICMP Type 8` as in the CDK.
     pub fn icmp_ping() -> Port {
-        Port::new("icmp", Some(8), Some(-1), "ICMP PING".into())
+        Port::icmp_type(8)
     }
     /// All ICMP.
     pub fn all_icmp() -> Port {
@@ -253,6 +253,7 @@ impl Peer {
 pub struct SecurityGroupProps {
     description: Option<String>,
     allow_all_outbound: bool,
+    allow_all_ipv6_outbound: bool,
     name: Option<String>,
     disable_inline_rules: bool,
 }
@@ -262,6 +263,7 @@ impl Default for SecurityGroupProps {
         SecurityGroupProps {
             description: None,
             allow_all_outbound: true,
+            allow_all_ipv6_outbound: false,
             name: None,
             disable_inline_rules: false,
         }
@@ -269,7 +271,8 @@ impl Default for SecurityGroupProps {
 }
 
 impl SecurityGroupProps {
-    /// Defaults: description = the construct path, all outbound traffic allowed.
+    /// Defaults: description = the construct path, all outbound IPv4 traffic allowed, IPv6
+    /// egress only by rules.
     pub fn new() -> Self {
         SecurityGroupProps::default()
     }
@@ -278,10 +281,16 @@ impl SecurityGroupProps {
         self.description = Some(d.to_string());
         self
     }
-    /// Allow all outbound traffic (default true); false renders the CDK's "Disallow all
-    /// traffic" placeholder until an egress rule is added.
+    /// Allow all outbound IPv4 traffic (default true); false renders the CDK's "Disallow all
+    /// traffic" placeholder until an IPv4 egress rule is added.
     pub fn allow_all_outbound(mut self, allow: bool) -> Self {
         self.allow_all_outbound = allow;
+        self
+    }
+    /// Allow all outbound IPv6 traffic (default false): adds an egress rule to `::/0`, and
+    /// IPv6 egress rules then change nothing.
+    pub fn allow_all_ipv6_outbound(mut self, allow: bool) -> Self {
+        self.allow_all_ipv6_outbound = allow;
         self
     }
     /// `GroupName` (a fixed physical name).
@@ -289,7 +298,8 @@ impl SecurityGroupProps {
         self.name = Some(name.to_string());
         self
     }
-    /// Write every rule as a standalone resource.
+    /// Write every rule as a standalone resource, the default egress rules (allow all
+    /// outbound traffic, or the "Disallow all traffic" placeholder) included.
     pub fn disable_inline_rules(mut self) -> Self {
         self.disable_inline_rules = true;
         self
@@ -306,6 +316,25 @@ pub struct SecurityGroup {
 }
 
 const ALLOW_ALL_DESCRIPTION: &str = "Allow all outbound traffic by default";
+const ALLOW_ALL_IPV6_DESCRIPTION: &str = "Allow all outbound ipv6 traffic by default";
+const NO_TRAFFIC_DESCRIPTION: &str = "Disallow all traffic";
+const NO_TRAFFIC_CIDR: &str = "255.255.255.255/32";
+
+/// The rule that matches no traffic: without any egress rule CloudFormation would keep its
+/// default allow-all egress, so a group that allows no outbound traffic gets this one.
+fn no_traffic_port() -> Port {
+    Port::icmp_type_and_code(252, 86)
+}
+
+fn no_traffic_rule() -> Value {
+    rule_map(&[
+        ("CidrIp", Value::str(NO_TRAFFIC_CIDR)),
+        ("Description", Value::str(NO_TRAFFIC_DESCRIPTION)),
+        ("FromPort", Value::Number(252.into())),
+        ("IpProtocol", Value::str("icmp")),
+        ("ToPort", Value::Number(86.into())),
+    ])
+}
 
 impl SecurityGroup {
     /// Creates a security group in a VPC. Rules from CIDR peers go inline; rules from other
@@ -351,13 +380,33 @@ impl SecurityGroup {
             l1 = l1.tags(t);
         }
         let resource = stack.add(node, "Resource", l1)?;
+        let mut egress = Vec::new();
+        if !props.disable_inline_rules {
+            egress.push(if props.allow_all_outbound {
+                rule_map(&[
+                    ("CidrIp", Value::str("0.0.0.0/0")),
+                    ("Description", Value::str(ALLOW_ALL_DESCRIPTION)),
+                    ("IpProtocol", Value::str("-1")),
+                ])
+            } else {
+                no_traffic_rule()
+            });
+            if props.allow_all_ipv6_outbound {
+                egress.push(rule_map(&[
+                    ("CidrIpv6", Value::str("::/0")),
+                    ("Description", Value::str(ALLOW_ALL_IPV6_DESCRIPTION)),
+                    ("IpProtocol", Value::str("-1")),
+                ]));
+            }
+        }
         let st = stack.state_mut::<Ec2State>();
         st.groups.push(SgState {
             node,
             allow_all_outbound: props.allow_all_outbound,
+            allow_all_ipv6_outbound: props.allow_all_ipv6_outbound,
             ingress: vec![],
-            egress: vec![],
-            standalone_egress: false,
+            egress,
+            indirect_peers: 0,
         });
         let sg = SecurityGroup {
             node,
@@ -365,6 +414,39 @@ impl SecurityGroup {
             index: st.groups.len() - 1,
             disable_inline: props.disable_inline_rules,
         };
+        if props.disable_inline_rules {
+            // The default egress rules become standalone rules too (the CDK's
+            // addDefaultEgressRule / addDefaultIpv6EgressRule).
+            if props.allow_all_outbound {
+                let any = Peer::any_ipv4();
+                sg.add_standalone(
+                    stack,
+                    false,
+                    &any,
+                    &Port::all_traffic(),
+                    Some(ALLOW_ALL_DESCRIPTION),
+                )?;
+            } else {
+                let none = Peer::Ipv4(Expr::lit(NO_TRAFFIC_CIDR));
+                sg.add_standalone(
+                    stack,
+                    false,
+                    &none,
+                    &no_traffic_port(),
+                    Some(NO_TRAFFIC_DESCRIPTION),
+                )?;
+            }
+            if props.allow_all_ipv6_outbound {
+                let any = Peer::any_ipv6();
+                sg.add_standalone(
+                    stack,
+                    false,
+                    &any,
+                    &Port::all_traffic(),
+                    Some(ALLOW_ALL_IPV6_DESCRIPTION),
+                )?;
+            }
+        }
         sg.render(stack)?;
         Ok(sg)
     }
@@ -379,9 +461,14 @@ impl SecurityGroup {
         self.resource.get_att("GroupId")
     }
 
-    /// True when the group allows all outbound traffic.
+    /// True when the group allows all outbound IPv4 traffic.
     pub fn allows_all_outbound(&self, stack: &Stack) -> Result<bool> {
         Ok(self.state(stack)?.allow_all_outbound)
+    }
+
+    /// True when the group allows all outbound IPv6 traffic.
+    pub fn allows_all_ipv6_outbound(&self, stack: &Stack) -> Result<bool> {
+        Ok(self.state(stack)?.allow_all_ipv6_outbound)
     }
 
     fn state<'s>(&self, stack: &'s Stack) -> Result<&'s SgState> {
@@ -405,27 +492,11 @@ impl SecurityGroup {
             .ok_or_else(|| Error::invalid("SW-CORE-002", "", "unknown security group", ""))
     }
 
-    /// Writes the inline rules (and the egress placeholder) into the group's properties.
+    /// Writes the inline rules into the group's properties.
     fn render(&self, stack: &mut Stack) -> Result<()> {
         let st = self.state(stack)?;
         let ingress = st.ingress.clone();
-        let egress: Vec<Value> = if st.allow_all_outbound {
-            vec![rule_map(&[
-                ("CidrIp", Value::str("0.0.0.0/0")),
-                ("Description", Value::str(ALLOW_ALL_DESCRIPTION)),
-                ("IpProtocol", Value::str("-1")),
-            ])]
-        } else if st.egress.is_empty() && !st.standalone_egress {
-            vec![rule_map(&[
-                ("CidrIp", Value::str("255.255.255.255/32")),
-                ("Description", Value::str("Disallow all traffic")),
-                ("FromPort", Value::Number(252.into())),
-                ("IpProtocol", Value::str("icmp")),
-                ("ToPort", Value::Number(86.into())),
-            ])]
-        } else {
-            st.egress.clone()
-        };
+        let egress = st.egress.clone();
         let res = stack.resource_mut(self.resource.node())?;
         set_list(&mut res.properties, "SecurityGroupIngress", ingress);
         set_list(&mut res.properties, "SecurityGroupEgress", egress);
@@ -442,11 +513,21 @@ impl SecurityGroup {
         port: &Port,
         description: Option<&str>,
     ) -> Result<()> {
-        self.add_rule(stack, true, peer, port, description)
+        if !self.inline(peer, port) {
+            return self.add_standalone(stack, true, peer, port, description);
+        }
+        let rule = self.inline_rule(stack, true, peer, port, description);
+        let st = self.state_mut(stack)?;
+        if !st.ingress.iter().any(|r| same_rule(r, &rule)) {
+            st.ingress.push(rule);
+        }
+        self.render(stack)
     }
 
-    /// Adds an egress rule. On a group that allows all outbound traffic an IPv4 rule changes
-    /// nothing (a warning says so).
+    /// Adds an egress rule. As in the CDK: on a group that allows all outbound IPv4 traffic an
+    /// IPv4 rule changes nothing, and neither does an IPv6 rule on a group that allows all
+    /// outbound IPv6 traffic (a warning says so); the first IPv4 rule replaces the "Disallow
+    /// all traffic" placeholder; an all-traffic rule to `0.0.0.0/0` or `::/0` is refused.
     pub fn add_egress_rule(
         &self,
         stack: &mut Stack,
@@ -454,21 +535,134 @@ impl SecurityGroup {
         port: &Port,
         description: Option<&str>,
     ) -> Result<()> {
-        if self.state(stack)?.allow_all_outbound && !matches!(peer, Peer::Ipv6(_)) {
-            stack.report(
-                Diagnostic::warning(
-                    "SW-EC2-003",
-                    stack.path(self.node),
-                    "egress rule ignored: the group already allows all outbound traffic",
-                )
-                .with_fix("set allow_all_outbound(false) on the group to control egress"),
-            );
-            return Ok(());
-        }
-        self.add_rule(stack, false, peer, port, description)
+        self.add_egress(stack, peer, port, description, true)
     }
 
-    fn add_rule(
+    /// An egress rule; `warn` reports an ignored rule (the CDK does not for the remote side
+    /// of a connection).
+    fn add_egress(
+        &self,
+        stack: &mut Stack,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+        warn: bool,
+    ) -> Result<()> {
+        let ipv6 = matches!(peer, Peer::Ipv6(_));
+        let st = self.state(stack)?;
+        let ignored = if ipv6 {
+            st.allow_all_ipv6_outbound
+                .then_some(("IPv6 ", "allow_all_ipv6_outbound"))
+        } else {
+            st.allow_all_outbound.then_some(("", "allow_all_outbound"))
+        };
+        if let Some((family, setting)) = ignored {
+            if warn {
+                stack.report(
+                    Diagnostic::warning(
+                        "SW-EC2-003",
+                        stack.path(self.node),
+                        format!(
+                            "{family}egress rule ignored: the group already allows all outbound {family}traffic"
+                        ),
+                    )
+                    .with_fix(format!(
+                        "set {setting}(false) on the group to control that egress"
+                    )),
+                );
+            }
+            return Ok(());
+        }
+        let inline = self.inline(peer, port);
+        if inline && port.protocol == "-1" {
+            let all = match peer {
+                Peer::Ipv4(c) => c.value().as_str() == Some("0.0.0.0/0"),
+                Peer::Ipv6(c) => c.value().as_str() == Some("::/0"),
+                _ => false,
+            };
+            if all {
+                return Err(Error::invalid(
+                    "SW-EC2-004",
+                    stack.path(self.node),
+                    format!(
+                        "an all-traffic egress rule to {} cannot be added as a rule",
+                        if ipv6 { "::/0" } else { "0.0.0.0/0" }
+                    ),
+                    if ipv6 {
+                        "create the group with allow_all_ipv6_outbound(true) instead"
+                    } else {
+                        "create the group with allow_all_outbound(true) instead"
+                    },
+                ));
+            }
+        }
+        if !ipv6 {
+            self.remove_no_traffic_rule(stack)?;
+        }
+        if !inline {
+            return self.add_standalone(stack, false, peer, port, description);
+        }
+        let rule = self.inline_rule(stack, false, peer, port, description);
+        let st = self.state_mut(stack)?;
+        if !st.egress.iter().any(|r| same_rule(r, &rule)) {
+            st.egress.push(rule);
+        }
+        self.render(stack)
+    }
+
+    /// The "Disallow all traffic" placeholder goes with the first IPv4 (or security-group,
+    /// or prefix-list) egress rule.
+    fn remove_no_traffic_rule(&self, stack: &mut Stack) -> Result<()> {
+        if self.disable_inline {
+            let id = standalone_id("to", NO_TRAFFIC_CIDR, &no_traffic_port());
+            stack.try_remove_child(self.node, &id);
+            return Ok(());
+        }
+        let placeholder = no_traffic_rule();
+        let st = self.state_mut(stack)?;
+        if let Some(i) = st.egress.iter().position(|r| same_rule(r, &placeholder)) {
+            st.egress.remove(i);
+        }
+        self.render(stack)
+    }
+
+    /// Whether a rule goes inline: a CIDR peer, a literal port, inline rules not disabled.
+    fn inline(&self, peer: &Peer, port: &Port) -> bool {
+        peer.can_inline() && port.literal && !self.disable_inline
+    }
+
+    /// An inline rule as the CDK writes it. Its default description reads `from <peer>:<port>`
+    /// for egress rules too, as in the CDK.
+    fn inline_rule(
+        &self,
+        stack: &Stack,
+        ingress: bool,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+    ) -> Value {
+        let (key, value) = peer.rule_keys(ingress);
+        let description = rule_description("from", &peer.unique_id(stack), port, description);
+        let mut fields: Vec<(&str, Value)> = vec![
+            (key, value.to_value()),
+            ("Description", description.to_value()),
+        ];
+        if let Some(f) = &port.from {
+            fields.push(("FromPort", f.to_value()));
+        }
+        fields.push(("IpProtocol", Value::str(port.protocol)));
+        if let Some(t) = &port.to {
+            fields.push(("ToPort", t.to_value()));
+        }
+        rule_map(&fields)
+    }
+
+    /// A standalone `AWS::EC2::SecurityGroupIngress`/`Egress` under the group, with the id of
+    /// the CDK's determineRuleScope: `from <peer>:<port>` / `to <peer>:<port>`. A peer that is
+    /// an intrinsic prints as `{IndirectPeer}` the first time and `'{IndirectPeerN}'` after
+    /// (N counting such rules on the group), so such rules never collide. A rule whose id
+    /// exists already is a duplicate and is skipped, as in the CDK.
+    fn add_standalone(
         &self,
         stack: &mut Stack,
         ingress: bool,
@@ -476,82 +670,34 @@ impl SecurityGroup {
         port: &Port,
         description: Option<&str>,
     ) -> Result<()> {
-        if !ingress && self.state(stack)?.allow_all_outbound && !matches!(peer, Peer::Ipv6(_)) {
-            return Ok(());
-        }
-        let (from_to, peer_key) = if ingress {
-            ("from", peer.rule_keys(true))
-        } else {
-            ("to", peer.rule_keys(false))
-        };
+        let from_to = if ingress { "from" } else { "to" };
         let uid = peer.unique_id(stack);
-        let description: Expr<String> = match description {
-            Some(d) => Expr::lit(d),
-            None => match uid.value().as_str() {
-                Some(u) => Expr::lit(format!("{from_to} {u}:{}", port.label)),
-                None => Expr::join(
-                    "",
-                    [
-                        Expr::lit(format!("{from_to} ")),
-                        uid.clone(),
-                        Expr::lit(format!(":{}", port.label)),
-                    ],
-                ),
-            },
-        };
-        if peer.can_inline() && port.literal && !self.disable_inline {
-            if !ingress
-                && port.protocol == "-1"
-                && matches!(peer, Peer::Ipv4(c) if c.value().as_str() == Some("0.0.0.0/0"))
-            {
-                return Err(Error::invalid(
-                    "SW-EC2-004",
-                    stack.path(self.node),
-                    "an all-traffic egress rule to 0.0.0.0/0 cannot be added as a rule",
-                    "create the group with allow_all_outbound(true) instead",
-                ));
-            }
-            let mut fields: Vec<(&str, Value)> = vec![
-                (peer_key.0, peer_key.1.to_value()),
-                ("Description", description.to_value()),
-            ];
-            if let Some(f) = &port.from {
-                fields.push(("FromPort", f.to_value()));
-            }
-            fields.push(("IpProtocol", Value::str(port.protocol)));
-            if let Some(t) = &port.to {
-                fields.push(("ToPort", t.to_value()));
-            }
-            let rule = rule_map(&fields);
-            let st = self.state_mut(stack)?;
-            let list = if ingress {
-                &mut st.ingress
-            } else {
-                &mut st.egress
-            };
-            if !list.iter().any(|r| same_rule(r, &rule)) {
-                list.push(rule);
-            }
-            return self.render(stack);
-        }
-        // Standalone resource under the group, id as the CDK's determineRuleScope.
+        let description = rule_description(from_to, &uid, port, description);
         let rendered_peer = match uid.value().as_str() {
             Some(u) => u.to_string(),
-            None => "{IndirectPeer}".to_string(),
+            None => {
+                let st = self.state_mut(stack)?;
+                st.indirect_peers += 1;
+                match st.indirect_peers {
+                    1 => "{IndirectPeer}".to_string(),
+                    n => format!("'{{IndirectPeer{n}}}'"),
+                }
+            }
         };
-        let id = format!("{from_to} {rendered_peer}:{}", port.label).replacen('/', "_", 1);
+        let id = standalone_id(from_to, &rendered_peer, port);
         if stack.child(self.node, &id).is_some() {
             return Ok(());
         }
+        let (key, value) = peer.rule_keys(ingress);
         if ingress {
             let mut r = CfnSecurityGroupIngress::new(port.protocol)
                 .group_id(self.group_id())
                 .description(description);
-            r = match peer_key.0 {
-                "CidrIp" => r.cidr_ip(peer_key.1),
-                "CidrIpv6" => r.cidr_ipv6(peer_key.1),
-                "SourcePrefixListId" => r.source_prefix_list_id(peer_key.1),
-                _ => r.source_security_group_id(peer_key.1),
+            r = match key {
+                "CidrIp" => r.cidr_ip(value),
+                "CidrIpv6" => r.cidr_ipv6(value),
+                "SourcePrefixListId" => r.source_prefix_list_id(value),
+                _ => r.source_security_group_id(value),
             };
             if let Some(f) = &port.from {
                 r = r.from_port(f.clone());
@@ -563,11 +709,11 @@ impl SecurityGroup {
         } else {
             let mut r = CfnSecurityGroupEgress::new(port.protocol, self.group_id())
                 .description(description);
-            r = match peer_key.0 {
-                "CidrIp" => r.cidr_ip(peer_key.1),
-                "CidrIpv6" => r.cidr_ipv6(peer_key.1),
-                "DestinationPrefixListId" => r.destination_prefix_list_id(peer_key.1),
-                _ => r.destination_security_group_id(peer_key.1),
+            r = match key {
+                "CidrIp" => r.cidr_ip(value),
+                "CidrIpv6" => r.cidr_ipv6(value),
+                "DestinationPrefixListId" => r.destination_prefix_list_id(value),
+                _ => r.destination_security_group_id(value),
             };
             if let Some(f) = &port.from {
                 r = r.from_port(f.clone());
@@ -576,10 +722,37 @@ impl SecurityGroup {
                 r = r.to_port(t.clone());
             }
             stack.add(self.node, &id, r)?;
-            self.state_mut(stack)?.standalone_egress = true;
-            self.render(stack)?;
         }
         Ok(())
+    }
+}
+
+/// The construct id of a standalone rule (the CDK replaces the first `/` only).
+fn standalone_id(from_to: &str, peer: &str, port: &Port) -> String {
+    format!("{from_to} {peer}:{}", port.label).replacen('/', "_", 1)
+}
+
+/// The given description, or `<from_to> <peer>:<port>` (an `Fn::Join` when the peer is an
+/// intrinsic).
+fn rule_description(
+    from_to: &str,
+    uid: &Expr<String>,
+    port: &Port,
+    description: Option<&str>,
+) -> Expr<String> {
+    match description {
+        Some(d) => Expr::lit(d),
+        None => match uid.value().as_str() {
+            Some(u) => Expr::lit(format!("{from_to} {u}:{}", port.label)),
+            None => Expr::join(
+                "",
+                [
+                    Expr::lit(format!("{from_to} ")),
+                    uid.clone(),
+                    Expr::lit(format!(":{}", port.label)),
+                ],
+            ),
+        },
     }
 }
 
@@ -670,7 +843,7 @@ impl Connections {
         }
         for sg in &other.security_groups {
             for p in self.rule_peers() {
-                sg.add_rule(stack, false, &p, port, description)?;
+                sg.add_egress(stack, &p, port, description, false)?;
             }
         }
         Ok(())
@@ -687,7 +860,7 @@ impl Connections {
         let other = other.connections();
         for sg in &self.security_groups {
             for p in other.rule_peers() {
-                sg.add_rule(stack, false, &p, port, description)?;
+                sg.add_egress(stack, &p, port, description, false)?;
             }
         }
         for sg in &other.security_groups {
@@ -708,7 +881,7 @@ impl Connections {
         for sg in &self.security_groups {
             for p in self.rule_peers() {
                 sg.add_ingress_rule(stack, &p, port, description)?;
-                sg.add_rule(stack, false, &p, port, description)?;
+                sg.add_egress(stack, &p, port, description, false)?;
             }
         }
         Ok(())

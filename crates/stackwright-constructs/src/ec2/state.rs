@@ -47,10 +47,13 @@ pub(crate) struct SubnetState {
 pub(crate) struct SgState {
     pub node: NodeId,
     pub allow_all_outbound: bool,
+    pub allow_all_ipv6_outbound: bool,
     /// Inline ingress rules (rendered maps, CloudFormation keys).
     pub ingress: Vec<Value>,
-    /// Inline egress rules.
+    /// Inline egress rules, the default ones included (allow all outbound traffic, or the
+    /// "Disallow all traffic" placeholder until the first IPv4 egress rule).
     pub egress: Vec<Value>,
-    /// A standalone egress rule exists (removes the "disallow all" placeholder).
-    pub standalone_egress: bool,
+    /// How many standalone rules had an intrinsic peer so far: the CDK numbers their ids
+    /// (`{IndirectPeer}`, `'{IndirectPeer2}'`, ...).
+    pub indirect_peers: usize,
 }

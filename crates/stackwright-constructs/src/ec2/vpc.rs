@@ -202,7 +202,7 @@ impl SubnetSelection {
             one_per_az: false,
         }
     }
-    /// Exactly these subnets.
+    /// Exactly these subnets, in this order (a subnet listed twice is selected once).
     pub fn subnets(subnets: impl IntoIterator<Item = Subnet>) -> Self {
         SubnetSelection {
             kind: SelectionKind::Subnets(subnets.into_iter().collect()),
@@ -219,7 +219,7 @@ impl SubnetSelection {
 /// The subnets a selection resolved to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SelectedSubnets {
-    /// The subnets, in VPC order.
+    /// The subnets, in VPC order (explicit subnets: in the order given, each once).
     pub subnets: Vec<Subnet>,
     /// `Ref` of each subnet.
     pub subnet_ids: Vec<Expr<String>>,
@@ -596,12 +596,23 @@ impl Vpc {
             nats.push((state.subnets[i].az_index, nat));
         }
         if !nats.is_empty() {
+            // A private subnet routes to the NAT gateway of its AZ; where its AZ has none, it
+            // takes the gateways in turn, one counter for the whole VPC (the CDK's
+            // NatGatewayProvider: `PrefSet.pick`).
+            let mut next = 0usize;
             for i in 0..state.subnets.len() {
                 if state.subnets[i].subnet_type != SubnetType::PrivateWithEgress {
                     continue;
                 }
                 let az = state.subnets[i].az_index;
-                let nat = nats.iter().find(|(a, _)| *a == az).unwrap_or(&nats[0]).1;
+                let nat = match nats.iter().find(|(a, _)| *a == az) {
+                    Some((_, nat)) => *nat,
+                    None => {
+                        let nat = nats[next % nats.len()].1;
+                        next += 1;
+                        nat
+                    }
+                };
                 let route = stack.add(
                     state.subnets[i].node,
                     "DefaultRoute",

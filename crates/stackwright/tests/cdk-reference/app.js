@@ -76,6 +76,36 @@ const exclude = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
   new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'] });
 }
 
+// NAT gateways: a private subnet in a zone without a NAT gateway takes the gateways in turn,
+// one counter for the whole VPC (NatGatewayProvider's PrefSet.pick).
+{
+  const stack = new cdk.Stack(app, 'VpcNatRoundRobin');
+  new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'],
+    natGateways: 2,
+  });
+}
+{
+  const stack = new cdk.Stack(app, 'VpcNatRoundRobinGroups');
+  new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    natGateways: 2,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      { name: 'App', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 24 },
+    ],
+  });
+}
+
+// Tags on the VPC reach every taggable resource under it (VpcProps::tag), sorted by key.
+{
+  const stack = new cdk.Stack(app, 'VpcTagged');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
+  cdk.Tags.of(vpc).add('team', 'payments');
+  cdk.Tags.of(vpc).add('Env', 'prod');
+}
+
 // --- Mission stacks (SAR rotation) ---------------------------------------------------------
 function missionCommon(stack, secure) {
   const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -183,6 +213,86 @@ mission('MissionPostgres', {
   a.connections.allowInternally(ec2.Port.tcp(22));
   new ec2.InterfaceVpcEndpoint(stack, 'KmsEp', { vpc, service: ec2.InterfaceVpcEndpointAwsService.KMS });
   vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
+}
+
+// Egress rules: IPv6 rules are kept on a group that allows all (IPv4) outbound traffic, the
+// "Disallow all traffic" placeholder goes only with the first IPv4 rule, inline egress
+// descriptions read "from ...".
+{
+  const stack = new cdk.Stack(app, 'SgEgress');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const open = new ec2.SecurityGroup(stack, 'Open', { vpc });
+  open.addEgressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443));
+  open.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80));
+  const v6 = new ec2.SecurityGroup(stack, 'V6Only', { vpc, allowAllOutbound: false });
+  v6.addEgressRule(ec2.Peer.ipv6('2001:db8::/32'), ec2.Port.udp(53), 'DNS over IPv6');
+  const mixed = new ec2.SecurityGroup(stack, 'Mixed', { vpc, allowAllOutbound: false });
+  mixed.addEgressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443));
+  mixed.addEgressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.allTcp());
+  mixed.addEgressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.allTcp(), 'a duplicate');
+  const dual = new ec2.SecurityGroup(stack, 'Dual', { vpc, allowAllIpv6Outbound: true });
+  dual.addEgressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443));
+  const dualClosed = new ec2.SecurityGroup(stack, 'DualClosed', { vpc, allowAllOutbound: false, allowAllIpv6Outbound: true });
+  dualClosed.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443));
+}
+
+// disableInlineRules: the default egress (allow all, or the placeholder) is a standalone
+// rule too; rules whose peer is a token are numbered ({IndirectPeer}, '{IndirectPeer2}', ...).
+{
+  const stack = new cdk.Stack(app, 'SgStandalone');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const open = new ec2.SecurityGroup(stack, 'Open', { vpc, disableInlineRules: true });
+  open.addIngressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(443));
+  open.addEgressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443));
+  const closed = new ec2.SecurityGroup(stack, 'Closed', { vpc, allowAllOutbound: false, disableInlineRules: true });
+  closed.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443));
+  closed.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443));
+  closed.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(80), 'HTTP from the VPC');
+  const egress = new ec2.SecurityGroup(stack, 'Egress', { vpc, allowAllOutbound: false, disableInlineRules: true });
+  egress.addEgressRule(ec2.Peer.ipv6('::/0'), ec2.Port.tcp(443));
+  egress.addEgressRule(ec2.Peer.ipv4('10.0.0.0/8'), ec2.Port.tcp(443));
+  egress.addEgressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(5432));
+  new ec2.SecurityGroup(stack, 'Dual', { vpc, allowAllIpv6Outbound: true, disableInlineRules: true });
+  // Inline rules are on, but a token port makes the rule standalone.
+  const indirect = new ec2.SecurityGroup(stack, 'Indirect', { vpc });
+  const port = cdk.Token.asNumber(vpc.vpcCidrBlock);
+  indirect.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(port));
+  indirect.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(port));
+}
+
+// Port kinds: labels in descriptions and standalone rule ids.
+{
+  const stack = new cdk.Stack(app, 'SgPorts');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const web = new ec2.SecurityGroup(stack, 'Web', { vpc, allowAllOutbound: false });
+  const db = new ec2.SecurityGroup(stack, 'Db', { vpc, allowAllOutbound: false });
+  const cidr = ec2.Peer.ipv4('10.0.0.0/16');
+  for (const port of [
+    ec2.Port.tcp(22),
+    ec2.Port.tcpRange(8000, 8080),
+    ec2.Port.allTcp(),
+    ec2.Port.udp(53),
+    ec2.Port.udpRange(1000, 2000),
+    ec2.Port.allUdp(),
+    ec2.Port.icmpPing(),
+    ec2.Port.icmpType(3),
+    ec2.Port.icmpTypeAndCode(3, 4),
+    ec2.Port.allIcmp(),
+    ec2.Port.allTraffic(),
+  ]) {
+    db.addIngressRule(cidr, port);
+    db.addIngressRule(web, port);
+  }
+  db.connections.allowTo(web, ec2.Port.udp(53), 'db to web');
 }
 
 // --- Hosted rotation -----------------------------------------------------------------------
