@@ -9,6 +9,7 @@ use stackwright_core::{Severity, Template};
 use crate::analyze::{analyze, rotation_schedule_count};
 use crate::finding::{Finding, Kind};
 
+#[cfg(feature = "cli")]
 const AFTER_HELP: &str = "\
 Examples:
   stackwright check cdk.out/*.template.json
@@ -20,20 +21,22 @@ Exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or p
 
 /// Prove from CloudFormation templates (JSON or YAML) that Secrets Manager rotation can
 /// reach Secrets Manager and its database.
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
-#[command(after_help = AFTER_HELP)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(after_help = AFTER_HELP))]
 pub struct CheckArgs {
     /// Templates to check (JSON or YAML; - reads standard input).
-    #[arg(required = true, value_name = "FILE")]
+    #[cfg_attr(feature = "cli", arg(required = true, value_name = "FILE"))]
     pub files: Vec<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Format::Text))]
     pub format: Format,
 }
 
 /// The output format of `stackwright check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Readable plain text.
     #[default]

@@ -87,8 +87,8 @@
 //!
 //! ## The `check` command
 //!
-//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif]`; a
-//! binary only has to mount them:
+//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif]`; with
+//! the `cli` feature (which brings in clap) a binary only has to mount them:
 //!
 //! ```
 //! use clap::{Parser, Subcommand};

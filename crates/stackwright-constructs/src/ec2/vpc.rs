@@ -12,7 +12,8 @@ use super::state::{Ec2State, GroupState, SubnetState, VpcState};
 use crate::tags;
 
 /// The kind of a subnet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SubnetType {
     /// Routes 0.0.0.0/0 to the internet gateway; instances can get public IPs.
     Public,
@@ -38,7 +39,8 @@ impl SubnetType {
 }
 
 /// One subnet group: a subnet of this kind in every availability zone.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SubnetConfiguration {
     /// The group name (`Public`, `Isolated`, `App`...), unique in the VPC.
@@ -47,7 +49,7 @@ pub struct SubnetConfiguration {
     pub subnet_type: SubnetType,
     /// The prefix length of each subnet (16..=28); `None` shares the space left.
     #[serde(default)]
-    #[schemars(range(min = 16, max = 28))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 16, max = 28)))]
     pub cidr_mask: Option<u8>,
     /// Reserve the address space without creating subnets.
     #[serde(default)]
@@ -78,13 +80,14 @@ impl SubnetConfiguration {
 
 /// Properties of a [`Vpc`]. Defaults: `10.0.0.0/16`, 2 AZs (environment-agnostic), one public
 /// and one private-with-egress group, a NAT gateway per AZ.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct VpcProps {
     /// The VPC's IPv4 CIDR block, prefix /16 to /28 (default `10.0.0.0/16`).
     cidr: Option<String>,
     /// At most this many availability zones (environment-agnostic stacks use at most 2).
-    #[schemars(range(min = 1))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     max_azs: Option<u32>,
     /// Explicit availability-zone names (instead of `Fn::GetAZs`); not with `maxAzs`.
     availability_zones: Vec<String>,

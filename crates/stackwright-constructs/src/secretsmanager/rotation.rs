@@ -21,7 +21,8 @@ use crate::ec2::{
 use crate::util::{comma_join, concat, days, rate_expression};
 
 /// The rotation functions AWS publishes, single- and multi-user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[allow(missing_docs)]
 pub enum SecretRotationApplication {
     MariaDbSingleUser,

@@ -13,7 +13,8 @@ use stackwright_l1::secretsmanager::{
 pub const DEFAULT_PASSWORD_EXCLUDE_CHARS: &str = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 
 /// How Secrets Manager generates the secret's value.
-#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct GenerateSecretString {
     /// A JSON object the generated value is merged into (e.g. `{"username": "admin"}`).
