@@ -13,6 +13,26 @@ const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 
 /// Analyzes every rotation schedule of a template. Findings come in template order of the
 /// schedules, and for each schedule in a fixed order of checks, so the output is deterministic.
+///
+/// ```
+/// use stackwright_check::{analyze, Kind};
+/// use stackwright_core::{Severity, Template};
+///
+/// let t = Template::parse(r#"
+/// Resources:
+///   Schedule:
+///     Type: AWS::SecretsManager::RotationSchedule
+///     Properties:
+///       SecretId: arn:aws:secretsmanager:us-east-1:111111111111:secret:db
+///       HostedRotationLambda: {RotationType: MySQLMultiUser}
+///       RotateImmediatelyOnUpdate: false
+/// "#).unwrap();
+/// let findings = analyze(&t);
+/// let multi = findings.iter().find(|f| f.kind == Kind::MultiUserWithoutMaster).unwrap();
+/// assert_eq!(multi.severity, Severity::Error);
+/// assert_eq!(multi.resources[0], "Schedule");
+/// assert!(findings.iter().all(|f| f.kind != Kind::RotateImmediatelyOnUpdate));
+/// ```
 pub fn analyze(t: &Template) -> Vec<Finding> {
     let e = Eval::new(t);
     let net = Network::new(&e);
@@ -36,6 +56,14 @@ pub fn analyze(t: &Template) -> Vec<Finding> {
 }
 
 /// The number of rotation schedules a template has (what [`analyze`] checks).
+///
+/// ```
+/// use stackwright_check::rotation_schedule_count;
+/// use stackwright_core::Template;
+///
+/// let t = Template::parse(r#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}"#).unwrap();
+/// assert_eq!(rotation_schedule_count(&t), 0);
+/// ```
 pub fn rotation_schedule_count(t: &Template) -> usize {
     t.resources_of_type(SCHEDULE).count()
 }

@@ -69,6 +69,17 @@ pub struct Checked {
 
 impl FileReport {
     /// Reads nothing: analyzes `text` as the contents of `file`.
+    ///
+    /// ```
+    /// use stackwright_check::FileReport;
+    ///
+    /// let ok = FileReport::from_text("t.json", r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#);
+    /// let checked = ok.result.unwrap();
+    /// assert_eq!((checked.schedules, checked.findings.len()), (0, 0));
+    ///
+    /// let bad = FileReport::from_text("t.json", "Resources: [");
+    /// assert!(bad.result.unwrap_err().starts_with("cannot parse: "));
+    /// ```
     pub fn from_text(file: &str, text: &str) -> FileReport {
         let result = match Template::parse(text) {
             Ok(t) => Ok(Checked {
@@ -96,6 +107,22 @@ impl FileReport {
 /// error finding, 2 when a file cannot be read or parsed (2 wins over 1).
 ///
 /// `-` reads `stdin`. The report goes to `out`; one line per unreadable file goes to `err`.
+///
+/// ```
+/// use stackwright_check::{run, CheckArgs, Format};
+///
+/// let args = CheckArgs { files: vec!["-".into()], format: Format::Text };
+/// let template = br#"{"Resources": {"S": {"Type": "AWS::SecretsManager::RotationSchedule",
+///     "Properties": {"SecretId": "arn:aws:secretsmanager:us-east-1:111111111111:secret:db",
+///                    "HostedRotationLambda": {"RotationType": "PostgreSQLMultiUser"}}}}}"#;
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// assert_eq!(run(&args, &mut &template[..], &mut out, &mut err), 1); // an error finding
+/// assert!(String::from_utf8(out).unwrap().contains("error[multi-user-without-master] S: "));
+///
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// assert_eq!(run(&args, &mut &b"{not a template"[..], &mut out, &mut err), 2);
+/// assert!(String::from_utf8(err).unwrap().starts_with("error: <stdin>: "));
+/// ```
 pub fn run(
     args: &CheckArgs,
     stdin: &mut dyn Read,
@@ -175,6 +202,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The text report: one block per finding, then a summary line per file.
+///
+/// ```
+/// use stackwright_check::{render_text, FileReport};
+///
+/// let report = FileReport::from_text("t.json", r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#);
+/// assert_eq!(render_text(&[report]), "t.json: ok (0 rotation schedules checked, no findings)\n");
+/// ```
 pub fn render_text(reports: &[FileReport]) -> String {
     let mut s = String::new();
     for r in reports {
@@ -220,6 +254,24 @@ pub fn render_text(reports: &[FileReport]) -> String {
 
 /// The JSON report: `{"files":[{"file":..,"findings":[{"kind","severity","resources",
 /// "message","fix"}]}]}`; a file that cannot be read or parsed also has `"error"`.
+///
+/// ```
+/// use stackwright_check::{render_json, FileReport};
+///
+/// let report = FileReport::from_text("t.yaml", r#"
+/// Resources:
+///   S:
+///     Type: AWS::SecretsManager::RotationSchedule
+///     Properties:
+///       SecretId: arn:aws:secretsmanager:us-east-1:111111111111:secret:db
+///       HostedRotationLambda: {RotationType: MySQLSingleUser}
+/// "#);
+/// let json: serde_json::Value = serde_json::from_str(&render_json(&[report])).unwrap();
+/// let kinds: Vec<&str> = json["files"][0]["findings"].as_array().unwrap()
+///     .iter().map(|f| f["kind"].as_str().unwrap()).collect();
+/// assert_eq!(kinds, ["cannot-prove", "rotate-immediately-on-update"]);
+/// assert_eq!(json["files"][0]["findings"][1]["severity"], "warning");
+/// ```
 pub fn render_json(reports: &[FileReport]) -> String {
     let files: Vec<Json> = reports
         .iter()
@@ -293,6 +345,26 @@ fn line_of(text: &str, id: &str) -> Option<usize> {
 
 /// The SARIF 2.1.0 report: one run, one rule per kind, one result per finding located at the
 /// file (and the line of the first resource) with the resources as logical locations.
+///
+/// ```
+/// use stackwright_check::{render_sarif, FileReport, Kind};
+///
+/// let report = FileReport::from_text("t.yaml", "Resources:
+///   S:
+///     Type: AWS::SecretsManager::RotationSchedule
+///     Properties:
+///       SecretId: arn:aws:secretsmanager:us-east-1:111111111111:secret:db
+///       HostedRotationLambda: {RotationType: MySQLMultiUser}
+/// ");
+/// let sarif: serde_json::Value = serde_json::from_str(&render_sarif(&[report])).unwrap();
+/// assert_eq!(sarif["version"], "2.1.0");
+/// let run = &sarif["runs"][0];
+/// assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), Kind::ALL.len());
+/// let results = run["results"].as_array().unwrap();
+/// let result = results.iter().find(|r| r["ruleId"] == "multi-user-without-master").unwrap();
+/// assert_eq!(result["level"], "error");
+/// assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+/// ```
 pub fn render_sarif(reports: &[FileReport]) -> String {
     let rules: Vec<Json> = Kind::ALL
         .iter()

@@ -659,6 +659,14 @@ impl<'t> Eval<'t> {
 }
 
 /// The default port of a database engine name (RDS `Engine` values).
+///
+/// ```
+/// use stackwright_check::engine_default_port;
+///
+/// assert_eq!(engine_default_port("aurora-mysql"), Some(3306));
+/// assert_eq!(engine_default_port("aurora-postgresql"), Some(5432));
+/// assert_eq!(engine_default_port("not-an-engine"), None);
+/// ```
 pub fn engine_default_port(engine: &str) -> Option<i64> {
     let e = engine.to_ascii_lowercase();
     Some(

@@ -43,6 +43,13 @@ impl Kind {
     ];
 
     /// The stable kebab-case name, e.g. `no-route-to-secrets-manager`.
+    ///
+    /// ```
+    /// use stackwright_check::Kind;
+    ///
+    /// assert_eq!(Kind::DbDeniesLambda.as_str(), "db-denies-lambda");
+    /// assert_eq!(Kind::DbDeniesLambda.to_string(), "db-denies-lambda");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::NoRouteToSecretsManager => "no-route-to-secrets-manager",
@@ -58,11 +65,27 @@ impl Kind {
     }
 
     /// The kind with this name.
+    ///
+    /// ```
+    /// use stackwright_check::Kind;
+    ///
+    /// assert_eq!(Kind::from_name("cannot-prove"), Some(Kind::CannotProve));
+    /// assert_eq!(Kind::from_name("CannotProve"), None);
+    /// assert!(Kind::ALL.iter().all(|k| Kind::from_name(k.as_str()) == Some(*k)));
+    /// ```
     pub fn from_name(name: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == name)
     }
 
     /// The severity findings of this kind have.
+    ///
+    /// ```
+    /// use stackwright_check::Kind;
+    /// use stackwright_core::Severity;
+    ///
+    /// assert_eq!(Kind::NoRouteToSecretsManager.severity(), Severity::Error);
+    /// assert_eq!(Kind::RotateImmediatelyOnUpdate.severity(), Severity::Warning);
+    /// ```
     pub fn severity(self) -> Severity {
         match self {
             Kind::RotateImmediatelyOnUpdate | Kind::CannotProve => Severity::Warning,
@@ -71,6 +94,13 @@ impl Kind {
     }
 
     /// A one-line description of the problem.
+    ///
+    /// ```
+    /// use stackwright_check::Kind;
+    ///
+    /// assert_eq!(Kind::MultiUserWithoutMaster.title(), "A multi-user rotation lacks its master secret");
+    /// assert!(Kind::ALL.iter().all(|k| !k.title().contains('\n')));
+    /// ```
     pub fn title(self) -> &'static str {
         match self {
             Kind::NoRouteToSecretsManager => {
@@ -100,6 +130,12 @@ impl Kind {
     }
 
     /// The general fix, for rule help texts.
+    ///
+    /// ```
+    /// use stackwright_check::Kind;
+    ///
+    /// assert!(Kind::EndpointPrivateDnsDisabled.help().contains("PrivateDnsEnabled: true"));
+    /// ```
     pub fn help(self) -> &'static str {
         match self {
             Kind::NoRouteToSecretsManager => {
@@ -186,6 +222,26 @@ impl Finding {
     }
 
     /// This finding as a diagnostic: `code` is the kind, `path` the first logical ID involved.
+    ///
+    /// ```
+    /// use stackwright_check::{analyze, Kind};
+    /// use stackwright_core::Template;
+    ///
+    /// let t = Template::parse(r#"
+    /// Resources:
+    ///   Schedule:
+    ///     Type: AWS::SecretsManager::RotationSchedule
+    ///     Properties:
+    ///       SecretId: arn:aws:secretsmanager:us-east-1:111111111111:secret:db
+    ///       HostedRotationLambda: {RotationType: MySQLMultiUser}
+    ///       RotateImmediatelyOnUpdate: false
+    /// "#).unwrap();
+    /// let finding = analyze(&t).into_iter().find(|f| f.kind == Kind::MultiUserWithoutMaster).unwrap();
+    /// let d = finding.to_diagnostic();
+    /// assert_eq!((d.code.as_str(), d.path.as_str()), ("multi-user-without-master", "Schedule"));
+    /// assert_eq!(d.fix, finding.fix);
+    /// assert!(finding.to_string().starts_with("error[multi-user-without-master] Schedule: "));
+    /// ```
     pub fn to_diagnostic(&self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,

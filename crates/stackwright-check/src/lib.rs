@@ -143,6 +143,25 @@ use stackwright_core::{Diagnostic, Template, TemplateCheck};
 ///
 /// Each finding becomes a [`Diagnostic`] whose `code` is the kind and whose `path` is the
 /// first logical ID involved (the rotation schedule).
+///
+/// ```
+/// use stackwright_check::RotationReadiness;
+/// use stackwright_core::{RawResource, Stack, Value};
+///
+/// let mut stack = Stack::new("Demo")?;
+/// let root = stack.root();
+/// let hosted = Value::from(serde_json::json!({"RotationType": "MySQLMultiUser"}));
+/// stack.add(root, "Schedule", RawResource::new("AWS::SecretsManager::RotationSchedule")
+///     .prop("SecretId", Value::str("arn:aws:secretsmanager:us-east-1:111111111111:secret:db"))
+///     .prop("HostedRotationLambda", hosted))?;
+/// let err = stack.synth_with(&[&RotationReadiness]).unwrap_err();
+/// assert!(err.to_string().contains("multi-user-without-master"));
+///
+/// stack.acknowledge("multi-user-without-master", "Schedule", "master secret passed by the pipeline");
+/// let out = stack.synth_with(&[&RotationReadiness])?;
+/// assert!(out.warnings.iter().any(|w| w.code == "multi-user-without-master"));
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RotationReadiness;
 

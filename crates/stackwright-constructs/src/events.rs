@@ -79,6 +79,25 @@ pub struct Rule {
 
 impl Rule {
     /// Creates the rule (`Resource` under `scope/id`).
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use stackwright_constructs::events::{Rule, RuleProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let pattern = json!({"source": ["aws.secretsmanager"]});
+    /// Rule::new(&mut stack, root, "Rule", RuleProps::new(pattern.into()).enabled(false))?;
+    /// let t = stack.synth()?.template;
+    /// let rule = t.resources_of_type("AWS::Events::Rule").next().unwrap().1.to_json();
+    /// assert_eq!(rule["Properties"]["State"], "DISABLED");
+    /// assert_eq!(rule["Properties"]["EventPattern"]["source"][0], "aws.secretsmanager");
+    ///
+    /// let empty = RuleProps::new(json!({}).into());
+    /// assert!(Rule::new(&mut stack, root, "Empty", empty).unwrap_err().has_code("SW-EVENTS-001"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: RuleProps) -> Result<Rule> {
         let path = format!("{}/{id}", stack.path(scope));
         let empty = props.pattern.as_map().is_none_or(|m| m.is_empty());

@@ -74,6 +74,21 @@ fn account_root() -> Value {
 impl Key {
     /// Creates a key whose policy lets the account's IAM policies grant its use (the CDK's
     /// default policy: the account root may do `kms:*`).
+    ///
+    /// ```
+    /// use stackwright_constructs::kms::{Key, KeyProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// Key::new(&mut stack, root, "Key", KeyProps::new().description("Secrets"))?;
+    /// let t = stack.synth()?.template;
+    /// let key = t.resources_of_type("AWS::KMS::Key").next().unwrap().1.to_json();
+    /// assert_eq!(key["Properties"]["EnableKeyRotation"], true);
+    /// assert_eq!(key["DeletionPolicy"], "Retain");
+    /// assert_eq!(key["Properties"]["KeyPolicy"]["Statement"][0]["Action"], "kms:*");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: KeyProps) -> Result<Key> {
         let node = stack.scope(scope, id)?;
         let mut l1 = CfnKey::new();

@@ -279,6 +279,25 @@ impl Function {
     /// `lambda.amazonaws.com`, `AWSLambdaBasicExecutionRole`, plus
     /// `AWSLambdaVPCAccessExecutionRole` in a VPC), `SecurityGroup` (in a VPC, unless given)
     /// and `Resource`.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+    /// use stackwright_constructs::lambda::{Code, Function, FunctionProps, Runtime};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
+    /// let f = Function::new(&mut stack, root, "Fn", FunctionProps::new(
+    ///     Runtime::Python312, "index.handler", Code::inline("def handler(e, c):\n    return 1\n"))
+    ///     .vpc(vpc))?;
+    /// assert_eq!(f.security_groups().len(), 1); // created, since none was given
+    /// let t = stack.synth()?.template;
+    /// let role = t.resources_of_type("AWS::IAM::Role").next().unwrap().1.to_json().to_string();
+    /// assert!(role.contains("AWSLambdaVPCAccessExecutionRole"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,

@@ -83,6 +83,22 @@ const PROTOCOLS: &[&str] = &[
 
 impl Topic {
     /// Creates the topic (`Resource` under `scope/id`).
+    ///
+    /// ```
+    /// use stackwright_constructs::sns::{Topic, TopicProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// Topic::new(&mut stack, root, "Alerts", TopicProps::new()
+    ///     .display_name("Rotation alerts")
+    ///     .kms_master_key("alias/aws/sns"))?;
+    /// let t = stack.synth()?.template;
+    /// let topic = t.resources_of_type("AWS::SNS::Topic").next().unwrap().1.to_json();
+    /// assert_eq!(topic["Properties"]["DisplayName"], "Rotation alerts");
+    /// assert_eq!(topic["Properties"]["KmsMasterKeyId"], "alias/aws/sns");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: TopicProps) -> Result<Topic> {
         if let Some(n) = &props.display_name {
             if n.len() > 100 {

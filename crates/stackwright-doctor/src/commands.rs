@@ -18,6 +18,15 @@ impl SecretRef {
 
 /// Quotes `word` for a POSIX shell when it contains anything but characters that
 /// are safe unquoted (letters, digits and `_-./:=+@,%`).
+///
+/// ```
+/// use stackwright_doctor::shell_quote;
+///
+/// assert_eq!(shell_quote("prod/db"), "prod/db");
+/// assert_eq!(shell_quote("my secret"), "'my secret'");
+/// assert_eq!(shell_quote("it's"), r"'it'\''s'");
+/// assert_eq!(shell_quote(""), "''");
+/// ```
 pub fn shell_quote(word: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "_-./:=+@,%".contains(c);
     if !word.is_empty() && word.chars().all(safe) {

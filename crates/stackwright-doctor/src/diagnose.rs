@@ -27,6 +27,14 @@ pub enum State {
 impl State {
     /// The stable name used in the output (`healthy`, `pending-not-applied`,
     /// `pending-and-current`, `no-current`, `multiple-current`, `multiple-pending`).
+    ///
+    /// ```
+    /// use stackwright_doctor::State;
+    ///
+    /// assert_eq!(State::PendingNotApplied.as_str(), "pending-not-applied");
+    /// assert_eq!(State::NoCurrent.to_string(), "no-current");
+    /// assert_eq!(State::Healthy.summary(), "nothing is stuck");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             State::Healthy => "healthy",
@@ -199,6 +207,18 @@ pub struct Diagnosis {
 
 impl Diagnosis {
     /// The distinct KMS key ids of the versions, in order of appearance.
+    ///
+    /// ```
+    /// use stackwright_doctor::{diagnose, parse_versions};
+    ///
+    /// let list = parse_versions(
+    ///     r#"{"Versions":[
+    ///         {"VersionId":"a","VersionStages":["AWSCURRENT"],"KmsKeyIds":["alias/db"]},
+    ///         {"VersionId":"b","VersionStages":["AWSPREVIOUS"],"KmsKeyIds":["alias/db"]}]}"#,
+    /// )?;
+    /// assert_eq!(diagnose(&list, None).kms_key_ids(), ["alias/db"]);
+    /// # Ok::<(), stackwright_doctor::DoctorError>(())
+    /// ```
     pub fn kms_key_ids(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = Vec::new();
         for key in self.versions.iter().flat_map(|v| &v.kms_key_ids) {
@@ -223,6 +243,34 @@ impl Diagnosis {
 /// full list, not the label changes. No step ever removes `AWSCURRENT` without moving it to
 /// the version that was shown to log in, and no step removes the last label of
 /// a version that may be the only one that logs in.
+///
+/// ```
+/// use stackwright_doctor::{diagnose, parse_versions, SecretIdSource, State, When};
+///
+/// let list = parse_versions(
+///     r#"{"Name":"prod/db","Versions":[
+///         {"VersionId":"a","VersionStages":["AWSCURRENT"]},
+///         {"VersionId":"b","VersionStages":["AWSPENDING"]}]}"#,
+/// )?;
+/// let diagnosis = diagnose(&list, None);
+/// assert_eq!(diagnosis.state, State::PendingNotApplied);
+/// assert_eq!(diagnosis.secret_id_source, SecretIdSource::Name);
+/// assert_eq!(diagnosis.labels.pending.as_deref(), Some("b"));
+///
+/// // When the AWSCURRENT password still logs in, the stale AWSPENDING label goes.
+/// let remove = diagnosis.steps.iter()
+///     .find(|s| s.when == When::CurrentLogsIn && s.command.is_some())
+///     .and_then(|s| s.command.as_deref());
+/// assert_eq!(
+///     remove,
+///     Some("aws secretsmanager update-secret-version-stage --secret-id prod/db \
+///           --version-stage AWSPENDING --remove-from-version-id b"),
+/// );
+///
+/// // `--secret-id` wins over the id in the input.
+/// assert_eq!(diagnose(&list, Some("other")).secret_id.as_deref(), Some("other"));
+/// # Ok::<(), stackwright_doctor::DoctorError>(())
+/// ```
 pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
     let (secret_id, source) = match (secret_id, list.arn.as_deref(), list.name.as_deref()) {
         (Some(id), _, _) => (Some(id.to_string()), SecretIdSource::Argument),

@@ -13,6 +13,21 @@
 //! [`run`] does all of it for the command line, with [`DoctorArgs`] as its
 //! arguments.
 //!
+//! ```
+//! use stackwright_doctor::{analyze_log, diagnose, parse_versions, Report, State};
+//!
+//! let list = parse_versions(
+//!     r#"{"Name":"prod/db","Versions":[
+//!         {"VersionId":"a","VersionStages":["AWSCURRENT"]},
+//!         {"VersionId":"b","VersionStages":["AWSPENDING"]}]}"#,
+//! )?;
+//! let log = analyze_log("Task timed out after 30.03 seconds");
+//! let report = Report::new(diagnose(&list, None), Some(log));
+//! assert_eq!(report.diagnosis.state, State::PendingNotApplied);
+//! assert_eq!(report.exit_code(), 1);
+//! # Ok::<(), stackwright_doctor::DoctorError>(())
+//! ```
+//!
 //! # Exit codes
 //!
 //! - `0`: healthy labels, and no failure in the log (if one was given);
@@ -109,6 +124,28 @@ pub enum Format {
 ///
 /// `-` as a file name reads `stdin` (for `--versions` or `--log`, not both).
 /// The report goes to `out`; a one-line error goes to `err`.
+///
+/// ```
+/// use stackwright_doctor::{run, DoctorArgs, Format};
+///
+/// let args = DoctorArgs {
+///     versions: "-".into(),
+///     secret_id: None,
+///     log: None,
+///     format: Format::Json,
+/// };
+/// let mut stdin = &br#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]}]}"#[..];
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// assert_eq!(run(&args, &mut stdin, &mut out, &mut err), 0);
+/// let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(json["state"], "healthy");
+/// assert!(err.is_empty());
+///
+/// // Unreadable input: exit code 2 and a one-line error.
+/// let mut stdin = &b"not json"[..];
+/// assert_eq!(run(&args, &mut stdin, &mut Vec::new(), &mut err), 2);
+/// assert!(String::from_utf8(err).unwrap().starts_with("error: versions input is not valid JSON"));
+/// ```
 pub fn run(
     args: &DoctorArgs,
     stdin: &mut dyn Read,

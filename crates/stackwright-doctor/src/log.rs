@@ -42,6 +42,14 @@ impl LogCause {
 
     /// Whether this cause is a failure that needs a repair (and makes the exit
     /// code 1 even when the versions are healthy).
+    ///
+    /// ```
+    /// use stackwright_doctor::LogCause;
+    ///
+    /// assert!(LogCause::AccessDenied.is_failure());
+    /// assert_eq!(LogCause::AccessDenied.as_str(), "access-denied");
+    /// assert!(!LogCause::Unknown.is_failure());
+    /// ```
     pub fn is_failure(self) -> bool {
         !matches!(self, LogCause::None | LogCause::Unknown)
     }
@@ -125,6 +133,22 @@ const EVIDENCE_MAX: usize = 240;
 ///
 /// A log without failures whose last step is `finishSecret` has cause `none`;
 /// any other text has cause `unknown`.
+///
+/// ```
+/// use stackwright_doctor::{analyze_log, LogCause, RotationStep};
+///
+/// let finding = analyze_log(
+///     "[INFO] createSecret: Successfully put secret for ARN arn:x and version b.\n\
+///      2024-05-01T10:00:00Z Task timed out after 30.03 seconds\n",
+/// );
+/// assert_eq!(finding.cause, LogCause::Timeout);
+/// assert_eq!(finding.last_step, Some(RotationStep::CreateSecret));
+/// assert_eq!(finding.detail.as_deref(), Some("Task timed out after 30.03 seconds"));
+///
+/// let done = analyze_log("[INFO] finishSecret: Successfully set AWSCURRENT stage to version b");
+/// assert_eq!(done.cause, LogCause::None);
+/// assert_eq!(analyze_log("hello").cause, LogCause::Unknown);
+/// ```
 pub fn analyze_log(text: &str) -> LogFinding {
     let mut last_step: Option<RotationStep> = None;
     let mut failure: Option<(LogCause, &str)> = None;

@@ -9,6 +9,16 @@ use crate::report::Report;
 const WIDTH: usize = 88;
 
 /// Renders the report as plain text (no colour), ending with a newline.
+///
+/// ```
+/// use stackwright_doctor::{diagnose, parse_versions, render_text, Report};
+///
+/// let list = parse_versions(r#"{"Name":"prod/db","Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]}]}"#)?;
+/// let text = render_text(&Report::new(diagnose(&list, None), None));
+/// assert!(text.starts_with("State: healthy (nothing is stuck)\nSecret: prod/db (from Name)\n"));
+/// assert!(text.ends_with('\n'));
+/// # Ok::<(), stackwright_doctor::DoctorError>(())
+/// ```
 pub fn render_text(report: &Report) -> String {
     let d = &report.diagnosis;
     let mut out = String::new();
@@ -159,6 +169,22 @@ struct JsonLog<'a> {
 /// does not, the `AWSPREVIOUS` value does). Steps for different outcomes
 /// exclude each other: a script must run a step only when its `when` holds,
 /// never every `command` in turn.
+///
+/// ```
+/// use stackwright_doctor::{diagnose, parse_versions, render_json, Report};
+///
+/// let list = parse_versions(
+///     r#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT","AWSPENDING"]}]}"#,
+/// )?;
+/// let json: serde_json::Value =
+///     serde_json::from_str(&render_json(&Report::new(diagnose(&list, None), None))).unwrap();
+/// assert_eq!(json["state"], "pending-and-current");
+/// assert_eq!(json["secret_id"], serde_json::Value::Null);
+/// assert_eq!(json["versions"]["current"], "a");
+/// assert_eq!(json["log"], serde_json::Value::Null);
+/// assert!(json["steps"].as_array().unwrap().iter().all(|s| s["when"].is_string()));
+/// # Ok::<(), stackwright_doctor::DoctorError>(())
+/// ```
 ///
 /// [`When::as_str`]: crate::When::as_str
 pub fn render_json(report: &Report) -> String {

@@ -19,6 +19,18 @@ pub struct Report {
 
 impl Report {
     /// Combines a diagnosis with an optional log finding.
+    ///
+    /// The log's explanation comes right after the diagnosis's summary.
+    ///
+    /// ```
+    /// use stackwright_doctor::{analyze_log, diagnose, parse_versions, Report};
+    ///
+    /// let list = parse_versions(r#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]}]}"#)?;
+    /// let log = analyze_log("AccessDeniedException: not authorized to perform: secretsmanager:PutSecretValue");
+    /// let report = Report::new(diagnose(&list, None), Some(log));
+    /// assert!(report.steps[1].explain.starts_with("The rotation log shows an access denial"));
+    /// # Ok::<(), stackwright_doctor::DoctorError>(())
+    /// ```
     pub fn new(diagnosis: Diagnosis, log: Option<LogFinding>) -> Report {
         let mut steps = diagnosis.steps.clone();
         if let Some(finding) = &log {
@@ -36,6 +48,18 @@ impl Report {
 
     /// The exit code: 0 when the labels are healthy and the log (if any) shows no
     /// failure, 1 when a repair is needed.
+    ///
+    /// ```
+    /// use stackwright_doctor::{analyze_log, diagnose, parse_versions, Report};
+    ///
+    /// let list = parse_versions(r#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]}]}"#)?;
+    /// assert_eq!(Report::new(diagnose(&list, None), None).exit_code(), 0);
+    ///
+    /// // Healthy labels, but the log shows a failure.
+    /// let log = analyze_log("Task timed out after 30.00 seconds");
+    /// assert_eq!(Report::new(diagnose(&list, None), Some(log)).exit_code(), 1);
+    /// # Ok::<(), stackwright_doctor::DoctorError>(())
+    /// ```
     pub fn exit_code(&self) -> i32 {
         let log_failed = self.log.as_ref().is_some_and(|l| l.cause.is_failure());
         if self.diagnosis.state == State::Healthy && !log_failed {

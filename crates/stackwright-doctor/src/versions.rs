@@ -49,11 +49,34 @@ impl SecretVersion {
 
 impl VersionList {
     /// The versions that carry the staging label `stage`, in input order.
+    ///
+    /// ```
+    /// use stackwright_doctor::{parse_versions, AWSCURRENT, AWSPENDING};
+    ///
+    /// let list = parse_versions(
+    ///     r#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT","AWSPENDING"]},
+    ///                     {"VersionId":"b","VersionStages":["AWSPREVIOUS"]}]}"#,
+    /// )?;
+    /// let current: Vec<_> = list.with_stage(AWSCURRENT).map(|v| &v.version_id).collect();
+    /// assert_eq!(current, ["a"]);
+    /// assert!(list.versions[0].has_stage(AWSPENDING));
+    /// # Ok::<(), stackwright_doctor::DoctorError>(())
+    /// ```
     pub fn with_stage<'a>(&'a self, stage: &'a str) -> impl Iterator<Item = &'a SecretVersion> {
         self.versions.iter().filter(move |v| v.has_stage(stage))
     }
 
     /// The secret id found in the input: `ARN`, else `Name`.
+    ///
+    /// ```
+    /// use stackwright_doctor::parse_versions;
+    ///
+    /// let both = parse_versions(r#"{"ARN":"arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf","Name":"db","Versions":[]}"#)?;
+    /// assert_eq!(both.secret_id(), Some("arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf"));
+    /// let neither = parse_versions(r#"{"Versions":[]}"#)?;
+    /// assert_eq!(neither.secret_id(), None);
+    /// # Ok::<(), stackwright_doctor::DoctorError>(())
+    /// ```
     pub fn secret_id(&self) -> Option<&str> {
         self.arn.as_deref().or(self.name.as_deref())
     }
@@ -75,6 +98,23 @@ impl VersionList {
 /// field of the wrong type; and [`DoctorError::NoStagedVersion`] when
 /// `Versions` is not empty but no version has a stage, unless the list has a
 /// `NextToken` (one page of a longer list may hold only deprecated versions).
+///
+/// ```
+/// use stackwright_doctor::{parse_versions, DoctorError};
+///
+/// let list = parse_versions(
+///     r#"{"Name":"prod/db","Versions":[
+///         {"VersionId":"a","VersionStages":["AWSCURRENT"],"CreatedDate":1714557600},
+///         {"VersionId":"old"}]}"#,
+/// )?;
+/// assert_eq!(list.secret_id(), Some("prod/db"));
+/// assert_eq!(list.versions[0].stages, ["AWSCURRENT"]);
+/// assert_eq!(list.versions[0].created_date.as_deref(), Some("1714557600"));
+/// assert!(list.versions[1].stages.is_empty()); // a deprecated version
+///
+/// assert!(matches!(parse_versions("{}"), Err(DoctorError::MissingVersions)));
+/// # Ok::<(), DoctorError>(())
+/// ```
 pub fn parse_versions(text: &str) -> Result<VersionList, DoctorError> {
     let value: Value = serde_json::from_str(text).map_err(DoctorError::NotJson)?;
     let top = match value {

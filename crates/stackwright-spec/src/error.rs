@@ -12,6 +12,14 @@ pub enum Segment {
 }
 
 /// The path of a field: `constructs.Db.props.readers[1].id`.
+///
+/// ```
+/// use stackwright_spec::FieldPath;
+///
+/// let path = FieldPath::of(["constructs", "Db", "props"]).key("readers").index(1).key("id");
+/// assert_eq!(path.to_string(), "constructs.Db.props.readers[1].id");
+/// assert!(FieldPath::default().is_empty());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldPath(pub Vec<Segment>);
 
@@ -68,6 +76,14 @@ pub struct SpecError {
 
 impl SpecError {
     /// An error about a field, without a line yet.
+    ///
+    /// ```
+    /// use stackwright_spec::{FieldPath, SpecError};
+    ///
+    /// let e = SpecError::at(FieldPath::of(["constructs", "Db", "props", "port"]), "out of range");
+    /// assert_eq!(e.line, None);
+    /// assert_eq!(e.to_string(), "field `constructs.Db.props.port`: out of range");
+    /// ```
     pub fn at(field: FieldPath, message: impl Into<String>) -> SpecError {
         SpecError {
             line: None,

@@ -126,6 +126,16 @@ impl Spec {
     }
 
     /// The document.
+    ///
+    /// ```
+    /// use stackwright_spec::{Format, Spec};
+    ///
+    /// let spec = Spec::parse(r#"{"stack": "Net", "constructs": {"Vpc": {"type": "Vpc", "props": {}}}}"#, Format::Json)?;
+    /// let doc = spec.document();
+    /// assert_eq!(doc.stack, "Net");
+    /// assert_eq!(doc.constructs["Vpc"].type_name(), "Vpc");
+    /// # Ok::<(), stackwright_spec::SpecError>(())
+    /// ```
     pub fn document(&self) -> &SpecDocument {
         &self.document
     }
@@ -148,12 +158,40 @@ impl Spec {
 
     /// Builds the stack and synthesizes it with [`stackwright::synth`] (so the
     /// rotation-readiness analyzer runs).
+    ///
+    /// ```
+    /// use stackwright_spec::{Format, Spec, SynthError};
+    ///
+    /// let yaml = "stack: Net\nconstructs:\n  Vpc:\n    type: Vpc\n    props: {natGateways: 0}\n";
+    /// let out = Spec::parse(yaml, Format::Yaml)?.synth().unwrap();
+    /// assert_eq!(out.stack_name, "Net");
+    /// assert_eq!(out.template.resources_of_type("AWS::EC2::VPC").count(), 1);
+    /// assert_eq!(out.template.resources_of_type("AWS::EC2::NatGateway").count(), 0);
+    ///
+    /// // A spec that does not build fails as `SynthError::Spec`, with the line.
+    /// let bad = "stack: Net\nconstructs:\n  Sg:\n    type: SecurityGroup\n    props: {vpc: Vpc}\n";
+    /// let Err(SynthError::Spec(e)) = Spec::parse(bad, Format::Yaml)?.synth() else { panic!() };
+    /// assert_eq!(e.line, Some(5));
+    /// # Ok::<(), stackwright_spec::SpecError>(())
+    /// ```
     pub fn synth(&self) -> Result<Synthesized, SynthError> {
         let stack = self.build().map_err(SynthError::Spec)?;
         stackwright::synth(&stack).map_err(SynthError::Synth)
     }
 
     /// The 1-based line of a field, found in the spec's text.
+    ///
+    /// ```
+    /// use stackwright_spec::{FieldPath, Format, Spec};
+    ///
+    /// let yaml = "stack: Net\nconstructs:\n  Vpc:\n    type: Vpc\n    props:\n      natGateways: 0\n";
+    /// let spec = Spec::parse(yaml, Format::Yaml)?;
+    /// let field = FieldPath::of(["constructs", "Vpc", "props", "natGateways"]);
+    /// assert_eq!(spec.line_of(&field), Some(6));
+    /// // An absent field gets the line of the deepest part of its path that is present.
+    /// assert_eq!(spec.line_of(&FieldPath::of(["constructs", "Db"])), Some(2));
+    /// # Ok::<(), stackwright_spec::SpecError>(())
+    /// ```
     pub fn line_of(&self, field: &FieldPath) -> Option<usize> {
         locate::line_of(&self.source, self.format, field)
     }
@@ -161,6 +199,16 @@ impl Spec {
     /// The line of the construct a construct path (as diagnostics give it, e.g.
     /// `Mission/DbRotation/SecurityGroup/Resource (DbRotationSecurityGroup1234)`) belongs to:
     /// the first component below the stack names the construct.
+    ///
+    /// ```
+    /// use stackwright_spec::{Format, Spec};
+    ///
+    /// let yaml = "stack: Net\nconstructs:\n  Vpc:\n    type: Vpc\n    props: {}\n";
+    /// let spec = Spec::parse(yaml, Format::Yaml)?;
+    /// assert_eq!(spec.line_of_construct_path("Net/Vpc/PublicSubnet1/Subnet (VpcPublicSubnet1Subnet5C2D37C4)"), Some(3));
+    /// assert_eq!(spec.line_of_construct_path("Other/Vpc"), None); // another stack
+    /// # Ok::<(), stackwright_spec::SpecError>(())
+    /// ```
     pub fn line_of_construct_path(&self, path: &str) -> Option<usize> {
         let rest = path.strip_prefix(&format!("{}/", self.document.stack))?;
         let id = rest.split(['/', ' ']).next()?;
@@ -296,6 +344,14 @@ pub fn schema() -> schemars::schema::RootSchema {
 }
 
 /// [`schema`] as pretty JSON with a final newline, as `stackwright schema` prints it.
+///
+/// ```
+/// let text = stackwright_spec::schema_json();
+/// assert!(text.ends_with("}\n"));
+/// let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+/// assert_eq!(json, serde_json::to_value(stackwright_spec::schema()).unwrap());
+/// assert_eq!(json["required"], serde_json::json!(["constructs", "stack"]));
+/// ```
 pub fn schema_json() -> String {
     let mut s = serde_json::to_string_pretty(&schema()).unwrap_or_default();
     s.push('\n');

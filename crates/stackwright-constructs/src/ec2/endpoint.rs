@@ -10,6 +10,18 @@ use super::security_group::{
 use super::vpc::{SubnetSelection, SubnetType, Vpc};
 
 /// An AWS service reachable through an interface endpoint.
+///
+/// ```
+/// use stackwright_constructs::ec2::InterfaceService;
+/// use stackwright_core::{template::to_json, ToValue};
+///
+/// assert_eq!(InterfaceService::secrets_manager().short_name(), InterfaceService::SECRETS_MANAGER);
+/// assert_eq!(InterfaceService::ecr_docker().short_name(), "ecr.dkr");
+/// assert_eq!(InterfaceService::aws("sts"), InterfaceService::sts());
+/// let name = to_json(&InterfaceService::kms().service_name().to_value());
+/// assert_eq!(name["Fn::Join"][1][1]["Ref"], "AWS::Region");
+/// assert_eq!(name["Fn::Join"][1][2], ".kms");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterfaceService {
     short_name: String,
@@ -268,6 +280,27 @@ impl GatewayService {
 }
 
 /// A gateway VPC endpoint (routes in the selected subnets' route tables).
+///
+/// Made by [`Vpc::add_gateway_endpoint`].
+///
+/// ```
+/// use stackwright_constructs::ec2::{GatewayService, SubnetConfiguration, SubnetType, Vpc, VpcProps};
+/// use stackwright_core::Stack;
+///
+/// let mut stack = Stack::new("Demo")?;
+/// let root = stack.root();
+/// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+///     .subnet(SubnetConfiguration::new("Public", SubnetType::Public))
+///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
+/// vpc.add_gateway_endpoint(&mut stack, "S3", GatewayService::S3, vec![])?;
+/// let t = stack.synth()?.template;
+/// let (_, ep) = t.resources_of_type("AWS::EC2::VPCEndpoint").next().unwrap();
+/// let ep = ep.to_json();
+/// assert_eq!(ep["Properties"]["VpcEndpointType"], "Gateway");
+/// // Every subnet has its own route table: 2 groups in 2 AZs.
+/// assert_eq!(ep["Properties"]["RouteTableIds"].as_array().unwrap().len(), 4);
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GatewayVpcEndpoint {
     resource: Handle<CfnVPCEndpoint>,

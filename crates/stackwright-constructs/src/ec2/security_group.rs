@@ -13,6 +13,18 @@ use super::state::{Ec2State, SgState};
 use super::vpc::Vpc;
 
 /// A port range and protocol.
+///
+/// ```
+/// use stackwright_constructs::ec2::Port;
+///
+/// let https = Port::tcp(443);
+/// assert_eq!((https.protocol(), https.label()), ("tcp", "443"));
+/// assert_eq!(Port::tcp_range(8000, 8080)?.label(), "8000-8080");
+/// assert_eq!(Port::all_traffic().protocol(), "-1");
+/// assert_eq!(Port::icmp_ping().label(), "ICMP Type 8");
+/// assert!(Port::tcp_range(9, 1).unwrap_err().has_code("SW-EC2-001"));
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Port {
     protocol: &'static str,
@@ -154,6 +166,18 @@ fn check_range(from: u16, to: u16) -> Result<()> {
 }
 
 /// The other side of a rule.
+///
+/// ```
+/// use stackwright_constructs::ec2::Peer;
+/// use stackwright_core::Expr;
+///
+/// assert_eq!(Peer::ipv4("10.0.0.0/16")?, Peer::Ipv4(Expr::lit("10.0.0.0/16")));
+/// assert_eq!(Peer::any_ipv4(), Peer::ipv4("0.0.0.0/0")?);
+/// assert_eq!(Peer::any_ipv6(), Peer::ipv6("::/0")?);
+/// assert!(Peer::ipv4("10.0.0.0").unwrap_err().has_code("SW-EC2-002")); // no prefix
+/// assert!(Peer::ipv6("10.0.0.0/8").is_err());
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum Peer {
     /// An IPv4 CIDR block.
@@ -506,6 +530,28 @@ impl SecurityGroup {
 
     /// Adds an ingress rule (inline for CIDR peers with literal ports, standalone otherwise).
     /// Duplicate rules are ignored, as the CDK does.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps};
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
+    /// let db = SecurityGroup::new(&mut stack, root, "Db", vpc, SecurityGroupProps::new())?;
+    /// let vpc_cidr = Peer::ipv4("10.0.0.0/16")?;
+    /// db.add_ingress_rule(&mut stack, &vpc_cidr, &Port::tcp(5432), None)?;
+    /// db.add_ingress_rule(&mut stack, &vpc_cidr, &Port::tcp(5432), None)?; // duplicate: ignored
+    /// let t = stack.synth()?.template;
+    /// let (_, sg) = t.resources_of_type("AWS::EC2::SecurityGroup").next().unwrap();
+    /// let ingress = sg.to_json()["Properties"]["SecurityGroupIngress"].clone();
+    /// assert_eq!(ingress.as_array().unwrap().len(), 1);
+    /// assert_eq!(ingress[0]["CidrIp"], "10.0.0.0/16");
+    /// assert_eq!((ingress[0]["FromPort"].as_i64(), ingress[0]["ToPort"].as_i64()), (Some(5432), Some(5432)));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn add_ingress_rule(
         &self,
         stack: &mut Stack,
@@ -528,6 +574,29 @@ impl SecurityGroup {
     /// IPv4 rule changes nothing, and neither does an IPv6 rule on a group that allows all
     /// outbound IPv6 traffic (a warning says so); the first IPv4 rule replaces the "Disallow
     /// all traffic" placeholder; an all-traffic rule to `0.0.0.0/0` or `::/0` is refused.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps};
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
+    /// let sg = SecurityGroup::new(&mut stack, root, "Fn", vpc,
+    ///     SecurityGroupProps::new().allow_all_outbound(false))?;
+    /// sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), Some("HTTPS"))?;
+    /// let t = stack.synth()?.template;
+    /// let (_, group) = t.resources_of_type("AWS::EC2::SecurityGroup").next().unwrap();
+    /// let egress = group.to_json()["Properties"]["SecurityGroupEgress"].clone();
+    /// assert_eq!(egress.as_array().unwrap().len(), 1); // the placeholder is gone
+    /// assert_eq!(egress[0]["Description"], "HTTPS");
+    ///
+    /// let all = Port::all_traffic();
+    /// assert!(sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &all, None).is_err());
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn add_egress_rule(
         &self,
         stack: &mut Stack,

@@ -731,6 +731,27 @@ impl Vpc {
     }
 
     /// Resolves a selection; selecting nothing is an error that lists the VPC's groups.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    ///     .nat_gateways(1)
+    ///     .subnet(SubnetConfiguration::new("Public", SubnetType::Public))
+    ///     .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress)))?;
+    /// // The default selection prefers private subnets with egress.
+    /// let picked = vpc.select_subnets(&stack, &SubnetSelection::default_selection())?;
+    /// assert_eq!(picked.types, [SubnetType::PrivateWithEgress, SubnetType::PrivateWithEgress]);
+    /// assert_eq!(picked.az_indexes, [0, 1]);
+    /// assert!(!picked.connectivity.is_empty()); // the NAT routes to wait for
+    ///
+    /// let none = vpc.select_subnets(&stack, &SubnetSelection::by_type(SubnetType::Isolated));
+    /// assert!(none.unwrap_err().has_code("SW-VPC-011"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn select_subnets(
         &self,
         stack: &Stack,

@@ -62,6 +62,19 @@ impl PolicyStatement {
         }
     }
     /// A `Deny` statement with no actions yet.
+    ///
+    /// ```
+    /// use stackwright_constructs::iam::{Effect, PolicyStatement};
+    /// use stackwright_core::{template::to_json, ToValue};
+    ///
+    /// let s = PolicyStatement::deny().action("secretsmanager:DeleteSecret").resource("*");
+    /// assert_eq!(s.effect(), Effect::Deny);
+    /// // One-element lists render as scalars, keys in the CDK's order.
+    /// assert_eq!(
+    ///     to_json(&s.to_value()).to_string(),
+    ///     r#"{"Action":"secretsmanager:DeleteSecret","Effect":"Deny","Resource":"*"}"#,
+    /// );
+    /// ```
     pub fn deny() -> Self {
         PolicyStatement {
             effect: Effect::Deny,
@@ -282,6 +295,24 @@ pub struct Role {
 
 impl Role {
     /// Creates the role (`Resource` under `scope/id`).
+    ///
+    /// ```
+    /// use stackwright_constructs::iam::{Role, RoleProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// Role::new(&mut stack, root, "Role", RoleProps::assumed_by_service("lambda.amazonaws.com"))?;
+    /// let t = stack.synth()?.template;
+    /// let (_, role) = t.resources_of_type("AWS::IAM::Role").next().unwrap();
+    /// let trust = &role.to_json()["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
+    /// assert_eq!(trust["Action"], "sts:AssumeRole");
+    /// assert_eq!(trust["Principal"]["Service"], "lambda.amazonaws.com");
+    ///
+    /// let err = Role::new(&mut stack, root, "Bad", RoleProps::assumed_by_service("")).unwrap_err();
+    /// assert!(err.has_code("SW-IAM-002"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: RoleProps) -> Result<Role> {
         let path = format!("{}/{id}", stack.path(scope));
         if props.assumed_by.is_empty() || props.assumed_by.contains(char::is_whitespace) {
@@ -375,6 +406,26 @@ impl Role {
 
     /// Adds a statement to the role's default policy (created under the role as
     /// `DefaultPolicy` with the first statement). An identical statement is added once.
+    ///
+    /// ```
+    /// use stackwright_constructs::iam::{PolicyStatement, Role, RoleProps};
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let role = Role::new(&mut stack, root, "Role", RoleProps::assumed_by_service("lambda.amazonaws.com"))?;
+    /// let read = PolicyStatement::allow().action("secretsmanager:GetSecretValue").resource("arn:aws:secretsmanager:us-east-1:111122223333:secret:db");
+    /// role.add_to_policy(&mut stack, read.clone())?;
+    /// role.add_to_policy(&mut stack, read)?; // identical: added once
+    /// assert_eq!(role.statements(&stack)?.len(), 1);
+    /// assert!(role.default_policy(&stack)?.is_some());
+    ///
+    /// // A role's own policy names no principal.
+    /// let with_principal = PolicyStatement::allow().action("sns:Publish").resource("*")
+    ///     .service_principal("events.amazonaws.com");
+    /// assert!(role.add_to_policy(&mut stack, with_principal).unwrap_err().has_code("SW-IAM-001"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn add_to_policy(&self, stack: &mut Stack, statement: PolicyStatement) -> Result<()> {
         statement.check(stack, self.node)?;
         if statement.has_principal() {

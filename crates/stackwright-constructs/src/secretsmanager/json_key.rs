@@ -160,6 +160,30 @@ pub struct JsonKeyRotation {
 
 impl JsonKeyRotation {
     /// Creates the function and the schedule.
+    ///
+    /// The secret's generated value must hold the key, so a mistyped key fails here rather than
+    /// at the first rotation:
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use stackwright_constructs::secretsmanager::{
+    ///     GenerateSecretString, JsonKeyRotation, JsonKeyRotationProps, Secret, SecretProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let value = GenerateSecretString::json(json!({"client_id": "shop"}), "api_key");
+    /// let secret = Secret::new(&mut stack, root, "Api", SecretProps::new().generate(value))?;
+    /// let typo = JsonKeyRotationProps::new(secret, "apikey");
+    /// let err = JsonKeyRotation::new(&mut stack, root, "Rotation", typo).unwrap_err();
+    /// assert!(err.has_code("SW-LAMBDA-012"));
+    ///
+    /// JsonKeyRotation::new(&mut stack, root, "Rotation", JsonKeyRotationProps::new(secret, "api_key"))?;
+    /// let t = stack.synth()?.template;
+    /// assert_eq!(t.resources_of_type("AWS::SecretsManager::RotationSchedule").count(), 1);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,

@@ -318,6 +318,31 @@ pub struct RotationRefresh {
 
 impl RotationRefresh {
     /// Creates the function, the rules and the optional alert topic under `scope/id`.
+    ///
+    /// ```
+    /// use stackwright_constructs::secretsmanager::{
+    ///     GenerateSecretString, RotationRefresh, RotationRefreshProps, Secret, SecretProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// let value = GenerateSecretString::database_credentials("app");
+    /// let secret = Secret::new(&mut stack, root, "DbUser", SecretProps::new().generate(value))?;
+    ///
+    /// // Nothing to refresh is an error.
+    /// let none = RotationRefresh::new(&mut stack, root, "Refresh", RotationRefreshProps::new(secret));
+    /// assert!(none.unwrap_err().has_code("SW-REFRESH-001"));
+    ///
+    /// RotationRefresh::new(&mut stack, root, "Refresh", RotationRefreshProps::new(secret)
+    ///     .service("arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "web")
+    ///     .alert_email("ops@example.com"))?;
+    /// let t = stack.synth()?.template;
+    /// assert_eq!(t.resources_of_type("AWS::Events::Rule").count(), 2); // succeeded and failed
+    /// let (_, topic) = t.resources_of_type("AWS::SNS::Topic").next().unwrap();
+    /// assert_eq!(topic.to_json()["Properties"]["Subscription"][0]["Endpoint"], "ops@example.com");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn new(
         stack: &mut Stack,
         scope: NodeId,
