@@ -1334,19 +1334,33 @@ fn emit_struct_fields(out: &mut String, fields: &[Field], module: &str) {
     }
 }
 
-/// Inserts of the fields into map `m`, keys in plain byte order.
+/// Inserts of the fields, moved out of `self`, into map `m` (sized for the fields that are
+/// set), keys in plain byte order.
 fn emit_inserts(out: &mut String, fields: &[Field]) {
+    // Sized for the fields that are set: no growing, and no room for the ones that are not.
+    let mut terms: Vec<String> = Vec::new();
+    let required = fields.iter().filter(|f| f.required).count();
+    if required > 0 {
+        terms.push(required.to_string());
+    }
+    for f in fields.iter().filter(|f| !f.required) {
+        terms.push(format!("usize::from(self.{}.is_some())", f.rust));
+    }
+    let count = terms.join("\n+ ");
+    out.push_str(&format!(
+        "let mut m: IndexMap<String, Value> = IndexMap::with_capacity({count});\n"
+    ));
     let mut sorted: Vec<&Field> = fields.iter().collect();
     sorted.sort_by(|a, b| a.cfn.as_bytes().cmp(b.cfn.as_bytes()));
     for f in sorted {
         if f.required {
             out.push_str(&format!(
-                "m.insert({:?}.into(), self.{}.to_value());\n",
+                "m.insert({:?}.into(), self.{}.into_value());\n",
                 f.cfn, f.rust
             ));
         } else {
             out.push_str(&format!(
-                "if let Some(v) = &self.{} {{\nm.insert({:?}.into(), v.to_value());\n}}\n",
+                "if let Some(v) = self.{} {{\nm.insert({:?}.into(), v.into_value());\n}}\n",
                 f.rust, f.cfn
             ));
         }
@@ -1406,11 +1420,10 @@ fn emit_resource(out: &mut String, r: &Resource) {
 
     out.push_str(&format!("impl CfnResource for {name} {{\n"));
     out.push_str("fn resource_type(&self) -> &str {\nSelf::RESOURCE_TYPE\n}\n\n");
-    out.push_str("fn properties(&self) -> IndexMap<String, Value> {\n");
+    out.push_str("fn into_properties(self) -> IndexMap<String, Value> {\n");
     if r.fields.is_empty() {
         out.push_str("IndexMap::new()\n}\n}\n\n");
     } else {
-        out.push_str("let mut m: IndexMap<String, Value> = IndexMap::new();\n");
         emit_inserts(out, &r.fields);
         out.push_str("m\n}\n}\n\n");
     }
@@ -1467,11 +1480,11 @@ fn emit_nested(out: &mut String, r: &Resource, s: &StructDef) {
     out.push_str("}\n\n");
 
     out.push_str(&format!("impl ToValue for {name} {{\n"));
-    out.push_str("fn to_value(&self) -> Value {\n");
+    out.push_str("fn to_value(&self) -> Value {\nself.clone().into_value()\n}\n\n");
+    out.push_str("fn into_value(self) -> Value {\n");
     if s.fields.is_empty() {
         out.push_str("Value::Map(IndexMap::new())\n}\n}\n\n");
     } else {
-        out.push_str("let mut m: IndexMap<String, Value> = IndexMap::new();\n");
         emit_inserts(out, &s.fields);
         out.push_str("Value::Map(m)\n}\n}\n\n");
     }

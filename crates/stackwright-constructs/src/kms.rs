@@ -48,17 +48,11 @@ impl KeyProps {
     }
 }
 
-#[derive(Default)]
-struct KmsState {
-    keys: Vec<(NodeId, Vec<Value>)>,
-}
-
 /// A customer-managed KMS key (a `Copy` handle; its policy lives in the stack).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     node: NodeId,
     resource: Handle<CfnKey>,
-    index: usize,
 }
 
 fn account_root() -> Value {
@@ -104,15 +98,13 @@ impl Key {
             .apply_removal_policy(props.removal_policy);
         let root_statement =
             crate::iam::statement(&["kms:*"], "Allow", Some(account_root()), &[Expr::lit("*")]);
-        let st = stack.state_mut::<KmsState>();
-        st.keys.push((node, vec![root_statement]));
-        let key = Key {
-            node,
-            resource,
-            index: st.keys.len() - 1,
-        };
-        key.render(stack)?;
-        Ok(key)
+        let res = stack.resource_mut(resource.node())?;
+        res.properties.insert(
+            "KeyPolicy".to_string(),
+            crate::iam::policy_document(vec![root_statement]).to_value(),
+        );
+        res.properties.sort_keys();
+        Ok(Key { node, resource })
     }
 
     /// The construct node.
@@ -125,29 +117,6 @@ impl Key {
         self.resource.get_att("Arn")
     }
 
-    fn render(&self, stack: &mut Stack) -> Result<()> {
-        let statements = stack
-            .state::<KmsState>()
-            .and_then(|s| s.keys.get(self.index))
-            .filter(|(n, _)| *n == self.node)
-            .map(|(_, s)| s.clone())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "SW-CORE-002",
-                    stack.name(),
-                    "this key belongs to another stack",
-                    "build each construct in the stack that uses it",
-                )
-            })?;
-        let res = stack.resource_mut(self.resource.node())?;
-        res.properties.insert(
-            "KeyPolicy".to_string(),
-            crate::iam::policy_document(statements).to_value(),
-        );
-        res.properties.sort_keys();
-        Ok(())
-    }
-
     /// Adds a statement to the key policy (identical statements are added once).
     pub(crate) fn add_to_policy(&self, stack: &mut Stack, statement: Value) -> Result<()> {
         if !stack.owns(self.node) {
@@ -158,12 +127,27 @@ impl Key {
                 "build each construct in the stack that uses it",
             ));
         }
-        let st = stack.state_mut::<KmsState>();
-        let list = &mut st.keys[self.index].1;
+        // The statement goes straight into the rendered policy (no re-rendering of the others).
+        let res = stack.resource_mut(self.resource.node())?;
+        let statements = match res.properties.get_mut("KeyPolicy") {
+            Some(Value::Map(policy)) => match policy.get_mut("Statement") {
+                Some(Value::List(list)) => Some(list),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(list) = statements else {
+            return Err(Error::invalid(
+                "SW-KMS-001",
+                stack.path(self.node),
+                "the key's policy was replaced by one without a Statement list",
+                "add statements before overriding KeyPolicy, or write the whole policy yourself",
+            ));
+        };
         if !list.contains(&statement) {
             list.push(statement);
         }
-        self.render(stack)
+        Ok(())
     }
 
     /// Lets Secrets Manager use the key for the account's secrets (the statements the CDK's

@@ -52,6 +52,9 @@ impl<T> ToValue for Expr<T> {
     fn to_value(&self) -> Value {
         self.value.clone()
     }
+    fn into_value(self) -> Value {
+        self.value
+    }
 }
 
 impl<T> Expr<T> {

@@ -60,9 +60,12 @@ impl Tag {
 
 impl ToValue for Tag {
     fn to_value(&self) -> Value {
-        let mut m = indexmap::IndexMap::new();
-        m.insert("Key".to_string(), self.key.to_value());
-        m.insert("Value".to_string(), self.value.to_value());
+        self.clone().into_value()
+    }
+    fn into_value(self) -> Value {
+        let mut m = indexmap::IndexMap::with_capacity(2);
+        m.insert("Key".to_string(), self.key.into_value());
+        m.insert("Value".to_string(), self.value.into_value());
         Value::Map(m)
     }
 }

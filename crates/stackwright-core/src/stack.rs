@@ -100,8 +100,18 @@ pub enum AnyElement {}
 pub trait CfnResource {
     /// The CloudFormation type, e.g. `AWS::EC2::VPC`.
     fn resource_type(&self) -> &str;
-    /// The properties, keyed by CloudFormation property name.
-    fn properties(&self) -> IndexMap<String, Value>;
+    /// The properties, keyed by CloudFormation property name; the values move out of the
+    /// resource (what [`Stack::add`] uses).
+    fn into_properties(self) -> IndexMap<String, Value>
+    where
+        Self: Sized;
+    /// The properties, copied.
+    fn properties(&self) -> IndexMap<String, Value>
+    where
+        Self: Sized + Clone,
+    {
+        self.clone().into_properties()
+    }
 }
 
 /// A resource of any type with untyped properties: the escape hatch for types stackwright does
@@ -133,8 +143,8 @@ impl CfnResource for RawResource {
     fn resource_type(&self) -> &str {
         &self.resource_type
     }
-    fn properties(&self) -> IndexMap<String, Value> {
-        self.properties.clone()
+    fn into_properties(self) -> IndexMap<String, Value> {
+        self.properties
     }
 }
 
@@ -588,9 +598,10 @@ impl Stack {
         id: &str,
         resource: R,
     ) -> Result<Handle<R>> {
+        let resource_type = resource.resource_type().to_string();
         let data = ResourceData {
-            resource_type: resource.resource_type().to_string(),
-            properties: resource.properties(),
+            resource_type,
+            properties: resource.into_properties(),
             depends_on: vec![],
             condition: None,
             deletion_policy: None,

@@ -257,17 +257,30 @@ impl Intrinsic {
 pub trait ToValue {
     /// This value as a template value.
     fn to_value(&self) -> Value;
+    /// This value as a template value, moving what it holds instead of copying it.
+    fn into_value(self) -> Value
+    where
+        Self: Sized,
+    {
+        self.to_value()
+    }
 }
 
 impl ToValue for Value {
     fn to_value(&self) -> Value {
         self.clone()
     }
+    fn into_value(self) -> Value {
+        self
+    }
 }
 
 impl<T: ToValue> ToValue for Vec<T> {
     fn to_value(&self) -> Value {
         Value::List(self.iter().map(ToValue::to_value).collect())
+    }
+    fn into_value(self) -> Value {
+        Value::List(self.into_iter().map(ToValue::into_value).collect())
     }
 }
 
@@ -279,11 +292,17 @@ impl<T: ToValue> ToValue for IndexMap<String, T> {
                 .collect(),
         )
     }
+    fn into_value(self) -> Value {
+        Value::Map(self.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+    }
 }
 
 impl<T: ToValue> ToValue for Box<T> {
     fn to_value(&self) -> Value {
         (**self).to_value()
+    }
+    fn into_value(self) -> Value {
+        (*self).into_value()
     }
 }
 

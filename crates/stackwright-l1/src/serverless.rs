@@ -87,20 +87,20 @@ impl CfnResource for CfnApplication {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
+    fn into_properties(self) -> IndexMap<String, Value> {
         let mut m: IndexMap<String, Value> = IndexMap::new();
-        m.insert("Location".into(), self.location.clone());
-        if let Some(v) = &self.notification_arns {
-            m.insert("NotificationARNs".into(), v.to_value());
+        m.insert("Location".into(), self.location);
+        if let Some(v) = self.notification_arns {
+            m.insert("NotificationARNs".into(), v.into_value());
         }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".into(), v.to_value());
+        if let Some(v) = self.parameters {
+            m.insert("Parameters".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.timeout_in_minutes {
-            m.insert("TimeoutInMinutes".into(), v.to_value());
+        if let Some(v) = self.timeout_in_minutes {
+            m.insert("TimeoutInMinutes".into(), v.into_value());
         }
         m
     }
@@ -136,16 +136,19 @@ pub mod cfn_application {
 
     impl ToValue for ApplicationLocation {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("ApplicationId".into(), self.application_id.to_value());
-            m.insert("SemanticVersion".into(), self.semantic_version.to_value());
+            self.clone().into_value()
+        }
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("ApplicationId".into(), self.application_id.into_value());
+            m.insert("SemanticVersion".into(), self.semantic_version.into_value());
             Value::Map(m)
         }
     }
 
     impl From<ApplicationLocation> for Value {
         fn from(l: ApplicationLocation) -> Value {
-            l.to_value()
+            l.into_value()
         }
     }
 }

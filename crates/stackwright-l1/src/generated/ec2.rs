@@ -106,31 +106,40 @@ impl CfnResource for CfnEIP {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.address.is_some())
+                + usize::from(self.domain.is_some())
+                + usize::from(self.instance_id.is_some())
+                + usize::from(self.ipam_pool_id.is_some())
+                + usize::from(self.network_border_group.is_some())
+                + usize::from(self.public_ipv4_pool.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.transfer_address.is_some()),
+        );
+        if let Some(v) = self.address {
+            m.insert("Address".into(), v.into_value());
         }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".into(), v.to_value());
+        if let Some(v) = self.domain {
+            m.insert("Domain".into(), v.into_value());
         }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".into(), v.to_value());
+        if let Some(v) = self.instance_id {
+            m.insert("InstanceId".into(), v.into_value());
         }
-        if let Some(v) = &self.ipam_pool_id {
-            m.insert("IpamPoolId".into(), v.to_value());
+        if let Some(v) = self.ipam_pool_id {
+            m.insert("IpamPoolId".into(), v.into_value());
         }
-        if let Some(v) = &self.network_border_group {
-            m.insert("NetworkBorderGroup".into(), v.to_value());
+        if let Some(v) = self.network_border_group {
+            m.insert("NetworkBorderGroup".into(), v.into_value());
         }
-        if let Some(v) = &self.public_ipv4_pool {
-            m.insert("PublicIpv4Pool".into(), v.to_value());
+        if let Some(v) = self.public_ipv4_pool {
+            m.insert("PublicIpv4Pool".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.transfer_address {
-            m.insert("TransferAddress".into(), v.to_value());
+        if let Some(v) = self.transfer_address {
+            m.insert("TransferAddress".into(), v.into_value());
         }
         m
     }
@@ -167,10 +176,11 @@ impl CfnResource for CfnInternetGateway {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> =
+            IndexMap::with_capacity(usize::from(self.tags.is_some()));
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -326,43 +336,56 @@ impl CfnResource for CfnNatGateway {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.allocation_id {
-            m.insert("AllocationId".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.allocation_id.is_some())
+                + usize::from(self.availability_mode.is_some())
+                + usize::from(self.availability_zone_addresses.is_some())
+                + usize::from(self.connectivity_type.is_some())
+                + usize::from(self.max_drain_duration_seconds.is_some())
+                + usize::from(self.private_ip_address.is_some())
+                + usize::from(self.secondary_allocation_ids.is_some())
+                + usize::from(self.secondary_private_ip_address_count.is_some())
+                + usize::from(self.secondary_private_ip_addresses.is_some())
+                + usize::from(self.subnet_id.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_id.is_some()),
+        );
+        if let Some(v) = self.allocation_id {
+            m.insert("AllocationId".into(), v.into_value());
         }
-        if let Some(v) = &self.availability_mode {
-            m.insert("AvailabilityMode".into(), v.to_value());
+        if let Some(v) = self.availability_mode {
+            m.insert("AvailabilityMode".into(), v.into_value());
         }
-        if let Some(v) = &self.availability_zone_addresses {
-            m.insert("AvailabilityZoneAddresses".into(), v.to_value());
+        if let Some(v) = self.availability_zone_addresses {
+            m.insert("AvailabilityZoneAddresses".into(), v.into_value());
         }
-        if let Some(v) = &self.connectivity_type {
-            m.insert("ConnectivityType".into(), v.to_value());
+        if let Some(v) = self.connectivity_type {
+            m.insert("ConnectivityType".into(), v.into_value());
         }
-        if let Some(v) = &self.max_drain_duration_seconds {
-            m.insert("MaxDrainDurationSeconds".into(), v.to_value());
+        if let Some(v) = self.max_drain_duration_seconds {
+            m.insert("MaxDrainDurationSeconds".into(), v.into_value());
         }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".into(), v.to_value());
+        if let Some(v) = self.private_ip_address {
+            m.insert("PrivateIpAddress".into(), v.into_value());
         }
-        if let Some(v) = &self.secondary_allocation_ids {
-            m.insert("SecondaryAllocationIds".into(), v.to_value());
+        if let Some(v) = self.secondary_allocation_ids {
+            m.insert("SecondaryAllocationIds".into(), v.into_value());
         }
-        if let Some(v) = &self.secondary_private_ip_address_count {
-            m.insert("SecondaryPrivateIpAddressCount".into(), v.to_value());
+        if let Some(v) = self.secondary_private_ip_address_count {
+            m.insert("SecondaryPrivateIpAddressCount".into(), v.into_value());
         }
-        if let Some(v) = &self.secondary_private_ip_addresses {
-            m.insert("SecondaryPrivateIpAddresses".into(), v.to_value());
+        if let Some(v) = self.secondary_private_ip_addresses {
+            m.insert("SecondaryPrivateIpAddresses".into(), v.into_value());
         }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".into(), v.to_value());
+        if let Some(v) = self.subnet_id {
+            m.insert("SubnetId".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".into(), v.to_value());
+        if let Some(v) = self.vpc_id {
+            m.insert("VpcId".into(), v.into_value());
         }
         m
     }
@@ -409,13 +432,20 @@ pub mod cfn_nat_gateway {
 
     impl ToValue for AvailabilityZoneAddress {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("AllocationIds".into(), self.allocation_ids.to_value());
-            if let Some(v) = &self.availability_zone {
-                m.insert("AvailabilityZone".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.availability_zone.is_some())
+                    + usize::from(self.availability_zone_id.is_some()),
+            );
+            m.insert("AllocationIds".into(), self.allocation_ids.into_value());
+            if let Some(v) = self.availability_zone {
+                m.insert("AvailabilityZone".into(), v.into_value());
             }
-            if let Some(v) = &self.availability_zone_id {
-                m.insert("AvailabilityZoneId".into(), v.to_value());
+            if let Some(v) = self.availability_zone_id {
+                m.insert("AvailabilityZoneId".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -583,50 +613,65 @@ impl CfnResource for CfnRoute {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.carrier_gateway_id {
-            m.insert("CarrierGatewayId".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.carrier_gateway_id.is_some())
+                + usize::from(self.core_network_arn.is_some())
+                + usize::from(self.destination_cidr_block.is_some())
+                + usize::from(self.destination_ipv6_cidr_block.is_some())
+                + usize::from(self.destination_prefix_list_id.is_some())
+                + usize::from(self.egress_only_internet_gateway_id.is_some())
+                + usize::from(self.gateway_id.is_some())
+                + usize::from(self.instance_id.is_some())
+                + usize::from(self.local_gateway_id.is_some())
+                + usize::from(self.nat_gateway_id.is_some())
+                + usize::from(self.network_interface_id.is_some())
+                + usize::from(self.transit_gateway_id.is_some())
+                + usize::from(self.vpc_endpoint_id.is_some())
+                + usize::from(self.vpc_peering_connection_id.is_some()),
+        );
+        if let Some(v) = self.carrier_gateway_id {
+            m.insert("CarrierGatewayId".into(), v.into_value());
         }
-        if let Some(v) = &self.core_network_arn {
-            m.insert("CoreNetworkArn".into(), v.to_value());
+        if let Some(v) = self.core_network_arn {
+            m.insert("CoreNetworkArn".into(), v.into_value());
         }
-        if let Some(v) = &self.destination_cidr_block {
-            m.insert("DestinationCidrBlock".into(), v.to_value());
+        if let Some(v) = self.destination_cidr_block {
+            m.insert("DestinationCidrBlock".into(), v.into_value());
         }
-        if let Some(v) = &self.destination_ipv6_cidr_block {
-            m.insert("DestinationIpv6CidrBlock".into(), v.to_value());
+        if let Some(v) = self.destination_ipv6_cidr_block {
+            m.insert("DestinationIpv6CidrBlock".into(), v.into_value());
         }
-        if let Some(v) = &self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId".into(), v.to_value());
+        if let Some(v) = self.destination_prefix_list_id {
+            m.insert("DestinationPrefixListId".into(), v.into_value());
         }
-        if let Some(v) = &self.egress_only_internet_gateway_id {
-            m.insert("EgressOnlyInternetGatewayId".into(), v.to_value());
+        if let Some(v) = self.egress_only_internet_gateway_id {
+            m.insert("EgressOnlyInternetGatewayId".into(), v.into_value());
         }
-        if let Some(v) = &self.gateway_id {
-            m.insert("GatewayId".into(), v.to_value());
+        if let Some(v) = self.gateway_id {
+            m.insert("GatewayId".into(), v.into_value());
         }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".into(), v.to_value());
+        if let Some(v) = self.instance_id {
+            m.insert("InstanceId".into(), v.into_value());
         }
-        if let Some(v) = &self.local_gateway_id {
-            m.insert("LocalGatewayId".into(), v.to_value());
+        if let Some(v) = self.local_gateway_id {
+            m.insert("LocalGatewayId".into(), v.into_value());
         }
-        if let Some(v) = &self.nat_gateway_id {
-            m.insert("NatGatewayId".into(), v.to_value());
+        if let Some(v) = self.nat_gateway_id {
+            m.insert("NatGatewayId".into(), v.into_value());
         }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".into(), v.to_value());
+        if let Some(v) = self.network_interface_id {
+            m.insert("NetworkInterfaceId".into(), v.into_value());
         }
-        m.insert("RouteTableId".into(), self.route_table_id.to_value());
-        if let Some(v) = &self.transit_gateway_id {
-            m.insert("TransitGatewayId".into(), v.to_value());
+        m.insert("RouteTableId".into(), self.route_table_id.into_value());
+        if let Some(v) = self.transit_gateway_id {
+            m.insert("TransitGatewayId".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VpcEndpointId".into(), v.to_value());
+        if let Some(v) = self.vpc_endpoint_id {
+            m.insert("VpcEndpointId".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_peering_connection_id {
-            m.insert("VpcPeeringConnectionId".into(), v.to_value());
+        if let Some(v) = self.vpc_peering_connection_id {
+            m.insert("VpcPeeringConnectionId".into(), v.into_value());
         }
         m
     }
@@ -670,12 +715,13 @@ impl CfnResource for CfnRouteTable {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> =
+            IndexMap::with_capacity(1 + usize::from(self.tags.is_some()));
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        m.insert("VpcId".into(), self.vpc_id.to_value());
+        m.insert("VpcId".into(), self.vpc_id.into_value());
         m
     }
 }
@@ -764,23 +810,32 @@ impl CfnResource for CfnSecurityGroup {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        m.insert("GroupDescription".into(), self.group_description.to_value());
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.group_name.is_some())
+                + usize::from(self.security_group_egress.is_some())
+                + usize::from(self.security_group_ingress.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_id.is_some()),
+        );
+        m.insert(
+            "GroupDescription".into(),
+            self.group_description.into_value(),
+        );
+        if let Some(v) = self.group_name {
+            m.insert("GroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.security_group_egress {
-            m.insert("SecurityGroupEgress".into(), v.to_value());
+        if let Some(v) = self.security_group_egress {
+            m.insert("SecurityGroupEgress".into(), v.into_value());
         }
-        if let Some(v) = &self.security_group_ingress {
-            m.insert("SecurityGroupIngress".into(), v.to_value());
+        if let Some(v) = self.security_group_ingress {
+            m.insert("SecurityGroupIngress".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".into(), v.to_value());
+        if let Some(v) = self.vpc_id {
+            m.insert("VpcId".into(), v.into_value());
         }
         m
     }
@@ -874,28 +929,40 @@ pub mod cfn_security_group {
 
     impl ToValue for Egress {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.cidr_ip {
-                m.insert("CidrIp".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.cidr_ip.is_some())
+                    + usize::from(self.cidr_ipv6.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.destination_prefix_list_id.is_some())
+                    + usize::from(self.destination_security_group_id.is_some())
+                    + usize::from(self.from_port.is_some())
+                    + usize::from(self.to_port.is_some()),
+            );
+            if let Some(v) = self.cidr_ip {
+                m.insert("CidrIp".into(), v.into_value());
             }
-            if let Some(v) = &self.cidr_ipv6 {
-                m.insert("CidrIpv6".into(), v.to_value());
+            if let Some(v) = self.cidr_ipv6 {
+                m.insert("CidrIpv6".into(), v.into_value());
             }
-            if let Some(v) = &self.description {
-                m.insert("Description".into(), v.to_value());
+            if let Some(v) = self.description {
+                m.insert("Description".into(), v.into_value());
             }
-            if let Some(v) = &self.destination_prefix_list_id {
-                m.insert("DestinationPrefixListId".into(), v.to_value());
+            if let Some(v) = self.destination_prefix_list_id {
+                m.insert("DestinationPrefixListId".into(), v.into_value());
             }
-            if let Some(v) = &self.destination_security_group_id {
-                m.insert("DestinationSecurityGroupId".into(), v.to_value());
+            if let Some(v) = self.destination_security_group_id {
+                m.insert("DestinationSecurityGroupId".into(), v.into_value());
             }
-            if let Some(v) = &self.from_port {
-                m.insert("FromPort".into(), v.to_value());
+            if let Some(v) = self.from_port {
+                m.insert("FromPort".into(), v.into_value());
             }
-            m.insert("IpProtocol".into(), self.ip_protocol.to_value());
-            if let Some(v) = &self.to_port {
-                m.insert("ToPort".into(), v.to_value());
+            m.insert("IpProtocol".into(), self.ip_protocol.into_value());
+            if let Some(v) = self.to_port {
+                m.insert("ToPort".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1002,34 +1069,48 @@ pub mod cfn_security_group {
 
     impl ToValue for Ingress {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.cidr_ip {
-                m.insert("CidrIp".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.cidr_ip.is_some())
+                    + usize::from(self.cidr_ipv6.is_some())
+                    + usize::from(self.description.is_some())
+                    + usize::from(self.from_port.is_some())
+                    + usize::from(self.source_prefix_list_id.is_some())
+                    + usize::from(self.source_security_group_id.is_some())
+                    + usize::from(self.source_security_group_name.is_some())
+                    + usize::from(self.source_security_group_owner_id.is_some())
+                    + usize::from(self.to_port.is_some()),
+            );
+            if let Some(v) = self.cidr_ip {
+                m.insert("CidrIp".into(), v.into_value());
             }
-            if let Some(v) = &self.cidr_ipv6 {
-                m.insert("CidrIpv6".into(), v.to_value());
+            if let Some(v) = self.cidr_ipv6 {
+                m.insert("CidrIpv6".into(), v.into_value());
             }
-            if let Some(v) = &self.description {
-                m.insert("Description".into(), v.to_value());
+            if let Some(v) = self.description {
+                m.insert("Description".into(), v.into_value());
             }
-            if let Some(v) = &self.from_port {
-                m.insert("FromPort".into(), v.to_value());
+            if let Some(v) = self.from_port {
+                m.insert("FromPort".into(), v.into_value());
             }
-            m.insert("IpProtocol".into(), self.ip_protocol.to_value());
-            if let Some(v) = &self.source_prefix_list_id {
-                m.insert("SourcePrefixListId".into(), v.to_value());
+            m.insert("IpProtocol".into(), self.ip_protocol.into_value());
+            if let Some(v) = self.source_prefix_list_id {
+                m.insert("SourcePrefixListId".into(), v.into_value());
             }
-            if let Some(v) = &self.source_security_group_id {
-                m.insert("SourceSecurityGroupId".into(), v.to_value());
+            if let Some(v) = self.source_security_group_id {
+                m.insert("SourceSecurityGroupId".into(), v.into_value());
             }
-            if let Some(v) = &self.source_security_group_name {
-                m.insert("SourceSecurityGroupName".into(), v.to_value());
+            if let Some(v) = self.source_security_group_name {
+                m.insert("SourceSecurityGroupName".into(), v.into_value());
             }
-            if let Some(v) = &self.source_security_group_owner_id {
-                m.insert("SourceSecurityGroupOwnerId".into(), v.to_value());
+            if let Some(v) = self.source_security_group_owner_id {
+                m.insert("SourceSecurityGroupOwnerId".into(), v.into_value());
             }
-            if let Some(v) = &self.to_port {
-                m.insert("ToPort".into(), v.to_value());
+            if let Some(v) = self.to_port {
+                m.insert("ToPort".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1147,30 +1228,38 @@ impl CfnResource for CfnSecurityGroupEgress {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.cidr_ip {
-            m.insert("CidrIp".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            2 + usize::from(self.cidr_ip.is_some())
+                + usize::from(self.cidr_ipv6.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.destination_prefix_list_id.is_some())
+                + usize::from(self.destination_security_group_id.is_some())
+                + usize::from(self.from_port.is_some())
+                + usize::from(self.to_port.is_some()),
+        );
+        if let Some(v) = self.cidr_ip {
+            m.insert("CidrIp".into(), v.into_value());
         }
-        if let Some(v) = &self.cidr_ipv6 {
-            m.insert("CidrIpv6".into(), v.to_value());
+        if let Some(v) = self.cidr_ipv6 {
+            m.insert("CidrIpv6".into(), v.into_value());
         }
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.destination_prefix_list_id {
-            m.insert("DestinationPrefixListId".into(), v.to_value());
+        if let Some(v) = self.destination_prefix_list_id {
+            m.insert("DestinationPrefixListId".into(), v.into_value());
         }
-        if let Some(v) = &self.destination_security_group_id {
-            m.insert("DestinationSecurityGroupId".into(), v.to_value());
+        if let Some(v) = self.destination_security_group_id {
+            m.insert("DestinationSecurityGroupId".into(), v.into_value());
         }
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".into(), v.to_value());
+        if let Some(v) = self.from_port {
+            m.insert("FromPort".into(), v.into_value());
         }
-        m.insert("GroupId".into(), self.group_id.to_value());
-        m.insert("IpProtocol".into(), self.ip_protocol.to_value());
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".into(), v.to_value());
+        m.insert("GroupId".into(), self.group_id.into_value());
+        m.insert("IpProtocol".into(), self.ip_protocol.into_value());
+        if let Some(v) = self.to_port {
+            m.insert("ToPort".into(), v.into_value());
         }
         m
     }
@@ -1326,41 +1415,53 @@ impl CfnResource for CfnSecurityGroupIngress {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.cidr_ip {
-            m.insert("CidrIp".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.cidr_ip.is_some())
+                + usize::from(self.cidr_ipv6.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.from_port.is_some())
+                + usize::from(self.group_id.is_some())
+                + usize::from(self.group_name.is_some())
+                + usize::from(self.source_prefix_list_id.is_some())
+                + usize::from(self.source_security_group_id.is_some())
+                + usize::from(self.source_security_group_name.is_some())
+                + usize::from(self.source_security_group_owner_id.is_some())
+                + usize::from(self.to_port.is_some()),
+        );
+        if let Some(v) = self.cidr_ip {
+            m.insert("CidrIp".into(), v.into_value());
         }
-        if let Some(v) = &self.cidr_ipv6 {
-            m.insert("CidrIpv6".into(), v.to_value());
+        if let Some(v) = self.cidr_ipv6 {
+            m.insert("CidrIpv6".into(), v.into_value());
         }
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".into(), v.to_value());
+        if let Some(v) = self.from_port {
+            m.insert("FromPort".into(), v.into_value());
         }
-        if let Some(v) = &self.group_id {
-            m.insert("GroupId".into(), v.to_value());
+        if let Some(v) = self.group_id {
+            m.insert("GroupId".into(), v.into_value());
         }
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".into(), v.to_value());
+        if let Some(v) = self.group_name {
+            m.insert("GroupName".into(), v.into_value());
         }
-        m.insert("IpProtocol".into(), self.ip_protocol.to_value());
-        if let Some(v) = &self.source_prefix_list_id {
-            m.insert("SourcePrefixListId".into(), v.to_value());
+        m.insert("IpProtocol".into(), self.ip_protocol.into_value());
+        if let Some(v) = self.source_prefix_list_id {
+            m.insert("SourcePrefixListId".into(), v.into_value());
         }
-        if let Some(v) = &self.source_security_group_id {
-            m.insert("SourceSecurityGroupId".into(), v.to_value());
+        if let Some(v) = self.source_security_group_id {
+            m.insert("SourceSecurityGroupId".into(), v.into_value());
         }
-        if let Some(v) = &self.source_security_group_name {
-            m.insert("SourceSecurityGroupName".into(), v.to_value());
+        if let Some(v) = self.source_security_group_name {
+            m.insert("SourceSecurityGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.source_security_group_owner_id {
-            m.insert("SourceSecurityGroupOwnerId".into(), v.to_value());
+        if let Some(v) = self.source_security_group_owner_id {
+            m.insert("SourceSecurityGroupOwnerId".into(), v.into_value());
         }
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".into(), v.to_value());
+        if let Some(v) = self.to_port {
+            m.insert("ToPort".into(), v.into_value());
         }
         m
     }
@@ -1583,57 +1684,74 @@ impl CfnResource for CfnSubnet {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.assign_ipv6_address_on_creation {
-            m.insert("AssignIpv6AddressOnCreation".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.assign_ipv6_address_on_creation.is_some())
+                + usize::from(self.availability_zone.is_some())
+                + usize::from(self.availability_zone_id.is_some())
+                + usize::from(self.cidr_block.is_some())
+                + usize::from(self.enable_dns64.is_some())
+                + usize::from(self.enable_lni_at_device_index.is_some())
+                + usize::from(self.ipv4_ipam_pool_id.is_some())
+                + usize::from(self.ipv4_netmask_length.is_some())
+                + usize::from(self.ipv6_cidr_block.is_some())
+                + usize::from(self.ipv6_ipam_pool_id.is_some())
+                + usize::from(self.ipv6_native.is_some())
+                + usize::from(self.ipv6_netmask_length.is_some())
+                + usize::from(self.map_public_ip_on_launch.is_some())
+                + usize::from(self.outpost_arn.is_some())
+                + usize::from(self.private_dns_name_options_on_launch.is_some())
+                + usize::from(self.tags.is_some()),
+        );
+        if let Some(v) = self.assign_ipv6_address_on_creation {
+            m.insert("AssignIpv6AddressOnCreation".into(), v.into_value());
         }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".into(), v.to_value());
+        if let Some(v) = self.availability_zone {
+            m.insert("AvailabilityZone".into(), v.into_value());
         }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".into(), v.to_value());
+        if let Some(v) = self.availability_zone_id {
+            m.insert("AvailabilityZoneId".into(), v.into_value());
         }
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".into(), v.to_value());
+        if let Some(v) = self.cidr_block {
+            m.insert("CidrBlock".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_dns64 {
-            m.insert("EnableDns64".into(), v.to_value());
+        if let Some(v) = self.enable_dns64 {
+            m.insert("EnableDns64".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_lni_at_device_index {
-            m.insert("EnableLniAtDeviceIndex".into(), v.to_value());
+        if let Some(v) = self.enable_lni_at_device_index {
+            m.insert("EnableLniAtDeviceIndex".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId".into(), v.to_value());
+        if let Some(v) = self.ipv4_ipam_pool_id {
+            m.insert("Ipv4IpamPoolId".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength".into(), v.to_value());
+        if let Some(v) = self.ipv4_netmask_length {
+            m.insert("Ipv4NetmaskLength".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv6_cidr_block {
-            m.insert("Ipv6CidrBlock".into(), v.to_value());
+        if let Some(v) = self.ipv6_cidr_block {
+            m.insert("Ipv6CidrBlock".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv6_ipam_pool_id {
-            m.insert("Ipv6IpamPoolId".into(), v.to_value());
+        if let Some(v) = self.ipv6_ipam_pool_id {
+            m.insert("Ipv6IpamPoolId".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv6_native {
-            m.insert("Ipv6Native".into(), v.to_value());
+        if let Some(v) = self.ipv6_native {
+            m.insert("Ipv6Native".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv6_netmask_length {
-            m.insert("Ipv6NetmaskLength".into(), v.to_value());
+        if let Some(v) = self.ipv6_netmask_length {
+            m.insert("Ipv6NetmaskLength".into(), v.into_value());
         }
-        if let Some(v) = &self.map_public_ip_on_launch {
-            m.insert("MapPublicIpOnLaunch".into(), v.to_value());
+        if let Some(v) = self.map_public_ip_on_launch {
+            m.insert("MapPublicIpOnLaunch".into(), v.into_value());
         }
-        if let Some(v) = &self.outpost_arn {
-            m.insert("OutpostArn".into(), v.to_value());
+        if let Some(v) = self.outpost_arn {
+            m.insert("OutpostArn".into(), v.into_value());
         }
-        if let Some(v) = &self.private_dns_name_options_on_launch {
-            m.insert("PrivateDnsNameOptionsOnLaunch".into(), v.to_value());
+        if let Some(v) = self.private_dns_name_options_on_launch {
+            m.insert("PrivateDnsNameOptionsOnLaunch".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        m.insert("VpcId".into(), self.vpc_id.to_value());
+        m.insert("VpcId".into(), self.vpc_id.into_value());
         m
     }
 }
@@ -1681,15 +1799,23 @@ pub mod cfn_subnet {
 
     impl ToValue for PrivateDnsNameOptionsOnLaunch {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.enable_resource_name_dns_aaaa_record {
-                m.insert("EnableResourceNameDnsAAAARecord".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.enable_resource_name_dns_aaaa_record.is_some())
+                    + usize::from(self.enable_resource_name_dns_a_record.is_some())
+                    + usize::from(self.hostname_type.is_some()),
+            );
+            if let Some(v) = self.enable_resource_name_dns_aaaa_record {
+                m.insert("EnableResourceNameDnsAAAARecord".into(), v.into_value());
             }
-            if let Some(v) = &self.enable_resource_name_dns_a_record {
-                m.insert("EnableResourceNameDnsARecord".into(), v.to_value());
+            if let Some(v) = self.enable_resource_name_dns_a_record {
+                m.insert("EnableResourceNameDnsARecord".into(), v.into_value());
             }
-            if let Some(v) = &self.hostname_type {
-                m.insert("HostnameType".into(), v.to_value());
+            if let Some(v) = self.hostname_type {
+                m.insert("HostnameType".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1733,10 +1859,10 @@ impl CfnResource for CfnSubnetRouteTableAssociation {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        m.insert("RouteTableId".into(), self.route_table_id.to_value());
-        m.insert("SubnetId".into(), self.subnet_id.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+        m.insert("RouteTableId".into(), self.route_table_id.into_value());
+        m.insert("SubnetId".into(), self.subnet_id.into_value());
         m
     }
 }
@@ -1845,28 +1971,36 @@ impl CfnResource for CfnVPC {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.cidr_block {
-            m.insert("CidrBlock".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.cidr_block.is_some())
+                + usize::from(self.enable_dns_hostnames.is_some())
+                + usize::from(self.enable_dns_support.is_some())
+                + usize::from(self.instance_tenancy.is_some())
+                + usize::from(self.ipv4_ipam_pool_id.is_some())
+                + usize::from(self.ipv4_netmask_length.is_some())
+                + usize::from(self.tags.is_some()),
+        );
+        if let Some(v) = self.cidr_block {
+            m.insert("CidrBlock".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_dns_hostnames {
-            m.insert("EnableDnsHostnames".into(), v.to_value());
+        if let Some(v) = self.enable_dns_hostnames {
+            m.insert("EnableDnsHostnames".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_dns_support {
-            m.insert("EnableDnsSupport".into(), v.to_value());
+        if let Some(v) = self.enable_dns_support {
+            m.insert("EnableDnsSupport".into(), v.into_value());
         }
-        if let Some(v) = &self.instance_tenancy {
-            m.insert("InstanceTenancy".into(), v.to_value());
+        if let Some(v) = self.instance_tenancy {
+            m.insert("InstanceTenancy".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv4_ipam_pool_id {
-            m.insert("Ipv4IpamPoolId".into(), v.to_value());
+        if let Some(v) = self.ipv4_ipam_pool_id {
+            m.insert("Ipv4IpamPoolId".into(), v.into_value());
         }
-        if let Some(v) = &self.ipv4_netmask_length {
-            m.insert("Ipv4NetmaskLength".into(), v.to_value());
+        if let Some(v) = self.ipv4_netmask_length {
+            m.insert("Ipv4NetmaskLength".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -2041,48 +2175,62 @@ impl CfnResource for CfnVPCEndpoint {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.dns_options {
-            m.insert("DnsOptions".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.dns_options.is_some())
+                + usize::from(self.ip_address_type.is_some())
+                + usize::from(self.policy_document.is_some())
+                + usize::from(self.private_dns_enabled.is_some())
+                + usize::from(self.resource_configuration_arn.is_some())
+                + usize::from(self.route_table_ids.is_some())
+                + usize::from(self.security_group_ids.is_some())
+                + usize::from(self.service_name.is_some())
+                + usize::from(self.service_network_arn.is_some())
+                + usize::from(self.service_region.is_some())
+                + usize::from(self.subnet_ids.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.vpc_endpoint_type.is_some()),
+        );
+        if let Some(v) = self.dns_options {
+            m.insert("DnsOptions".into(), v.into_value());
         }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".into(), v.to_value());
+        if let Some(v) = self.ip_address_type {
+            m.insert("IpAddressType".into(), v.into_value());
         }
-        if let Some(v) = &self.policy_document {
-            m.insert("PolicyDocument".into(), v.to_value());
+        if let Some(v) = self.policy_document {
+            m.insert("PolicyDocument".into(), v.into_value());
         }
-        if let Some(v) = &self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled".into(), v.to_value());
+        if let Some(v) = self.private_dns_enabled {
+            m.insert("PrivateDnsEnabled".into(), v.into_value());
         }
-        if let Some(v) = &self.resource_configuration_arn {
-            m.insert("ResourceConfigurationArn".into(), v.to_value());
+        if let Some(v) = self.resource_configuration_arn {
+            m.insert("ResourceConfigurationArn".into(), v.into_value());
         }
-        if let Some(v) = &self.route_table_ids {
-            m.insert("RouteTableIds".into(), v.to_value());
+        if let Some(v) = self.route_table_ids {
+            m.insert("RouteTableIds".into(), v.into_value());
         }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".into(), v.to_value());
+        if let Some(v) = self.security_group_ids {
+            m.insert("SecurityGroupIds".into(), v.into_value());
         }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".into(), v.to_value());
+        if let Some(v) = self.service_name {
+            m.insert("ServiceName".into(), v.into_value());
         }
-        if let Some(v) = &self.service_network_arn {
-            m.insert("ServiceNetworkArn".into(), v.to_value());
+        if let Some(v) = self.service_network_arn {
+            m.insert("ServiceNetworkArn".into(), v.into_value());
         }
-        if let Some(v) = &self.service_region {
-            m.insert("ServiceRegion".into(), v.to_value());
+        if let Some(v) = self.service_region {
+            m.insert("ServiceRegion".into(), v.into_value());
         }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".into(), v.to_value());
+        if let Some(v) = self.subnet_ids {
+            m.insert("SubnetIds".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_endpoint_type {
-            m.insert("VpcEndpointType".into(), v.to_value());
+        if let Some(v) = self.vpc_endpoint_type {
+            m.insert("VpcEndpointType".into(), v.into_value());
         }
-        m.insert("VpcId".into(), self.vpc_id.to_value());
+        m.insert("VpcId".into(), self.vpc_id.into_value());
         m
     }
 }
@@ -2147,21 +2295,33 @@ pub mod cfn_vpc_endpoint {
 
     impl ToValue for DnsOptionsSpecification {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.dns_record_ip_type {
-                m.insert("DnsRecordIpType".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.dns_record_ip_type.is_some())
+                    + usize::from(
+                        self.private_dns_only_for_inbound_resolver_endpoint
+                            .is_some(),
+                    )
+                    + usize::from(self.private_dns_preference.is_some())
+                    + usize::from(self.private_dns_specified_domains.is_some()),
+            );
+            if let Some(v) = self.dns_record_ip_type {
+                m.insert("DnsRecordIpType".into(), v.into_value());
             }
-            if let Some(v) = &self.private_dns_only_for_inbound_resolver_endpoint {
+            if let Some(v) = self.private_dns_only_for_inbound_resolver_endpoint {
                 m.insert(
                     "PrivateDnsOnlyForInboundResolverEndpoint".into(),
-                    v.to_value(),
+                    v.into_value(),
                 );
             }
-            if let Some(v) = &self.private_dns_preference {
-                m.insert("PrivateDnsPreference".into(), v.to_value());
+            if let Some(v) = self.private_dns_preference {
+                m.insert("PrivateDnsPreference".into(), v.into_value());
             }
-            if let Some(v) = &self.private_dns_specified_domains {
-                m.insert("PrivateDnsSpecifiedDomains".into(), v.to_value());
+            if let Some(v) = self.private_dns_specified_domains {
+                m.insert("PrivateDnsSpecifiedDomains".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2215,14 +2375,17 @@ impl CfnResource for CfnVPCGatewayAttachment {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.internet_gateway_id {
-            m.insert("InternetGatewayId".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.internet_gateway_id.is_some())
+                + usize::from(self.vpn_gateway_id.is_some()),
+        );
+        if let Some(v) = self.internet_gateway_id {
+            m.insert("InternetGatewayId".into(), v.into_value());
         }
-        m.insert("VpcId".into(), self.vpc_id.to_value());
-        if let Some(v) = &self.vpn_gateway_id {
-            m.insert("VpnGatewayId".into(), v.to_value());
+        m.insert("VpcId".into(), self.vpc_id.into_value());
+        if let Some(v) = self.vpn_gateway_id {
+            m.insert("VpnGatewayId".into(), v.into_value());
         }
         m
     }

@@ -92,28 +92,36 @@ impl CfnResource for CfnCluster {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.capacity_providers {
-            m.insert("CapacityProviders".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.capacity_providers.is_some())
+                + usize::from(self.cluster_name.is_some())
+                + usize::from(self.cluster_settings.is_some())
+                + usize::from(self.configuration.is_some())
+                + usize::from(self.default_capacity_provider_strategy.is_some())
+                + usize::from(self.service_connect_defaults.is_some())
+                + usize::from(self.tags.is_some()),
+        );
+        if let Some(v) = self.capacity_providers {
+            m.insert("CapacityProviders".into(), v.into_value());
         }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".into(), v.to_value());
+        if let Some(v) = self.cluster_name {
+            m.insert("ClusterName".into(), v.into_value());
         }
-        if let Some(v) = &self.cluster_settings {
-            m.insert("ClusterSettings".into(), v.to_value());
+        if let Some(v) = self.cluster_settings {
+            m.insert("ClusterSettings".into(), v.into_value());
         }
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".into(), v.to_value());
+        if let Some(v) = self.configuration {
+            m.insert("Configuration".into(), v.into_value());
         }
-        if let Some(v) = &self.default_capacity_provider_strategy {
-            m.insert("DefaultCapacityProviderStrategy".into(), v.to_value());
+        if let Some(v) = self.default_capacity_provider_strategy {
+            m.insert("DefaultCapacityProviderStrategy".into(), v.into_value());
         }
-        if let Some(v) = &self.service_connect_defaults {
-            m.insert("ServiceConnectDefaults".into(), v.to_value());
+        if let Some(v) = self.service_connect_defaults {
+            m.insert("ServiceConnectDefaults".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -162,15 +170,23 @@ pub mod cfn_cluster {
 
     impl ToValue for CapacityProviderStrategyItem {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.base {
-                m.insert("Base".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.base.is_some())
+                    + usize::from(self.capacity_provider.is_some())
+                    + usize::from(self.weight.is_some()),
+            );
+            if let Some(v) = self.base {
+                m.insert("Base".into(), v.into_value());
             }
-            if let Some(v) = &self.capacity_provider {
-                m.insert("CapacityProvider".into(), v.to_value());
+            if let Some(v) = self.capacity_provider {
+                m.insert("CapacityProvider".into(), v.into_value());
             }
-            if let Some(v) = &self.weight {
-                m.insert("Weight".into(), v.to_value());
+            if let Some(v) = self.weight {
+                m.insert("Weight".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -206,12 +222,19 @@ pub mod cfn_cluster {
 
     impl ToValue for ClusterConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.execute_command_configuration {
-                m.insert("ExecuteCommandConfiguration".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.execute_command_configuration.is_some())
+                    + usize::from(self.managed_storage_configuration.is_some()),
+            );
+            if let Some(v) = self.execute_command_configuration {
+                m.insert("ExecuteCommandConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.managed_storage_configuration {
-                m.insert("ManagedStorageConfiguration".into(), v.to_value());
+            if let Some(v) = self.managed_storage_configuration {
+                m.insert("ManagedStorageConfiguration".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -247,12 +270,18 @@ pub mod cfn_cluster {
 
     impl ToValue for ClusterSettings {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.name {
-                m.insert("Name".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+            );
+            if let Some(v) = self.name {
+                m.insert("Name".into(), v.into_value());
             }
-            if let Some(v) = &self.value {
-                m.insert("Value".into(), v.to_value());
+            if let Some(v) = self.value {
+                m.insert("Value".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -298,15 +327,23 @@ pub mod cfn_cluster {
 
     impl ToValue for ExecuteCommandConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.kms_key_id {
-                m.insert("KmsKeyId".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.kms_key_id.is_some())
+                    + usize::from(self.log_configuration.is_some())
+                    + usize::from(self.logging.is_some()),
+            );
+            if let Some(v) = self.kms_key_id {
+                m.insert("KmsKeyId".into(), v.into_value());
             }
-            if let Some(v) = &self.log_configuration {
-                m.insert("LogConfiguration".into(), v.to_value());
+            if let Some(v) = self.log_configuration {
+                m.insert("LogConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.logging {
-                m.insert("Logging".into(), v.to_value());
+            if let Some(v) = self.logging {
+                m.insert("Logging".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -366,21 +403,31 @@ pub mod cfn_cluster {
 
     impl ToValue for ExecuteCommandLogConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.cloud_watch_encryption_enabled {
-                m.insert("CloudWatchEncryptionEnabled".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.cloud_watch_encryption_enabled.is_some())
+                    + usize::from(self.cloud_watch_log_group_name.is_some())
+                    + usize::from(self.s3_bucket_name.is_some())
+                    + usize::from(self.s3_encryption_enabled.is_some())
+                    + usize::from(self.s3_key_prefix.is_some()),
+            );
+            if let Some(v) = self.cloud_watch_encryption_enabled {
+                m.insert("CloudWatchEncryptionEnabled".into(), v.into_value());
             }
-            if let Some(v) = &self.cloud_watch_log_group_name {
-                m.insert("CloudWatchLogGroupName".into(), v.to_value());
+            if let Some(v) = self.cloud_watch_log_group_name {
+                m.insert("CloudWatchLogGroupName".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_bucket_name {
-                m.insert("S3BucketName".into(), v.to_value());
+            if let Some(v) = self.s3_bucket_name {
+                m.insert("S3BucketName".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_encryption_enabled {
-                m.insert("S3EncryptionEnabled".into(), v.to_value());
+            if let Some(v) = self.s3_encryption_enabled {
+                m.insert("S3EncryptionEnabled".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_key_prefix {
-                m.insert("S3KeyPrefix".into(), v.to_value());
+            if let Some(v) = self.s3_key_prefix {
+                m.insert("S3KeyPrefix".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -416,12 +463,19 @@ pub mod cfn_cluster {
 
     impl ToValue for ManagedStorageConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.fargate_ephemeral_storage_kms_key_id {
-                m.insert("FargateEphemeralStorageKmsKeyId".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.fargate_ephemeral_storage_kms_key_id.is_some())
+                    + usize::from(self.kms_key_id.is_some()),
+            );
+            if let Some(v) = self.fargate_ephemeral_storage_kms_key_id {
+                m.insert("FargateEphemeralStorageKmsKeyId".into(), v.into_value());
             }
-            if let Some(v) = &self.kms_key_id {
-                m.insert("KmsKeyId".into(), v.to_value());
+            if let Some(v) = self.kms_key_id {
+                m.insert("KmsKeyId".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -449,9 +503,14 @@ pub mod cfn_cluster {
 
     impl ToValue for ServiceConnectDefaults {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.namespace {
-                m.insert("Namespace".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.namespace.is_some()));
+            if let Some(v) = self.namespace {
+                m.insert("Namespace".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -722,85 +781,112 @@ impl CfnResource for CfnService {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.availability_zone_rebalancing {
-            m.insert("AvailabilityZoneRebalancing".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.availability_zone_rebalancing.is_some())
+                + usize::from(self.capacity_provider_strategy.is_some())
+                + usize::from(self.cluster.is_some())
+                + usize::from(self.deployment_configuration.is_some())
+                + usize::from(self.deployment_controller.is_some())
+                + usize::from(self.desired_count.is_some())
+                + usize::from(self.enable_ecs_managed_tags.is_some())
+                + usize::from(self.enable_execute_command.is_some())
+                + usize::from(self.force_new_deployment.is_some())
+                + usize::from(self.health_check_grace_period_seconds.is_some())
+                + usize::from(self.launch_type.is_some())
+                + usize::from(self.load_balancers.is_some())
+                + usize::from(self.network_configuration.is_some())
+                + usize::from(self.placement_constraints.is_some())
+                + usize::from(self.placement_strategies.is_some())
+                + usize::from(self.platform_version.is_some())
+                + usize::from(self.propagate_tags.is_some())
+                + usize::from(self.role.is_some())
+                + usize::from(self.scheduling_strategy.is_some())
+                + usize::from(self.service_connect_configuration.is_some())
+                + usize::from(self.service_name.is_some())
+                + usize::from(self.service_registries.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.task_definition.is_some())
+                + usize::from(self.volume_configurations.is_some())
+                + usize::from(self.vpc_lattice_configurations.is_some()),
+        );
+        if let Some(v) = self.availability_zone_rebalancing {
+            m.insert("AvailabilityZoneRebalancing".into(), v.into_value());
         }
-        if let Some(v) = &self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy".into(), v.to_value());
+        if let Some(v) = self.capacity_provider_strategy {
+            m.insert("CapacityProviderStrategy".into(), v.into_value());
         }
-        if let Some(v) = &self.cluster {
-            m.insert("Cluster".into(), v.to_value());
+        if let Some(v) = self.cluster {
+            m.insert("Cluster".into(), v.into_value());
         }
-        if let Some(v) = &self.deployment_configuration {
-            m.insert("DeploymentConfiguration".into(), v.to_value());
+        if let Some(v) = self.deployment_configuration {
+            m.insert("DeploymentConfiguration".into(), v.into_value());
         }
-        if let Some(v) = &self.deployment_controller {
-            m.insert("DeploymentController".into(), v.to_value());
+        if let Some(v) = self.deployment_controller {
+            m.insert("DeploymentController".into(), v.into_value());
         }
-        if let Some(v) = &self.desired_count {
-            m.insert("DesiredCount".into(), v.to_value());
+        if let Some(v) = self.desired_count {
+            m.insert("DesiredCount".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags".into(), v.to_value());
+        if let Some(v) = self.enable_ecs_managed_tags {
+            m.insert("EnableECSManagedTags".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".into(), v.to_value());
+        if let Some(v) = self.enable_execute_command {
+            m.insert("EnableExecuteCommand".into(), v.into_value());
         }
-        if let Some(v) = &self.force_new_deployment {
-            m.insert("ForceNewDeployment".into(), v.to_value());
+        if let Some(v) = self.force_new_deployment {
+            m.insert("ForceNewDeployment".into(), v.into_value());
         }
-        if let Some(v) = &self.health_check_grace_period_seconds {
-            m.insert("HealthCheckGracePeriodSeconds".into(), v.to_value());
+        if let Some(v) = self.health_check_grace_period_seconds {
+            m.insert("HealthCheckGracePeriodSeconds".into(), v.into_value());
         }
-        if let Some(v) = &self.launch_type {
-            m.insert("LaunchType".into(), v.to_value());
+        if let Some(v) = self.launch_type {
+            m.insert("LaunchType".into(), v.into_value());
         }
-        if let Some(v) = &self.load_balancers {
-            m.insert("LoadBalancers".into(), v.to_value());
+        if let Some(v) = self.load_balancers {
+            m.insert("LoadBalancers".into(), v.into_value());
         }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".into(), v.to_value());
+        if let Some(v) = self.network_configuration {
+            m.insert("NetworkConfiguration".into(), v.into_value());
         }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".into(), v.to_value());
+        if let Some(v) = self.placement_constraints {
+            m.insert("PlacementConstraints".into(), v.into_value());
         }
-        if let Some(v) = &self.placement_strategies {
-            m.insert("PlacementStrategies".into(), v.to_value());
+        if let Some(v) = self.placement_strategies {
+            m.insert("PlacementStrategies".into(), v.into_value());
         }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".into(), v.to_value());
+        if let Some(v) = self.platform_version {
+            m.insert("PlatformVersion".into(), v.into_value());
         }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".into(), v.to_value());
+        if let Some(v) = self.propagate_tags {
+            m.insert("PropagateTags".into(), v.into_value());
         }
-        if let Some(v) = &self.role {
-            m.insert("Role".into(), v.to_value());
+        if let Some(v) = self.role {
+            m.insert("Role".into(), v.into_value());
         }
-        if let Some(v) = &self.scheduling_strategy {
-            m.insert("SchedulingStrategy".into(), v.to_value());
+        if let Some(v) = self.scheduling_strategy {
+            m.insert("SchedulingStrategy".into(), v.into_value());
         }
-        if let Some(v) = &self.service_connect_configuration {
-            m.insert("ServiceConnectConfiguration".into(), v.to_value());
+        if let Some(v) = self.service_connect_configuration {
+            m.insert("ServiceConnectConfiguration".into(), v.into_value());
         }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".into(), v.to_value());
+        if let Some(v) = self.service_name {
+            m.insert("ServiceName".into(), v.into_value());
         }
-        if let Some(v) = &self.service_registries {
-            m.insert("ServiceRegistries".into(), v.to_value());
+        if let Some(v) = self.service_registries {
+            m.insert("ServiceRegistries".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.task_definition {
-            m.insert("TaskDefinition".into(), v.to_value());
+        if let Some(v) = self.task_definition {
+            m.insert("TaskDefinition".into(), v.into_value());
         }
-        if let Some(v) = &self.volume_configurations {
-            m.insert("VolumeConfigurations".into(), v.to_value());
+        if let Some(v) = self.volume_configurations {
+            m.insert("VolumeConfigurations".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_lattice_configurations {
-            m.insert("VpcLatticeConfigurations".into(), v.to_value());
+        if let Some(v) = self.vpc_lattice_configurations {
+            m.insert("VpcLatticeConfigurations".into(), v.into_value());
         }
         m
     }
@@ -856,19 +942,27 @@ pub mod cfn_service {
 
     impl ToValue for AdvancedConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.production_listener_rule.is_some())
+                    + usize::from(self.role_arn.is_some())
+                    + usize::from(self.test_listener_rule.is_some()),
+            );
             m.insert(
                 "AlternateTargetGroupArn".into(),
-                self.alternate_target_group_arn.to_value(),
+                self.alternate_target_group_arn.into_value(),
             );
-            if let Some(v) = &self.production_listener_rule {
-                m.insert("ProductionListenerRule".into(), v.to_value());
+            if let Some(v) = self.production_listener_rule {
+                m.insert("ProductionListenerRule".into(), v.into_value());
             }
-            if let Some(v) = &self.role_arn {
-                m.insert("RoleArn".into(), v.to_value());
+            if let Some(v) = self.role_arn {
+                m.insert("RoleArn".into(), v.into_value());
             }
-            if let Some(v) = &self.test_listener_rule {
-                m.insert("TestListenerRule".into(), v.to_value());
+            if let Some(v) = self.test_listener_rule {
+                m.insert("TestListenerRule".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -914,15 +1008,23 @@ pub mod cfn_service {
 
     impl ToValue for AwsVpcConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.assign_public_ip {
-                m.insert("AssignPublicIp".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.assign_public_ip.is_some())
+                    + usize::from(self.security_groups.is_some())
+                    + usize::from(self.subnets.is_some()),
+            );
+            if let Some(v) = self.assign_public_ip {
+                m.insert("AssignPublicIp".into(), v.into_value());
             }
-            if let Some(v) = &self.security_groups {
-                m.insert("SecurityGroups".into(), v.to_value());
+            if let Some(v) = self.security_groups {
+                m.insert("SecurityGroups".into(), v.into_value());
             }
-            if let Some(v) = &self.subnets {
-                m.insert("Subnets".into(), v.to_value());
+            if let Some(v) = self.subnets {
+                m.insert("Subnets".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -958,12 +1060,19 @@ pub mod cfn_service {
 
     impl ToValue for CanaryConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.canary_bake_time_in_minutes {
-                m.insert("CanaryBakeTimeInMinutes".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.canary_bake_time_in_minutes.is_some())
+                    + usize::from(self.canary_percent.is_some()),
+            );
+            if let Some(v) = self.canary_bake_time_in_minutes {
+                m.insert("CanaryBakeTimeInMinutes".into(), v.into_value());
             }
-            if let Some(v) = &self.canary_percent {
-                m.insert("CanaryPercent".into(), v.to_value());
+            if let Some(v) = self.canary_percent {
+                m.insert("CanaryPercent".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1007,15 +1116,23 @@ pub mod cfn_service {
 
     impl ToValue for CapacityProviderStrategyItem {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.base {
-                m.insert("Base".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.base.is_some())
+                    + usize::from(self.capacity_provider.is_some())
+                    + usize::from(self.weight.is_some()),
+            );
+            if let Some(v) = self.base {
+                m.insert("Base".into(), v.into_value());
             }
-            if let Some(v) = &self.capacity_provider {
-                m.insert("CapacityProvider".into(), v.to_value());
+            if let Some(v) = self.capacity_provider {
+                m.insert("CapacityProvider".into(), v.into_value());
             }
-            if let Some(v) = &self.weight {
-                m.insert("Weight".into(), v.to_value());
+            if let Some(v) = self.weight {
+                m.insert("Weight".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1049,10 +1166,14 @@ pub mod cfn_service {
 
     impl ToValue for DeploymentAlarms {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("AlarmNames".into(), self.alarm_names.to_value());
-            m.insert("Enable".into(), self.enable.to_value());
-            m.insert("Rollback".into(), self.rollback.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(3);
+            m.insert("AlarmNames".into(), self.alarm_names.into_value());
+            m.insert("Enable".into(), self.enable.into_value());
+            m.insert("Rollback".into(), self.rollback.into_value());
             Value::Map(m)
         }
     }
@@ -1078,9 +1199,13 @@ pub mod cfn_service {
 
     impl ToValue for DeploymentCircuitBreaker {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Enable".into(), self.enable.to_value());
-            m.insert("Rollback".into(), self.rollback.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Enable".into(), self.enable.into_value());
+            m.insert("Rollback".into(), self.rollback.into_value());
             Value::Map(m)
         }
     }
@@ -1173,33 +1298,47 @@ pub mod cfn_service {
 
     impl ToValue for DeploymentConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.alarms {
-                m.insert("Alarms".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.alarms.is_some())
+                    + usize::from(self.bake_time_in_minutes.is_some())
+                    + usize::from(self.canary_configuration.is_some())
+                    + usize::from(self.deployment_circuit_breaker.is_some())
+                    + usize::from(self.lifecycle_hooks.is_some())
+                    + usize::from(self.linear_configuration.is_some())
+                    + usize::from(self.maximum_percent.is_some())
+                    + usize::from(self.minimum_healthy_percent.is_some())
+                    + usize::from(self.strategy.is_some()),
+            );
+            if let Some(v) = self.alarms {
+                m.insert("Alarms".into(), v.into_value());
             }
-            if let Some(v) = &self.bake_time_in_minutes {
-                m.insert("BakeTimeInMinutes".into(), v.to_value());
+            if let Some(v) = self.bake_time_in_minutes {
+                m.insert("BakeTimeInMinutes".into(), v.into_value());
             }
-            if let Some(v) = &self.canary_configuration {
-                m.insert("CanaryConfiguration".into(), v.to_value());
+            if let Some(v) = self.canary_configuration {
+                m.insert("CanaryConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.deployment_circuit_breaker {
-                m.insert("DeploymentCircuitBreaker".into(), v.to_value());
+            if let Some(v) = self.deployment_circuit_breaker {
+                m.insert("DeploymentCircuitBreaker".into(), v.into_value());
             }
-            if let Some(v) = &self.lifecycle_hooks {
-                m.insert("LifecycleHooks".into(), v.to_value());
+            if let Some(v) = self.lifecycle_hooks {
+                m.insert("LifecycleHooks".into(), v.into_value());
             }
-            if let Some(v) = &self.linear_configuration {
-                m.insert("LinearConfiguration".into(), v.to_value());
+            if let Some(v) = self.linear_configuration {
+                m.insert("LinearConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.maximum_percent {
-                m.insert("MaximumPercent".into(), v.to_value());
+            if let Some(v) = self.maximum_percent {
+                m.insert("MaximumPercent".into(), v.into_value());
             }
-            if let Some(v) = &self.minimum_healthy_percent {
-                m.insert("MinimumHealthyPercent".into(), v.to_value());
+            if let Some(v) = self.minimum_healthy_percent {
+                m.insert("MinimumHealthyPercent".into(), v.into_value());
             }
-            if let Some(v) = &self.strategy {
-                m.insert("Strategy".into(), v.to_value());
+            if let Some(v) = self.strategy {
+                m.insert("Strategy".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1229,9 +1368,14 @@ pub mod cfn_service {
 
     impl ToValue for DeploymentController {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.type_ {
-                m.insert("Type".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.type_.is_some()));
+            if let Some(v) = self.type_ {
+                m.insert("Type".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1274,13 +1418,18 @@ pub mod cfn_service {
 
     impl ToValue for DeploymentLifecycleHook {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.hook_details {
-                m.insert("HookDetails".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(3 + usize::from(self.hook_details.is_some()));
+            if let Some(v) = self.hook_details {
+                m.insert("HookDetails".into(), v.into_value());
             }
-            m.insert("HookTargetArn".into(), self.hook_target_arn.to_value());
-            m.insert("LifecycleStages".into(), self.lifecycle_stages.to_value());
-            m.insert("RoleArn".into(), self.role_arn.to_value());
+            m.insert("HookTargetArn".into(), self.hook_target_arn.into_value());
+            m.insert("LifecycleStages".into(), self.lifecycle_stages.into_value());
+            m.insert("RoleArn".into(), self.role_arn.into_value());
             Value::Map(m)
         }
     }
@@ -1325,13 +1474,19 @@ pub mod cfn_service {
 
     impl ToValue for EBSTagSpecification {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.propagate_tags {
-                m.insert("PropagateTags".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.propagate_tags.is_some()) + usize::from(self.tags.is_some()),
+            );
+            if let Some(v) = self.propagate_tags {
+                m.insert("PropagateTags".into(), v.into_value());
             }
-            m.insert("ResourceType".into(), self.resource_type.to_value());
-            if let Some(v) = &self.tags {
-                m.insert("Tags".into(), v.to_value());
+            m.insert("ResourceType".into(), self.resource_type.into_value());
+            if let Some(v) = self.tags {
+                m.insert("Tags".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1364,13 +1519,18 @@ pub mod cfn_service {
 
     impl ToValue for ForceNewDeployment {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.force_new_deployment_nonce.is_some()));
             m.insert(
                 "EnableForceNewDeployment".into(),
-                self.enable_force_new_deployment.to_value(),
+                self.enable_force_new_deployment.into_value(),
             );
-            if let Some(v) = &self.force_new_deployment_nonce {
-                m.insert("ForceNewDeploymentNonce".into(), v.to_value());
+            if let Some(v) = self.force_new_deployment_nonce {
+                m.insert("ForceNewDeploymentNonce".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1406,12 +1566,19 @@ pub mod cfn_service {
 
     impl ToValue for LinearConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.step_bake_time_in_minutes {
-                m.insert("StepBakeTimeInMinutes".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.step_bake_time_in_minutes.is_some())
+                    + usize::from(self.step_percent.is_some()),
+            );
+            if let Some(v) = self.step_bake_time_in_minutes {
+                m.insert("StepBakeTimeInMinutes".into(), v.into_value());
             }
-            if let Some(v) = &self.step_percent {
-                m.insert("StepPercent".into(), v.to_value());
+            if let Some(v) = self.step_percent {
+                m.insert("StepPercent".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1471,21 +1638,31 @@ pub mod cfn_service {
 
     impl ToValue for LoadBalancer {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.advanced_configuration {
-                m.insert("AdvancedConfiguration".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.advanced_configuration.is_some())
+                    + usize::from(self.container_name.is_some())
+                    + usize::from(self.container_port.is_some())
+                    + usize::from(self.load_balancer_name.is_some())
+                    + usize::from(self.target_group_arn.is_some()),
+            );
+            if let Some(v) = self.advanced_configuration {
+                m.insert("AdvancedConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.container_name {
-                m.insert("ContainerName".into(), v.to_value());
+            if let Some(v) = self.container_name {
+                m.insert("ContainerName".into(), v.into_value());
             }
-            if let Some(v) = &self.container_port {
-                m.insert("ContainerPort".into(), v.to_value());
+            if let Some(v) = self.container_port {
+                m.insert("ContainerPort".into(), v.into_value());
             }
-            if let Some(v) = &self.load_balancer_name {
-                m.insert("LoadBalancerName".into(), v.to_value());
+            if let Some(v) = self.load_balancer_name {
+                m.insert("LoadBalancerName".into(), v.into_value());
             }
-            if let Some(v) = &self.target_group_arn {
-                m.insert("TargetGroupArn".into(), v.to_value());
+            if let Some(v) = self.target_group_arn {
+                m.insert("TargetGroupArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1529,15 +1706,23 @@ pub mod cfn_service {
 
     impl ToValue for LogConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.log_driver {
-                m.insert("LogDriver".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.log_driver.is_some())
+                    + usize::from(self.options.is_some())
+                    + usize::from(self.secret_options.is_some()),
+            );
+            if let Some(v) = self.log_driver {
+                m.insert("LogDriver".into(), v.into_value());
             }
-            if let Some(v) = &self.options {
-                m.insert("Options".into(), v.to_value());
+            if let Some(v) = self.options {
+                m.insert("Options".into(), v.into_value());
             }
-            if let Some(v) = &self.secret_options {
-                m.insert("SecretOptions".into(), v.to_value());
+            if let Some(v) = self.secret_options {
+                m.insert("SecretOptions".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1565,9 +1750,14 @@ pub mod cfn_service {
 
     impl ToValue for NetworkConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.awsvpc_configuration {
-                m.insert("AwsvpcConfiguration".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.awsvpc_configuration.is_some()));
+            if let Some(v) = self.awsvpc_configuration {
+                m.insert("AwsvpcConfiguration".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1602,11 +1792,16 @@ pub mod cfn_service {
 
     impl ToValue for PlacementConstraint {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.expression {
-                m.insert("Expression".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.expression.is_some()));
+            if let Some(v) = self.expression {
+                m.insert("Expression".into(), v.into_value());
             }
-            m.insert("Type".into(), self.type_.to_value());
+            m.insert("Type".into(), self.type_.into_value());
             Value::Map(m)
         }
     }
@@ -1640,11 +1835,16 @@ pub mod cfn_service {
 
     impl ToValue for PlacementStrategy {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.field {
-                m.insert("Field".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.field.is_some()));
+            if let Some(v) = self.field {
+                m.insert("Field".into(), v.into_value());
             }
-            m.insert("Type".into(), self.type_.to_value());
+            m.insert("Type".into(), self.type_.into_value());
             Value::Map(m)
         }
     }
@@ -1670,9 +1870,13 @@ pub mod cfn_service {
 
     impl ToValue for Secret {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Name".into(), self.name.to_value());
-            m.insert("ValueFrom".into(), self.value_from.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("ValueFrom".into(), self.value_from.into_value());
             Value::Map(m)
         }
     }
@@ -1708,10 +1912,15 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectAccessLogConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Format".into(), self.format.to_value());
-            if let Some(v) = &self.include_query_parameters {
-                m.insert("IncludeQueryParameters".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.include_query_parameters.is_some()));
+            m.insert("Format".into(), self.format.into_value());
+            if let Some(v) = self.include_query_parameters {
+                m.insert("IncludeQueryParameters".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1753,13 +1962,20 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectClientAlias {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.dns_name {
-                m.insert("DnsName".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.dns_name.is_some())
+                    + usize::from(self.test_traffic_rules.is_some()),
+            );
+            if let Some(v) = self.dns_name {
+                m.insert("DnsName".into(), v.into_value());
             }
-            m.insert("Port".into(), self.port.to_value());
-            if let Some(v) = &self.test_traffic_rules {
-                m.insert("TestTrafficRules".into(), v.to_value());
+            m.insert("Port".into(), self.port.into_value());
+            if let Some(v) = self.test_traffic_rules {
+                m.insert("TestTrafficRules".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1819,19 +2035,28 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.access_log_configuration {
-                m.insert("AccessLogConfiguration".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.access_log_configuration.is_some())
+                    + usize::from(self.log_configuration.is_some())
+                    + usize::from(self.namespace.is_some())
+                    + usize::from(self.services.is_some()),
+            );
+            if let Some(v) = self.access_log_configuration {
+                m.insert("AccessLogConfiguration".into(), v.into_value());
             }
-            m.insert("Enabled".into(), self.enabled.to_value());
-            if let Some(v) = &self.log_configuration {
-                m.insert("LogConfiguration".into(), v.to_value());
+            m.insert("Enabled".into(), self.enabled.into_value());
+            if let Some(v) = self.log_configuration {
+                m.insert("LogConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.namespace {
-                m.insert("Namespace".into(), v.to_value());
+            if let Some(v) = self.namespace {
+                m.insert("Namespace".into(), v.into_value());
             }
-            if let Some(v) = &self.services {
-                m.insert("Services".into(), v.to_value());
+            if let Some(v) = self.services {
+                m.insert("Services".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1900,22 +2125,32 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectService {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.client_aliases {
-                m.insert("ClientAliases".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.client_aliases.is_some())
+                    + usize::from(self.discovery_name.is_some())
+                    + usize::from(self.ingress_port_override.is_some())
+                    + usize::from(self.timeout.is_some())
+                    + usize::from(self.tls.is_some()),
+            );
+            if let Some(v) = self.client_aliases {
+                m.insert("ClientAliases".into(), v.into_value());
             }
-            if let Some(v) = &self.discovery_name {
-                m.insert("DiscoveryName".into(), v.to_value());
+            if let Some(v) = self.discovery_name {
+                m.insert("DiscoveryName".into(), v.into_value());
             }
-            if let Some(v) = &self.ingress_port_override {
-                m.insert("IngressPortOverride".into(), v.to_value());
+            if let Some(v) = self.ingress_port_override {
+                m.insert("IngressPortOverride".into(), v.into_value());
             }
-            m.insert("PortName".into(), self.port_name.to_value());
-            if let Some(v) = &self.timeout {
-                m.insert("Timeout".into(), v.to_value());
+            m.insert("PortName".into(), self.port_name.into_value());
+            if let Some(v) = self.timeout {
+                m.insert("Timeout".into(), v.into_value());
             }
-            if let Some(v) = &self.tls {
-                m.insert("Tls".into(), v.to_value());
+            if let Some(v) = self.tls {
+                m.insert("Tls".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1939,8 +2174,12 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectTestTrafficRules {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Header".into(), self.header.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
+            m.insert("Header".into(), self.header.into_value());
             Value::Map(m)
         }
     }
@@ -1972,10 +2211,15 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectTestTrafficRulesHeader {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Name".into(), self.name.to_value());
-            if let Some(v) = &self.value {
-                m.insert("Value".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.value.is_some()));
+            m.insert("Name".into(), self.name.into_value());
+            if let Some(v) = self.value {
+                m.insert("Value".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1999,8 +2243,12 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectTestTrafficRulesHeaderValue {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Exact".into(), self.exact.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
+            m.insert("Exact".into(), self.exact.into_value());
             Value::Map(m)
         }
     }
@@ -2027,9 +2275,14 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectTlsCertificateAuthority {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.aws_pca_authority_arn {
-                m.insert("AwsPcaAuthorityArn".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.aws_pca_authority_arn.is_some()));
+            if let Some(v) = self.aws_pca_authority_arn {
+                m.insert("AwsPcaAuthorityArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2073,16 +2326,22 @@ pub mod cfn_service {
 
     impl ToValue for ServiceConnectTlsConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.kms_key.is_some()) + usize::from(self.role_arn.is_some()),
+            );
             m.insert(
                 "IssuerCertificateAuthority".into(),
-                self.issuer_certificate_authority.to_value(),
+                self.issuer_certificate_authority.into_value(),
             );
-            if let Some(v) = &self.kms_key {
-                m.insert("KmsKey".into(), v.to_value());
+            if let Some(v) = self.kms_key {
+                m.insert("KmsKey".into(), v.into_value());
             }
-            if let Some(v) = &self.role_arn {
-                m.insert("RoleArn".into(), v.to_value());
+            if let Some(v) = self.role_arn {
+                m.insert("RoleArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2198,37 +2457,52 @@ pub mod cfn_service {
 
     impl ToValue for ServiceManagedEBSVolumeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.encrypted {
-                m.insert("Encrypted".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.encrypted.is_some())
+                    + usize::from(self.filesystem_type.is_some())
+                    + usize::from(self.iops.is_some())
+                    + usize::from(self.kms_key_id.is_some())
+                    + usize::from(self.size_in_gi_b.is_some())
+                    + usize::from(self.snapshot_id.is_some())
+                    + usize::from(self.tag_specifications.is_some())
+                    + usize::from(self.throughput.is_some())
+                    + usize::from(self.volume_initialization_rate.is_some())
+                    + usize::from(self.volume_type.is_some()),
+            );
+            if let Some(v) = self.encrypted {
+                m.insert("Encrypted".into(), v.into_value());
             }
-            if let Some(v) = &self.filesystem_type {
-                m.insert("FilesystemType".into(), v.to_value());
+            if let Some(v) = self.filesystem_type {
+                m.insert("FilesystemType".into(), v.into_value());
             }
-            if let Some(v) = &self.iops {
-                m.insert("Iops".into(), v.to_value());
+            if let Some(v) = self.iops {
+                m.insert("Iops".into(), v.into_value());
             }
-            if let Some(v) = &self.kms_key_id {
-                m.insert("KmsKeyId".into(), v.to_value());
+            if let Some(v) = self.kms_key_id {
+                m.insert("KmsKeyId".into(), v.into_value());
             }
-            m.insert("RoleArn".into(), self.role_arn.to_value());
-            if let Some(v) = &self.size_in_gi_b {
-                m.insert("SizeInGiB".into(), v.to_value());
+            m.insert("RoleArn".into(), self.role_arn.into_value());
+            if let Some(v) = self.size_in_gi_b {
+                m.insert("SizeInGiB".into(), v.into_value());
             }
-            if let Some(v) = &self.snapshot_id {
-                m.insert("SnapshotId".into(), v.to_value());
+            if let Some(v) = self.snapshot_id {
+                m.insert("SnapshotId".into(), v.into_value());
             }
-            if let Some(v) = &self.tag_specifications {
-                m.insert("TagSpecifications".into(), v.to_value());
+            if let Some(v) = self.tag_specifications {
+                m.insert("TagSpecifications".into(), v.into_value());
             }
-            if let Some(v) = &self.throughput {
-                m.insert("Throughput".into(), v.to_value());
+            if let Some(v) = self.throughput {
+                m.insert("Throughput".into(), v.into_value());
             }
-            if let Some(v) = &self.volume_initialization_rate {
-                m.insert("VolumeInitializationRate".into(), v.to_value());
+            if let Some(v) = self.volume_initialization_rate {
+                m.insert("VolumeInitializationRate".into(), v.into_value());
             }
-            if let Some(v) = &self.volume_type {
-                m.insert("VolumeType".into(), v.to_value());
+            if let Some(v) = self.volume_type {
+                m.insert("VolumeType".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2280,18 +2554,27 @@ pub mod cfn_service {
 
     impl ToValue for ServiceRegistry {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.container_name {
-                m.insert("ContainerName".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.container_name.is_some())
+                    + usize::from(self.container_port.is_some())
+                    + usize::from(self.port.is_some())
+                    + usize::from(self.registry_arn.is_some()),
+            );
+            if let Some(v) = self.container_name {
+                m.insert("ContainerName".into(), v.into_value());
             }
-            if let Some(v) = &self.container_port {
-                m.insert("ContainerPort".into(), v.to_value());
+            if let Some(v) = self.container_port {
+                m.insert("ContainerPort".into(), v.into_value());
             }
-            if let Some(v) = &self.port {
-                m.insert("Port".into(), v.to_value());
+            if let Some(v) = self.port {
+                m.insert("Port".into(), v.into_value());
             }
-            if let Some(v) = &self.registry_arn {
-                m.insert("RegistryArn".into(), v.to_value());
+            if let Some(v) = self.registry_arn {
+                m.insert("RegistryArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2324,11 +2607,16 @@ pub mod cfn_service {
 
     impl ToValue for ServiceVolumeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.managed_ebs_volume {
-                m.insert("ManagedEBSVolume".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.managed_ebs_volume.is_some()));
+            if let Some(v) = self.managed_ebs_volume {
+                m.insert("ManagedEBSVolume".into(), v.into_value());
             }
-            m.insert("Name".into(), self.name.to_value());
+            m.insert("Name".into(), self.name.into_value());
             Value::Map(m)
         }
     }
@@ -2363,12 +2651,19 @@ pub mod cfn_service {
 
     impl ToValue for TimeoutConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.idle_timeout_seconds {
-                m.insert("IdleTimeoutSeconds".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.idle_timeout_seconds.is_some())
+                    + usize::from(self.per_request_timeout_seconds.is_some()),
+            );
+            if let Some(v) = self.idle_timeout_seconds {
+                m.insert("IdleTimeoutSeconds".into(), v.into_value());
             }
-            if let Some(v) = &self.per_request_timeout_seconds {
-                m.insert("PerRequestTimeoutSeconds".into(), v.to_value());
+            if let Some(v) = self.per_request_timeout_seconds {
+                m.insert("PerRequestTimeoutSeconds".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2402,10 +2697,14 @@ pub mod cfn_service {
 
     impl ToValue for VpcLatticeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("PortName".into(), self.port_name.to_value());
-            m.insert("RoleArn".into(), self.role_arn.to_value());
-            m.insert("TargetGroupArn".into(), self.target_group_arn.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(3);
+            m.insert("PortName".into(), self.port_name.into_value());
+            m.insert("RoleArn".into(), self.role_arn.into_value());
+            m.insert("TargetGroupArn".into(), self.target_group_arn.into_value());
             Value::Map(m)
         }
     }
@@ -2627,61 +2926,80 @@ impl CfnResource for CfnTaskDefinition {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.container_definitions {
-            m.insert("ContainerDefinitions".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.container_definitions.is_some())
+                + usize::from(self.cpu.is_some())
+                + usize::from(self.enable_fault_injection.is_some())
+                + usize::from(self.ephemeral_storage.is_some())
+                + usize::from(self.execution_role_arn.is_some())
+                + usize::from(self.family.is_some())
+                + usize::from(self.inference_accelerators.is_some())
+                + usize::from(self.ipc_mode.is_some())
+                + usize::from(self.memory.is_some())
+                + usize::from(self.network_mode.is_some())
+                + usize::from(self.pid_mode.is_some())
+                + usize::from(self.placement_constraints.is_some())
+                + usize::from(self.proxy_configuration.is_some())
+                + usize::from(self.requires_compatibilities.is_some())
+                + usize::from(self.runtime_platform.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.task_role_arn.is_some())
+                + usize::from(self.volumes.is_some()),
+        );
+        if let Some(v) = self.container_definitions {
+            m.insert("ContainerDefinitions".into(), v.into_value());
         }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".into(), v.to_value());
+        if let Some(v) = self.cpu {
+            m.insert("Cpu".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_fault_injection {
-            m.insert("EnableFaultInjection".into(), v.to_value());
+        if let Some(v) = self.enable_fault_injection {
+            m.insert("EnableFaultInjection".into(), v.into_value());
         }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".into(), v.to_value());
+        if let Some(v) = self.ephemeral_storage {
+            m.insert("EphemeralStorage".into(), v.into_value());
         }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".into(), v.to_value());
+        if let Some(v) = self.execution_role_arn {
+            m.insert("ExecutionRoleArn".into(), v.into_value());
         }
-        if let Some(v) = &self.family {
-            m.insert("Family".into(), v.to_value());
+        if let Some(v) = self.family {
+            m.insert("Family".into(), v.into_value());
         }
-        if let Some(v) = &self.inference_accelerators {
-            m.insert("InferenceAccelerators".into(), v.to_value());
+        if let Some(v) = self.inference_accelerators {
+            m.insert("InferenceAccelerators".into(), v.into_value());
         }
-        if let Some(v) = &self.ipc_mode {
-            m.insert("IpcMode".into(), v.to_value());
+        if let Some(v) = self.ipc_mode {
+            m.insert("IpcMode".into(), v.into_value());
         }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".into(), v.to_value());
+        if let Some(v) = self.memory {
+            m.insert("Memory".into(), v.into_value());
         }
-        if let Some(v) = &self.network_mode {
-            m.insert("NetworkMode".into(), v.to_value());
+        if let Some(v) = self.network_mode {
+            m.insert("NetworkMode".into(), v.into_value());
         }
-        if let Some(v) = &self.pid_mode {
-            m.insert("PidMode".into(), v.to_value());
+        if let Some(v) = self.pid_mode {
+            m.insert("PidMode".into(), v.into_value());
         }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".into(), v.to_value());
+        if let Some(v) = self.placement_constraints {
+            m.insert("PlacementConstraints".into(), v.into_value());
         }
-        if let Some(v) = &self.proxy_configuration {
-            m.insert("ProxyConfiguration".into(), v.to_value());
+        if let Some(v) = self.proxy_configuration {
+            m.insert("ProxyConfiguration".into(), v.into_value());
         }
-        if let Some(v) = &self.requires_compatibilities {
-            m.insert("RequiresCompatibilities".into(), v.to_value());
+        if let Some(v) = self.requires_compatibilities {
+            m.insert("RequiresCompatibilities".into(), v.into_value());
         }
-        if let Some(v) = &self.runtime_platform {
-            m.insert("RuntimePlatform".into(), v.to_value());
+        if let Some(v) = self.runtime_platform {
+            m.insert("RuntimePlatform".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".into(), v.to_value());
+        if let Some(v) = self.task_role_arn {
+            m.insert("TaskRoleArn".into(), v.into_value());
         }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".into(), v.to_value());
+        if let Some(v) = self.volumes {
+            m.insert("Volumes".into(), v.into_value());
         }
         m
     }
@@ -2724,12 +3042,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for AuthorizationConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.access_point_id {
-                m.insert("AccessPointId".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.access_point_id.is_some()) + usize::from(self.iam.is_some()),
+            );
+            if let Some(v) = self.access_point_id {
+                m.insert("AccessPointId".into(), v.into_value());
             }
-            if let Some(v) = &self.iam {
-                m.insert("IAM".into(), v.to_value());
+            if let Some(v) = self.iam {
+                m.insert("IAM".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3118,128 +3442,173 @@ pub mod cfn_task_definition {
 
     impl ToValue for ContainerDefinition {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.command {
-                m.insert("Command".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                2 + usize::from(self.command.is_some())
+                    + usize::from(self.cpu.is_some())
+                    + usize::from(self.credential_specs.is_some())
+                    + usize::from(self.depends_on.is_some())
+                    + usize::from(self.disable_networking.is_some())
+                    + usize::from(self.dns_search_domains.is_some())
+                    + usize::from(self.dns_servers.is_some())
+                    + usize::from(self.docker_labels.is_some())
+                    + usize::from(self.docker_security_options.is_some())
+                    + usize::from(self.entry_point.is_some())
+                    + usize::from(self.environment.is_some())
+                    + usize::from(self.environment_files.is_some())
+                    + usize::from(self.essential.is_some())
+                    + usize::from(self.extra_hosts.is_some())
+                    + usize::from(self.firelens_configuration.is_some())
+                    + usize::from(self.health_check.is_some())
+                    + usize::from(self.hostname.is_some())
+                    + usize::from(self.interactive.is_some())
+                    + usize::from(self.links.is_some())
+                    + usize::from(self.linux_parameters.is_some())
+                    + usize::from(self.log_configuration.is_some())
+                    + usize::from(self.memory.is_some())
+                    + usize::from(self.memory_reservation.is_some())
+                    + usize::from(self.mount_points.is_some())
+                    + usize::from(self.port_mappings.is_some())
+                    + usize::from(self.privileged.is_some())
+                    + usize::from(self.pseudo_terminal.is_some())
+                    + usize::from(self.readonly_root_filesystem.is_some())
+                    + usize::from(self.repository_credentials.is_some())
+                    + usize::from(self.resource_requirements.is_some())
+                    + usize::from(self.restart_policy.is_some())
+                    + usize::from(self.secrets.is_some())
+                    + usize::from(self.start_timeout.is_some())
+                    + usize::from(self.stop_timeout.is_some())
+                    + usize::from(self.system_controls.is_some())
+                    + usize::from(self.ulimits.is_some())
+                    + usize::from(self.user.is_some())
+                    + usize::from(self.version_consistency.is_some())
+                    + usize::from(self.volumes_from.is_some())
+                    + usize::from(self.working_directory.is_some()),
+            );
+            if let Some(v) = self.command {
+                m.insert("Command".into(), v.into_value());
             }
-            if let Some(v) = &self.cpu {
-                m.insert("Cpu".into(), v.to_value());
+            if let Some(v) = self.cpu {
+                m.insert("Cpu".into(), v.into_value());
             }
-            if let Some(v) = &self.credential_specs {
-                m.insert("CredentialSpecs".into(), v.to_value());
+            if let Some(v) = self.credential_specs {
+                m.insert("CredentialSpecs".into(), v.into_value());
             }
-            if let Some(v) = &self.depends_on {
-                m.insert("DependsOn".into(), v.to_value());
+            if let Some(v) = self.depends_on {
+                m.insert("DependsOn".into(), v.into_value());
             }
-            if let Some(v) = &self.disable_networking {
-                m.insert("DisableNetworking".into(), v.to_value());
+            if let Some(v) = self.disable_networking {
+                m.insert("DisableNetworking".into(), v.into_value());
             }
-            if let Some(v) = &self.dns_search_domains {
-                m.insert("DnsSearchDomains".into(), v.to_value());
+            if let Some(v) = self.dns_search_domains {
+                m.insert("DnsSearchDomains".into(), v.into_value());
             }
-            if let Some(v) = &self.dns_servers {
-                m.insert("DnsServers".into(), v.to_value());
+            if let Some(v) = self.dns_servers {
+                m.insert("DnsServers".into(), v.into_value());
             }
-            if let Some(v) = &self.docker_labels {
-                m.insert("DockerLabels".into(), v.to_value());
+            if let Some(v) = self.docker_labels {
+                m.insert("DockerLabels".into(), v.into_value());
             }
-            if let Some(v) = &self.docker_security_options {
-                m.insert("DockerSecurityOptions".into(), v.to_value());
+            if let Some(v) = self.docker_security_options {
+                m.insert("DockerSecurityOptions".into(), v.into_value());
             }
-            if let Some(v) = &self.entry_point {
-                m.insert("EntryPoint".into(), v.to_value());
+            if let Some(v) = self.entry_point {
+                m.insert("EntryPoint".into(), v.into_value());
             }
-            if let Some(v) = &self.environment {
-                m.insert("Environment".into(), v.to_value());
+            if let Some(v) = self.environment {
+                m.insert("Environment".into(), v.into_value());
             }
-            if let Some(v) = &self.environment_files {
-                m.insert("EnvironmentFiles".into(), v.to_value());
+            if let Some(v) = self.environment_files {
+                m.insert("EnvironmentFiles".into(), v.into_value());
             }
-            if let Some(v) = &self.essential {
-                m.insert("Essential".into(), v.to_value());
+            if let Some(v) = self.essential {
+                m.insert("Essential".into(), v.into_value());
             }
-            if let Some(v) = &self.extra_hosts {
-                m.insert("ExtraHosts".into(), v.to_value());
+            if let Some(v) = self.extra_hosts {
+                m.insert("ExtraHosts".into(), v.into_value());
             }
-            if let Some(v) = &self.firelens_configuration {
-                m.insert("FirelensConfiguration".into(), v.to_value());
+            if let Some(v) = self.firelens_configuration {
+                m.insert("FirelensConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.health_check {
-                m.insert("HealthCheck".into(), v.to_value());
+            if let Some(v) = self.health_check {
+                m.insert("HealthCheck".into(), v.into_value());
             }
-            if let Some(v) = &self.hostname {
-                m.insert("Hostname".into(), v.to_value());
+            if let Some(v) = self.hostname {
+                m.insert("Hostname".into(), v.into_value());
             }
-            m.insert("Image".into(), self.image.to_value());
-            if let Some(v) = &self.interactive {
-                m.insert("Interactive".into(), v.to_value());
+            m.insert("Image".into(), self.image.into_value());
+            if let Some(v) = self.interactive {
+                m.insert("Interactive".into(), v.into_value());
             }
-            if let Some(v) = &self.links {
-                m.insert("Links".into(), v.to_value());
+            if let Some(v) = self.links {
+                m.insert("Links".into(), v.into_value());
             }
-            if let Some(v) = &self.linux_parameters {
-                m.insert("LinuxParameters".into(), v.to_value());
+            if let Some(v) = self.linux_parameters {
+                m.insert("LinuxParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.log_configuration {
-                m.insert("LogConfiguration".into(), v.to_value());
+            if let Some(v) = self.log_configuration {
+                m.insert("LogConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.memory {
-                m.insert("Memory".into(), v.to_value());
+            if let Some(v) = self.memory {
+                m.insert("Memory".into(), v.into_value());
             }
-            if let Some(v) = &self.memory_reservation {
-                m.insert("MemoryReservation".into(), v.to_value());
+            if let Some(v) = self.memory_reservation {
+                m.insert("MemoryReservation".into(), v.into_value());
             }
-            if let Some(v) = &self.mount_points {
-                m.insert("MountPoints".into(), v.to_value());
+            if let Some(v) = self.mount_points {
+                m.insert("MountPoints".into(), v.into_value());
             }
-            m.insert("Name".into(), self.name.to_value());
-            if let Some(v) = &self.port_mappings {
-                m.insert("PortMappings".into(), v.to_value());
+            m.insert("Name".into(), self.name.into_value());
+            if let Some(v) = self.port_mappings {
+                m.insert("PortMappings".into(), v.into_value());
             }
-            if let Some(v) = &self.privileged {
-                m.insert("Privileged".into(), v.to_value());
+            if let Some(v) = self.privileged {
+                m.insert("Privileged".into(), v.into_value());
             }
-            if let Some(v) = &self.pseudo_terminal {
-                m.insert("PseudoTerminal".into(), v.to_value());
+            if let Some(v) = self.pseudo_terminal {
+                m.insert("PseudoTerminal".into(), v.into_value());
             }
-            if let Some(v) = &self.readonly_root_filesystem {
-                m.insert("ReadonlyRootFilesystem".into(), v.to_value());
+            if let Some(v) = self.readonly_root_filesystem {
+                m.insert("ReadonlyRootFilesystem".into(), v.into_value());
             }
-            if let Some(v) = &self.repository_credentials {
-                m.insert("RepositoryCredentials".into(), v.to_value());
+            if let Some(v) = self.repository_credentials {
+                m.insert("RepositoryCredentials".into(), v.into_value());
             }
-            if let Some(v) = &self.resource_requirements {
-                m.insert("ResourceRequirements".into(), v.to_value());
+            if let Some(v) = self.resource_requirements {
+                m.insert("ResourceRequirements".into(), v.into_value());
             }
-            if let Some(v) = &self.restart_policy {
-                m.insert("RestartPolicy".into(), v.to_value());
+            if let Some(v) = self.restart_policy {
+                m.insert("RestartPolicy".into(), v.into_value());
             }
-            if let Some(v) = &self.secrets {
-                m.insert("Secrets".into(), v.to_value());
+            if let Some(v) = self.secrets {
+                m.insert("Secrets".into(), v.into_value());
             }
-            if let Some(v) = &self.start_timeout {
-                m.insert("StartTimeout".into(), v.to_value());
+            if let Some(v) = self.start_timeout {
+                m.insert("StartTimeout".into(), v.into_value());
             }
-            if let Some(v) = &self.stop_timeout {
-                m.insert("StopTimeout".into(), v.to_value());
+            if let Some(v) = self.stop_timeout {
+                m.insert("StopTimeout".into(), v.into_value());
             }
-            if let Some(v) = &self.system_controls {
-                m.insert("SystemControls".into(), v.to_value());
+            if let Some(v) = self.system_controls {
+                m.insert("SystemControls".into(), v.into_value());
             }
-            if let Some(v) = &self.ulimits {
-                m.insert("Ulimits".into(), v.to_value());
+            if let Some(v) = self.ulimits {
+                m.insert("Ulimits".into(), v.into_value());
             }
-            if let Some(v) = &self.user {
-                m.insert("User".into(), v.to_value());
+            if let Some(v) = self.user {
+                m.insert("User".into(), v.into_value());
             }
-            if let Some(v) = &self.version_consistency {
-                m.insert("VersionConsistency".into(), v.to_value());
+            if let Some(v) = self.version_consistency {
+                m.insert("VersionConsistency".into(), v.into_value());
             }
-            if let Some(v) = &self.volumes_from {
-                m.insert("VolumesFrom".into(), v.to_value());
+            if let Some(v) = self.volumes_from {
+                m.insert("VolumesFrom".into(), v.into_value());
             }
-            if let Some(v) = &self.working_directory {
-                m.insert("WorkingDirectory".into(), v.to_value());
+            if let Some(v) = self.working_directory {
+                m.insert("WorkingDirectory".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3277,12 +3646,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for ContainerDependency {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.condition {
-                m.insert("Condition".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.condition.is_some()) + usize::from(self.container_name.is_some()),
+            );
+            if let Some(v) = self.condition {
+                m.insert("Condition".into(), v.into_value());
             }
-            if let Some(v) = &self.container_name {
-                m.insert("ContainerName".into(), v.to_value());
+            if let Some(v) = self.container_name {
+                m.insert("ContainerName".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3326,15 +3701,23 @@ pub mod cfn_task_definition {
 
     impl ToValue for Device {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.container_path {
-                m.insert("ContainerPath".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.container_path.is_some())
+                    + usize::from(self.host_path.is_some())
+                    + usize::from(self.permissions.is_some()),
+            );
+            if let Some(v) = self.container_path {
+                m.insert("ContainerPath".into(), v.into_value());
             }
-            if let Some(v) = &self.host_path {
-                m.insert("HostPath".into(), v.to_value());
+            if let Some(v) = self.host_path {
+                m.insert("HostPath".into(), v.into_value());
             }
-            if let Some(v) = &self.permissions {
-                m.insert("Permissions".into(), v.to_value());
+            if let Some(v) = self.permissions {
+                m.insert("Permissions".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3396,21 +3779,31 @@ pub mod cfn_task_definition {
 
     impl ToValue for DockerVolumeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.autoprovision {
-                m.insert("Autoprovision".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.autoprovision.is_some())
+                    + usize::from(self.driver.is_some())
+                    + usize::from(self.driver_opts.is_some())
+                    + usize::from(self.labels.is_some())
+                    + usize::from(self.scope.is_some()),
+            );
+            if let Some(v) = self.autoprovision {
+                m.insert("Autoprovision".into(), v.into_value());
             }
-            if let Some(v) = &self.driver {
-                m.insert("Driver".into(), v.to_value());
+            if let Some(v) = self.driver {
+                m.insert("Driver".into(), v.into_value());
             }
-            if let Some(v) = &self.driver_opts {
-                m.insert("DriverOpts".into(), v.to_value());
+            if let Some(v) = self.driver_opts {
+                m.insert("DriverOpts".into(), v.into_value());
             }
-            if let Some(v) = &self.labels {
-                m.insert("Labels".into(), v.to_value());
+            if let Some(v) = self.labels {
+                m.insert("Labels".into(), v.into_value());
             }
-            if let Some(v) = &self.scope {
-                m.insert("Scope".into(), v.to_value());
+            if let Some(v) = self.scope {
+                m.insert("Scope".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3472,19 +3865,28 @@ pub mod cfn_task_definition {
 
     impl ToValue for EFSVolumeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.authorization_config {
-                m.insert("AuthorizationConfig".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.authorization_config.is_some())
+                    + usize::from(self.root_directory.is_some())
+                    + usize::from(self.transit_encryption.is_some())
+                    + usize::from(self.transit_encryption_port.is_some()),
+            );
+            if let Some(v) = self.authorization_config {
+                m.insert("AuthorizationConfig".into(), v.into_value());
             }
-            m.insert("FilesystemId".into(), self.filesystem_id.to_value());
-            if let Some(v) = &self.root_directory {
-                m.insert("RootDirectory".into(), v.to_value());
+            m.insert("FilesystemId".into(), self.filesystem_id.into_value());
+            if let Some(v) = self.root_directory {
+                m.insert("RootDirectory".into(), v.into_value());
             }
-            if let Some(v) = &self.transit_encryption {
-                m.insert("TransitEncryption".into(), v.to_value());
+            if let Some(v) = self.transit_encryption {
+                m.insert("TransitEncryption".into(), v.into_value());
             }
-            if let Some(v) = &self.transit_encryption_port {
-                m.insert("TransitEncryptionPort".into(), v.to_value());
+            if let Some(v) = self.transit_encryption_port {
+                m.insert("TransitEncryptionPort".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3522,12 +3924,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for EnvironmentFile {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.type_ {
-                m.insert("Type".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.type_.is_some()) + usize::from(self.value.is_some()),
+            );
+            if let Some(v) = self.type_ {
+                m.insert("Type".into(), v.into_value());
             }
-            if let Some(v) = &self.value {
-                m.insert("Value".into(), v.to_value());
+            if let Some(v) = self.value {
+                m.insert("Value".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3555,9 +3963,14 @@ pub mod cfn_task_definition {
 
     impl ToValue for EphemeralStorage {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.size_in_gi_b {
-                m.insert("SizeInGiB".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.size_in_gi_b.is_some()));
+            if let Some(v) = self.size_in_gi_b {
+                m.insert("SizeInGiB".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3587,12 +4000,16 @@ pub mod cfn_task_definition {
 
     impl ToValue for FSxAuthorizationConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
             m.insert(
                 "CredentialsParameter".into(),
-                self.credentials_parameter.to_value(),
+                self.credentials_parameter.into_value(),
             );
-            m.insert("Domain".into(), self.domain.to_value());
+            m.insert("Domain".into(), self.domain.into_value());
             Value::Map(m)
         }
     }
@@ -3630,12 +4047,17 @@ pub mod cfn_task_definition {
 
     impl ToValue for FSxWindowsFileServerVolumeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.authorization_config {
-                m.insert("AuthorizationConfig".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(2 + usize::from(self.authorization_config.is_some()));
+            if let Some(v) = self.authorization_config {
+                m.insert("AuthorizationConfig".into(), v.into_value());
             }
-            m.insert("FileSystemId".into(), self.file_system_id.to_value());
-            m.insert("RootDirectory".into(), self.root_directory.to_value());
+            m.insert("FileSystemId".into(), self.file_system_id.into_value());
+            m.insert("RootDirectory".into(), self.root_directory.into_value());
             Value::Map(m)
         }
     }
@@ -3672,12 +4094,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for FirelensConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.options {
-                m.insert("Options".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.options.is_some()) + usize::from(self.type_.is_some()),
+            );
+            if let Some(v) = self.options {
+                m.insert("Options".into(), v.into_value());
             }
-            if let Some(v) = &self.type_ {
-                m.insert("Type".into(), v.to_value());
+            if let Some(v) = self.type_ {
+                m.insert("Type".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3737,21 +4165,31 @@ pub mod cfn_task_definition {
 
     impl ToValue for HealthCheck {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.command {
-                m.insert("Command".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.command.is_some())
+                    + usize::from(self.interval.is_some())
+                    + usize::from(self.retries.is_some())
+                    + usize::from(self.start_period.is_some())
+                    + usize::from(self.timeout.is_some()),
+            );
+            if let Some(v) = self.command {
+                m.insert("Command".into(), v.into_value());
             }
-            if let Some(v) = &self.interval {
-                m.insert("Interval".into(), v.to_value());
+            if let Some(v) = self.interval {
+                m.insert("Interval".into(), v.into_value());
             }
-            if let Some(v) = &self.retries {
-                m.insert("Retries".into(), v.to_value());
+            if let Some(v) = self.retries {
+                m.insert("Retries".into(), v.into_value());
             }
-            if let Some(v) = &self.start_period {
-                m.insert("StartPeriod".into(), v.to_value());
+            if let Some(v) = self.start_period {
+                m.insert("StartPeriod".into(), v.into_value());
             }
-            if let Some(v) = &self.timeout {
-                m.insert("Timeout".into(), v.to_value());
+            if let Some(v) = self.timeout {
+                m.insert("Timeout".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3787,12 +4225,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for HostEntry {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.hostname {
-                m.insert("Hostname".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.hostname.is_some()) + usize::from(self.ip_address.is_some()),
+            );
+            if let Some(v) = self.hostname {
+                m.insert("Hostname".into(), v.into_value());
             }
-            if let Some(v) = &self.ip_address {
-                m.insert("IpAddress".into(), v.to_value());
+            if let Some(v) = self.ip_address {
+                m.insert("IpAddress".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3820,9 +4264,14 @@ pub mod cfn_task_definition {
 
     impl ToValue for HostVolumeProperties {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.source_path {
-                m.insert("SourcePath".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.source_path.is_some()));
+            if let Some(v) = self.source_path {
+                m.insert("SourcePath".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3858,12 +4307,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for InferenceAccelerator {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.device_name {
-                m.insert("DeviceName".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.device_name.is_some()) + usize::from(self.device_type.is_some()),
+            );
+            if let Some(v) = self.device_name {
+                m.insert("DeviceName".into(), v.into_value());
             }
-            if let Some(v) = &self.device_type {
-                m.insert("DeviceType".into(), v.to_value());
+            if let Some(v) = self.device_type {
+                m.insert("DeviceType".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3901,12 +4356,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for KernelCapabilities {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.add {
-                m.insert("Add".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.add.is_some()) + usize::from(self.drop.is_some()),
+            );
+            if let Some(v) = self.add {
+                m.insert("Add".into(), v.into_value());
             }
-            if let Some(v) = &self.drop {
-                m.insert("Drop".into(), v.to_value());
+            if let Some(v) = self.drop {
+                m.insert("Drop".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -3942,12 +4403,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for KeyValuePair {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.name {
-                m.insert("Name".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+            );
+            if let Some(v) = self.name {
+                m.insert("Name".into(), v.into_value());
             }
-            if let Some(v) = &self.value {
-                m.insert("Value".into(), v.to_value());
+            if let Some(v) = self.value {
+                m.insert("Value".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4023,27 +4490,39 @@ pub mod cfn_task_definition {
 
     impl ToValue for LinuxParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.capabilities {
-                m.insert("Capabilities".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.capabilities.is_some())
+                    + usize::from(self.devices.is_some())
+                    + usize::from(self.init_process_enabled.is_some())
+                    + usize::from(self.max_swap.is_some())
+                    + usize::from(self.shared_memory_size.is_some())
+                    + usize::from(self.swappiness.is_some())
+                    + usize::from(self.tmpfs.is_some()),
+            );
+            if let Some(v) = self.capabilities {
+                m.insert("Capabilities".into(), v.into_value());
             }
-            if let Some(v) = &self.devices {
-                m.insert("Devices".into(), v.to_value());
+            if let Some(v) = self.devices {
+                m.insert("Devices".into(), v.into_value());
             }
-            if let Some(v) = &self.init_process_enabled {
-                m.insert("InitProcessEnabled".into(), v.to_value());
+            if let Some(v) = self.init_process_enabled {
+                m.insert("InitProcessEnabled".into(), v.into_value());
             }
-            if let Some(v) = &self.max_swap {
-                m.insert("MaxSwap".into(), v.to_value());
+            if let Some(v) = self.max_swap {
+                m.insert("MaxSwap".into(), v.into_value());
             }
-            if let Some(v) = &self.shared_memory_size {
-                m.insert("SharedMemorySize".into(), v.to_value());
+            if let Some(v) = self.shared_memory_size {
+                m.insert("SharedMemorySize".into(), v.into_value());
             }
-            if let Some(v) = &self.swappiness {
-                m.insert("Swappiness".into(), v.to_value());
+            if let Some(v) = self.swappiness {
+                m.insert("Swappiness".into(), v.into_value());
             }
-            if let Some(v) = &self.tmpfs {
-                m.insert("Tmpfs".into(), v.to_value());
+            if let Some(v) = self.tmpfs {
+                m.insert("Tmpfs".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4085,13 +4564,20 @@ pub mod cfn_task_definition {
 
     impl ToValue for LogConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("LogDriver".into(), self.log_driver.to_value());
-            if let Some(v) = &self.options {
-                m.insert("Options".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.options.is_some())
+                    + usize::from(self.secret_options.is_some()),
+            );
+            m.insert("LogDriver".into(), self.log_driver.into_value());
+            if let Some(v) = self.options {
+                m.insert("Options".into(), v.into_value());
             }
-            if let Some(v) = &self.secret_options {
-                m.insert("SecretOptions".into(), v.to_value());
+            if let Some(v) = self.secret_options {
+                m.insert("SecretOptions".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4135,15 +4621,23 @@ pub mod cfn_task_definition {
 
     impl ToValue for MountPoint {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.container_path {
-                m.insert("ContainerPath".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.container_path.is_some())
+                    + usize::from(self.read_only.is_some())
+                    + usize::from(self.source_volume.is_some()),
+            );
+            if let Some(v) = self.container_path {
+                m.insert("ContainerPath".into(), v.into_value());
             }
-            if let Some(v) = &self.read_only {
-                m.insert("ReadOnly".into(), v.to_value());
+            if let Some(v) = self.read_only {
+                m.insert("ReadOnly".into(), v.into_value());
             }
-            if let Some(v) = &self.source_volume {
-                m.insert("SourceVolume".into(), v.to_value());
+            if let Some(v) = self.source_volume {
+                m.insert("SourceVolume".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4215,24 +4709,35 @@ pub mod cfn_task_definition {
 
     impl ToValue for PortMapping {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.app_protocol {
-                m.insert("AppProtocol".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.app_protocol.is_some())
+                    + usize::from(self.container_port.is_some())
+                    + usize::from(self.container_port_range.is_some())
+                    + usize::from(self.host_port.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.protocol.is_some()),
+            );
+            if let Some(v) = self.app_protocol {
+                m.insert("AppProtocol".into(), v.into_value());
             }
-            if let Some(v) = &self.container_port {
-                m.insert("ContainerPort".into(), v.to_value());
+            if let Some(v) = self.container_port {
+                m.insert("ContainerPort".into(), v.into_value());
             }
-            if let Some(v) = &self.container_port_range {
-                m.insert("ContainerPortRange".into(), v.to_value());
+            if let Some(v) = self.container_port_range {
+                m.insert("ContainerPortRange".into(), v.into_value());
             }
-            if let Some(v) = &self.host_port {
-                m.insert("HostPort".into(), v.to_value());
+            if let Some(v) = self.host_port {
+                m.insert("HostPort".into(), v.into_value());
             }
-            if let Some(v) = &self.name {
-                m.insert("Name".into(), v.to_value());
+            if let Some(v) = self.name {
+                m.insert("Name".into(), v.into_value());
             }
-            if let Some(v) = &self.protocol {
-                m.insert("Protocol".into(), v.to_value());
+            if let Some(v) = self.protocol {
+                m.insert("Protocol".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4276,13 +4781,20 @@ pub mod cfn_task_definition {
 
     impl ToValue for ProxyConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("ContainerName".into(), self.container_name.to_value());
-            if let Some(v) = &self.proxy_configuration_properties {
-                m.insert("ProxyConfigurationProperties".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.proxy_configuration_properties.is_some())
+                    + usize::from(self.type_.is_some()),
+            );
+            m.insert("ContainerName".into(), self.container_name.into_value());
+            if let Some(v) = self.proxy_configuration_properties {
+                m.insert("ProxyConfigurationProperties".into(), v.into_value());
             }
-            if let Some(v) = &self.type_ {
-                m.insert("Type".into(), v.to_value());
+            if let Some(v) = self.type_ {
+                m.insert("Type".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4310,9 +4822,14 @@ pub mod cfn_task_definition {
 
     impl ToValue for RepositoryCredentials {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.credentials_parameter {
-                m.insert("CredentialsParameter".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.credentials_parameter.is_some()));
+            if let Some(v) = self.credentials_parameter {
+                m.insert("CredentialsParameter".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4341,9 +4858,13 @@ pub mod cfn_task_definition {
 
     impl ToValue for ResourceRequirement {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Type".into(), self.type_.to_value());
-            m.insert("Value".into(), self.value.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Type".into(), self.type_.into_value());
+            m.insert("Value".into(), self.value.into_value());
             Value::Map(m)
         }
     }
@@ -4386,15 +4907,23 @@ pub mod cfn_task_definition {
 
     impl ToValue for RestartPolicy {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.enabled {
-                m.insert("Enabled".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.enabled.is_some())
+                    + usize::from(self.ignored_exit_codes.is_some())
+                    + usize::from(self.restart_attempt_period.is_some()),
+            );
+            if let Some(v) = self.enabled {
+                m.insert("Enabled".into(), v.into_value());
             }
-            if let Some(v) = &self.ignored_exit_codes {
-                m.insert("IgnoredExitCodes".into(), v.to_value());
+            if let Some(v) = self.ignored_exit_codes {
+                m.insert("IgnoredExitCodes".into(), v.into_value());
             }
-            if let Some(v) = &self.restart_attempt_period {
-                m.insert("RestartAttemptPeriod".into(), v.to_value());
+            if let Some(v) = self.restart_attempt_period {
+                m.insert("RestartAttemptPeriod".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4434,12 +4963,19 @@ pub mod cfn_task_definition {
 
     impl ToValue for RuntimePlatform {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.cpu_architecture {
-                m.insert("CpuArchitecture".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.cpu_architecture.is_some())
+                    + usize::from(self.operating_system_family.is_some()),
+            );
+            if let Some(v) = self.cpu_architecture {
+                m.insert("CpuArchitecture".into(), v.into_value());
             }
-            if let Some(v) = &self.operating_system_family {
-                m.insert("OperatingSystemFamily".into(), v.to_value());
+            if let Some(v) = self.operating_system_family {
+                m.insert("OperatingSystemFamily".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4490,16 +5026,24 @@ pub mod cfn_task_definition {
 
     impl ToValue for S3FilesVolumeConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.access_point_arn {
-                m.insert("AccessPointArn".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.access_point_arn.is_some())
+                    + usize::from(self.root_directory.is_some())
+                    + usize::from(self.transit_encryption_port.is_some()),
+            );
+            if let Some(v) = self.access_point_arn {
+                m.insert("AccessPointArn".into(), v.into_value());
             }
-            m.insert("FileSystemArn".into(), self.file_system_arn.to_value());
-            if let Some(v) = &self.root_directory {
-                m.insert("RootDirectory".into(), v.to_value());
+            m.insert("FileSystemArn".into(), self.file_system_arn.into_value());
+            if let Some(v) = self.root_directory {
+                m.insert("RootDirectory".into(), v.into_value());
             }
-            if let Some(v) = &self.transit_encryption_port {
-                m.insert("TransitEncryptionPort".into(), v.to_value());
+            if let Some(v) = self.transit_encryption_port {
+                m.insert("TransitEncryptionPort".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4526,9 +5070,13 @@ pub mod cfn_task_definition {
 
     impl ToValue for Secret {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Name".into(), self.name.to_value());
-            m.insert("ValueFrom".into(), self.value_from.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("ValueFrom".into(), self.value_from.into_value());
             Value::Map(m)
         }
     }
@@ -4563,12 +5111,18 @@ pub mod cfn_task_definition {
 
     impl ToValue for SystemControl {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.namespace {
-                m.insert("Namespace".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.namespace.is_some()) + usize::from(self.value.is_some()),
+            );
+            if let Some(v) = self.namespace {
+                m.insert("Namespace".into(), v.into_value());
             }
-            if let Some(v) = &self.value {
-                m.insert("Value".into(), v.to_value());
+            if let Some(v) = self.value {
+                m.insert("Value".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4603,11 +5157,16 @@ pub mod cfn_task_definition {
 
     impl ToValue for TaskDefinitionPlacementConstraint {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.expression {
-                m.insert("Expression".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.expression.is_some()));
+            if let Some(v) = self.expression {
+                m.insert("Expression".into(), v.into_value());
             }
-            m.insert("Type".into(), self.type_.to_value());
+            m.insert("Type".into(), self.type_.into_value());
             Value::Map(m)
         }
     }
@@ -4648,14 +5207,21 @@ pub mod cfn_task_definition {
 
     impl ToValue for Tmpfs {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.container_path {
-                m.insert("ContainerPath".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.container_path.is_some())
+                    + usize::from(self.mount_options.is_some()),
+            );
+            if let Some(v) = self.container_path {
+                m.insert("ContainerPath".into(), v.into_value());
             }
-            if let Some(v) = &self.mount_options {
-                m.insert("MountOptions".into(), v.to_value());
+            if let Some(v) = self.mount_options {
+                m.insert("MountOptions".into(), v.into_value());
             }
-            m.insert("Size".into(), self.size.to_value());
+            m.insert("Size".into(), self.size.into_value());
             Value::Map(m)
         }
     }
@@ -4690,10 +5256,14 @@ pub mod cfn_task_definition {
 
     impl ToValue for Ulimit {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("HardLimit".into(), self.hard_limit.to_value());
-            m.insert("Name".into(), self.name.to_value());
-            m.insert("SoftLimit".into(), self.soft_limit.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(3);
+            m.insert("HardLimit".into(), self.hard_limit.into_value());
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("SoftLimit".into(), self.soft_limit.into_value());
             Value::Map(m)
         }
     }
@@ -4772,30 +5342,42 @@ pub mod cfn_task_definition {
 
     impl ToValue for Volume {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.configured_at_launch {
-                m.insert("ConfiguredAtLaunch".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.configured_at_launch.is_some())
+                    + usize::from(self.docker_volume_configuration.is_some())
+                    + usize::from(self.efs_volume_configuration.is_some())
+                    + usize::from(self.f_sx_windows_file_server_volume_configuration.is_some())
+                    + usize::from(self.host.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.s3_files_volume_configuration.is_some()),
+            );
+            if let Some(v) = self.configured_at_launch {
+                m.insert("ConfiguredAtLaunch".into(), v.into_value());
             }
-            if let Some(v) = &self.docker_volume_configuration {
-                m.insert("DockerVolumeConfiguration".into(), v.to_value());
+            if let Some(v) = self.docker_volume_configuration {
+                m.insert("DockerVolumeConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.efs_volume_configuration {
-                m.insert("EFSVolumeConfiguration".into(), v.to_value());
+            if let Some(v) = self.efs_volume_configuration {
+                m.insert("EFSVolumeConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.f_sx_windows_file_server_volume_configuration {
+            if let Some(v) = self.f_sx_windows_file_server_volume_configuration {
                 m.insert(
                     "FSxWindowsFileServerVolumeConfiguration".into(),
-                    v.to_value(),
+                    v.into_value(),
                 );
             }
-            if let Some(v) = &self.host {
-                m.insert("Host".into(), v.to_value());
+            if let Some(v) = self.host {
+                m.insert("Host".into(), v.into_value());
             }
-            if let Some(v) = &self.name {
-                m.insert("Name".into(), v.to_value());
+            if let Some(v) = self.name {
+                m.insert("Name".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_files_volume_configuration {
-                m.insert("S3FilesVolumeConfiguration".into(), v.to_value());
+            if let Some(v) = self.s3_files_volume_configuration {
+                m.insert("S3FilesVolumeConfiguration".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -4831,12 +5413,19 @@ pub mod cfn_task_definition {
 
     impl ToValue for VolumeFrom {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.read_only {
-                m.insert("ReadOnly".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.read_only.is_some())
+                    + usize::from(self.source_container.is_some()),
+            );
+            if let Some(v) = self.read_only {
+                m.insert("ReadOnly".into(), v.into_value());
             }
-            if let Some(v) = &self.source_container {
-                m.insert("SourceContainer".into(), v.to_value());
+            if let Some(v) = self.source_container {
+                m.insert("SourceContainer".into(), v.into_value());
             }
             Value::Map(m)
         }

@@ -109,34 +109,44 @@ impl CfnResource for CfnRule {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.description.is_some())
+                + usize::from(self.event_bus_name.is_some())
+                + usize::from(self.event_pattern.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.role_arn.is_some())
+                + usize::from(self.schedule_expression.is_some())
+                + usize::from(self.state.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.targets.is_some()),
+        );
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.event_bus_name {
-            m.insert("EventBusName".into(), v.to_value());
+        if let Some(v) = self.event_bus_name {
+            m.insert("EventBusName".into(), v.into_value());
         }
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".into(), v.to_value());
+        if let Some(v) = self.event_pattern {
+            m.insert("EventPattern".into(), v.into_value());
         }
-        if let Some(v) = &self.name {
-            m.insert("Name".into(), v.to_value());
+        if let Some(v) = self.name {
+            m.insert("Name".into(), v.into_value());
         }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".into(), v.to_value());
+        if let Some(v) = self.role_arn {
+            m.insert("RoleArn".into(), v.into_value());
         }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".into(), v.to_value());
+        if let Some(v) = self.schedule_expression {
+            m.insert("ScheduleExpression".into(), v.into_value());
         }
-        if let Some(v) = &self.state {
-            m.insert("State".into(), v.to_value());
+        if let Some(v) = self.state {
+            m.insert("State".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".into(), v.to_value());
+        if let Some(v) = self.targets {
+            m.insert("Targets".into(), v.into_value());
         }
         m
     }
@@ -165,10 +175,14 @@ pub mod cfn_rule {
 
     impl ToValue for AppSyncParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
             m.insert(
                 "GraphQLOperation".into(),
-                self.graph_ql_operation.to_value(),
+                self.graph_ql_operation.into_value(),
             );
             Value::Map(m)
         }
@@ -212,14 +226,21 @@ pub mod cfn_rule {
 
     impl ToValue for AwsVpcConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.assign_public_ip {
-                m.insert("AssignPublicIp".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.assign_public_ip.is_some())
+                    + usize::from(self.security_groups.is_some()),
+            );
+            if let Some(v) = self.assign_public_ip {
+                m.insert("AssignPublicIp".into(), v.into_value());
             }
-            if let Some(v) = &self.security_groups {
-                m.insert("SecurityGroups".into(), v.to_value());
+            if let Some(v) = self.security_groups {
+                m.insert("SecurityGroups".into(), v.into_value());
             }
-            m.insert("Subnets".into(), self.subnets.to_value());
+            m.insert("Subnets".into(), self.subnets.into_value());
             Value::Map(m)
         }
     }
@@ -246,9 +267,14 @@ pub mod cfn_rule {
 
     impl ToValue for BatchArrayProperties {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.size {
-                m.insert("Size".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.size.is_some()));
+            if let Some(v) = self.size {
+                m.insert("Size".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -296,14 +322,21 @@ pub mod cfn_rule {
 
     impl ToValue for BatchParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.array_properties {
-                m.insert("ArrayProperties".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                2 + usize::from(self.array_properties.is_some())
+                    + usize::from(self.retry_strategy.is_some()),
+            );
+            if let Some(v) = self.array_properties {
+                m.insert("ArrayProperties".into(), v.into_value());
             }
-            m.insert("JobDefinition".into(), self.job_definition.to_value());
-            m.insert("JobName".into(), self.job_name.to_value());
-            if let Some(v) = &self.retry_strategy {
-                m.insert("RetryStrategy".into(), v.to_value());
+            m.insert("JobDefinition".into(), self.job_definition.into_value());
+            m.insert("JobName".into(), self.job_name.into_value());
+            if let Some(v) = self.retry_strategy {
+                m.insert("RetryStrategy".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -331,9 +364,14 @@ pub mod cfn_rule {
 
     impl ToValue for BatchRetryStrategy {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.attempts {
-                m.insert("Attempts".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.attempts.is_some()));
+            if let Some(v) = self.attempts {
+                m.insert("Attempts".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -375,13 +413,22 @@ pub mod cfn_rule {
 
     impl ToValue for CapacityProviderStrategyItem {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.base {
-                m.insert("Base".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.base.is_some()) + usize::from(self.weight.is_some()),
+            );
+            if let Some(v) = self.base {
+                m.insert("Base".into(), v.into_value());
             }
-            m.insert("CapacityProvider".into(), self.capacity_provider.to_value());
-            if let Some(v) = &self.weight {
-                m.insert("Weight".into(), v.to_value());
+            m.insert(
+                "CapacityProvider".into(),
+                self.capacity_provider.into_value(),
+            );
+            if let Some(v) = self.weight {
+                m.insert("Weight".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -409,9 +456,14 @@ pub mod cfn_rule {
 
     impl ToValue for DeadLetterConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.arn {
-                m.insert("Arn".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.arn.is_some()));
+            if let Some(v) = self.arn {
+                m.insert("Arn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -556,49 +608,67 @@ pub mod cfn_rule {
 
     impl ToValue for EcsParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.capacity_provider_strategy {
-                m.insert("CapacityProviderStrategy".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.capacity_provider_strategy.is_some())
+                    + usize::from(self.enable_ecs_managed_tags.is_some())
+                    + usize::from(self.enable_execute_command.is_some())
+                    + usize::from(self.group.is_some())
+                    + usize::from(self.launch_type.is_some())
+                    + usize::from(self.network_configuration.is_some())
+                    + usize::from(self.placement_constraints.is_some())
+                    + usize::from(self.placement_strategies.is_some())
+                    + usize::from(self.platform_version.is_some())
+                    + usize::from(self.propagate_tags.is_some())
+                    + usize::from(self.reference_id.is_some())
+                    + usize::from(self.tag_list.is_some())
+                    + usize::from(self.task_count.is_some()),
+            );
+            if let Some(v) = self.capacity_provider_strategy {
+                m.insert("CapacityProviderStrategy".into(), v.into_value());
             }
-            if let Some(v) = &self.enable_ecs_managed_tags {
-                m.insert("EnableECSManagedTags".into(), v.to_value());
+            if let Some(v) = self.enable_ecs_managed_tags {
+                m.insert("EnableECSManagedTags".into(), v.into_value());
             }
-            if let Some(v) = &self.enable_execute_command {
-                m.insert("EnableExecuteCommand".into(), v.to_value());
+            if let Some(v) = self.enable_execute_command {
+                m.insert("EnableExecuteCommand".into(), v.into_value());
             }
-            if let Some(v) = &self.group {
-                m.insert("Group".into(), v.to_value());
+            if let Some(v) = self.group {
+                m.insert("Group".into(), v.into_value());
             }
-            if let Some(v) = &self.launch_type {
-                m.insert("LaunchType".into(), v.to_value());
+            if let Some(v) = self.launch_type {
+                m.insert("LaunchType".into(), v.into_value());
             }
-            if let Some(v) = &self.network_configuration {
-                m.insert("NetworkConfiguration".into(), v.to_value());
+            if let Some(v) = self.network_configuration {
+                m.insert("NetworkConfiguration".into(), v.into_value());
             }
-            if let Some(v) = &self.placement_constraints {
-                m.insert("PlacementConstraints".into(), v.to_value());
+            if let Some(v) = self.placement_constraints {
+                m.insert("PlacementConstraints".into(), v.into_value());
             }
-            if let Some(v) = &self.placement_strategies {
-                m.insert("PlacementStrategies".into(), v.to_value());
+            if let Some(v) = self.placement_strategies {
+                m.insert("PlacementStrategies".into(), v.into_value());
             }
-            if let Some(v) = &self.platform_version {
-                m.insert("PlatformVersion".into(), v.to_value());
+            if let Some(v) = self.platform_version {
+                m.insert("PlatformVersion".into(), v.into_value());
             }
-            if let Some(v) = &self.propagate_tags {
-                m.insert("PropagateTags".into(), v.to_value());
+            if let Some(v) = self.propagate_tags {
+                m.insert("PropagateTags".into(), v.into_value());
             }
-            if let Some(v) = &self.reference_id {
-                m.insert("ReferenceId".into(), v.to_value());
+            if let Some(v) = self.reference_id {
+                m.insert("ReferenceId".into(), v.into_value());
             }
-            if let Some(v) = &self.tag_list {
-                m.insert("TagList".into(), v.to_value());
+            if let Some(v) = self.tag_list {
+                m.insert("TagList".into(), v.into_value());
             }
-            if let Some(v) = &self.task_count {
-                m.insert("TaskCount".into(), v.to_value());
+            if let Some(v) = self.task_count {
+                m.insert("TaskCount".into(), v.into_value());
             }
             m.insert(
                 "TaskDefinitionArn".into(),
-                self.task_definition_arn.to_value(),
+                self.task_definition_arn.into_value(),
             );
             Value::Map(m)
         }
@@ -642,15 +712,23 @@ pub mod cfn_rule {
 
     impl ToValue for HttpParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.header_parameters {
-                m.insert("HeaderParameters".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.header_parameters.is_some())
+                    + usize::from(self.path_parameter_values.is_some())
+                    + usize::from(self.query_string_parameters.is_some()),
+            );
+            if let Some(v) = self.header_parameters {
+                m.insert("HeaderParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.path_parameter_values {
-                m.insert("PathParameterValues".into(), v.to_value());
+            if let Some(v) = self.path_parameter_values {
+                m.insert("PathParameterValues".into(), v.into_value());
             }
-            if let Some(v) = &self.query_string_parameters {
-                m.insert("QueryStringParameters".into(), v.to_value());
+            if let Some(v) = self.query_string_parameters {
+                m.insert("QueryStringParameters".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -683,11 +761,16 @@ pub mod cfn_rule {
 
     impl ToValue for InputTransformer {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.input_paths_map {
-                m.insert("InputPathsMap".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.input_paths_map.is_some()));
+            if let Some(v) = self.input_paths_map {
+                m.insert("InputPathsMap".into(), v.into_value());
             }
-            m.insert("InputTemplate".into(), self.input_template.to_value());
+            m.insert("InputTemplate".into(), self.input_template.into_value());
             Value::Map(m)
         }
     }
@@ -710,10 +793,14 @@ pub mod cfn_rule {
 
     impl ToValue for KinesisParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
             m.insert(
                 "PartitionKeyPath".into(),
-                self.partition_key_path.to_value(),
+                self.partition_key_path.into_value(),
             );
             Value::Map(m)
         }
@@ -741,9 +828,14 @@ pub mod cfn_rule {
 
     impl ToValue for NetworkConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.aws_vpc_configuration {
-                m.insert("AwsVpcConfiguration".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.aws_vpc_configuration.is_some()));
+            if let Some(v) = self.aws_vpc_configuration {
+                m.insert("AwsVpcConfiguration".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -781,12 +873,18 @@ pub mod cfn_rule {
 
     impl ToValue for PlacementConstraint {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.expression {
-                m.insert("Expression".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.expression.is_some()) + usize::from(self.type_.is_some()),
+            );
+            if let Some(v) = self.expression {
+                m.insert("Expression".into(), v.into_value());
             }
-            if let Some(v) = &self.type_ {
-                m.insert("Type".into(), v.to_value());
+            if let Some(v) = self.type_ {
+                m.insert("Type".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -822,12 +920,18 @@ pub mod cfn_rule {
 
     impl ToValue for PlacementStrategy {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.field {
-                m.insert("Field".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.field.is_some()) + usize::from(self.type_.is_some()),
+            );
+            if let Some(v) = self.field {
+                m.insert("Field".into(), v.into_value());
             }
-            if let Some(v) = &self.type_ {
-                m.insert("Type".into(), v.to_value());
+            if let Some(v) = self.type_ {
+                m.insert("Type".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -905,25 +1009,36 @@ pub mod cfn_rule {
 
     impl ToValue for RedshiftDataParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Database".into(), self.database.to_value());
-            if let Some(v) = &self.db_user {
-                m.insert("DbUser".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.db_user.is_some())
+                    + usize::from(self.secret_manager_arn.is_some())
+                    + usize::from(self.sql.is_some())
+                    + usize::from(self.sqls.is_some())
+                    + usize::from(self.statement_name.is_some())
+                    + usize::from(self.with_event.is_some()),
+            );
+            m.insert("Database".into(), self.database.into_value());
+            if let Some(v) = self.db_user {
+                m.insert("DbUser".into(), v.into_value());
             }
-            if let Some(v) = &self.secret_manager_arn {
-                m.insert("SecretManagerArn".into(), v.to_value());
+            if let Some(v) = self.secret_manager_arn {
+                m.insert("SecretManagerArn".into(), v.into_value());
             }
-            if let Some(v) = &self.sql {
-                m.insert("Sql".into(), v.to_value());
+            if let Some(v) = self.sql {
+                m.insert("Sql".into(), v.into_value());
             }
-            if let Some(v) = &self.sqls {
-                m.insert("Sqls".into(), v.to_value());
+            if let Some(v) = self.sqls {
+                m.insert("Sqls".into(), v.into_value());
             }
-            if let Some(v) = &self.statement_name {
-                m.insert("StatementName".into(), v.to_value());
+            if let Some(v) = self.statement_name {
+                m.insert("StatementName".into(), v.into_value());
             }
-            if let Some(v) = &self.with_event {
-                m.insert("WithEvent".into(), v.to_value());
+            if let Some(v) = self.with_event {
+                m.insert("WithEvent".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -959,12 +1074,19 @@ pub mod cfn_rule {
 
     impl ToValue for RetryPolicy {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.maximum_event_age_in_seconds {
-                m.insert("MaximumEventAgeInSeconds".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.maximum_event_age_in_seconds.is_some())
+                    + usize::from(self.maximum_retry_attempts.is_some()),
+            );
+            if let Some(v) = self.maximum_event_age_in_seconds {
+                m.insert("MaximumEventAgeInSeconds".into(), v.into_value());
             }
-            if let Some(v) = &self.maximum_retry_attempts {
-                m.insert("MaximumRetryAttempts".into(), v.to_value());
+            if let Some(v) = self.maximum_retry_attempts {
+                m.insert("MaximumRetryAttempts".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -988,10 +1110,14 @@ pub mod cfn_rule {
 
     impl ToValue for RunCommandParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
             m.insert(
                 "RunCommandTargets".into(),
-                self.run_command_targets.to_value(),
+                self.run_command_targets.into_value(),
             );
             Value::Map(m)
         }
@@ -1018,9 +1144,13 @@ pub mod cfn_rule {
 
     impl ToValue for RunCommandTarget {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Key".into(), self.key.to_value());
-            m.insert("Values".into(), self.values.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Key".into(), self.key.into_value());
+            m.insert("Values".into(), self.values.into_value());
             Value::Map(m)
         }
     }
@@ -1046,9 +1176,13 @@ pub mod cfn_rule {
 
     impl ToValue for SageMakerPipelineParameter {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Name".into(), self.name.to_value());
-            m.insert("Value".into(), self.value.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Name".into(), self.name.into_value());
+            m.insert("Value".into(), self.value.into_value());
             Value::Map(m)
         }
     }
@@ -1075,9 +1209,14 @@ pub mod cfn_rule {
 
     impl ToValue for SageMakerPipelineParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.pipeline_parameter_list {
-                m.insert("PipelineParameterList".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.pipeline_parameter_list.is_some()));
+            if let Some(v) = self.pipeline_parameter_list {
+                m.insert("PipelineParameterList".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1101,8 +1240,12 @@ pub mod cfn_rule {
 
     impl ToValue for SqsParameters {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("MessageGroupId".into(), self.message_group_id.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
+            m.insert("MessageGroupId".into(), self.message_group_id.into_value());
             Value::Map(m)
         }
     }
@@ -1263,53 +1406,73 @@ pub mod cfn_rule {
 
     impl ToValue for Target {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.app_sync_parameters {
-                m.insert("AppSyncParameters".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                2 + usize::from(self.app_sync_parameters.is_some())
+                    + usize::from(self.batch_parameters.is_some())
+                    + usize::from(self.dead_letter_config.is_some())
+                    + usize::from(self.ecs_parameters.is_some())
+                    + usize::from(self.http_parameters.is_some())
+                    + usize::from(self.input.is_some())
+                    + usize::from(self.input_path.is_some())
+                    + usize::from(self.input_transformer.is_some())
+                    + usize::from(self.kinesis_parameters.is_some())
+                    + usize::from(self.redshift_data_parameters.is_some())
+                    + usize::from(self.retry_policy.is_some())
+                    + usize::from(self.role_arn.is_some())
+                    + usize::from(self.run_command_parameters.is_some())
+                    + usize::from(self.sage_maker_pipeline_parameters.is_some())
+                    + usize::from(self.sqs_parameters.is_some()),
+            );
+            if let Some(v) = self.app_sync_parameters {
+                m.insert("AppSyncParameters".into(), v.into_value());
             }
-            m.insert("Arn".into(), self.arn.to_value());
-            if let Some(v) = &self.batch_parameters {
-                m.insert("BatchParameters".into(), v.to_value());
+            m.insert("Arn".into(), self.arn.into_value());
+            if let Some(v) = self.batch_parameters {
+                m.insert("BatchParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.dead_letter_config {
-                m.insert("DeadLetterConfig".into(), v.to_value());
+            if let Some(v) = self.dead_letter_config {
+                m.insert("DeadLetterConfig".into(), v.into_value());
             }
-            if let Some(v) = &self.ecs_parameters {
-                m.insert("EcsParameters".into(), v.to_value());
+            if let Some(v) = self.ecs_parameters {
+                m.insert("EcsParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.http_parameters {
-                m.insert("HttpParameters".into(), v.to_value());
+            if let Some(v) = self.http_parameters {
+                m.insert("HttpParameters".into(), v.into_value());
             }
-            m.insert("Id".into(), self.id.to_value());
-            if let Some(v) = &self.input {
-                m.insert("Input".into(), v.to_value());
+            m.insert("Id".into(), self.id.into_value());
+            if let Some(v) = self.input {
+                m.insert("Input".into(), v.into_value());
             }
-            if let Some(v) = &self.input_path {
-                m.insert("InputPath".into(), v.to_value());
+            if let Some(v) = self.input_path {
+                m.insert("InputPath".into(), v.into_value());
             }
-            if let Some(v) = &self.input_transformer {
-                m.insert("InputTransformer".into(), v.to_value());
+            if let Some(v) = self.input_transformer {
+                m.insert("InputTransformer".into(), v.into_value());
             }
-            if let Some(v) = &self.kinesis_parameters {
-                m.insert("KinesisParameters".into(), v.to_value());
+            if let Some(v) = self.kinesis_parameters {
+                m.insert("KinesisParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.redshift_data_parameters {
-                m.insert("RedshiftDataParameters".into(), v.to_value());
+            if let Some(v) = self.redshift_data_parameters {
+                m.insert("RedshiftDataParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.retry_policy {
-                m.insert("RetryPolicy".into(), v.to_value());
+            if let Some(v) = self.retry_policy {
+                m.insert("RetryPolicy".into(), v.into_value());
             }
-            if let Some(v) = &self.role_arn {
-                m.insert("RoleArn".into(), v.to_value());
+            if let Some(v) = self.role_arn {
+                m.insert("RoleArn".into(), v.into_value());
             }
-            if let Some(v) = &self.run_command_parameters {
-                m.insert("RunCommandParameters".into(), v.to_value());
+            if let Some(v) = self.run_command_parameters {
+                m.insert("RunCommandParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.sage_maker_pipeline_parameters {
-                m.insert("SageMakerPipelineParameters".into(), v.to_value());
+            if let Some(v) = self.sage_maker_pipeline_parameters {
+                m.insert("SageMakerPipelineParameters".into(), v.into_value());
             }
-            if let Some(v) = &self.sqs_parameters {
-                m.insert("SqsParameters".into(), v.to_value());
+            if let Some(v) = self.sqs_parameters {
+                m.insert("SqsParameters".into(), v.into_value());
             }
             Value::Map(m)
         }

@@ -65,18 +65,22 @@ impl CfnResource for CfnPolicy {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.groups {
-            m.insert("Groups".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            2 + usize::from(self.groups.is_some())
+                + usize::from(self.roles.is_some())
+                + usize::from(self.users.is_some()),
+        );
+        if let Some(v) = self.groups {
+            m.insert("Groups".into(), v.into_value());
         }
-        m.insert("PolicyDocument".into(), self.policy_document.to_value());
-        m.insert("PolicyName".into(), self.policy_name.to_value());
-        if let Some(v) = &self.roles {
-            m.insert("Roles".into(), v.to_value());
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("PolicyName".into(), self.policy_name.into_value());
+        if let Some(v) = self.roles {
+            m.insert("Roles".into(), v.into_value());
         }
-        if let Some(v) = &self.users {
-            m.insert("Users".into(), v.to_value());
+        if let Some(v) = self.users {
+            m.insert("Users".into(), v.into_value());
         }
         m
     }
@@ -188,35 +192,44 @@ impl CfnResource for CfnRole {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.description.is_some())
+                + usize::from(self.managed_policy_arns.is_some())
+                + usize::from(self.max_session_duration.is_some())
+                + usize::from(self.path.is_some())
+                + usize::from(self.permissions_boundary.is_some())
+                + usize::from(self.policies.is_some())
+                + usize::from(self.role_name.is_some())
+                + usize::from(self.tags.is_some()),
+        );
         m.insert(
             "AssumeRolePolicyDocument".into(),
-            self.assume_role_policy_document.to_value(),
+            self.assume_role_policy_document.into_value(),
         );
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.managed_policy_arns {
-            m.insert("ManagedPolicyArns".into(), v.to_value());
+        if let Some(v) = self.managed_policy_arns {
+            m.insert("ManagedPolicyArns".into(), v.into_value());
         }
-        if let Some(v) = &self.max_session_duration {
-            m.insert("MaxSessionDuration".into(), v.to_value());
+        if let Some(v) = self.max_session_duration {
+            m.insert("MaxSessionDuration".into(), v.into_value());
         }
-        if let Some(v) = &self.path {
-            m.insert("Path".into(), v.to_value());
+        if let Some(v) = self.path {
+            m.insert("Path".into(), v.into_value());
         }
-        if let Some(v) = &self.permissions_boundary {
-            m.insert("PermissionsBoundary".into(), v.to_value());
+        if let Some(v) = self.permissions_boundary {
+            m.insert("PermissionsBoundary".into(), v.into_value());
         }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".into(), v.to_value());
+        if let Some(v) = self.policies {
+            m.insert("Policies".into(), v.into_value());
         }
-        if let Some(v) = &self.role_name {
-            m.insert("RoleName".into(), v.to_value());
+        if let Some(v) = self.role_name {
+            m.insert("RoleName".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -251,9 +264,13 @@ pub mod cfn_role {
 
     impl ToValue for Policy {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("PolicyDocument".into(), self.policy_document.to_value());
-            m.insert("PolicyName".into(), self.policy_name.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("PolicyDocument".into(), self.policy_document.into_value());
+            m.insert("PolicyName".into(), self.policy_name.into_value());
             Value::Map(m)
         }
     }

@@ -134,43 +134,56 @@ impl CfnResource for CfnKey {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.bypass_policy_lockout_safety_check {
-            m.insert("BypassPolicyLockoutSafetyCheck".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.bypass_policy_lockout_safety_check.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.enable_key_rotation.is_some())
+                + usize::from(self.enabled.is_some())
+                + usize::from(self.key_policy.is_some())
+                + usize::from(self.key_spec.is_some())
+                + usize::from(self.key_usage.is_some())
+                + usize::from(self.multi_region.is_some())
+                + usize::from(self.origin.is_some())
+                + usize::from(self.pending_window_in_days.is_some())
+                + usize::from(self.rotation_period_in_days.is_some())
+                + usize::from(self.tags.is_some()),
+        );
+        if let Some(v) = self.bypass_policy_lockout_safety_check {
+            m.insert("BypassPolicyLockoutSafetyCheck".into(), v.into_value());
         }
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_key_rotation {
-            m.insert("EnableKeyRotation".into(), v.to_value());
+        if let Some(v) = self.enable_key_rotation {
+            m.insert("EnableKeyRotation".into(), v.into_value());
         }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".into(), v.to_value());
+        if let Some(v) = self.enabled {
+            m.insert("Enabled".into(), v.into_value());
         }
-        if let Some(v) = &self.key_policy {
-            m.insert("KeyPolicy".into(), v.to_value());
+        if let Some(v) = self.key_policy {
+            m.insert("KeyPolicy".into(), v.into_value());
         }
-        if let Some(v) = &self.key_spec {
-            m.insert("KeySpec".into(), v.to_value());
+        if let Some(v) = self.key_spec {
+            m.insert("KeySpec".into(), v.into_value());
         }
-        if let Some(v) = &self.key_usage {
-            m.insert("KeyUsage".into(), v.to_value());
+        if let Some(v) = self.key_usage {
+            m.insert("KeyUsage".into(), v.into_value());
         }
-        if let Some(v) = &self.multi_region {
-            m.insert("MultiRegion".into(), v.to_value());
+        if let Some(v) = self.multi_region {
+            m.insert("MultiRegion".into(), v.into_value());
         }
-        if let Some(v) = &self.origin {
-            m.insert("Origin".into(), v.to_value());
+        if let Some(v) = self.origin {
+            m.insert("Origin".into(), v.into_value());
         }
-        if let Some(v) = &self.pending_window_in_days {
-            m.insert("PendingWindowInDays".into(), v.to_value());
+        if let Some(v) = self.pending_window_in_days {
+            m.insert("PendingWindowInDays".into(), v.into_value());
         }
-        if let Some(v) = &self.rotation_period_in_days {
-            m.insert("RotationPeriodInDays".into(), v.to_value());
+        if let Some(v) = self.rotation_period_in_days {
+            m.insert("RotationPeriodInDays".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }

@@ -317,96 +317,126 @@ impl CfnResource for CfnFunction {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.architectures {
-            m.insert("Architectures".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            2 + usize::from(self.architectures.is_some())
+                + usize::from(self.capacity_provider_config.is_some())
+                + usize::from(self.code_signing_config_arn.is_some())
+                + usize::from(self.dead_letter_config.is_some())
+                + usize::from(self.description.is_some())
+                + usize::from(self.durable_config.is_some())
+                + usize::from(self.environment.is_some())
+                + usize::from(self.ephemeral_storage.is_some())
+                + usize::from(self.file_system_configs.is_some())
+                + usize::from(self.function_name.is_some())
+                + usize::from(self.function_scaling_config.is_some())
+                + usize::from(self.handler.is_some())
+                + usize::from(self.image_config.is_some())
+                + usize::from(self.kms_key_arn.is_some())
+                + usize::from(self.layers.is_some())
+                + usize::from(self.logging_config.is_some())
+                + usize::from(self.memory_size.is_some())
+                + usize::from(self.package_type.is_some())
+                + usize::from(self.publish_to_latest_published.is_some())
+                + usize::from(self.recursive_loop.is_some())
+                + usize::from(self.reserved_concurrent_executions.is_some())
+                + usize::from(self.runtime.is_some())
+                + usize::from(self.runtime_management_config.is_some())
+                + usize::from(self.snap_start.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.tenancy_config.is_some())
+                + usize::from(self.timeout.is_some())
+                + usize::from(self.tracing_config.is_some())
+                + usize::from(self.vpc_config.is_some()),
+        );
+        if let Some(v) = self.architectures {
+            m.insert("Architectures".into(), v.into_value());
         }
-        if let Some(v) = &self.capacity_provider_config {
-            m.insert("CapacityProviderConfig".into(), v.to_value());
+        if let Some(v) = self.capacity_provider_config {
+            m.insert("CapacityProviderConfig".into(), v.into_value());
         }
-        m.insert("Code".into(), self.code.to_value());
-        if let Some(v) = &self.code_signing_config_arn {
-            m.insert("CodeSigningConfigArn".into(), v.to_value());
+        m.insert("Code".into(), self.code.into_value());
+        if let Some(v) = self.code_signing_config_arn {
+            m.insert("CodeSigningConfigArn".into(), v.into_value());
         }
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".into(), v.to_value());
+        if let Some(v) = self.dead_letter_config {
+            m.insert("DeadLetterConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.durable_config {
-            m.insert("DurableConfig".into(), v.to_value());
+        if let Some(v) = self.durable_config {
+            m.insert("DurableConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".into(), v.to_value());
+        if let Some(v) = self.environment {
+            m.insert("Environment".into(), v.into_value());
         }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".into(), v.to_value());
+        if let Some(v) = self.ephemeral_storage {
+            m.insert("EphemeralStorage".into(), v.into_value());
         }
-        if let Some(v) = &self.file_system_configs {
-            m.insert("FileSystemConfigs".into(), v.to_value());
+        if let Some(v) = self.file_system_configs {
+            m.insert("FileSystemConfigs".into(), v.into_value());
         }
-        if let Some(v) = &self.function_name {
-            m.insert("FunctionName".into(), v.to_value());
+        if let Some(v) = self.function_name {
+            m.insert("FunctionName".into(), v.into_value());
         }
-        if let Some(v) = &self.function_scaling_config {
-            m.insert("FunctionScalingConfig".into(), v.to_value());
+        if let Some(v) = self.function_scaling_config {
+            m.insert("FunctionScalingConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.handler {
-            m.insert("Handler".into(), v.to_value());
+        if let Some(v) = self.handler {
+            m.insert("Handler".into(), v.into_value());
         }
-        if let Some(v) = &self.image_config {
-            m.insert("ImageConfig".into(), v.to_value());
+        if let Some(v) = self.image_config {
+            m.insert("ImageConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".into(), v.to_value());
+        if let Some(v) = self.kms_key_arn {
+            m.insert("KmsKeyArn".into(), v.into_value());
         }
-        if let Some(v) = &self.layers {
-            m.insert("Layers".into(), v.to_value());
+        if let Some(v) = self.layers {
+            m.insert("Layers".into(), v.into_value());
         }
-        if let Some(v) = &self.logging_config {
-            m.insert("LoggingConfig".into(), v.to_value());
+        if let Some(v) = self.logging_config {
+            m.insert("LoggingConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.memory_size {
-            m.insert("MemorySize".into(), v.to_value());
+        if let Some(v) = self.memory_size {
+            m.insert("MemorySize".into(), v.into_value());
         }
-        if let Some(v) = &self.package_type {
-            m.insert("PackageType".into(), v.to_value());
+        if let Some(v) = self.package_type {
+            m.insert("PackageType".into(), v.into_value());
         }
-        if let Some(v) = &self.publish_to_latest_published {
-            m.insert("PublishToLatestPublished".into(), v.to_value());
+        if let Some(v) = self.publish_to_latest_published {
+            m.insert("PublishToLatestPublished".into(), v.into_value());
         }
-        if let Some(v) = &self.recursive_loop {
-            m.insert("RecursiveLoop".into(), v.to_value());
+        if let Some(v) = self.recursive_loop {
+            m.insert("RecursiveLoop".into(), v.into_value());
         }
-        if let Some(v) = &self.reserved_concurrent_executions {
-            m.insert("ReservedConcurrentExecutions".into(), v.to_value());
+        if let Some(v) = self.reserved_concurrent_executions {
+            m.insert("ReservedConcurrentExecutions".into(), v.into_value());
         }
-        m.insert("Role".into(), self.role.to_value());
-        if let Some(v) = &self.runtime {
-            m.insert("Runtime".into(), v.to_value());
+        m.insert("Role".into(), self.role.into_value());
+        if let Some(v) = self.runtime {
+            m.insert("Runtime".into(), v.into_value());
         }
-        if let Some(v) = &self.runtime_management_config {
-            m.insert("RuntimeManagementConfig".into(), v.to_value());
+        if let Some(v) = self.runtime_management_config {
+            m.insert("RuntimeManagementConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.snap_start {
-            m.insert("SnapStart".into(), v.to_value());
+        if let Some(v) = self.snap_start {
+            m.insert("SnapStart".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.tenancy_config {
-            m.insert("TenancyConfig".into(), v.to_value());
+        if let Some(v) = self.tenancy_config {
+            m.insert("TenancyConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".into(), v.to_value());
+        if let Some(v) = self.timeout {
+            m.insert("Timeout".into(), v.into_value());
         }
-        if let Some(v) = &self.tracing_config {
-            m.insert("TracingConfig".into(), v.to_value());
+        if let Some(v) = self.tracing_config {
+            m.insert("TracingConfig".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".into(), v.to_value());
+        if let Some(v) = self.vpc_config {
+            m.insert("VpcConfig".into(), v.into_value());
         }
         m
     }
@@ -441,11 +471,15 @@ pub mod cfn_function {
 
     impl ToValue for CapacityProviderConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
             m.insert(
                 "LambdaManagedInstancesCapacityProviderConfig".into(),
                 self.lambda_managed_instances_capacity_provider_config
-                    .to_value(),
+                    .into_value(),
             );
             Value::Map(m)
         }
@@ -523,27 +557,39 @@ pub mod cfn_function {
 
     impl ToValue for Code {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.image_uri {
-                m.insert("ImageUri".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.image_uri.is_some())
+                    + usize::from(self.s3_bucket.is_some())
+                    + usize::from(self.s3_key.is_some())
+                    + usize::from(self.s3_object_storage_mode.is_some())
+                    + usize::from(self.s3_object_version.is_some())
+                    + usize::from(self.source_kms_key_arn.is_some())
+                    + usize::from(self.zip_file.is_some()),
+            );
+            if let Some(v) = self.image_uri {
+                m.insert("ImageUri".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_bucket {
-                m.insert("S3Bucket".into(), v.to_value());
+            if let Some(v) = self.s3_bucket {
+                m.insert("S3Bucket".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_key {
-                m.insert("S3Key".into(), v.to_value());
+            if let Some(v) = self.s3_key {
+                m.insert("S3Key".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_object_storage_mode {
-                m.insert("S3ObjectStorageMode".into(), v.to_value());
+            if let Some(v) = self.s3_object_storage_mode {
+                m.insert("S3ObjectStorageMode".into(), v.into_value());
             }
-            if let Some(v) = &self.s3_object_version {
-                m.insert("S3ObjectVersion".into(), v.to_value());
+            if let Some(v) = self.s3_object_version {
+                m.insert("S3ObjectVersion".into(), v.into_value());
             }
-            if let Some(v) = &self.source_kms_key_arn {
-                m.insert("SourceKMSKeyArn".into(), v.to_value());
+            if let Some(v) = self.source_kms_key_arn {
+                m.insert("SourceKMSKeyArn".into(), v.into_value());
             }
-            if let Some(v) = &self.zip_file {
-                m.insert("ZipFile".into(), v.to_value());
+            if let Some(v) = self.zip_file {
+                m.insert("ZipFile".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -571,9 +617,14 @@ pub mod cfn_function {
 
     impl ToValue for DeadLetterConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.target_arn {
-                m.insert("TargetArn".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.target_arn.is_some()));
+            if let Some(v) = self.target_arn {
+                m.insert("TargetArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -606,10 +657,18 @@ pub mod cfn_function {
 
     impl ToValue for DurableConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("ExecutionTimeout".into(), self.execution_timeout.to_value());
-            if let Some(v) = &self.retention_period_in_days {
-                m.insert("RetentionPeriodInDays".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.retention_period_in_days.is_some()));
+            m.insert(
+                "ExecutionTimeout".into(),
+                self.execution_timeout.into_value(),
+            );
+            if let Some(v) = self.retention_period_in_days {
+                m.insert("RetentionPeriodInDays".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -637,9 +696,14 @@ pub mod cfn_function {
 
     impl ToValue for Environment {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.variables {
-                m.insert("Variables".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.variables.is_some()));
+            if let Some(v) = self.variables {
+                m.insert("Variables".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -661,8 +725,12 @@ pub mod cfn_function {
 
     impl ToValue for EphemeralStorage {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Size".into(), self.size.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
+            m.insert("Size".into(), self.size.into_value());
             Value::Map(m)
         }
     }
@@ -691,9 +759,13 @@ pub mod cfn_function {
 
     impl ToValue for FileSystemConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Arn".into(), self.arn.to_value());
-            m.insert("LocalMountPath".into(), self.local_mount_path.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Arn".into(), self.arn.into_value());
+            m.insert("LocalMountPath".into(), self.local_mount_path.into_value());
             Value::Map(m)
         }
     }
@@ -728,12 +800,19 @@ pub mod cfn_function {
 
     impl ToValue for FunctionScalingConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.max_execution_environments {
-                m.insert("MaxExecutionEnvironments".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.max_execution_environments.is_some())
+                    + usize::from(self.min_execution_environments.is_some()),
+            );
+            if let Some(v) = self.max_execution_environments {
+                m.insert("MaxExecutionEnvironments".into(), v.into_value());
             }
-            if let Some(v) = &self.min_execution_environments {
-                m.insert("MinExecutionEnvironments".into(), v.to_value());
+            if let Some(v) = self.min_execution_environments {
+                m.insert("MinExecutionEnvironments".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -777,15 +856,23 @@ pub mod cfn_function {
 
     impl ToValue for ImageConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.command {
-                m.insert("Command".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.command.is_some())
+                    + usize::from(self.entry_point.is_some())
+                    + usize::from(self.working_directory.is_some()),
+            );
+            if let Some(v) = self.command {
+                m.insert("Command".into(), v.into_value());
             }
-            if let Some(v) = &self.entry_point {
-                m.insert("EntryPoint".into(), v.to_value());
+            if let Some(v) = self.entry_point {
+                m.insert("EntryPoint".into(), v.into_value());
             }
-            if let Some(v) = &self.working_directory {
-                m.insert("WorkingDirectory".into(), v.to_value());
+            if let Some(v) = self.working_directory {
+                m.insert("WorkingDirectory".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -833,16 +920,29 @@ pub mod cfn_function {
 
     impl ToValue for LambdaManagedInstancesCapacityProviderConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.execution_environment_memory_gi_b_per_v_cpu.is_some())
+                    + usize::from(self.per_execution_environment_max_concurrency.is_some()),
+            );
             m.insert(
                 "CapacityProviderArn".into(),
-                self.capacity_provider_arn.to_value(),
+                self.capacity_provider_arn.into_value(),
             );
-            if let Some(v) = &self.execution_environment_memory_gi_b_per_v_cpu {
-                m.insert("ExecutionEnvironmentMemoryGiBPerVCpu".into(), v.to_value());
+            if let Some(v) = self.execution_environment_memory_gi_b_per_v_cpu {
+                m.insert(
+                    "ExecutionEnvironmentMemoryGiBPerVCpu".into(),
+                    v.into_value(),
+                );
             }
-            if let Some(v) = &self.per_execution_environment_max_concurrency {
-                m.insert("PerExecutionEnvironmentMaxConcurrency".into(), v.to_value());
+            if let Some(v) = self.per_execution_environment_max_concurrency {
+                m.insert(
+                    "PerExecutionEnvironmentMaxConcurrency".into(),
+                    v.into_value(),
+                );
             }
             Value::Map(m)
         }
@@ -900,18 +1000,27 @@ pub mod cfn_function {
 
     impl ToValue for LoggingConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.application_log_level {
-                m.insert("ApplicationLogLevel".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.application_log_level.is_some())
+                    + usize::from(self.log_format.is_some())
+                    + usize::from(self.log_group.is_some())
+                    + usize::from(self.system_log_level.is_some()),
+            );
+            if let Some(v) = self.application_log_level {
+                m.insert("ApplicationLogLevel".into(), v.into_value());
             }
-            if let Some(v) = &self.log_format {
-                m.insert("LogFormat".into(), v.to_value());
+            if let Some(v) = self.log_format {
+                m.insert("LogFormat".into(), v.into_value());
             }
-            if let Some(v) = &self.log_group {
-                m.insert("LogGroup".into(), v.to_value());
+            if let Some(v) = self.log_group {
+                m.insert("LogGroup".into(), v.into_value());
             }
-            if let Some(v) = &self.system_log_level {
-                m.insert("SystemLogLevel".into(), v.to_value());
+            if let Some(v) = self.system_log_level {
+                m.insert("SystemLogLevel".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -946,11 +1055,19 @@ pub mod cfn_function {
 
     impl ToValue for RuntimeManagementConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.runtime_version_arn {
-                m.insert("RuntimeVersionArn".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.runtime_version_arn.is_some()));
+            if let Some(v) = self.runtime_version_arn {
+                m.insert("RuntimeVersionArn".into(), v.into_value());
             }
-            m.insert("UpdateRuntimeOn".into(), self.update_runtime_on.to_value());
+            m.insert(
+                "UpdateRuntimeOn".into(),
+                self.update_runtime_on.into_value(),
+            );
             Value::Map(m)
         }
     }
@@ -975,8 +1092,12 @@ pub mod cfn_function {
 
     impl ToValue for SnapStart {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("ApplyOn".into(), self.apply_on.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
+            m.insert("ApplyOn".into(), self.apply_on.into_value());
             Value::Map(m)
         }
     }
@@ -1001,10 +1122,14 @@ pub mod cfn_function {
 
     impl ToValue for TenancyConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(1);
             m.insert(
                 "TenantIsolationMode".into(),
-                self.tenant_isolation_mode.to_value(),
+                self.tenant_isolation_mode.into_value(),
             );
             Value::Map(m)
         }
@@ -1034,9 +1159,14 @@ pub mod cfn_function {
 
     impl ToValue for TracingConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.mode {
-                m.insert("Mode".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(usize::from(self.mode.is_some()));
+            if let Some(v) = self.mode {
+                m.insert("Mode".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1080,15 +1210,23 @@ pub mod cfn_function {
 
     impl ToValue for VpcConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.ipv6_allowed_for_dual_stack {
-                m.insert("Ipv6AllowedForDualStack".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.ipv6_allowed_for_dual_stack.is_some())
+                    + usize::from(self.security_group_ids.is_some())
+                    + usize::from(self.subnet_ids.is_some()),
+            );
+            if let Some(v) = self.ipv6_allowed_for_dual_stack {
+                m.insert("Ipv6AllowedForDualStack".into(), v.into_value());
             }
-            if let Some(v) = &self.security_group_ids {
-                m.insert("SecurityGroupIds".into(), v.to_value());
+            if let Some(v) = self.security_group_ids {
+                m.insert("SecurityGroupIds".into(), v.into_value());
             }
-            if let Some(v) = &self.subnet_ids {
-                m.insert("SubnetIds".into(), v.to_value());
+            if let Some(v) = self.subnet_ids {
+                m.insert("SubnetIds".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1206,28 +1344,35 @@ impl CfnResource for CfnPermission {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        m.insert("Action".into(), self.action.to_value());
-        if let Some(v) = &self.event_source_token {
-            m.insert("EventSourceToken".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            3 + usize::from(self.event_source_token.is_some())
+                + usize::from(self.function_url_auth_type.is_some())
+                + usize::from(self.invoked_via_function_url.is_some())
+                + usize::from(self.principal_org_id.is_some())
+                + usize::from(self.source_account.is_some())
+                + usize::from(self.source_arn.is_some()),
+        );
+        m.insert("Action".into(), self.action.into_value());
+        if let Some(v) = self.event_source_token {
+            m.insert("EventSourceToken".into(), v.into_value());
         }
-        m.insert("FunctionName".into(), self.function_name.to_value());
-        if let Some(v) = &self.function_url_auth_type {
-            m.insert("FunctionUrlAuthType".into(), v.to_value());
+        m.insert("FunctionName".into(), self.function_name.into_value());
+        if let Some(v) = self.function_url_auth_type {
+            m.insert("FunctionUrlAuthType".into(), v.into_value());
         }
-        if let Some(v) = &self.invoked_via_function_url {
-            m.insert("InvokedViaFunctionUrl".into(), v.to_value());
+        if let Some(v) = self.invoked_via_function_url {
+            m.insert("InvokedViaFunctionUrl".into(), v.into_value());
         }
-        m.insert("Principal".into(), self.principal.to_value());
-        if let Some(v) = &self.principal_org_id {
-            m.insert("PrincipalOrgID".into(), v.to_value());
+        m.insert("Principal".into(), self.principal.into_value());
+        if let Some(v) = self.principal_org_id {
+            m.insert("PrincipalOrgID".into(), v.into_value());
         }
-        if let Some(v) = &self.source_account {
-            m.insert("SourceAccount".into(), v.to_value());
+        if let Some(v) = self.source_account {
+            m.insert("SourceAccount".into(), v.into_value());
         }
-        if let Some(v) = &self.source_arn {
-            m.insert("SourceArn".into(), v.to_value());
+        if let Some(v) = self.source_arn {
+            m.insert("SourceArn".into(), v.into_value());
         }
         m
     }

@@ -113,37 +113,48 @@ impl CfnResource for CfnLogGroup {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.bearer_token_authentication_enabled {
-            m.insert("BearerTokenAuthenticationEnabled".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.bearer_token_authentication_enabled.is_some())
+                + usize::from(self.data_protection_policy.is_some())
+                + usize::from(self.deletion_protection_enabled.is_some())
+                + usize::from(self.field_index_policies.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.log_group_class.is_some())
+                + usize::from(self.log_group_name.is_some())
+                + usize::from(self.resource_policy_document.is_some())
+                + usize::from(self.retention_in_days.is_some())
+                + usize::from(self.tags.is_some()),
+        );
+        if let Some(v) = self.bearer_token_authentication_enabled {
+            m.insert("BearerTokenAuthenticationEnabled".into(), v.into_value());
         }
-        if let Some(v) = &self.data_protection_policy {
-            m.insert("DataProtectionPolicy".into(), v.to_value());
+        if let Some(v) = self.data_protection_policy {
+            m.insert("DataProtectionPolicy".into(), v.into_value());
         }
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".into(), v.to_value());
+        if let Some(v) = self.deletion_protection_enabled {
+            m.insert("DeletionProtectionEnabled".into(), v.into_value());
         }
-        if let Some(v) = &self.field_index_policies {
-            m.insert("FieldIndexPolicies".into(), v.to_value());
+        if let Some(v) = self.field_index_policies {
+            m.insert("FieldIndexPolicies".into(), v.into_value());
         }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".into(), v.to_value());
+        if let Some(v) = self.kms_key_id {
+            m.insert("KmsKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.log_group_class {
-            m.insert("LogGroupClass".into(), v.to_value());
+        if let Some(v) = self.log_group_class {
+            m.insert("LogGroupClass".into(), v.into_value());
         }
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".into(), v.to_value());
+        if let Some(v) = self.log_group_name {
+            m.insert("LogGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.resource_policy_document {
-            m.insert("ResourcePolicyDocument".into(), v.to_value());
+        if let Some(v) = self.resource_policy_document {
+            m.insert("ResourcePolicyDocument".into(), v.into_value());
         }
-        if let Some(v) = &self.retention_in_days {
-            m.insert("RetentionInDays".into(), v.to_value());
+        if let Some(v) = self.retention_in_days {
+            m.insert("RetentionInDays".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }

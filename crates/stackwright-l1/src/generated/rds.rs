@@ -591,190 +591,252 @@ impl CfnResource for CfnDBCluster {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.allocated_storage.is_some())
+                + usize::from(self.associated_roles.is_some())
+                + usize::from(self.auto_minor_version_upgrade.is_some())
+                + usize::from(self.availability_zones.is_some())
+                + usize::from(self.backtrack_window.is_some())
+                + usize::from(self.backup_retention_period.is_some())
+                + usize::from(self.cluster_scalability_type.is_some())
+                + usize::from(self.copy_tags_to_snapshot.is_some())
+                + usize::from(self.db_cluster_identifier.is_some())
+                + usize::from(self.db_cluster_instance_class.is_some())
+                + usize::from(self.db_cluster_parameter_group_name.is_some())
+                + usize::from(self.db_instance_parameter_group_name.is_some())
+                + usize::from(self.db_subnet_group_name.is_some())
+                + usize::from(self.db_system_id.is_some())
+                + usize::from(self.database_insights_mode.is_some())
+                + usize::from(self.database_name.is_some())
+                + usize::from(self.delete_automated_backups.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.domain.is_some())
+                + usize::from(self.domain_iam_role_name.is_some())
+                + usize::from(self.enable_cloudwatch_logs_exports.is_some())
+                + usize::from(self.enable_global_write_forwarding.is_some())
+                + usize::from(self.enable_http_endpoint.is_some())
+                + usize::from(self.enable_iam_database_authentication.is_some())
+                + usize::from(self.enable_local_write_forwarding.is_some())
+                + usize::from(self.engine.is_some())
+                + usize::from(self.engine_lifecycle_support.is_some())
+                + usize::from(self.engine_mode.is_some())
+                + usize::from(self.engine_version.is_some())
+                + usize::from(self.global_cluster_identifier.is_some())
+                + usize::from(self.iops.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.manage_master_user_password.is_some())
+                + usize::from(self.master_user_authentication_type.is_some())
+                + usize::from(self.master_user_password.is_some())
+                + usize::from(self.master_user_secret.is_some())
+                + usize::from(self.master_username.is_some())
+                + usize::from(self.monitoring_interval.is_some())
+                + usize::from(self.monitoring_role_arn.is_some())
+                + usize::from(self.network_type.is_some())
+                + usize::from(self.performance_insights_enabled.is_some())
+                + usize::from(self.performance_insights_kms_key_id.is_some())
+                + usize::from(self.performance_insights_retention_period.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.preferred_backup_window.is_some())
+                + usize::from(self.preferred_maintenance_window.is_some())
+                + usize::from(self.publicly_accessible.is_some())
+                + usize::from(self.replication_source_identifier.is_some())
+                + usize::from(self.restore_to_time.is_some())
+                + usize::from(self.restore_type.is_some())
+                + usize::from(self.scaling_configuration.is_some())
+                + usize::from(self.serverless_v2_scaling_configuration.is_some())
+                + usize::from(self.snapshot_identifier.is_some())
+                + usize::from(self.source_db_cluster_identifier.is_some())
+                + usize::from(self.source_db_cluster_resource_id.is_some())
+                + usize::from(self.source_region.is_some())
+                + usize::from(self.storage_encrypted.is_some())
+                + usize::from(self.storage_type.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.use_latest_restorable_time.is_some())
+                + usize::from(self.vpc_security_group_ids.is_some()),
+        );
+        if let Some(v) = self.allocated_storage {
+            m.insert("AllocatedStorage".into(), v.into_value());
         }
-        if let Some(v) = &self.associated_roles {
-            m.insert("AssociatedRoles".into(), v.to_value());
+        if let Some(v) = self.associated_roles {
+            m.insert("AssociatedRoles".into(), v.into_value());
         }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".into(), v.to_value());
+        if let Some(v) = self.auto_minor_version_upgrade {
+            m.insert("AutoMinorVersionUpgrade".into(), v.into_value());
         }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".into(), v.to_value());
+        if let Some(v) = self.availability_zones {
+            m.insert("AvailabilityZones".into(), v.into_value());
         }
-        if let Some(v) = &self.backtrack_window {
-            m.insert("BacktrackWindow".into(), v.to_value());
+        if let Some(v) = self.backtrack_window {
+            m.insert("BacktrackWindow".into(), v.into_value());
         }
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".into(), v.to_value());
+        if let Some(v) = self.backup_retention_period {
+            m.insert("BackupRetentionPeriod".into(), v.into_value());
         }
-        if let Some(v) = &self.cluster_scalability_type {
-            m.insert("ClusterScalabilityType".into(), v.to_value());
+        if let Some(v) = self.cluster_scalability_type {
+            m.insert("ClusterScalabilityType".into(), v.into_value());
         }
-        if let Some(v) = &self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot".into(), v.to_value());
+        if let Some(v) = self.copy_tags_to_snapshot {
+            m.insert("CopyTagsToSnapshot".into(), v.into_value());
         }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".into(), v.to_value());
+        if let Some(v) = self.db_cluster_identifier {
+            m.insert("DBClusterIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.db_cluster_instance_class {
-            m.insert("DBClusterInstanceClass".into(), v.to_value());
+        if let Some(v) = self.db_cluster_instance_class {
+            m.insert("DBClusterInstanceClass".into(), v.into_value());
         }
-        if let Some(v) = &self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName".into(), v.to_value());
+        if let Some(v) = self.db_cluster_parameter_group_name {
+            m.insert("DBClusterParameterGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.db_instance_parameter_group_name {
-            m.insert("DBInstanceParameterGroupName".into(), v.to_value());
+        if let Some(v) = self.db_instance_parameter_group_name {
+            m.insert("DBInstanceParameterGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".into(), v.to_value());
+        if let Some(v) = self.db_subnet_group_name {
+            m.insert("DBSubnetGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.db_system_id {
-            m.insert("DBSystemId".into(), v.to_value());
+        if let Some(v) = self.db_system_id {
+            m.insert("DBSystemId".into(), v.into_value());
         }
-        if let Some(v) = &self.database_insights_mode {
-            m.insert("DatabaseInsightsMode".into(), v.to_value());
+        if let Some(v) = self.database_insights_mode {
+            m.insert("DatabaseInsightsMode".into(), v.into_value());
         }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".into(), v.to_value());
+        if let Some(v) = self.database_name {
+            m.insert("DatabaseName".into(), v.into_value());
         }
-        if let Some(v) = &self.delete_automated_backups {
-            m.insert("DeleteAutomatedBackups".into(), v.to_value());
+        if let Some(v) = self.delete_automated_backups {
+            m.insert("DeleteAutomatedBackups".into(), v.into_value());
         }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".into(), v.to_value());
+        if let Some(v) = self.deletion_protection {
+            m.insert("DeletionProtection".into(), v.into_value());
         }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".into(), v.to_value());
+        if let Some(v) = self.domain {
+            m.insert("Domain".into(), v.into_value());
         }
-        if let Some(v) = &self.domain_iam_role_name {
-            m.insert("DomainIAMRoleName".into(), v.to_value());
+        if let Some(v) = self.domain_iam_role_name {
+            m.insert("DomainIAMRoleName".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports".into(), v.to_value());
+        if let Some(v) = self.enable_cloudwatch_logs_exports {
+            m.insert("EnableCloudwatchLogsExports".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_global_write_forwarding {
-            m.insert("EnableGlobalWriteForwarding".into(), v.to_value());
+        if let Some(v) = self.enable_global_write_forwarding {
+            m.insert("EnableGlobalWriteForwarding".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_http_endpoint {
-            m.insert("EnableHttpEndpoint".into(), v.to_value());
+        if let Some(v) = self.enable_http_endpoint {
+            m.insert("EnableHttpEndpoint".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_iam_database_authentication {
-            m.insert("EnableIAMDatabaseAuthentication".into(), v.to_value());
+        if let Some(v) = self.enable_iam_database_authentication {
+            m.insert("EnableIAMDatabaseAuthentication".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_local_write_forwarding {
-            m.insert("EnableLocalWriteForwarding".into(), v.to_value());
+        if let Some(v) = self.enable_local_write_forwarding {
+            m.insert("EnableLocalWriteForwarding".into(), v.into_value());
         }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".into(), v.to_value());
+        if let Some(v) = self.engine {
+            m.insert("Engine".into(), v.into_value());
         }
-        if let Some(v) = &self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport".into(), v.to_value());
+        if let Some(v) = self.engine_lifecycle_support {
+            m.insert("EngineLifecycleSupport".into(), v.into_value());
         }
-        if let Some(v) = &self.engine_mode {
-            m.insert("EngineMode".into(), v.to_value());
+        if let Some(v) = self.engine_mode {
+            m.insert("EngineMode".into(), v.into_value());
         }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".into(), v.to_value());
+        if let Some(v) = self.engine_version {
+            m.insert("EngineVersion".into(), v.into_value());
         }
-        if let Some(v) = &self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier".into(), v.to_value());
+        if let Some(v) = self.global_cluster_identifier {
+            m.insert("GlobalClusterIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".into(), v.to_value());
+        if let Some(v) = self.iops {
+            m.insert("Iops".into(), v.into_value());
         }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".into(), v.to_value());
+        if let Some(v) = self.kms_key_id {
+            m.insert("KmsKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword".into(), v.to_value());
+        if let Some(v) = self.manage_master_user_password {
+            m.insert("ManageMasterUserPassword".into(), v.into_value());
         }
-        if let Some(v) = &self.master_user_authentication_type {
-            m.insert("MasterUserAuthenticationType".into(), v.to_value());
+        if let Some(v) = self.master_user_authentication_type {
+            m.insert("MasterUserAuthenticationType".into(), v.into_value());
         }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".into(), v.to_value());
+        if let Some(v) = self.master_user_password {
+            m.insert("MasterUserPassword".into(), v.into_value());
         }
-        if let Some(v) = &self.master_user_secret {
-            m.insert("MasterUserSecret".into(), v.to_value());
+        if let Some(v) = self.master_user_secret {
+            m.insert("MasterUserSecret".into(), v.into_value());
         }
-        if let Some(v) = &self.master_username {
-            m.insert("MasterUsername".into(), v.to_value());
+        if let Some(v) = self.master_username {
+            m.insert("MasterUsername".into(), v.into_value());
         }
-        if let Some(v) = &self.monitoring_interval {
-            m.insert("MonitoringInterval".into(), v.to_value());
+        if let Some(v) = self.monitoring_interval {
+            m.insert("MonitoringInterval".into(), v.into_value());
         }
-        if let Some(v) = &self.monitoring_role_arn {
-            m.insert("MonitoringRoleArn".into(), v.to_value());
+        if let Some(v) = self.monitoring_role_arn {
+            m.insert("MonitoringRoleArn".into(), v.into_value());
         }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".into(), v.to_value());
+        if let Some(v) = self.network_type {
+            m.insert("NetworkType".into(), v.into_value());
         }
-        if let Some(v) = &self.performance_insights_enabled {
-            m.insert("PerformanceInsightsEnabled".into(), v.to_value());
+        if let Some(v) = self.performance_insights_enabled {
+            m.insert("PerformanceInsightsEnabled".into(), v.into_value());
         }
-        if let Some(v) = &self.performance_insights_kms_key_id {
-            m.insert("PerformanceInsightsKmsKeyId".into(), v.to_value());
+        if let Some(v) = self.performance_insights_kms_key_id {
+            m.insert("PerformanceInsightsKmsKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.performance_insights_retention_period {
-            m.insert("PerformanceInsightsRetentionPeriod".into(), v.to_value());
+        if let Some(v) = self.performance_insights_retention_period {
+            m.insert("PerformanceInsightsRetentionPeriod".into(), v.into_value());
         }
-        if let Some(v) = &self.port {
-            m.insert("Port".into(), v.to_value());
+        if let Some(v) = self.port {
+            m.insert("Port".into(), v.into_value());
         }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".into(), v.to_value());
+        if let Some(v) = self.preferred_backup_window {
+            m.insert("PreferredBackupWindow".into(), v.into_value());
         }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".into(), v.to_value());
+        if let Some(v) = self.preferred_maintenance_window {
+            m.insert("PreferredMaintenanceWindow".into(), v.into_value());
         }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".into(), v.to_value());
+        if let Some(v) = self.publicly_accessible {
+            m.insert("PubliclyAccessible".into(), v.into_value());
         }
-        if let Some(v) = &self.replication_source_identifier {
-            m.insert("ReplicationSourceIdentifier".into(), v.to_value());
+        if let Some(v) = self.replication_source_identifier {
+            m.insert("ReplicationSourceIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.restore_to_time {
-            m.insert("RestoreToTime".into(), v.to_value());
+        if let Some(v) = self.restore_to_time {
+            m.insert("RestoreToTime".into(), v.into_value());
         }
-        if let Some(v) = &self.restore_type {
-            m.insert("RestoreType".into(), v.to_value());
+        if let Some(v) = self.restore_type {
+            m.insert("RestoreType".into(), v.into_value());
         }
-        if let Some(v) = &self.scaling_configuration {
-            m.insert("ScalingConfiguration".into(), v.to_value());
+        if let Some(v) = self.scaling_configuration {
+            m.insert("ScalingConfiguration".into(), v.into_value());
         }
-        if let Some(v) = &self.serverless_v2_scaling_configuration {
-            m.insert("ServerlessV2ScalingConfiguration".into(), v.to_value());
+        if let Some(v) = self.serverless_v2_scaling_configuration {
+            m.insert("ServerlessV2ScalingConfiguration".into(), v.into_value());
         }
-        if let Some(v) = &self.snapshot_identifier {
-            m.insert("SnapshotIdentifier".into(), v.to_value());
+        if let Some(v) = self.snapshot_identifier {
+            m.insert("SnapshotIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".into(), v.to_value());
+        if let Some(v) = self.source_db_cluster_identifier {
+            m.insert("SourceDBClusterIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.source_db_cluster_resource_id {
-            m.insert("SourceDbClusterResourceId".into(), v.to_value());
+        if let Some(v) = self.source_db_cluster_resource_id {
+            m.insert("SourceDbClusterResourceId".into(), v.into_value());
         }
-        if let Some(v) = &self.source_region {
-            m.insert("SourceRegion".into(), v.to_value());
+        if let Some(v) = self.source_region {
+            m.insert("SourceRegion".into(), v.into_value());
         }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".into(), v.to_value());
+        if let Some(v) = self.storage_encrypted {
+            m.insert("StorageEncrypted".into(), v.into_value());
         }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".into(), v.to_value());
+        if let Some(v) = self.storage_type {
+            m.insert("StorageType".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime".into(), v.to_value());
+        if let Some(v) = self.use_latest_restorable_time {
+            m.insert("UseLatestRestorableTime".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".into(), v.to_value());
+        if let Some(v) = self.vpc_security_group_ids {
+            m.insert("VpcSecurityGroupIds".into(), v.into_value());
         }
         m
     }
@@ -812,11 +874,16 @@ pub mod cfn_db_cluster {
 
     impl ToValue for DBClusterRole {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.feature_name {
-                m.insert("FeatureName".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.feature_name.is_some()));
+            if let Some(v) = self.feature_name {
+                m.insert("FeatureName".into(), v.into_value());
             }
-            m.insert("RoleArn".into(), self.role_arn.to_value());
+            m.insert("RoleArn".into(), self.role_arn.into_value());
             Value::Map(m)
         }
     }
@@ -851,12 +918,18 @@ pub mod cfn_db_cluster {
 
     impl ToValue for MasterUserSecret {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.kms_key_id {
-                m.insert("KmsKeyId".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.kms_key_id.is_some()) + usize::from(self.secret_arn.is_some()),
+            );
+            if let Some(v) = self.kms_key_id {
+                m.insert("KmsKeyId".into(), v.into_value());
             }
-            if let Some(v) = &self.secret_arn {
-                m.insert("SecretArn".into(), v.to_value());
+            if let Some(v) = self.secret_arn {
+                m.insert("SecretArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -924,24 +997,35 @@ pub mod cfn_db_cluster {
 
     impl ToValue for ScalingConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.auto_pause {
-                m.insert("AutoPause".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.auto_pause.is_some())
+                    + usize::from(self.max_capacity.is_some())
+                    + usize::from(self.min_capacity.is_some())
+                    + usize::from(self.seconds_before_timeout.is_some())
+                    + usize::from(self.seconds_until_auto_pause.is_some())
+                    + usize::from(self.timeout_action.is_some()),
+            );
+            if let Some(v) = self.auto_pause {
+                m.insert("AutoPause".into(), v.into_value());
             }
-            if let Some(v) = &self.max_capacity {
-                m.insert("MaxCapacity".into(), v.to_value());
+            if let Some(v) = self.max_capacity {
+                m.insert("MaxCapacity".into(), v.into_value());
             }
-            if let Some(v) = &self.min_capacity {
-                m.insert("MinCapacity".into(), v.to_value());
+            if let Some(v) = self.min_capacity {
+                m.insert("MinCapacity".into(), v.into_value());
             }
-            if let Some(v) = &self.seconds_before_timeout {
-                m.insert("SecondsBeforeTimeout".into(), v.to_value());
+            if let Some(v) = self.seconds_before_timeout {
+                m.insert("SecondsBeforeTimeout".into(), v.into_value());
             }
-            if let Some(v) = &self.seconds_until_auto_pause {
-                m.insert("SecondsUntilAutoPause".into(), v.to_value());
+            if let Some(v) = self.seconds_until_auto_pause {
+                m.insert("SecondsUntilAutoPause".into(), v.into_value());
             }
-            if let Some(v) = &self.timeout_action {
-                m.insert("TimeoutAction".into(), v.to_value());
+            if let Some(v) = self.timeout_action {
+                m.insert("TimeoutAction".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -985,15 +1069,23 @@ pub mod cfn_db_cluster {
 
     impl ToValue for ServerlessV2ScalingConfiguration {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.max_capacity {
-                m.insert("MaxCapacity".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.max_capacity.is_some())
+                    + usize::from(self.min_capacity.is_some())
+                    + usize::from(self.seconds_until_auto_pause.is_some()),
+            );
+            if let Some(v) = self.max_capacity {
+                m.insert("MaxCapacity".into(), v.into_value());
             }
-            if let Some(v) = &self.min_capacity {
-                m.insert("MinCapacity".into(), v.to_value());
+            if let Some(v) = self.min_capacity {
+                m.insert("MinCapacity".into(), v.into_value());
             }
-            if let Some(v) = &self.seconds_until_auto_pause {
-                m.insert("SecondsUntilAutoPause".into(), v.to_value());
+            if let Some(v) = self.seconds_until_auto_pause {
+                m.insert("SecondsUntilAutoPause".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -1058,16 +1150,19 @@ impl CfnResource for CfnDBClusterParameterGroup {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            3 + usize::from(self.db_cluster_parameter_group_name.is_some())
+                + usize::from(self.tags.is_some()),
+        );
+        if let Some(v) = self.db_cluster_parameter_group_name {
+            m.insert("DBClusterParameterGroupName".into(), v.into_value());
         }
-        m.insert("Description".into(), self.description.to_value());
-        m.insert("Family".into(), self.family.to_value());
-        m.insert("Parameters".into(), self.parameters.to_value());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        m.insert("Description".into(), self.description.into_value());
+        m.insert("Family".into(), self.family.into_value());
+        m.insert("Parameters".into(), self.parameters.into_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }
@@ -1901,259 +1996,343 @@ impl CfnResource for CfnDBInstance {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.additional_storage_volumes {
-            m.insert("AdditionalStorageVolumes".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.additional_storage_volumes.is_some())
+                + usize::from(self.allocated_storage.is_some())
+                + usize::from(self.allow_major_version_upgrade.is_some())
+                + usize::from(self.apply_immediately.is_some())
+                + usize::from(self.associated_roles.is_some())
+                + usize::from(self.auto_minor_version_upgrade.is_some())
+                + usize::from(self.automatic_backup_replication_kms_key_id.is_some())
+                + usize::from(self.automatic_backup_replication_region.is_some())
+                + usize::from(self.automatic_backup_replication_retention_period.is_some())
+                + usize::from(self.availability_zone.is_some())
+                + usize::from(self.backup_retention_period.is_some())
+                + usize::from(self.backup_target.is_some())
+                + usize::from(self.ca_certificate_identifier.is_some())
+                + usize::from(self.certificate_rotation_restart.is_some())
+                + usize::from(self.character_set_name.is_some())
+                + usize::from(self.copy_tags_to_snapshot.is_some())
+                + usize::from(self.custom_iam_instance_profile.is_some())
+                + usize::from(self.db_cluster_identifier.is_some())
+                + usize::from(self.db_cluster_snapshot_identifier.is_some())
+                + usize::from(self.db_instance_class.is_some())
+                + usize::from(self.db_instance_identifier.is_some())
+                + usize::from(self.db_name.is_some())
+                + usize::from(self.db_parameter_group_name.is_some())
+                + usize::from(self.db_security_groups.is_some())
+                + usize::from(self.db_snapshot_identifier.is_some())
+                + usize::from(self.db_subnet_group_name.is_some())
+                + usize::from(self.db_system_id.is_some())
+                + usize::from(self.database_insights_mode.is_some())
+                + usize::from(self.dedicated_log_volume.is_some())
+                + usize::from(self.delete_automated_backups.is_some())
+                + usize::from(self.deletion_protection.is_some())
+                + usize::from(self.domain.is_some())
+                + usize::from(self.domain_auth_secret_arn.is_some())
+                + usize::from(self.domain_dns_ips.is_some())
+                + usize::from(self.domain_fqdn.is_some())
+                + usize::from(self.domain_iam_role_name.is_some())
+                + usize::from(self.domain_ou.is_some())
+                + usize::from(self.enable_cloudwatch_logs_exports.is_some())
+                + usize::from(self.enable_iam_database_authentication.is_some())
+                + usize::from(self.enable_performance_insights.is_some())
+                + usize::from(self.engine.is_some())
+                + usize::from(self.engine_lifecycle_support.is_some())
+                + usize::from(self.engine_version.is_some())
+                + usize::from(self.iops.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.license_model.is_some())
+                + usize::from(self.manage_master_user_password.is_some())
+                + usize::from(self.master_user_authentication_type.is_some())
+                + usize::from(self.master_user_password.is_some())
+                + usize::from(self.master_user_secret.is_some())
+                + usize::from(self.master_username.is_some())
+                + usize::from(self.max_allocated_storage.is_some())
+                + usize::from(self.monitoring_interval.is_some())
+                + usize::from(self.monitoring_role_arn.is_some())
+                + usize::from(self.multi_az.is_some())
+                + usize::from(self.nchar_character_set_name.is_some())
+                + usize::from(self.network_type.is_some())
+                + usize::from(self.option_group_name.is_some())
+                + usize::from(self.performance_insights_kms_key_id.is_some())
+                + usize::from(self.performance_insights_retention_period.is_some())
+                + usize::from(self.port.is_some())
+                + usize::from(self.preferred_backup_window.is_some())
+                + usize::from(self.preferred_maintenance_window.is_some())
+                + usize::from(self.processor_features.is_some())
+                + usize::from(self.promotion_tier.is_some())
+                + usize::from(self.publicly_accessible.is_some())
+                + usize::from(self.replica_mode.is_some())
+                + usize::from(self.restore_time.is_some())
+                + usize::from(self.source_db_cluster_identifier.is_some())
+                + usize::from(self.source_db_instance_automated_backups_arn.is_some())
+                + usize::from(self.source_db_instance_identifier.is_some())
+                + usize::from(self.source_dbi_resource_id.is_some())
+                + usize::from(self.source_region.is_some())
+                + usize::from(self.storage_encrypted.is_some())
+                + usize::from(self.storage_throughput.is_some())
+                + usize::from(self.storage_type.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.tde_credential_arn.is_some())
+                + usize::from(self.tde_credential_password.is_some())
+                + usize::from(self.timezone.is_some())
+                + usize::from(self.use_default_processor_features.is_some())
+                + usize::from(self.use_latest_restorable_time.is_some())
+                + usize::from(self.vpc_security_groups.is_some()),
+        );
+        if let Some(v) = self.additional_storage_volumes {
+            m.insert("AdditionalStorageVolumes".into(), v.into_value());
         }
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".into(), v.to_value());
+        if let Some(v) = self.allocated_storage {
+            m.insert("AllocatedStorage".into(), v.into_value());
         }
-        if let Some(v) = &self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade".into(), v.to_value());
+        if let Some(v) = self.allow_major_version_upgrade {
+            m.insert("AllowMajorVersionUpgrade".into(), v.into_value());
         }
-        if let Some(v) = &self.apply_immediately {
-            m.insert("ApplyImmediately".into(), v.to_value());
+        if let Some(v) = self.apply_immediately {
+            m.insert("ApplyImmediately".into(), v.into_value());
         }
-        if let Some(v) = &self.associated_roles {
-            m.insert("AssociatedRoles".into(), v.to_value());
+        if let Some(v) = self.associated_roles {
+            m.insert("AssociatedRoles".into(), v.into_value());
         }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".into(), v.to_value());
+        if let Some(v) = self.auto_minor_version_upgrade {
+            m.insert("AutoMinorVersionUpgrade".into(), v.into_value());
         }
-        if let Some(v) = &self.automatic_backup_replication_kms_key_id {
-            m.insert("AutomaticBackupReplicationKmsKeyId".into(), v.to_value());
+        if let Some(v) = self.automatic_backup_replication_kms_key_id {
+            m.insert("AutomaticBackupReplicationKmsKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.automatic_backup_replication_region {
-            m.insert("AutomaticBackupReplicationRegion".into(), v.to_value());
+        if let Some(v) = self.automatic_backup_replication_region {
+            m.insert("AutomaticBackupReplicationRegion".into(), v.into_value());
         }
-        if let Some(v) = &self.automatic_backup_replication_retention_period {
+        if let Some(v) = self.automatic_backup_replication_retention_period {
             m.insert(
                 "AutomaticBackupReplicationRetentionPeriod".into(),
-                v.to_value(),
+                v.into_value(),
             );
         }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".into(), v.to_value());
+        if let Some(v) = self.availability_zone {
+            m.insert("AvailabilityZone".into(), v.into_value());
         }
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".into(), v.to_value());
+        if let Some(v) = self.backup_retention_period {
+            m.insert("BackupRetentionPeriod".into(), v.into_value());
         }
-        if let Some(v) = &self.backup_target {
-            m.insert("BackupTarget".into(), v.to_value());
+        if let Some(v) = self.backup_target {
+            m.insert("BackupTarget".into(), v.into_value());
         }
-        if let Some(v) = &self.ca_certificate_identifier {
-            m.insert("CACertificateIdentifier".into(), v.to_value());
+        if let Some(v) = self.ca_certificate_identifier {
+            m.insert("CACertificateIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.certificate_rotation_restart {
-            m.insert("CertificateRotationRestart".into(), v.to_value());
+        if let Some(v) = self.certificate_rotation_restart {
+            m.insert("CertificateRotationRestart".into(), v.into_value());
         }
-        if let Some(v) = &self.character_set_name {
-            m.insert("CharacterSetName".into(), v.to_value());
+        if let Some(v) = self.character_set_name {
+            m.insert("CharacterSetName".into(), v.into_value());
         }
-        if let Some(v) = &self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot".into(), v.to_value());
+        if let Some(v) = self.copy_tags_to_snapshot {
+            m.insert("CopyTagsToSnapshot".into(), v.into_value());
         }
-        if let Some(v) = &self.custom_iam_instance_profile {
-            m.insert("CustomIAMInstanceProfile".into(), v.to_value());
+        if let Some(v) = self.custom_iam_instance_profile {
+            m.insert("CustomIAMInstanceProfile".into(), v.into_value());
         }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".into(), v.to_value());
+        if let Some(v) = self.db_cluster_identifier {
+            m.insert("DBClusterIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.db_cluster_snapshot_identifier {
-            m.insert("DBClusterSnapshotIdentifier".into(), v.to_value());
+        if let Some(v) = self.db_cluster_snapshot_identifier {
+            m.insert("DBClusterSnapshotIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.db_instance_class {
-            m.insert("DBInstanceClass".into(), v.to_value());
+        if let Some(v) = self.db_instance_class {
+            m.insert("DBInstanceClass".into(), v.into_value());
         }
-        if let Some(v) = &self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier".into(), v.to_value());
+        if let Some(v) = self.db_instance_identifier {
+            m.insert("DBInstanceIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.db_name {
-            m.insert("DBName".into(), v.to_value());
+        if let Some(v) = self.db_name {
+            m.insert("DBName".into(), v.into_value());
         }
-        if let Some(v) = &self.db_parameter_group_name {
-            m.insert("DBParameterGroupName".into(), v.to_value());
+        if let Some(v) = self.db_parameter_group_name {
+            m.insert("DBParameterGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.db_security_groups {
-            m.insert("DBSecurityGroups".into(), v.to_value());
+        if let Some(v) = self.db_security_groups {
+            m.insert("DBSecurityGroups".into(), v.into_value());
         }
-        if let Some(v) = &self.db_snapshot_identifier {
-            m.insert("DBSnapshotIdentifier".into(), v.to_value());
+        if let Some(v) = self.db_snapshot_identifier {
+            m.insert("DBSnapshotIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".into(), v.to_value());
+        if let Some(v) = self.db_subnet_group_name {
+            m.insert("DBSubnetGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.db_system_id {
-            m.insert("DBSystemId".into(), v.to_value());
+        if let Some(v) = self.db_system_id {
+            m.insert("DBSystemId".into(), v.into_value());
         }
-        if let Some(v) = &self.database_insights_mode {
-            m.insert("DatabaseInsightsMode".into(), v.to_value());
+        if let Some(v) = self.database_insights_mode {
+            m.insert("DatabaseInsightsMode".into(), v.into_value());
         }
-        if let Some(v) = &self.dedicated_log_volume {
-            m.insert("DedicatedLogVolume".into(), v.to_value());
+        if let Some(v) = self.dedicated_log_volume {
+            m.insert("DedicatedLogVolume".into(), v.into_value());
         }
-        if let Some(v) = &self.delete_automated_backups {
-            m.insert("DeleteAutomatedBackups".into(), v.to_value());
+        if let Some(v) = self.delete_automated_backups {
+            m.insert("DeleteAutomatedBackups".into(), v.into_value());
         }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".into(), v.to_value());
+        if let Some(v) = self.deletion_protection {
+            m.insert("DeletionProtection".into(), v.into_value());
         }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".into(), v.to_value());
+        if let Some(v) = self.domain {
+            m.insert("Domain".into(), v.into_value());
         }
-        if let Some(v) = &self.domain_auth_secret_arn {
-            m.insert("DomainAuthSecretArn".into(), v.to_value());
+        if let Some(v) = self.domain_auth_secret_arn {
+            m.insert("DomainAuthSecretArn".into(), v.into_value());
         }
-        if let Some(v) = &self.domain_dns_ips {
-            m.insert("DomainDnsIps".into(), v.to_value());
+        if let Some(v) = self.domain_dns_ips {
+            m.insert("DomainDnsIps".into(), v.into_value());
         }
-        if let Some(v) = &self.domain_fqdn {
-            m.insert("DomainFqdn".into(), v.to_value());
+        if let Some(v) = self.domain_fqdn {
+            m.insert("DomainFqdn".into(), v.into_value());
         }
-        if let Some(v) = &self.domain_iam_role_name {
-            m.insert("DomainIAMRoleName".into(), v.to_value());
+        if let Some(v) = self.domain_iam_role_name {
+            m.insert("DomainIAMRoleName".into(), v.into_value());
         }
-        if let Some(v) = &self.domain_ou {
-            m.insert("DomainOu".into(), v.to_value());
+        if let Some(v) = self.domain_ou {
+            m.insert("DomainOu".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports".into(), v.to_value());
+        if let Some(v) = self.enable_cloudwatch_logs_exports {
+            m.insert("EnableCloudwatchLogsExports".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_iam_database_authentication {
-            m.insert("EnableIAMDatabaseAuthentication".into(), v.to_value());
+        if let Some(v) = self.enable_iam_database_authentication {
+            m.insert("EnableIAMDatabaseAuthentication".into(), v.into_value());
         }
-        if let Some(v) = &self.enable_performance_insights {
-            m.insert("EnablePerformanceInsights".into(), v.to_value());
+        if let Some(v) = self.enable_performance_insights {
+            m.insert("EnablePerformanceInsights".into(), v.into_value());
         }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".into(), v.to_value());
+        if let Some(v) = self.engine {
+            m.insert("Engine".into(), v.into_value());
         }
-        if let Some(v) = &self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport".into(), v.to_value());
+        if let Some(v) = self.engine_lifecycle_support {
+            m.insert("EngineLifecycleSupport".into(), v.into_value());
         }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".into(), v.to_value());
+        if let Some(v) = self.engine_version {
+            m.insert("EngineVersion".into(), v.into_value());
         }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".into(), v.to_value());
+        if let Some(v) = self.iops {
+            m.insert("Iops".into(), v.into_value());
         }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".into(), v.to_value());
+        if let Some(v) = self.kms_key_id {
+            m.insert("KmsKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.license_model {
-            m.insert("LicenseModel".into(), v.to_value());
+        if let Some(v) = self.license_model {
+            m.insert("LicenseModel".into(), v.into_value());
         }
-        if let Some(v) = &self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword".into(), v.to_value());
+        if let Some(v) = self.manage_master_user_password {
+            m.insert("ManageMasterUserPassword".into(), v.into_value());
         }
-        if let Some(v) = &self.master_user_authentication_type {
-            m.insert("MasterUserAuthenticationType".into(), v.to_value());
+        if let Some(v) = self.master_user_authentication_type {
+            m.insert("MasterUserAuthenticationType".into(), v.into_value());
         }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".into(), v.to_value());
+        if let Some(v) = self.master_user_password {
+            m.insert("MasterUserPassword".into(), v.into_value());
         }
-        if let Some(v) = &self.master_user_secret {
-            m.insert("MasterUserSecret".into(), v.to_value());
+        if let Some(v) = self.master_user_secret {
+            m.insert("MasterUserSecret".into(), v.into_value());
         }
-        if let Some(v) = &self.master_username {
-            m.insert("MasterUsername".into(), v.to_value());
+        if let Some(v) = self.master_username {
+            m.insert("MasterUsername".into(), v.into_value());
         }
-        if let Some(v) = &self.max_allocated_storage {
-            m.insert("MaxAllocatedStorage".into(), v.to_value());
+        if let Some(v) = self.max_allocated_storage {
+            m.insert("MaxAllocatedStorage".into(), v.into_value());
         }
-        if let Some(v) = &self.monitoring_interval {
-            m.insert("MonitoringInterval".into(), v.to_value());
+        if let Some(v) = self.monitoring_interval {
+            m.insert("MonitoringInterval".into(), v.into_value());
         }
-        if let Some(v) = &self.monitoring_role_arn {
-            m.insert("MonitoringRoleArn".into(), v.to_value());
+        if let Some(v) = self.monitoring_role_arn {
+            m.insert("MonitoringRoleArn".into(), v.into_value());
         }
-        if let Some(v) = &self.multi_az {
-            m.insert("MultiAZ".into(), v.to_value());
+        if let Some(v) = self.multi_az {
+            m.insert("MultiAZ".into(), v.into_value());
         }
-        if let Some(v) = &self.nchar_character_set_name {
-            m.insert("NcharCharacterSetName".into(), v.to_value());
+        if let Some(v) = self.nchar_character_set_name {
+            m.insert("NcharCharacterSetName".into(), v.into_value());
         }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".into(), v.to_value());
+        if let Some(v) = self.network_type {
+            m.insert("NetworkType".into(), v.into_value());
         }
-        if let Some(v) = &self.option_group_name {
-            m.insert("OptionGroupName".into(), v.to_value());
+        if let Some(v) = self.option_group_name {
+            m.insert("OptionGroupName".into(), v.into_value());
         }
-        if let Some(v) = &self.performance_insights_kms_key_id {
-            m.insert("PerformanceInsightsKMSKeyId".into(), v.to_value());
+        if let Some(v) = self.performance_insights_kms_key_id {
+            m.insert("PerformanceInsightsKMSKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.performance_insights_retention_period {
-            m.insert("PerformanceInsightsRetentionPeriod".into(), v.to_value());
+        if let Some(v) = self.performance_insights_retention_period {
+            m.insert("PerformanceInsightsRetentionPeriod".into(), v.into_value());
         }
-        if let Some(v) = &self.port {
-            m.insert("Port".into(), v.to_value());
+        if let Some(v) = self.port {
+            m.insert("Port".into(), v.into_value());
         }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".into(), v.to_value());
+        if let Some(v) = self.preferred_backup_window {
+            m.insert("PreferredBackupWindow".into(), v.into_value());
         }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".into(), v.to_value());
+        if let Some(v) = self.preferred_maintenance_window {
+            m.insert("PreferredMaintenanceWindow".into(), v.into_value());
         }
-        if let Some(v) = &self.processor_features {
-            m.insert("ProcessorFeatures".into(), v.to_value());
+        if let Some(v) = self.processor_features {
+            m.insert("ProcessorFeatures".into(), v.into_value());
         }
-        if let Some(v) = &self.promotion_tier {
-            m.insert("PromotionTier".into(), v.to_value());
+        if let Some(v) = self.promotion_tier {
+            m.insert("PromotionTier".into(), v.into_value());
         }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".into(), v.to_value());
+        if let Some(v) = self.publicly_accessible {
+            m.insert("PubliclyAccessible".into(), v.into_value());
         }
-        if let Some(v) = &self.replica_mode {
-            m.insert("ReplicaMode".into(), v.to_value());
+        if let Some(v) = self.replica_mode {
+            m.insert("ReplicaMode".into(), v.into_value());
         }
-        if let Some(v) = &self.restore_time {
-            m.insert("RestoreTime".into(), v.to_value());
+        if let Some(v) = self.restore_time {
+            m.insert("RestoreTime".into(), v.into_value());
         }
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".into(), v.to_value());
+        if let Some(v) = self.source_db_cluster_identifier {
+            m.insert("SourceDBClusterIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.source_db_instance_automated_backups_arn {
-            m.insert("SourceDBInstanceAutomatedBackupsArn".into(), v.to_value());
+        if let Some(v) = self.source_db_instance_automated_backups_arn {
+            m.insert("SourceDBInstanceAutomatedBackupsArn".into(), v.into_value());
         }
-        if let Some(v) = &self.source_db_instance_identifier {
-            m.insert("SourceDBInstanceIdentifier".into(), v.to_value());
+        if let Some(v) = self.source_db_instance_identifier {
+            m.insert("SourceDBInstanceIdentifier".into(), v.into_value());
         }
-        if let Some(v) = &self.source_dbi_resource_id {
-            m.insert("SourceDbiResourceId".into(), v.to_value());
+        if let Some(v) = self.source_dbi_resource_id {
+            m.insert("SourceDbiResourceId".into(), v.into_value());
         }
-        if let Some(v) = &self.source_region {
-            m.insert("SourceRegion".into(), v.to_value());
+        if let Some(v) = self.source_region {
+            m.insert("SourceRegion".into(), v.into_value());
         }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".into(), v.to_value());
+        if let Some(v) = self.storage_encrypted {
+            m.insert("StorageEncrypted".into(), v.into_value());
         }
-        if let Some(v) = &self.storage_throughput {
-            m.insert("StorageThroughput".into(), v.to_value());
+        if let Some(v) = self.storage_throughput {
+            m.insert("StorageThroughput".into(), v.into_value());
         }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".into(), v.to_value());
+        if let Some(v) = self.storage_type {
+            m.insert("StorageType".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.tde_credential_arn {
-            m.insert("TdeCredentialArn".into(), v.to_value());
+        if let Some(v) = self.tde_credential_arn {
+            m.insert("TdeCredentialArn".into(), v.into_value());
         }
-        if let Some(v) = &self.tde_credential_password {
-            m.insert("TdeCredentialPassword".into(), v.to_value());
+        if let Some(v) = self.tde_credential_password {
+            m.insert("TdeCredentialPassword".into(), v.into_value());
         }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".into(), v.to_value());
+        if let Some(v) = self.timezone {
+            m.insert("Timezone".into(), v.into_value());
         }
-        if let Some(v) = &self.use_default_processor_features {
-            m.insert("UseDefaultProcessorFeatures".into(), v.to_value());
+        if let Some(v) = self.use_default_processor_features {
+            m.insert("UseDefaultProcessorFeatures".into(), v.into_value());
         }
-        if let Some(v) = &self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime".into(), v.to_value());
+        if let Some(v) = self.use_latest_restorable_time {
+            m.insert("UseLatestRestorableTime".into(), v.into_value());
         }
-        if let Some(v) = &self.vpc_security_groups {
-            m.insert("VPCSecurityGroups".into(), v.to_value());
+        if let Some(v) = self.vpc_security_groups {
+            m.insert("VPCSecurityGroups".into(), v.into_value());
         }
         m
     }
@@ -2226,24 +2405,35 @@ pub mod cfn_db_instance {
 
     impl ToValue for AdditionalStorageVolume {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.allocated_storage {
-                m.insert("AllocatedStorage".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.allocated_storage.is_some())
+                    + usize::from(self.iops.is_some())
+                    + usize::from(self.max_allocated_storage.is_some())
+                    + usize::from(self.storage_throughput.is_some())
+                    + usize::from(self.storage_type.is_some())
+                    + usize::from(self.volume_name.is_some()),
+            );
+            if let Some(v) = self.allocated_storage {
+                m.insert("AllocatedStorage".into(), v.into_value());
             }
-            if let Some(v) = &self.iops {
-                m.insert("Iops".into(), v.to_value());
+            if let Some(v) = self.iops {
+                m.insert("Iops".into(), v.into_value());
             }
-            if let Some(v) = &self.max_allocated_storage {
-                m.insert("MaxAllocatedStorage".into(), v.to_value());
+            if let Some(v) = self.max_allocated_storage {
+                m.insert("MaxAllocatedStorage".into(), v.into_value());
             }
-            if let Some(v) = &self.storage_throughput {
-                m.insert("StorageThroughput".into(), v.to_value());
+            if let Some(v) = self.storage_throughput {
+                m.insert("StorageThroughput".into(), v.into_value());
             }
-            if let Some(v) = &self.storage_type {
-                m.insert("StorageType".into(), v.to_value());
+            if let Some(v) = self.storage_type {
+                m.insert("StorageType".into(), v.into_value());
             }
-            if let Some(v) = &self.volume_name {
-                m.insert("VolumeName".into(), v.to_value());
+            if let Some(v) = self.volume_name {
+                m.insert("VolumeName".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2273,9 +2463,13 @@ pub mod cfn_db_instance {
 
     impl ToValue for DBInstanceRole {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("FeatureName".into(), self.feature_name.to_value());
-            m.insert("RoleArn".into(), self.role_arn.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("FeatureName".into(), self.feature_name.into_value());
+            m.insert("RoleArn".into(), self.role_arn.into_value());
             Value::Map(m)
         }
     }
@@ -2310,12 +2504,18 @@ pub mod cfn_db_instance {
 
     impl ToValue for MasterUserSecret {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.kms_key_id {
-                m.insert("KmsKeyId".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.kms_key_id.is_some()) + usize::from(self.secret_arn.is_some()),
+            );
+            if let Some(v) = self.kms_key_id {
+                m.insert("KmsKeyId".into(), v.into_value());
             }
-            if let Some(v) = &self.secret_arn {
-                m.insert("SecretArn".into(), v.to_value());
+            if let Some(v) = self.secret_arn {
+                m.insert("SecretArn".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2353,12 +2553,18 @@ pub mod cfn_db_instance {
 
     impl ToValue for ProcessorFeature {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.name {
-                m.insert("Name".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
+            );
+            if let Some(v) = self.name {
+                m.insert("Name".into(), v.into_value());
             }
-            if let Some(v) = &self.value {
-                m.insert("Value".into(), v.to_value());
+            if let Some(v) = self.value {
+                m.insert("Value".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -2415,18 +2621,20 @@ impl CfnResource for CfnDBSubnetGroup {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            2 + usize::from(self.db_subnet_group_name.is_some()) + usize::from(self.tags.is_some()),
+        );
         m.insert(
             "DBSubnetGroupDescription".into(),
-            self.db_subnet_group_description.to_value(),
+            self.db_subnet_group_description.into_value(),
         );
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".into(), v.to_value());
+        if let Some(v) = self.db_subnet_group_name {
+            m.insert("DBSubnetGroupName".into(), v.into_value());
         }
-        m.insert("SubnetIds".into(), self.subnet_ids.to_value());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        m.insert("SubnetIds".into(), self.subnet_ids.into_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
         m
     }

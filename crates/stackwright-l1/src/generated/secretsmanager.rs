@@ -49,13 +49,14 @@ impl CfnResource for CfnResourcePolicy {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.block_public_policy {
-            m.insert("BlockPublicPolicy".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> =
+            IndexMap::with_capacity(2 + usize::from(self.block_public_policy.is_some()));
+        if let Some(v) = self.block_public_policy {
+            m.insert("BlockPublicPolicy".into(), v.into_value());
         }
-        m.insert("ResourcePolicy".into(), self.resource_policy.to_value());
-        m.insert("SecretId".into(), self.secret_id.to_value());
+        m.insert("ResourcePolicy".into(), self.resource_policy.into_value());
+        m.insert("SecretId".into(), self.secret_id.into_value());
         m
     }
 }
@@ -150,27 +151,34 @@ impl CfnResource for CfnRotationSchedule {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.external_secret_rotation_metadata {
-            m.insert("ExternalSecretRotationMetadata".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            1 + usize::from(self.external_secret_rotation_metadata.is_some())
+                + usize::from(self.external_secret_rotation_role_arn.is_some())
+                + usize::from(self.hosted_rotation_lambda.is_some())
+                + usize::from(self.rotate_immediately_on_update.is_some())
+                + usize::from(self.rotation_lambda_arn.is_some())
+                + usize::from(self.rotation_rules.is_some()),
+        );
+        if let Some(v) = self.external_secret_rotation_metadata {
+            m.insert("ExternalSecretRotationMetadata".into(), v.into_value());
         }
-        if let Some(v) = &self.external_secret_rotation_role_arn {
-            m.insert("ExternalSecretRotationRoleArn".into(), v.to_value());
+        if let Some(v) = self.external_secret_rotation_role_arn {
+            m.insert("ExternalSecretRotationRoleArn".into(), v.into_value());
         }
-        if let Some(v) = &self.hosted_rotation_lambda {
-            m.insert("HostedRotationLambda".into(), v.to_value());
+        if let Some(v) = self.hosted_rotation_lambda {
+            m.insert("HostedRotationLambda".into(), v.into_value());
         }
-        if let Some(v) = &self.rotate_immediately_on_update {
-            m.insert("RotateImmediatelyOnUpdate".into(), v.to_value());
+        if let Some(v) = self.rotate_immediately_on_update {
+            m.insert("RotateImmediatelyOnUpdate".into(), v.into_value());
         }
-        if let Some(v) = &self.rotation_lambda_arn {
-            m.insert("RotationLambdaARN".into(), v.to_value());
+        if let Some(v) = self.rotation_lambda_arn {
+            m.insert("RotationLambdaARN".into(), v.into_value());
         }
-        if let Some(v) = &self.rotation_rules {
-            m.insert("RotationRules".into(), v.to_value());
+        if let Some(v) = self.rotation_rules {
+            m.insert("RotationRules".into(), v.into_value());
         }
-        m.insert("SecretId".into(), self.secret_id.to_value());
+        m.insert("SecretId".into(), self.secret_id.into_value());
         m
     }
 }
@@ -201,9 +209,13 @@ pub mod cfn_rotation_schedule {
 
     impl ToValue for ExternalSecretRotationMetadataItem {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Key".into(), self.key.to_value());
-            m.insert("Value".into(), self.value.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Key".into(), self.key.into_value());
+            m.insert("Value".into(), self.value.into_value());
             Value::Map(m)
         }
     }
@@ -316,37 +328,52 @@ pub mod cfn_rotation_schedule {
 
     impl ToValue for HostedRotationLambda {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.exclude_characters {
-                m.insert("ExcludeCharacters".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.exclude_characters.is_some())
+                    + usize::from(self.kms_key_arn.is_some())
+                    + usize::from(self.master_secret_arn.is_some())
+                    + usize::from(self.master_secret_kms_key_arn.is_some())
+                    + usize::from(self.rotation_lambda_name.is_some())
+                    + usize::from(self.runtime.is_some())
+                    + usize::from(self.superuser_secret_arn.is_some())
+                    + usize::from(self.superuser_secret_kms_key_arn.is_some())
+                    + usize::from(self.vpc_security_group_ids.is_some())
+                    + usize::from(self.vpc_subnet_ids.is_some()),
+            );
+            if let Some(v) = self.exclude_characters {
+                m.insert("ExcludeCharacters".into(), v.into_value());
             }
-            if let Some(v) = &self.kms_key_arn {
-                m.insert("KmsKeyArn".into(), v.to_value());
+            if let Some(v) = self.kms_key_arn {
+                m.insert("KmsKeyArn".into(), v.into_value());
             }
-            if let Some(v) = &self.master_secret_arn {
-                m.insert("MasterSecretArn".into(), v.to_value());
+            if let Some(v) = self.master_secret_arn {
+                m.insert("MasterSecretArn".into(), v.into_value());
             }
-            if let Some(v) = &self.master_secret_kms_key_arn {
-                m.insert("MasterSecretKmsKeyArn".into(), v.to_value());
+            if let Some(v) = self.master_secret_kms_key_arn {
+                m.insert("MasterSecretKmsKeyArn".into(), v.into_value());
             }
-            if let Some(v) = &self.rotation_lambda_name {
-                m.insert("RotationLambdaName".into(), v.to_value());
+            if let Some(v) = self.rotation_lambda_name {
+                m.insert("RotationLambdaName".into(), v.into_value());
             }
-            m.insert("RotationType".into(), self.rotation_type.to_value());
-            if let Some(v) = &self.runtime {
-                m.insert("Runtime".into(), v.to_value());
+            m.insert("RotationType".into(), self.rotation_type.into_value());
+            if let Some(v) = self.runtime {
+                m.insert("Runtime".into(), v.into_value());
             }
-            if let Some(v) = &self.superuser_secret_arn {
-                m.insert("SuperuserSecretArn".into(), v.to_value());
+            if let Some(v) = self.superuser_secret_arn {
+                m.insert("SuperuserSecretArn".into(), v.into_value());
             }
-            if let Some(v) = &self.superuser_secret_kms_key_arn {
-                m.insert("SuperuserSecretKmsKeyArn".into(), v.to_value());
+            if let Some(v) = self.superuser_secret_kms_key_arn {
+                m.insert("SuperuserSecretKmsKeyArn".into(), v.into_value());
             }
-            if let Some(v) = &self.vpc_security_group_ids {
-                m.insert("VpcSecurityGroupIds".into(), v.to_value());
+            if let Some(v) = self.vpc_security_group_ids {
+                m.insert("VpcSecurityGroupIds".into(), v.into_value());
             }
-            if let Some(v) = &self.vpc_subnet_ids {
-                m.insert("VpcSubnetIds".into(), v.to_value());
+            if let Some(v) = self.vpc_subnet_ids {
+                m.insert("VpcSubnetIds".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -390,15 +417,23 @@ pub mod cfn_rotation_schedule {
 
     impl ToValue for RotationRules {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.automatically_after_days {
-                m.insert("AutomaticallyAfterDays".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.automatically_after_days.is_some())
+                    + usize::from(self.duration.is_some())
+                    + usize::from(self.schedule_expression.is_some()),
+            );
+            if let Some(v) = self.automatically_after_days {
+                m.insert("AutomaticallyAfterDays".into(), v.into_value());
             }
-            if let Some(v) = &self.duration {
-                m.insert("Duration".into(), v.to_value());
+            if let Some(v) = self.duration {
+                m.insert("Duration".into(), v.into_value());
             }
-            if let Some(v) = &self.schedule_expression {
-                m.insert("ScheduleExpression".into(), v.to_value());
+            if let Some(v) = self.schedule_expression {
+                m.insert("ScheduleExpression".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -494,31 +529,40 @@ impl CfnResource for CfnSecret {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.description.is_some())
+                + usize::from(self.generate_secret_string.is_some())
+                + usize::from(self.kms_key_id.is_some())
+                + usize::from(self.name.is_some())
+                + usize::from(self.replica_regions.is_some())
+                + usize::from(self.secret_string.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.type_.is_some()),
+        );
+        if let Some(v) = self.description {
+            m.insert("Description".into(), v.into_value());
         }
-        if let Some(v) = &self.generate_secret_string {
-            m.insert("GenerateSecretString".into(), v.to_value());
+        if let Some(v) = self.generate_secret_string {
+            m.insert("GenerateSecretString".into(), v.into_value());
         }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".into(), v.to_value());
+        if let Some(v) = self.kms_key_id {
+            m.insert("KmsKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.name {
-            m.insert("Name".into(), v.to_value());
+        if let Some(v) = self.name {
+            m.insert("Name".into(), v.into_value());
         }
-        if let Some(v) = &self.replica_regions {
-            m.insert("ReplicaRegions".into(), v.to_value());
+        if let Some(v) = self.replica_regions {
+            m.insert("ReplicaRegions".into(), v.into_value());
         }
-        if let Some(v) = &self.secret_string {
-            m.insert("SecretString".into(), v.to_value());
+        if let Some(v) = self.secret_string {
+            m.insert("SecretString".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".into(), v.to_value());
+        if let Some(v) = self.type_ {
+            m.insert("Type".into(), v.into_value());
         }
         m
     }
@@ -623,36 +667,51 @@ pub mod cfn_secret {
 
     impl ToValue for GenerateSecretString {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.exclude_characters {
-                m.insert("ExcludeCharacters".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                usize::from(self.exclude_characters.is_some())
+                    + usize::from(self.exclude_lowercase.is_some())
+                    + usize::from(self.exclude_numbers.is_some())
+                    + usize::from(self.exclude_punctuation.is_some())
+                    + usize::from(self.exclude_uppercase.is_some())
+                    + usize::from(self.generate_string_key.is_some())
+                    + usize::from(self.include_space.is_some())
+                    + usize::from(self.password_length.is_some())
+                    + usize::from(self.require_each_included_type.is_some())
+                    + usize::from(self.secret_string_template.is_some()),
+            );
+            if let Some(v) = self.exclude_characters {
+                m.insert("ExcludeCharacters".into(), v.into_value());
             }
-            if let Some(v) = &self.exclude_lowercase {
-                m.insert("ExcludeLowercase".into(), v.to_value());
+            if let Some(v) = self.exclude_lowercase {
+                m.insert("ExcludeLowercase".into(), v.into_value());
             }
-            if let Some(v) = &self.exclude_numbers {
-                m.insert("ExcludeNumbers".into(), v.to_value());
+            if let Some(v) = self.exclude_numbers {
+                m.insert("ExcludeNumbers".into(), v.into_value());
             }
-            if let Some(v) = &self.exclude_punctuation {
-                m.insert("ExcludePunctuation".into(), v.to_value());
+            if let Some(v) = self.exclude_punctuation {
+                m.insert("ExcludePunctuation".into(), v.into_value());
             }
-            if let Some(v) = &self.exclude_uppercase {
-                m.insert("ExcludeUppercase".into(), v.to_value());
+            if let Some(v) = self.exclude_uppercase {
+                m.insert("ExcludeUppercase".into(), v.into_value());
             }
-            if let Some(v) = &self.generate_string_key {
-                m.insert("GenerateStringKey".into(), v.to_value());
+            if let Some(v) = self.generate_string_key {
+                m.insert("GenerateStringKey".into(), v.into_value());
             }
-            if let Some(v) = &self.include_space {
-                m.insert("IncludeSpace".into(), v.to_value());
+            if let Some(v) = self.include_space {
+                m.insert("IncludeSpace".into(), v.into_value());
             }
-            if let Some(v) = &self.password_length {
-                m.insert("PasswordLength".into(), v.to_value());
+            if let Some(v) = self.password_length {
+                m.insert("PasswordLength".into(), v.into_value());
             }
-            if let Some(v) = &self.require_each_included_type {
-                m.insert("RequireEachIncludedType".into(), v.to_value());
+            if let Some(v) = self.require_each_included_type {
+                m.insert("RequireEachIncludedType".into(), v.into_value());
             }
-            if let Some(v) = &self.secret_string_template {
-                m.insert("SecretStringTemplate".into(), v.to_value());
+            if let Some(v) = self.secret_string_template {
+                m.insert("SecretStringTemplate".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -685,11 +744,16 @@ pub mod cfn_secret {
 
     impl ToValue for ReplicaRegion {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.kms_key_id {
-                m.insert("KmsKeyId".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> =
+                IndexMap::with_capacity(1 + usize::from(self.kms_key_id.is_some()));
+            if let Some(v) = self.kms_key_id {
+                m.insert("KmsKeyId".into(), v.into_value());
             }
-            m.insert("Region".into(), self.region.to_value());
+            m.insert("Region".into(), self.region.into_value());
             Value::Map(m)
         }
     }
@@ -734,11 +798,11 @@ impl CfnResource for CfnSecretTargetAttachment {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        m.insert("SecretId".into(), self.secret_id.to_value());
-        m.insert("TargetId".into(), self.target_id.to_value());
-        m.insert("TargetType".into(), self.target_type.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(3);
+        m.insert("SecretId".into(), self.secret_id.into_value());
+        m.insert("TargetId".into(), self.target_id.into_value());
+        m.insert("TargetType".into(), self.target_type.into_value());
         m
     }
 }

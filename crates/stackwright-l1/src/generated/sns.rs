@@ -142,46 +142,60 @@ impl CfnResource for CfnTopic {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        if let Some(v) = &self.archive_policy {
-            m.insert("ArchivePolicy".into(), v.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+            usize::from(self.archive_policy.is_some())
+                + usize::from(self.content_based_deduplication.is_some())
+                + usize::from(self.data_protection_policy.is_some())
+                + usize::from(self.delivery_status_logging.is_some())
+                + usize::from(self.display_name.is_some())
+                + usize::from(self.fifo_throughput_scope.is_some())
+                + usize::from(self.fifo_topic.is_some())
+                + usize::from(self.kms_master_key_id.is_some())
+                + usize::from(self.signature_version.is_some())
+                + usize::from(self.subscription.is_some())
+                + usize::from(self.tags.is_some())
+                + usize::from(self.topic_name.is_some())
+                + usize::from(self.tracing_config.is_some()),
+        );
+        if let Some(v) = self.archive_policy {
+            m.insert("ArchivePolicy".into(), v.into_value());
         }
-        if let Some(v) = &self.content_based_deduplication {
-            m.insert("ContentBasedDeduplication".into(), v.to_value());
+        if let Some(v) = self.content_based_deduplication {
+            m.insert("ContentBasedDeduplication".into(), v.into_value());
         }
-        if let Some(v) = &self.data_protection_policy {
-            m.insert("DataProtectionPolicy".into(), v.to_value());
+        if let Some(v) = self.data_protection_policy {
+            m.insert("DataProtectionPolicy".into(), v.into_value());
         }
-        if let Some(v) = &self.delivery_status_logging {
-            m.insert("DeliveryStatusLogging".into(), v.to_value());
+        if let Some(v) = self.delivery_status_logging {
+            m.insert("DeliveryStatusLogging".into(), v.into_value());
         }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".into(), v.to_value());
+        if let Some(v) = self.display_name {
+            m.insert("DisplayName".into(), v.into_value());
         }
-        if let Some(v) = &self.fifo_throughput_scope {
-            m.insert("FifoThroughputScope".into(), v.to_value());
+        if let Some(v) = self.fifo_throughput_scope {
+            m.insert("FifoThroughputScope".into(), v.into_value());
         }
-        if let Some(v) = &self.fifo_topic {
-            m.insert("FifoTopic".into(), v.to_value());
+        if let Some(v) = self.fifo_topic {
+            m.insert("FifoTopic".into(), v.into_value());
         }
-        if let Some(v) = &self.kms_master_key_id {
-            m.insert("KmsMasterKeyId".into(), v.to_value());
+        if let Some(v) = self.kms_master_key_id {
+            m.insert("KmsMasterKeyId".into(), v.into_value());
         }
-        if let Some(v) = &self.signature_version {
-            m.insert("SignatureVersion".into(), v.to_value());
+        if let Some(v) = self.signature_version {
+            m.insert("SignatureVersion".into(), v.into_value());
         }
-        if let Some(v) = &self.subscription {
-            m.insert("Subscription".into(), v.to_value());
+        if let Some(v) = self.subscription {
+            m.insert("Subscription".into(), v.into_value());
         }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".into(), v.to_value());
+        if let Some(v) = self.tags {
+            m.insert("Tags".into(), v.into_value());
         }
-        if let Some(v) = &self.topic_name {
-            m.insert("TopicName".into(), v.to_value());
+        if let Some(v) = self.topic_name {
+            m.insert("TopicName".into(), v.into_value());
         }
-        if let Some(v) = &self.tracing_config {
-            m.insert("TracingConfig".into(), v.to_value());
+        if let Some(v) = self.tracing_config {
+            m.insert("TracingConfig".into(), v.into_value());
         }
         m
     }
@@ -239,16 +253,24 @@ pub mod cfn_topic {
 
     impl ToValue for LoggingConfig {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            if let Some(v) = &self.failure_feedback_role_arn {
-                m.insert("FailureFeedbackRoleArn".into(), v.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(
+                1 + usize::from(self.failure_feedback_role_arn.is_some())
+                    + usize::from(self.success_feedback_role_arn.is_some())
+                    + usize::from(self.success_feedback_sample_rate.is_some()),
+            );
+            if let Some(v) = self.failure_feedback_role_arn {
+                m.insert("FailureFeedbackRoleArn".into(), v.into_value());
             }
-            m.insert("Protocol".into(), self.protocol.to_value());
-            if let Some(v) = &self.success_feedback_role_arn {
-                m.insert("SuccessFeedbackRoleArn".into(), v.to_value());
+            m.insert("Protocol".into(), self.protocol.into_value());
+            if let Some(v) = self.success_feedback_role_arn {
+                m.insert("SuccessFeedbackRoleArn".into(), v.into_value());
             }
-            if let Some(v) = &self.success_feedback_sample_rate {
-                m.insert("SuccessFeedbackSampleRate".into(), v.to_value());
+            if let Some(v) = self.success_feedback_sample_rate {
+                m.insert("SuccessFeedbackSampleRate".into(), v.into_value());
             }
             Value::Map(m)
         }
@@ -275,9 +297,13 @@ pub mod cfn_topic {
 
     impl ToValue for Subscription {
         fn to_value(&self) -> Value {
-            let mut m: IndexMap<String, Value> = IndexMap::new();
-            m.insert("Endpoint".into(), self.endpoint.to_value());
-            m.insert("Protocol".into(), self.protocol.to_value());
+            self.clone().into_value()
+        }
+
+        fn into_value(self) -> Value {
+            let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+            m.insert("Endpoint".into(), self.endpoint.into_value());
+            m.insert("Protocol".into(), self.protocol.into_value());
             Value::Map(m)
         }
     }
@@ -313,10 +339,10 @@ impl CfnResource for CfnTopicPolicy {
         Self::RESOURCE_TYPE
     }
 
-    fn properties(&self) -> IndexMap<String, Value> {
-        let mut m: IndexMap<String, Value> = IndexMap::new();
-        m.insert("PolicyDocument".into(), self.policy_document.to_value());
-        m.insert("Topics".into(), self.topics.to_value());
+    fn into_properties(self) -> IndexMap<String, Value> {
+        let mut m: IndexMap<String, Value> = IndexMap::with_capacity(2);
+        m.insert("PolicyDocument".into(), self.policy_document.into_value());
+        m.insert("Topics".into(), self.topics.into_value());
         m
     }
 }
