@@ -173,8 +173,9 @@ impl Schedule<'_, '_> {
             }
         };
         let fres: Vec<String> = func.res.iter().cloned().collect();
-        let db = self.check_secret(&func, &fres);
-        self.check_multi_user(&func, &fres);
+        let secret = self.secret();
+        let db = self.check_secret(&func, &fres, &secret);
+        self.check_multi_user(&func, &fres, &secret);
         self.check_network(&func, &fres, db.as_ref());
         self.check_rotate_immediately();
     }
@@ -496,15 +497,20 @@ impl Schedule<'_, '_> {
     }
 
     /// Secret and attachment checks; returns the database when it is known.
-    fn check_secret(&mut self, func: &Func, fres: &[String]) -> Option<Db> {
-        let secret = match self.secret() {
+    fn check_secret(
+        &mut self,
+        func: &Func,
+        fres: &[String],
+        secret: &Result<Secret, String>,
+    ) -> Option<Db> {
+        let secret = match secret {
             Ok(s) => s,
             Err(why) => {
                 if Self::is_db_rotation(func) == Some(true) {
                     self.cannot_prove(
                         "the rotated secret is attached to its database, and that the database \
                          admits the rotation function",
-                        vec![why],
+                        vec![why.clone()],
                         fres.to_vec(),
                     );
                 }
@@ -650,9 +656,11 @@ impl Schedule<'_, '_> {
         }
     }
 
-    fn check_multi_user(&mut self, func: &Func, fres: &[String]) {
+    fn check_multi_user(&mut self, func: &Func, fres: &[String], secret: &Result<Secret, String>) {
         if func.multi_user && func.master && !matches!(func.kind, FnKind::Lambda) {
-            self.check_master_arn_in_value(fres);
+            if let Ok(secret) = secret {
+                self.check_master_arn_in_value(fres, secret);
+            }
         }
         if !func.multi_user || func.master {
             return;
@@ -690,11 +698,8 @@ impl Schedule<'_, '_> {
 
     /// AWS's multi-user functions read the master secret's ARN from the `masterarn` key of the
     /// rotated secret's value (`masterSecretArn` only grants the function access to it).
-    fn check_master_arn_in_value(&mut self, fres: &[String]) {
-        let Ok(secret) = self.secret() else {
-            return;
-        };
-        let Some(sid) = secret.secret else {
+    fn check_master_arn_in_value(&mut self, fres: &[String], secret: &Secret) {
+        let Some(sid) = secret.secret.clone() else {
             return;
         };
         if self.secret_value_has_key(&sid, "masterarn") != Some(false) {

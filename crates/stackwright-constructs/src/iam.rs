@@ -58,6 +58,21 @@ pub(crate) fn statement(
 }
 
 /// A policy document.
+/// Appends `statement` to the `Statement` list of a rendered policy document, unless an equal
+/// statement is there already. `false` when `doc` is not a policy document with a list.
+pub(crate) fn push_statement(doc: Option<&mut Value>, statement: Value) -> bool {
+    let Some(Value::Map(doc)) = doc else {
+        return false;
+    };
+    let Some(Value::List(list)) = doc.get_mut("Statement") else {
+        return false;
+    };
+    if !list.contains(&statement) {
+        list.push(statement);
+    }
+    true
+}
+
 pub(crate) fn policy_document(statements: Vec<Value>) -> Value {
     let mut m = IndexMap::new();
     m.insert("Statement".to_string(), Value::List(statements));

@@ -129,23 +129,13 @@ impl Key {
         }
         // The statement goes straight into the rendered policy (no re-rendering of the others).
         let res = stack.resource_mut(self.resource.node())?;
-        let statements = match res.properties.get_mut("KeyPolicy") {
-            Some(Value::Map(policy)) => match policy.get_mut("Statement") {
-                Some(Value::List(list)) => Some(list),
-                _ => None,
-            },
-            _ => None,
-        };
-        let Some(list) = statements else {
+        if !crate::iam::push_statement(res.properties.get_mut("KeyPolicy"), statement) {
             return Err(Error::invalid(
                 "SW-KMS-001",
                 stack.path(self.node),
                 "the key's policy was replaced by one without a Statement list",
                 "add statements before overriding KeyPolicy, or write the whole policy yourself",
             ));
-        };
-        if !list.contains(&statement) {
-            list.push(statement);
         }
         Ok(())
     }

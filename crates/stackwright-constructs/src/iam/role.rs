@@ -474,13 +474,23 @@ impl Role {
                 p
             }
         };
-        let st = self.state_mut(stack)?;
-        st.statements.push(statement);
-        let doc = policy_document(st.statements.iter().map(ToValue::to_value).collect());
-        stack
-            .resource_mut(policy.node())?
-            .properties
-            .insert("PolicyDocument".to_string(), doc);
+        let value = statement.to_value();
+        self.state_mut(stack)?.statements.push(statement);
+        // The statement goes straight into the rendered document (no re-rendering of the
+        // others); a document replaced by hand is rendered again from all the statements.
+        let res = stack.resource_mut(policy.node())?;
+        if !crate::iam::push_statement(res.properties.get_mut("PolicyDocument"), value) {
+            let statements = self
+                .state(stack)?
+                .statements
+                .iter()
+                .map(ToValue::to_value)
+                .collect();
+            stack
+                .resource_mut(policy.node())?
+                .properties
+                .insert("PolicyDocument".to_string(), policy_document(statements));
+        }
         Ok(())
     }
 
