@@ -844,6 +844,81 @@ impl Stack {
     /// Renders the template and runs `checks` over it. Fails once with every error found;
     /// warnings are returned with the template.
     pub fn synth_with(&self, checks: &[&dyn TemplateCheck]) -> Result<Synthesized> {
+        let sections = self.sections();
+        self.synth_from(checks, &sections, |resolver, i, path, diags| {
+            match self.nodes[i].element.as_ref()? {
+                Element::Resource(r) => Some(Rendered::Resource(Box::new(resolver.resource(
+                    (**r).clone(),
+                    path,
+                    diags,
+                )))),
+                Element::Parameter(v)
+                | Element::Mapping(v)
+                | Element::Condition(v)
+                | Element::Output(v) => {
+                    Some(Rendered::Value(resolver.value(v.clone(), path, diags)))
+                }
+            }
+        })
+    }
+
+    /// [`Stack::synth`], consuming the stack: the template takes its values instead of copies
+    /// of them (what a program that builds a stack only to print it wants).
+    pub fn into_synth(self) -> Result<Synthesized> {
+        self.into_synth_with(&[])
+    }
+
+    /// [`Stack::synth_with`], consuming the stack (see [`Stack::into_synth`]).
+    ///
+    /// ```
+    /// use stackwright_core::{RawResource, Stack};
+    ///
+    /// let build = || -> stackwright_core::Result<Stack> {
+    ///     let mut stack = Stack::new("Demo")?;
+    ///     let root = stack.root();
+    ///     let topic = stack.add(root, "Topic", RawResource::new("AWS::SNS::Topic"))?;
+    ///     stack.add(root, "Queue", RawResource::new("AWS::SQS::Queue").prop("Tag", topic.ref_()))?;
+    ///     Ok(stack)
+    /// };
+    /// let borrowed = build()?.synth()?.template.to_json_string();
+    /// let owned = build()?.into_synth_with(&[])?.template.to_json_string();
+    /// assert_eq!(owned, borrowed);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn into_synth_with(mut self, checks: &[&dyn TemplateCheck]) -> Result<Synthesized> {
+        let sections = self.sections();
+        let mut elements: Vec<Option<Element>> =
+            self.nodes.iter_mut().map(|n| n.element.take()).collect();
+        self.synth_from(
+            checks,
+            &sections,
+            |resolver, i, path, diags| match elements[i].take()? {
+                Element::Resource(r) => Some(Rendered::Resource(Box::new(
+                    resolver.resource(*r, path, diags),
+                ))),
+                Element::Parameter(v)
+                | Element::Mapping(v)
+                | Element::Condition(v)
+                | Element::Output(v) => Some(Rendered::Value(resolver.value(v, path, diags))),
+            },
+        )
+    }
+
+    /// The template section of each node's element.
+    fn sections(&self) -> Vec<Option<Section>> {
+        self.nodes
+            .iter()
+            .map(|n| n.element.as_ref().map(Element::section))
+            .collect()
+    }
+
+    /// Synth over elements that `element(resolver, node index, path, diags)` renders.
+    fn synth_from(
+        &self,
+        checks: &[&dyn TemplateCheck],
+        sections: &[Option<Section>],
+        mut element: impl FnMut(&Resolver<'_>, usize, &str, &mut Vec<Diagnostic>) -> Option<Rendered>,
+    ) -> Result<Synthesized> {
         let mut diags: Vec<Diagnostic> = self.diagnostics.clone();
         let order = self.preorder();
 
@@ -852,7 +927,7 @@ impl Stack {
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut paths = IndexMap::new();
         for &i in &order {
-            if self.nodes[i].element.is_none() {
+            if sections[i].is_none() {
                 continue;
             }
             let node = NodeId {
@@ -914,36 +989,34 @@ impl Stack {
         let resolver = Resolver {
             stack: self,
             logical: &logical,
+            sections,
         };
         for &i in &order {
-            let (Some(element), Some(id)) = (&self.nodes[i].element, &logical[i]) else {
+            let (Some(section), Some(id)) = (sections[i], &logical[i]) else {
                 continue;
             };
             let path = &paths[id];
-            let section = element.section();
             if !t.order.contains(&section) {
                 t.order.push(section);
             }
-            match element {
-                Element::Resource(r) => {
-                    let res = resolver.resource(r, path, &mut diags);
-                    t.resources.insert(id.clone(), res);
+            let Some(rendered) = element(&resolver, i, path, &mut diags) else {
+                continue;
+            };
+            match (section, rendered) {
+                (_, Rendered::Resource(res)) => {
+                    t.resources.insert(id.clone(), *res);
                 }
-                Element::Parameter(v) => {
-                    t.parameters
-                        .insert(id.clone(), resolver.value(v, path, &mut diags));
+                (Section::Parameters, Rendered::Value(v)) => {
+                    t.parameters.insert(id.clone(), v);
                 }
-                Element::Mapping(v) => {
-                    t.mappings
-                        .insert(id.clone(), resolver.value(v, path, &mut diags));
+                (Section::Mappings, Rendered::Value(v)) => {
+                    t.mappings.insert(id.clone(), v);
                 }
-                Element::Condition(v) => {
-                    t.conditions
-                        .insert(id.clone(), resolver.value(v, path, &mut diags));
+                (Section::Conditions, Rendered::Value(v)) => {
+                    t.conditions.insert(id.clone(), v);
                 }
-                Element::Output(v) => {
-                    t.outputs
-                        .insert(id.clone(), resolver.value(v, path, &mut diags));
+                (_, Rendered::Value(v)) => {
+                    t.outputs.insert(id.clone(), v);
                 }
             }
         }
@@ -1002,6 +1075,14 @@ fn ack_matches(stack: &str, target: &str, path: &str) -> bool {
 struct Resolver<'a> {
     stack: &'a Stack,
     logical: &'a [Option<String>],
+    /// The template section of each node's element.
+    sections: &'a [Option<Section>],
+}
+
+/// An element of the stack, resolved for the template.
+enum Rendered {
+    Resource(Box<Resource>),
+    Value(Value),
 }
 
 impl Resolver<'_> {
@@ -1019,9 +1100,8 @@ impl Resolver<'_> {
             return Name::Logical("InvalidReference".into());
         }
         let i = node.index as usize;
-        let target = &self.stack.nodes[i];
-        let section = target.element.as_ref().map(Element::section);
-        match (section, &self.logical[i]) {
+        let section = self.sections.get(i).copied().flatten();
+        match (section, self.logical.get(i).and_then(Option::as_ref)) {
             (Some(s), Some(id)) if want.contains(&s) => Name::Logical(id.clone()),
             (Some(s), Some(id)) => {
                 diags.push(bad(format!(
@@ -1044,10 +1124,9 @@ impl Resolver<'_> {
         }
     }
 
-    fn value(&self, v: &Value, path: &str, diags: &mut Vec<Diagnostic>) -> Value {
-        let mut out = v.clone();
-        self.resolve(&mut out, path, diags);
-        out
+    fn value(&self, mut v: Value, path: &str, diags: &mut Vec<Diagnostic>) -> Value {
+        self.resolve(&mut v, path, diags);
+        v
     }
 
     /// Resolves node names in place, depth first: map entries and list items in order, an
@@ -1078,18 +1157,18 @@ impl Resolver<'_> {
         }
     }
 
-    fn resource(&self, r: &ResourceData, path: &str, diags: &mut Vec<Diagnostic>) -> Resource {
-        let mut props = r.properties.clone();
+    fn resource(&self, r: ResourceData, path: &str, diags: &mut Vec<Diagnostic>) -> Resource {
+        let mut props = r.properties;
         for v in props.values_mut() {
             self.resolve(v, path, diags);
         }
-        for (p, v) in &r.overrides {
-            let v = v.as_ref().map(|v| self.value(v, path, diags));
-            apply_override(&mut props, p, v);
+        for (p, v) in r.overrides {
+            let v = v.map(|v| self.value(v, path, diags));
+            apply_override(&mut props, &p, v);
         }
         // The CDK sorts DependsOn by the targets' construct paths (JavaScript's localeCompare:
         // case-insensitive first, lower case first on ties), then writes their logical IDs.
-        let mut targets: Vec<NodeId> = r.depends_on.clone();
+        let mut targets: Vec<NodeId> = r.depends_on;
         targets.sort_by_cached_key(|n| {
             let p = self.stack.path(*n);
             (
@@ -1109,7 +1188,7 @@ impl Resolver<'_> {
             }
         }
         Resource {
-            resource_type: r.resource_type.clone(),
+            resource_type: r.resource_type,
             properties: props,
             depends_on,
             condition: r.condition.as_ref().and_then(|c| {
@@ -1117,9 +1196,9 @@ impl Resolver<'_> {
                     .as_logical()
                     .map(str::to_string)
             }),
-            deletion_policy: r.deletion_policy.clone(),
-            update_replace_policy: r.update_replace_policy.clone(),
-            metadata: r.metadata.as_ref().map(|m| self.value(m, path, diags)),
+            deletion_policy: r.deletion_policy,
+            update_replace_policy: r.update_replace_policy,
+            metadata: r.metadata.map(|m| self.value(m, path, diags)),
             other: IndexMap::new(),
         }
     }

@@ -139,6 +139,27 @@ pub fn synth(stack: &Stack) -> Result<Synthesized> {
     stack.synth_with(&[&check::RotationReadiness])
 }
 
+/// [`synth`], consuming the stack: the template takes the stack's values instead of copies
+/// (for a program that builds a stack to print it, as [`run`] does).
+///
+/// ```
+/// use stackwright::ec2::{Vpc, VpcProps};
+/// use stackwright::Stack;
+///
+/// let build = || -> stackwright::Result<Stack> {
+///     let mut stack = Stack::new("Network")?;
+///     let root = stack.root();
+///     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+///     Ok(stack)
+/// };
+/// let owned = stackwright::synth_owned(build()?)?;
+/// assert_eq!(owned.template, stackwright::synth(&build()?)?.template);
+/// # Ok::<(), stackwright::Error>(())
+/// ```
+pub fn synth_owned(stack: Stack) -> Result<Synthesized> {
+    stack.into_synth_with(&[&check::RotationReadiness])
+}
+
 /// An [`App`] that runs the rotation-readiness analyzer on every stack it synthesizes.
 pub fn app() -> App {
     let mut app = App::new();

@@ -162,7 +162,7 @@ pub fn run_with(
                 }
             };
         }
-        RunMode::Json | RunMode::Yaml => match build().and_then(|stack| crate::synth(&stack)) {
+        RunMode::Json | RunMode::Yaml => match build().and_then(crate::synth_owned) {
             Ok(s) => {
                 for w in &s.warnings {
                     let _ = writeln!(err, "{w}");

@@ -442,3 +442,45 @@ fn fnv(s: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
     })
 }
+
+#[test]
+fn synth_consuming_the_stack_gives_the_same_template() {
+    let builds: [fn() -> stackwright::Result<Stack>; 6] = [
+        synth::build,
+        l1_intrinsics::build,
+        isolated_endpoints::build,
+        postgres_multi_user_nat::build,
+        rotation_refresh::build,
+        custom_rotation::build,
+    ];
+    for build in builds {
+        let borrowed = stackwright::synth(&build().unwrap()).unwrap();
+        let owned = stackwright::synth_owned(build().unwrap()).unwrap();
+        assert_eq!(
+            owned.template.to_json_string(),
+            borrowed.template.to_json_string()
+        );
+        assert_eq!(owned.paths, borrowed.paths);
+        assert_eq!(owned.warnings, borrowed.warnings);
+    }
+    // Errors too: a stack that does not synthesize fails the same way both ways.
+    let broken = || {
+        let mut stack = Stack::new("Broken").unwrap();
+        let root = stack.root();
+        stack
+            .add(
+                root,
+                "Topic",
+                stackwright::RawResource::new("AWS::SNS::Topic").prop(
+                    "DisplayName",
+                    stackwright::Expr::<String>::sub("${Missing}"),
+                ),
+            )
+            .unwrap();
+        stack
+    };
+    let a = stackwright::synth(&broken()).unwrap_err().to_string();
+    let b = stackwright::synth_owned(broken()).unwrap_err().to_string();
+    assert_eq!(a, b);
+    assert!(a.contains("Missing"), "{a}");
+}
