@@ -1059,6 +1059,24 @@ impl Stack {
     }
 }
 
+/// The templates of an app's stacks, or one failure with the diagnostics of every failing
+/// stack.
+fn collect_synths(results: impl Iterator<Item = Result<Synthesized>>) -> Result<Vec<Synthesized>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(t) => out.push(t),
+            Err(e) => errors.extend(e.diagnostics().into_iter().cloned()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Synth(errors))
+    }
+}
+
 fn ack_matches(stack: &str, target: &str, path: &str) -> bool {
     let full = if target.starts_with(&format!("{stack}/")) {
         target.to_string()
@@ -1400,18 +1418,28 @@ impl App {
     /// Synthesizes every stack; fails once with the diagnostics of every failing stack.
     pub fn synth(&self) -> Result<Vec<Synthesized>> {
         let checks: Vec<&dyn TemplateCheck> = self.checks.iter().map(|c| c.as_ref()).collect();
-        let mut out = Vec::new();
-        let mut errors = Vec::new();
-        for s in &self.stacks {
-            match s.synth_with(&checks) {
-                Ok(t) => out.push(t),
-                Err(e) => errors.extend(e.diagnostics().into_iter().cloned()),
-            }
-        }
-        if errors.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Synth(errors))
-        }
+        collect_synths(self.stacks.iter().map(|s| s.synth_with(&checks)))
+    }
+
+    /// [`App::synth`], consuming the app: each stack gives its values to its template and is
+    /// freed before the next one is synthesized (see [`Stack::into_synth`]).
+    ///
+    /// ```
+    /// use stackwright_core::{App, RawResource, Stack};
+    ///
+    /// let mut app = App::new();
+    /// for name in ["One", "Two"] {
+    ///     let mut stack = Stack::new(name)?;
+    ///     let root = stack.root();
+    ///     stack.add(root, "Topic", RawResource::new("AWS::SNS::Topic"))?;
+    ///     app.add_stack(stack)?;
+    /// }
+    /// let out = app.into_synth()?;
+    /// assert_eq!(out.iter().map(|s| s.stack_name.as_str()).collect::<Vec<_>>(), ["One", "Two"]);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn into_synth(self) -> Result<Vec<Synthesized>> {
+        let checks: Vec<&dyn TemplateCheck> = self.checks.iter().map(|c| c.as_ref()).collect();
+        collect_synths(self.stacks.into_iter().map(|s| s.into_synth_with(&checks)))
     }
 }

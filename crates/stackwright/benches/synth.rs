@@ -67,7 +67,7 @@ fn app(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("stacks", copies), &copies, |b, &n| {
             b.iter(|| {
                 let app = common::mission_app(n).unwrap();
-                black_box(common::synth_app(&app).unwrap())
+                black_box(common::synth_app(app).unwrap())
             })
         });
     }

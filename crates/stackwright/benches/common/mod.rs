@@ -85,12 +85,13 @@ pub fn mission_app(copies: usize) -> Result<stackwright::App> {
     Ok(app)
 }
 
-/// Synthesizes an app (the analyzer runs on every stack) and renders every template to JSON;
-/// returns the number of resources and of bytes rendered.
-pub fn synth_app(app: &stackwright::App) -> Result<(usize, usize)> {
+/// Synthesizes an app (the analyzer runs on every stack), consuming it as a program that
+/// prints an app does, and renders every template to JSON; returns the number of resources and
+/// of bytes rendered.
+pub fn synth_app(app: stackwright::App) -> Result<(usize, usize)> {
     let mut resources = 0;
     let mut bytes = 0;
-    for s in app.synth()? {
+    for s in app.into_synth()? {
         resources += s.template.resources.len();
         bytes += s.template.to_json_string().len();
     }
