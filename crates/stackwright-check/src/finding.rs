@@ -157,7 +157,7 @@ impl Kind {
                 "Set RotateImmediatelyOnUpdate: false. Otherwise every deploy that touches the schedule starts a rotation, and while a previous rotation is stuck CloudFormation fails with \"A previous rotation isn't complete\" - so the very change that fixes the network cannot be deployed. With false the first rotation happens after the schedule (default 30 days) or on demand."
             }
             Kind::MultiUserWithoutMaster => {
-                "A multi-user rotation logs in with the master (admin) secret to alternate between two users. Pass the master secret's ARN: `masterSecretArn` for the Serverless Application Repository application, `MasterSecretArn` for HostedRotationLambda (CDK: `masterSecret`)."
+                "A multi-user rotation logs in with the master (admin) secret to alternate between two users. Pass the master secret's ARN: `masterSecretArn` for the Serverless Application Repository application, `MasterSecretArn` for HostedRotationLambda (CDK: `masterSecret`). The function reads the master secret's ARN from the `masterarn` key of the user's secret value, so write it there too (CDK: `DatabaseSecret` with `masterSecret`; stackwright: `SecretProps::master_secret`)."
             }
             Kind::SecretNotAttached => {
                 "Attach the secret to its database with an AWS::SecretsManager::SecretTargetAttachment (it writes host, port, engine and the cluster identifier into the secret) and point the RotationSchedule's SecretId at the attachment (CDK: `secret.attach(cluster)`)."

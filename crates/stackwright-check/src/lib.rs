@@ -29,7 +29,7 @@
 //! | `lambda-egress-blocked` | error | Allow egress from the function's group to TCP 443 (endpoint group, or 0.0.0.0/0 behind a NAT) and to the database group on its port. |
 //! | `db-denies-lambda` | error | Admit the function's security group on the database port in the database's group (`allowDefaultPortFrom`). |
 //! | `rotate-immediately-on-update` | warning | Set `RotateImmediatelyOnUpdate: false`, so a stuck rotation cannot block the deploy that fixes it. |
-//! | `multi-user-without-master` | error | Pass the master secret (`masterSecretArn` / `MasterSecretArn`). |
+//! | `multi-user-without-master` | error | Pass the master secret (`masterSecretArn` / `MasterSecretArn`), and write its ARN under `masterarn` in the user's secret value, where the function reads it. |
 //! | `secret-not-attached` | error | Attach the secret to its database (`SecretTargetAttachment`) and rotate the attachment. |
 //! | `cannot-prove` | warning | Define the missing piece in the template, or verify it by hand and acknowledge. |
 //!
