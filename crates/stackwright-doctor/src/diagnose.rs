@@ -319,12 +319,31 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
         State::MultipleCurrent => multiple(&secret, AWSCURRENT, &current),
         State::MultiplePending => multiple(&secret, AWSPENDING, &pending),
     };
-    if truncated && matches!(state, State::PendingNotApplied | State::PendingAndCurrent) {
-        // Keep the summary; the repair waits for the full list.
+    // Keep the summary; the repair waits for a list that can be trusted: a full one, with at
+    // most one AWSPREVIOUS (Secrets Manager never puts it on two versions).
+    let repair = matches!(state, State::PendingNotApplied | State::PendingAndCurrent);
+    if repair && truncated {
         steps.truncate(1);
         steps.push(Step::explain(When::Always, INCOMPLETE_HOLD));
+    } else if repair && previous.len() > 1 {
+        steps.truncate(1);
+        steps.push(Step::run(
+            When::Always,
+            format!(
+                "{} versions carry AWSPREVIOUS ({}), which Secrets Manager never does: the list \
+                 was edited or mixed from several secrets. Change no label on the basis of it; \
+                 fetch it again and run the doctor on the fresh list:",
+                previous.len(),
+                previous.join(", ")
+            ),
+            commands::list_versions(&secret),
+        ));
     }
-    if previous.len() > 1 && !matches!(state, State::MultipleCurrent | State::MultiplePending) {
+    // The note on several AWSPREVIOUS versions, unless the held repair above says it already.
+    if previous.len() > 1
+        && !matches!(state, State::MultipleCurrent | State::MultiplePending)
+        && !(repair && !truncated)
+    {
         steps.insert(
             1,
             Step::explain(
@@ -753,39 +772,36 @@ mod tests {
     }
 
     #[test]
-    fn several_previous_versions_never_plan_a_move_back() {
-        let versions = vec![
-            version("c", &[AWSCURRENT, AWSPENDING]),
-            version("p1", &[AWSPREVIOUS]),
-            version("p2", &[AWSPREVIOUS]),
-        ];
-        let d = diagnose(&list(versions, None), None);
-        assert_eq!(d.state, State::PendingAndCurrent);
-        assert!(d.steps[1]
-            .explain
-            .starts_with("2 versions carry AWSPREVIOUS (p1, p2)"));
-        for step in &d.steps {
-            let command = step.command.as_deref().unwrap_or_default();
-            assert!(!command.contains("--move-to-version-id"), "{command}");
-            assert!(!command.contains("AWSPREVIOUS"), "{command}");
+    fn several_previous_versions_hold_the_repair() {
+        for versions in [
+            vec![
+                version("c", &[AWSCURRENT, AWSPENDING]),
+                version("p1", &[AWSPREVIOUS]),
+                version("p2", &[AWSPREVIOUS]),
+            ],
+            vec![
+                version("n", &[AWSPENDING]),
+                version("c", &[AWSCURRENT]),
+                version("p1", &[AWSPREVIOUS]),
+                version("p2", &[AWSPREVIOUS]),
+            ],
+        ] {
+            let d = diagnose(&list(versions, None), None);
+            assert!(matches!(
+                d.state,
+                State::PendingAndCurrent | State::PendingNotApplied
+            ));
+            // The summary, then only the fetch of a fresh list: no label changes.
+            assert_eq!(d.steps.len(), 2, "{:?}", d.steps);
+            assert!(label_changes(&d).is_empty());
+            assert!(d.steps[1]
+                .explain
+                .starts_with("2 versions carry AWSPREVIOUS (p1, p2)"));
+            assert!(d.steps[1]
+                .command
+                .as_deref()
+                .is_some_and(|c| c.contains("list-secret-version-ids")));
         }
-        // Only outcome A changes a label: the stale AWSPENDING on the working version.
-        assert_eq!(
-            label_changes(&d),
-            ["aws secretsmanager update-secret-version-stage --secret-id prod/db --version-stage AWSPENDING --remove-from-version-id c"]
-        );
-        let b = d
-            .steps
-            .iter()
-            .find(|s| s.when == When::CurrentFails)
-            .expect("an outcome B step");
-        assert!(
-            b.explain
-                .contains("several versions carry AWSPREVIOUS (p1, p2)"),
-            "{}",
-            b.explain
-        );
-        assert!(!b.explain.contains("no version carries AWSPREVIOUS"));
     }
 
     #[test]

@@ -205,9 +205,11 @@ fn check(versions: &VersionList) -> State {
             .iter()
             .map(|v| Some(v.version_id.as_str())),
     );
+    // Several AWSPREVIOUS versions: a list Secrets Manager never makes, so nothing is repaired.
+    let doubtful = initial.holders(AWSPREVIOUS).len() > 1;
     for log in logs() {
         let report = Report::new(d.clone(), log.clone());
-        if !matches!(d.state, State::PendingNotApplied | State::PendingAndCurrent) {
+        if doubtful || !matches!(d.state, State::PendingNotApplied | State::PendingAndCurrent) {
             for step in &report.steps {
                 let command = step.command.as_deref().unwrap_or_default();
                 assert!(
@@ -263,7 +265,9 @@ fn check(versions: &VersionList) -> State {
                 State::PendingAndCurrent => [&d.labels.current, &d.labels.previous],
                 _ => [&None, &None],
             };
-            if let Some(w) = world.filter(|w| repairable.iter().any(|r| r.as_deref() == Some(*w))) {
+            if let Some(w) =
+                world.filter(|w| !doubtful && repairable.iter().any(|r| r.as_deref() == Some(*w)))
+            {
                 assert_eq!(after, vec![w.to_string()], "not repaired: {context}");
                 assert!(
                     labels.holders(AWSPENDING).is_empty(),
