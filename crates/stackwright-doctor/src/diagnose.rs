@@ -342,7 +342,7 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
     // The note on several AWSPREVIOUS versions, unless the held repair above says it already.
     if previous.len() > 1
         && !matches!(state, State::MultipleCurrent | State::MultiplePending)
-        && !(repair && !truncated)
+        && (!repair || truncated)
     {
         steps.insert(
             1,
