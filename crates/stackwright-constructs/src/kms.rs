@@ -147,11 +147,7 @@ impl Key {
             let mut m =
                 crate::iam::statement(actions, "Allow", Some(account_root()), &[Expr::lit("*")]);
             if let Value::Map(map) = &mut m {
-                let service = crate::util::concat([
-                    Expr::lit("secretsmanager."),
-                    Pseudo::region(),
-                    Expr::lit(".amazonaws.com"),
-                ]);
+                let service = crate::util::secrets_manager_service();
                 let mut eq = IndexMap::new();
                 eq.insert("kms:ViaService".to_string(), service.to_value());
                 let mut cond = IndexMap::new();

@@ -27,6 +27,16 @@ pub(crate) fn concat(parts: impl IntoIterator<Item = Expr<String>>) -> Expr<Stri
     }
 }
 
+/// `secretsmanager.<region>.amazonaws.com`, the value of `kms:ViaService` for calls KMS
+/// receives from Secrets Manager.
+pub(crate) fn secrets_manager_service() -> Expr<String> {
+    concat([
+        Expr::lit("secretsmanager."),
+        stackwright_core::Pseudo::region(),
+        Expr::lit(".amazonaws.com"),
+    ])
+}
+
 /// `a,b,c` as the CDK renders a joined list of tokens.
 pub(crate) fn comma_join(items: &[Expr<String>]) -> Expr<String> {
     let mut parts = Vec::new();

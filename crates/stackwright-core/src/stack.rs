@@ -845,21 +845,7 @@ impl Stack {
     /// warnings are returned with the template.
     pub fn synth_with(&self, checks: &[&dyn TemplateCheck]) -> Result<Synthesized> {
         let sections = self.sections();
-        self.synth_from(checks, &sections, |resolver, i, path, diags| {
-            match self.nodes[i].element.as_ref()? {
-                Element::Resource(r) => Some(Rendered::Resource(Box::new(resolver.resource(
-                    (**r).clone(),
-                    path,
-                    diags,
-                )))),
-                Element::Parameter(v)
-                | Element::Mapping(v)
-                | Element::Condition(v)
-                | Element::Output(v) => {
-                    Some(Rendered::Value(resolver.value(v.clone(), path, diags)))
-                }
-            }
-        })
+        self.synth_from(checks, &sections, |i| self.nodes[i].element.clone())
     }
 
     /// [`Stack::synth`], consuming the stack: the template takes its values instead of copies
@@ -889,19 +875,7 @@ impl Stack {
         let sections = self.sections();
         let mut elements: Vec<Option<Element>> =
             self.nodes.iter_mut().map(|n| n.element.take()).collect();
-        self.synth_from(
-            checks,
-            &sections,
-            |resolver, i, path, diags| match elements[i].take()? {
-                Element::Resource(r) => Some(Rendered::Resource(Box::new(
-                    resolver.resource(*r, path, diags),
-                ))),
-                Element::Parameter(v)
-                | Element::Mapping(v)
-                | Element::Condition(v)
-                | Element::Output(v) => Some(Rendered::Value(resolver.value(v, path, diags))),
-            },
-        )
+        self.synth_from(checks, &sections, |i| elements[i].take())
     }
 
     /// The template section of each node's element.
@@ -912,12 +886,12 @@ impl Stack {
             .collect()
     }
 
-    /// Synth over elements that `element(resolver, node index, path, diags)` renders.
+    /// Synth over the elements `element(node index)` gives (copies, or taken out of the stack).
     fn synth_from(
         &self,
         checks: &[&dyn TemplateCheck],
         sections: &[Option<Section>],
-        mut element: impl FnMut(&Resolver<'_>, usize, &str, &mut Vec<Diagnostic>) -> Option<Rendered>,
+        mut element: impl FnMut(usize) -> Option<Element>,
     ) -> Result<Synthesized> {
         let mut diags: Vec<Diagnostic> = self.diagnostics.clone();
         let order = self.preorder();
@@ -999,9 +973,10 @@ impl Stack {
             if !t.order.contains(&section) {
                 t.order.push(section);
             }
-            let Some(rendered) = element(&resolver, i, path, &mut diags) else {
+            let Some(element) = element(i) else {
                 continue;
             };
+            let rendered = resolver.element(element, path, &mut diags);
             match (section, rendered) {
                 (_, Rendered::Resource(res)) => {
                     t.resources.insert(id.clone(), *res);
@@ -1139,6 +1114,17 @@ impl Resolver<'_> {
                 )));
                 Name::Logical("InvalidReference".into())
             }
+        }
+    }
+
+    /// An element with its references resolved.
+    fn element(&self, element: Element, path: &str, diags: &mut Vec<Diagnostic>) -> Rendered {
+        match element {
+            Element::Resource(r) => Rendered::Resource(Box::new(self.resource(*r, path, diags))),
+            Element::Parameter(v)
+            | Element::Mapping(v)
+            | Element::Condition(v)
+            | Element::Output(v) => Rendered::Value(self.value(v, path, diags)),
         }
     }
 

@@ -1154,8 +1154,9 @@ fn port_labels_and_fields() {
     }
 }
 
-#[test]
-fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
+/// A stack with an isolated VPC and a group `Sg` that allows no outbound traffic and writes
+/// every rule as a resource of its own.
+fn group_without_inline_rules() -> (Stack, Vpc, SecurityGroup) {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let root = stack.root();
@@ -1169,6 +1170,12 @@ fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
             .disable_inline_rules(),
     )
     .unwrap();
+    (stack, vpc, sg)
+}
+
+#[test]
+fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
+    let (mut stack, vpc, sg) = group_without_inline_rules();
     let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
     for _ in 0..2 {
         sg.add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
@@ -1203,19 +1210,7 @@ fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
 
 #[test]
 fn disabled_inline_rules_remove_the_standalone_placeholder() {
-    let mut stack = Stack::new("S").unwrap();
-    let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
-    let sg = SecurityGroup::new(
-        &mut stack,
-        root,
-        "Sg",
-        vpc,
-        SecurityGroupProps::new()
-            .allow_all_outbound(false)
-            .disable_inline_rules(),
-    )
-    .unwrap();
+    let (mut stack, _, sg) = group_without_inline_rules();
     let egress_paths = |stack: &Stack| -> Vec<String> {
         let out = stack.synth().unwrap();
         let t = out.template.to_json();

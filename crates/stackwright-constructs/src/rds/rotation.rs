@@ -99,14 +99,8 @@ impl DatabaseCluster {
         options: RotationOptions,
     ) -> Result<SecretRotation> {
         let secret = self.master_secret_or_err(stack)?;
-        if stack.child(self.node(), "RotationSingleUser").is_some() {
-            return Err(Error::invalid(
-                "SW-ROT-004",
-                stack.path(self.node()),
-                "a single-user rotation was already added to this cluster",
-                "add it once",
-            ));
-        }
+        // A second call fails in SecretRotation::new (SW-ROT-004): the master secret has its
+        // schedule already.
         let props = SecretRotationProps::single_user(
             self.engine().single_user_rotation(),
             secret,

@@ -12,17 +12,15 @@
 
 use std::time::Duration;
 
-use stackwright_core::{
-    Error, Expr, Handle, Intrinsic, Name, NodeId, Pseudo, Result, Stack, Value,
-};
+use stackwright_core::{Error, Handle, NodeId, Pseudo, Result, Stack};
 use stackwright_l1::lambda::CfnPermission;
 use stackwright_l1::secretsmanager::CfnRotationSchedule;
 
 use super::rotation::{add_schedule_at, ScheduleFunction};
-use super::secret::{check_interval, check_no_schedule, RotatableSecret, Secret};
+use super::secret::{check_interval, check_no_schedule, RotatableSecret};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Function, Permission};
-use crate::util::{concat, days};
+use crate::util::days;
 
 /// The construct id the CDK gives the permission of `grantInvoke` for
 /// `secretsmanager.amazonaws.com` (`Invoke` + a hash of the principal), kept so that logical
@@ -122,7 +120,7 @@ impl RotationSchedule {
         check_no_schedule(stack, props.secret.secret(), &path)?;
         let function = &props.function;
         let secret = props.secret.secret();
-        let key_arn = kms_key_arn(stack, secret, &path)?;
+        let key_arn = secret.kms_key_arn_for_policies(stack, &path)?;
 
         // The role's statements, then the permission, then the schedule (which waits for the
         // permission), as the CDK orders them.
@@ -144,7 +142,11 @@ impl RotationSchedule {
                 stack,
                 PolicyStatement::allow()
                     .actions(ROTATION_KMS_ACTIONS)
-                    .condition("StringEquals", "kms:ViaService", secrets_manager_service())
+                    .condition(
+                        "StringEquals",
+                        "kms:ViaService",
+                        crate::util::secrets_manager_service(),
+                    )
                     .condition(
                         "StringEquals",
                         "kms:EncryptionContext:SecretARN",
@@ -198,53 +200,5 @@ impl RotationSchedule {
     /// The permission for Secrets Manager to invoke the function.
     pub fn permission(&self) -> Handle<CfnPermission> {
         self.permission
-    }
-}
-
-/// `secretsmanager.<region>.amazonaws.com`, the value of `kms:ViaService` for calls KMS
-/// receives from Secrets Manager.
-pub(crate) fn secrets_manager_service() -> Expr<String> {
-    concat([
-        Expr::lit("secretsmanager."),
-        Pseudo::region(),
-        Expr::lit(".amazonaws.com"),
-    ])
-}
-
-/// The ARN of the secret's customer-managed key, for policy statements (which need an ARN):
-/// `Ref` of an `AWS::KMS::Key` of this stack becomes `Fn::GetAtt <key>.Arn`; a literal must be
-/// a key ARN.
-pub(crate) fn kms_key_arn(
-    stack: &Stack,
-    secret: Secret,
-    path: &str,
-) -> Result<Option<Expr<String>>> {
-    let Some(key) = secret.kms_key_id(stack)? else {
-        return Ok(None);
-    };
-    if let Value::Fn(f) = key.value() {
-        if let Intrinsic::Ref(Name::Node(n)) = f.as_ref() {
-            if stack
-                .resource(*n)
-                .is_some_and(|r| r.resource_type == "AWS::KMS::Key")
-            {
-                return Ok(Some(Expr::get_att_name(Name::Node(*n), "Arn")));
-            }
-        }
-        return Ok(Some(key));
-    }
-    match key.value().as_str() {
-        Some(s) if s.starts_with("arn:") && s.contains(":key/") => Ok(Some(key)),
-        other => Err(Error::invalid(
-            "SW-LAMBDA-010",
-            path,
-            format!(
-                "the secret's KMS key is given as `{}`, not as a key ARN, so the rotation \
-                 function's policy cannot name it",
-                other.unwrap_or_default()
-            ),
-            "give the secret its key as an ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`, \
-             or the key resource's Ref/Arn in this stack)",
-        )),
     }
 }

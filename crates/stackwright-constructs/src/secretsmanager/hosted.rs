@@ -212,10 +212,10 @@ impl HostedRotation {
                 lambda = lambda.master_secret_kms_key_arn(k);
             }
         }
-        let kms_key_arn = match &props.kms_key_arn {
-            Some(k) => Some(k.clone()),
-            None => props.secret.secret().kms_key_id(stack)?,
-        };
+        let kms_key_arn = props
+            .secret
+            .secret()
+            .kms_key_id_or(stack, &props.kms_key_arn)?;
         if let Some(k) = kms_key_arn {
             lambda = lambda.kms_key_arn(k);
         }

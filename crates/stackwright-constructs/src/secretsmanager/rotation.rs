@@ -410,19 +410,18 @@ impl SecretRotation {
         }
         // The function decrypts with the secrets' keys: by default the keys they were
         // created with, as the CDK passes them.
-        let kms_key_arn = match &props.kms_key_arn {
-            Some(k) => Some(k.clone()),
-            None => props.secret.secret().kms_key_id(stack)?,
-        };
+        let kms_key_arn = props
+            .secret
+            .secret()
+            .kms_key_id_or(stack, &props.kms_key_arn)?;
         if let Some(k) = kms_key_arn {
             params.insert("kmsKeyArn".into(), k);
         }
         if let Some(m) = &props.master_secret {
             params.insert("masterSecretArn".into(), m.secret_arn());
-            let master_key = match &props.master_secret_kms_key_arn {
-                Some(k) => Some(k.clone()),
-                None => m.secret().kms_key_id(stack)?,
-            };
+            let master_key = m
+                .secret()
+                .kms_key_id_or(stack, &props.master_secret_kms_key_arn)?;
             if let Some(k) = master_key {
                 params.insert("masterSecretKmsKeyArn".into(), k);
             }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use serde_json::Value as Json;
-use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack};
+use stackwright_core::{
+    Error, Expr, Handle, Intrinsic, Name, NodeId, Pseudo, RemovalPolicy, Result, Stack, Value,
+};
 use stackwright_l1::secretsmanager::{
     cfn_secret, CfnResourcePolicy, CfnSecret, CfnSecretTargetAttachment,
 };
@@ -383,6 +385,57 @@ impl Secret {
         Ok(self.state(stack)?.kms_key_id.clone())
     }
 
+    /// The ARN of the secret's customer-managed key, for policy statements (which need an ARN):
+    /// `Ref` of an `AWS::KMS::Key` of this stack becomes `Fn::GetAtt <key>.Arn`; a literal must be
+    /// a key ARN.
+    pub(crate) fn kms_key_arn_for_policies(
+        &self,
+        stack: &Stack,
+        path: &str,
+    ) -> Result<Option<Expr<String>>> {
+        let Some(key) = self.kms_key_id(stack)? else {
+            return Ok(None);
+        };
+        if let Value::Fn(f) = key.value() {
+            if let Intrinsic::Ref(Name::Node(n)) = f.as_ref() {
+                if stack
+                    .resource(*n)
+                    .is_some_and(|r| r.resource_type == "AWS::KMS::Key")
+                {
+                    return Ok(Some(Expr::get_att_name(Name::Node(*n), "Arn")));
+                }
+            }
+            return Ok(Some(key));
+        }
+        match key.value().as_str() {
+            Some(s) if s.starts_with("arn:") && s.contains(":key/") => Ok(Some(key)),
+            other => Err(Error::invalid(
+                "SW-LAMBDA-010",
+                path,
+                format!(
+                    "the secret's KMS key is given as `{}`, not as a key ARN, so the rotation \
+                     function's policy cannot name it",
+                    other.unwrap_or_default()
+                ),
+                "give the secret its key as an ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`, \
+                 or the key resource's Ref/Arn in this stack)",
+            )),
+        }
+    }
+
+    /// `given`, or else the key the secret was created with (what rotations pass to their
+    /// function by default, as the CDK does).
+    pub(crate) fn kms_key_id_or(
+        &self,
+        stack: &Stack,
+        given: &Option<Expr<String>>,
+    ) -> Result<Option<Expr<String>>> {
+        match given {
+            Some(k) => Ok(Some(k.clone())),
+            None => self.kms_key_id(stack),
+        }
+    }
+
     /// Lets `role` read the secret's value, as the CDK's `secret.grantRead(role)` does:
     /// `secretsmanager:GetSecretValue` and `secretsmanager:DescribeSecret` on this secret and,
     /// when the secret has a customer-managed KMS key, `kms:Decrypt` on that key through
@@ -420,7 +473,7 @@ impl Secret {
                 ])
                 .resource(self.secret_arn()),
         )?;
-        if let Some(key) = super::custom::kms_key_arn(stack, *self, &path)? {
+        if let Some(key) = self.kms_key_arn_for_policies(stack, &path)? {
             role.add_to_policy(
                 stack,
                 crate::iam::PolicyStatement::allow()
@@ -429,7 +482,7 @@ impl Secret {
                     .condition(
                         "StringEquals",
                         "kms:ViaService",
-                        super::custom::secrets_manager_service(),
+                        crate::util::secrets_manager_service(),
                     ),
             )?;
         }
