@@ -168,7 +168,7 @@ fn logical_ids_of_the_examples_are_pinned() {
             "DatabaseSecurityGroup5C91FDCB",
             "DatabaseSecurityGroupfromPostgresMultiUserDatabaseRotationSingleUserSecurityGroup0219A3D3IndirectPortFAA5AEC3",
             "DatabaseSecurityGroupfromPostgresMultiUserDatabaseAppUserRotationSecurityGroupBE981D15IndirectPortB3457828",
-            "DatabaseSecret3B817195",
+            "PostgresMultiUserDatabaseSecretD34E55543fdaad7efa858a3daf9490cf0a702aeb",
             "DatabaseSecretAttachmentE5D1B020",
             "DatabaseSecretAttachmentRotationScheduleA4E9F034",
             "DatabaseSecretAttachmentPolicy5ACFE6CA",

@@ -364,15 +364,17 @@ impl DatabaseCluster {
         } else {
             props.security_groups.clone()
         };
-        // Generated credentials are the CDK's `DatabaseSecret`: its logical ID is the secret's
-        // unique id and a hash of the password criteria (`replaceOnPasswordCriteriaChanges`),
-        // and the cluster takes the user name literally.
+        // Credentials generated for a user name (`Credentials::from_generated_secret`) are the
+        // CDK's `DatabaseSecret` with `usernameAsString`: its logical ID is the secret's unique
+        // id and a hash of the password criteria (`replaceOnPasswordCriteriaChanges`), and the
+        // cluster takes the user name literally. Default credentials (the engine's user) keep
+        // the secret's own logical ID and read the user name from the secret.
         let (secret, master_username) = match props.credentials.clone() {
             Some(Credentials::FromSecret(s)) => (s, s.value_from_json("username")),
             other => {
-                let username = match other {
-                    Some(Credentials::Generated { username }) => username,
-                    _ => props.engine.default_username().to_string(),
+                let (username, username_as_string) = match other {
+                    Some(Credentials::Generated { username }) => (username, true),
+                    _ => (props.engine.default_username().to_string(), false),
                 };
                 let generate =
                     GenerateSecretString::database_credentials(&username).password_length(30);
@@ -392,14 +394,18 @@ impl DatabaseCluster {
                         ))
                         .generate(generate),
                 )?;
-                let id = format!(
-                    "{}{}",
-                    stack.unique_id(secret.node()),
-                    stackwright_core::logical_id::md5_hex(&criteria.to_string())
-                );
-                let id = &id[id.len().saturating_sub(255)..];
-                stack.override_logical_id(secret.resource.node(), id)?;
-                (secret, Expr::lit(username))
+                if username_as_string {
+                    let id = format!(
+                        "{}{}",
+                        stack.unique_id(secret.node()),
+                        stackwright_core::logical_id::md5_hex(&criteria.to_string())
+                    );
+                    let id = &id[id.len().saturating_sub(255)..];
+                    stack.override_logical_id(secret.resource.node(), id)?;
+                    (secret, Expr::lit(username))
+                } else {
+                    (secret, secret.value_from_json("username"))
+                }
             }
         };
 

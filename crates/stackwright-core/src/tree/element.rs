@@ -87,7 +87,7 @@ pub trait CfnResource {
     /// The CloudFormation type, e.g. `AWS::EC2::VPC`.
     fn resource_type(&self) -> &str;
     /// The properties, keyed by CloudFormation property name; the values move out of the
-    /// resource (what [`Stack::add`] uses).
+    /// resource (what [`Tree::add`](super::Tree::add) uses).
     fn into_properties(self) -> IndexMap<String, Value>
     where
         Self: Sized;
