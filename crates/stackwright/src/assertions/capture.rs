@@ -50,8 +50,8 @@ struct State {
     current: usize,
 }
 
-/// The live captures by id, so the engine can find the one a pattern names. Entries are weak:
-/// a dropped capture leaves, and a pattern that still names it fails to match.
+/// The live captures by id, so a successful match can hand each its value. Entries are weak: a
+/// dropped capture leaves (a pattern that still names it matches as before, recording nothing).
 fn registry() -> MutexGuard<'static, HashMap<u64, Weak<Mutex<State>>>> {
     static REGISTRY: OnceLock<Mutex<HashMap<u64, Weak<Mutex<State>>>>> = OnceLock::new();
     REGISTRY
@@ -66,11 +66,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
 
 fn find(id: u64) -> Option<Arc<Mutex<State>>> {
     registry().get(&id).and_then(Weak::upgrade)
-}
-
-/// The pattern of the capture `id` (`Some(None)`: any value), or `None` if it was dropped.
-pub(crate) fn pattern_of(id: u64) -> Option<Option<Value>> {
-    find(id).map(|state| lock(&state).pattern.clone())
 }
 
 /// Records a value the capture `id` took in a successful match.
@@ -255,14 +250,16 @@ impl std::fmt::Debug for Capture {
 /// A capture serializes as the matcher that names it, which is how it goes into `json!`.
 impl Serialize for Capture {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        Matcher::Capture { id: self.id }
-            .into_value()
-            .serialize(serializer)
+        Value::from(self).serialize(serializer)
     }
 }
 
 impl From<&Capture> for Value {
     fn from(capture: &Capture) -> Value {
-        Matcher::Capture { id: capture.id }.into_value()
+        Matcher::Capture {
+            id: capture.id,
+            pattern: lock(&capture.state).pattern.clone(),
+        }
+        .into_value()
     }
 }

@@ -29,7 +29,7 @@ pub(crate) enum Matcher {
     StringLikeRegexp { pattern: String },
     Not { pattern: Value },
     SerializedJson { pattern: Value },
-    Capture { id: u64 },
+    Capture { id: u64, pattern: Option<Value> },
 }
 
 impl Matcher {
@@ -499,22 +499,19 @@ impl Engine {
                     format!("expected a string of JSON, got {}", compact(actual)),
                 ),
             },
-            Matcher::Capture { id } => match capture::pattern_of(id) {
-                None => out.fail(path, "a capture used after it was dropped".to_owned()),
-                Some(_) if actual.is_null() => {
-                    out.fail(path, "expected a value to capture, got null".to_owned())
+            Matcher::Capture { .. } if actual.is_null() => {
+                out.fail(path, "expected a value to capture, got null".to_owned())
+            }
+            Matcher::Capture { id, pattern } => {
+                let mut inner = Outcome::default();
+                if let Some(pattern) = pattern {
+                    self.value(&pattern, actual, path, &mut inner);
                 }
-                Some(pattern) => {
-                    let mut inner = Outcome::default();
-                    if let Some(pattern) = pattern {
-                        self.value(&pattern, actual, path, &mut inner);
-                    }
-                    if inner.is_match() {
-                        inner.captures.push((id, actual.clone()));
-                    }
-                    out.absorb(inner);
+                if inner.is_match() {
+                    inner.captures.push((id, actual.clone()));
                 }
-            },
+                out.absorb(inner);
+            }
         }
     }
 
@@ -632,7 +629,11 @@ pub(crate) fn describe(pattern: &Value) -> String {
             Matcher::SerializedJson { pattern } => {
                 format!("Match::serialized_json({})", describe(&pattern))
             }
-            Matcher::Capture { .. } => "a capture".to_owned(),
+            Matcher::Capture { pattern: None, .. } => "a capture".to_owned(),
+            Matcher::Capture {
+                pattern: Some(pattern),
+                ..
+            } => format!("a capture of {}", describe(&pattern)),
         },
         Some(Err(message)) => message,
         None => match pattern {
