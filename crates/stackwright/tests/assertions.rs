@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use stackwright::assertions::{matches, Capture, Match, Template};
-use stackwright::ec2::{Port, Peer, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
+use stackwright::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use stackwright::Stack;
 
 /// Two rotation schedules (one rotating immediately), a secret, a topic without properties,
@@ -153,9 +153,15 @@ fn exact_matches_every_key_at_every_depth() {
         ),
         "Rules.Duration: unexpected key, with value \"2h\""
     );
-    ok(json!({"Rules": {"Duration": Match::exact(json!("2h"))}}), actual.clone());
+    ok(
+        json!({"Rules": {"Duration": Match::exact(json!("2h"))}}),
+        actual.clone(),
+    );
     assert_eq!(
-        mismatch(json!({"Rules": {"Duration": Match::exact(json!("3h"))}}), actual),
+        mismatch(
+            json!({"Rules": {"Duration": Match::exact(json!("3h"))}}),
+            actual
+        ),
         "Rules.Duration: expected \"3h\", got \"2h\""
     );
 }
@@ -196,7 +202,10 @@ fn array_with_finds_a_subsequence_and_array_equals_the_whole() {
         "{message}"
     );
     assert_eq!(
-        mismatch(json!({"Tags": Match::array_with(json!([1]))}), json!({"Tags": "x"})),
+        mismatch(
+            json!({"Tags": Match::array_with(json!([1]))}),
+            json!({"Tags": "x"})
+        ),
         "Tags: expected an array, got \"x\""
     );
 
@@ -228,12 +237,21 @@ fn absent_and_any_value() {
         actual.clone(),
     );
     assert_eq!(
-        mismatch(json!({"Parameters": {"functionName": Match::absent()}}), actual.clone()),
+        mismatch(
+            json!({"Parameters": {"functionName": Match::absent()}}),
+            actual.clone()
+        ),
         "Parameters.functionName: expected absent, got \"f\""
     );
-    ok(json!({"Parameters": {"functionName": Match::any_value()}}), actual.clone());
+    ok(
+        json!({"Parameters": {"functionName": Match::any_value()}}),
+        actual.clone(),
+    );
     assert_eq!(
-        mismatch(json!({"Parameters": {"vpcId": Match::any_value()}}), actual.clone()),
+        mismatch(
+            json!({"Parameters": {"vpcId": Match::any_value()}}),
+            actual.clone()
+        ),
         "Parameters.vpcId: expected any value, got null"
     );
     assert_eq!(
@@ -262,7 +280,10 @@ fn string_like_regexp() {
         "ScheduleExpression: expected a string matching /hours/, got \"rate(30 days)\""
     );
     assert_eq!(
-        mismatch(json!({"N": Match::string_like_regexp("1")}), json!({"N": 1})),
+        mismatch(
+            json!({"N": Match::string_like_regexp("1")}),
+            json!({"N": 1})
+        ),
         "N: expected a string matching /1/, got 1"
     );
     let message = mismatch(
@@ -278,10 +299,19 @@ fn string_like_regexp() {
 #[test]
 fn not_inverts_any_pattern() {
     let actual = json!({"CidrIp": "10.0.0.0/16", "Rules": {"A": 1}});
-    ok(json!({"CidrIp": Match::not(json!("0.0.0.0/0"))}), actual.clone());
-    ok(json!({"Rules": Match::not(json!({"A": 2}))}), actual.clone());
+    ok(
+        json!({"CidrIp": Match::not(json!("0.0.0.0/0"))}),
+        actual.clone(),
+    );
+    ok(
+        json!({"Rules": Match::not(json!({"A": 2}))}),
+        actual.clone(),
+    );
     assert_eq!(
-        mismatch(json!({"CidrIp": Match::not(json!("10.0.0.0/16"))}), actual.clone()),
+        mismatch(
+            json!({"CidrIp": Match::not(json!("10.0.0.0/16"))}),
+            actual.clone()
+        ),
         "CidrIp: expected not \"10.0.0.0/16\", got \"10.0.0.0/16\""
     );
     assert_eq!(
@@ -321,7 +351,10 @@ fn serialized_json_parses_the_string() {
         "{message}"
     );
     assert_eq!(
-        mismatch(json!({"S": Match::serialized_json(json!({}))}), json!({"S": {}})),
+        mismatch(
+            json!({"S": Match::serialized_json(json!({}))}),
+            json!({"S": {}})
+        ),
         "S: expected a string of JSON, got {}"
     );
 }
@@ -416,7 +449,10 @@ fn resource_assertions_pass() {
         "AWS::SecretsManager::RotationSchedule",
         json!({"RotateImmediatelyOnUpdate": false}),
     );
-    t.has_resource("AWS::SecretsManager::Secret", json!({"DeletionPolicy": "Delete"}));
+    t.has_resource(
+        "AWS::SecretsManager::Secret",
+        json!({"DeletionPolicy": "Delete"}),
+    );
     // A resource without Properties matches `{}` and `absent()`.
     t.has_resource_properties("AWS::SNS::Topic", json!({}));
     t.has_resource_properties("AWS::SNS::Topic", Match::absent());
@@ -496,7 +532,10 @@ The closest:
     Extra: missing, expected 1"
     );
     let err = t
-        .try_has_resource("AWS::SecretsManager::Secret", json!({"DeletionPolicy": "Retain"}))
+        .try_has_resource(
+            "AWS::SecretsManager::Secret",
+            json!({"DeletionPolicy": "Retain"}),
+        )
         .unwrap_err();
     assert_eq!(
         err.to_string(),
@@ -516,7 +555,9 @@ fn an_unknown_type_lists_the_types_the_template_has() {
         t.try_has_resource_properties("AWS::SecretsManager::RotationSchedules", json!({}))
             .unwrap_err()
             .to_string(),
-        format!("The template has no resource of type AWS::SecretsManager::RotationSchedules. {types}")
+        format!(
+            "The template has no resource of type AWS::SecretsManager::RotationSchedules. {types}"
+        )
     );
     assert_eq!(
         t.try_resource_count_is("AWS::EC2::VPC", 1)
@@ -558,7 +599,7 @@ fn count_failures_list_what_was_found() {
         .unwrap_err()
         .to_string(),
         "\
-Expected 2 resources of type AWS::SecretsManager::RotationSchedule to match in its Properties, found 1 of the 2 resources of that type; matching: AdminSchedule.
+Expected 2 resources of type AWS::SecretsManager::RotationSchedule with matching Properties, found 1 of the 2 resources of that type; matching: AdminSchedule.
 The others:
   UserSchedule (1 mismatch):
     RotateImmediatelyOnUpdate: expected false, got true"
@@ -571,7 +612,7 @@ The others:
         )
         .unwrap_err()
         .to_string(),
-        "Expected 1 resource of type AWS::SecretsManager::RotationSchedule to match in its Properties, found 2 of the 2 resources of that type; matching: AdminSchedule, UserSchedule."
+        "Expected 1 resource of type AWS::SecretsManager::RotationSchedule with matching Properties, found 2 of the 2 resources of that type; matching: AdminSchedule, UserSchedule."
     );
 }
 
@@ -724,7 +765,9 @@ fn templates_from_text_and_stacks() {
     let json_text = serde_json::to_string(fixture().as_json()).unwrap();
     assert_eq!(Template::from_json(&json_text).unwrap(), fixture());
     assert_eq!(
-        Template::from_json("{\"Resources\": ").unwrap_err().to_string(),
+        Template::from_json("{\"Resources\": ")
+            .unwrap_err()
+            .to_string(),
         "invalid JSON at line 1, column 14: EOF while parsing a value at line 1 column 14"
     );
     assert!(Template::from_yaml("- a\n").is_err());
@@ -766,8 +809,13 @@ fn from_stack_panics_with_the_synth_errors() {
     )
     .unwrap();
     let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
-    let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))
-        .unwrap();
+    let db = DatabaseCluster::new(
+        &mut stack,
+        root,
+        "Db",
+        DatabaseClusterProps::new(engine, vpc),
+    )
+    .unwrap();
     db.add_rotation_single_user(&mut stack, RotationOptions::new())
         .unwrap();
     Template::from_stack(&stack);
@@ -777,7 +825,13 @@ fn from_stack_panics_with_the_synth_errors() {
 fn a_snapshot_of_a_template_next_to_assertions() {
     let mut stack = Stack::new("Network").unwrap();
     let root = stack.root();
-    Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0).max_azs(1)).unwrap();
+    Vpc::new(
+        &mut stack,
+        root,
+        "Vpc",
+        VpcProps::new().nat_gateways(0).max_azs(1),
+    )
+    .unwrap();
     let template = Template::from_stack(&stack);
     template.resource_count_is("AWS::EC2::NatGateway", 0);
     insta::with_settings!({

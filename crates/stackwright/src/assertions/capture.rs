@@ -1,8 +1,8 @@
 //! [`Capture`]: a value taken from the template during a match.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -61,7 +61,9 @@ fn registry() -> MutexGuard<'static, HashMap<u64, Weak<Mutex<State>>>> {
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn find(id: u64) -> Option<Arc<Mutex<State>>> {

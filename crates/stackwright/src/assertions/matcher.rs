@@ -433,7 +433,10 @@ impl Engine {
             {
                 out.fail(
                     path,
-                    format!("object_like and object_equals take an object pattern, got {}", compact(&pattern)),
+                    format!(
+                        "object_like and object_equals take an object pattern, got {}",
+                        compact(&pattern)
+                    ),
                 )
             }
             Matcher::ObjectLike { pattern } => like.value(&pattern, actual, path, out),
@@ -443,7 +446,10 @@ impl Engine {
                 (Value::Array(_), _) => exact.value(&pattern, actual, path, out),
                 _ => out.fail(
                     path,
-                    format!("array_equals takes an array pattern, got {}", compact(&pattern)),
+                    format!(
+                        "array_equals takes an array pattern, got {}",
+                        compact(&pattern)
+                    ),
                 ),
             },
             Matcher::ArrayWith { pattern } => match (&pattern, actual) {
@@ -453,7 +459,10 @@ impl Engine {
                 }
                 _ => out.fail(
                     path,
-                    format!("array_with takes an array pattern, got {}", compact(&pattern)),
+                    format!(
+                        "array_with takes an array pattern, got {}",
+                        compact(&pattern)
+                    ),
                 ),
             },
             Matcher::Absent => out.fail(path, format!("expected absent, got {}", compact(actual))),
@@ -468,7 +477,10 @@ impl Engine {
                     Value::String(s) if re.is_match(s) => {}
                     _ => out.fail(
                         path,
-                        format!("expected a string matching /{pattern}/, got {}", compact(actual)),
+                        format!(
+                            "expected a string matching /{pattern}/, got {}",
+                            compact(actual)
+                        ),
                     ),
                 },
             },
@@ -478,7 +490,11 @@ impl Engine {
                 if inner.is_match() {
                     out.fail(
                         path,
-                        format!("expected not {}, got {}", describe(&pattern), compact(actual)),
+                        format!(
+                            "expected not {}, got {}",
+                            describe(&pattern),
+                            compact(actual)
+                        ),
                     );
                 }
             }
@@ -613,7 +629,9 @@ pub(crate) fn compact(value: &Value) -> String {
 pub(crate) fn describe(pattern: &Value) -> String {
     match Matcher::of(pattern) {
         Some(Ok(m)) => match m {
-            Matcher::ObjectLike { pattern } => format!("Match::object_like({})", describe(&pattern)),
+            Matcher::ObjectLike { pattern } => {
+                format!("Match::object_like({})", describe(&pattern))
+            }
             Matcher::ObjectEquals { pattern } => {
                 format!("Match::object_equals({})", describe(&pattern))
             }

@@ -233,7 +233,9 @@ impl Template {
     /// # Ok::<(), stackwright::ReadError>(())
     /// ```
     pub fn from_yaml(text: &str) -> Result<Template, ReadError> {
-        Ok(Template::from_template(&crate::Template::from_yaml_str(text)?))
+        Ok(Template::from_template(&crate::Template::from_yaml_str(
+            text,
+        )?))
     }
 
     /// A template from a JSON value, which must be an object.
@@ -267,7 +269,12 @@ impl Template {
     /// "Its resource types: A (2), B (1)", for a type the template does not have.
     fn types_note(&self) -> String {
         let mut counts: Vec<(String, usize)> = Vec::new();
-        for r in self.section("Resources").into_iter().flatten().map(|(_, r)| r) {
+        for r in self
+            .section("Resources")
+            .into_iter()
+            .flatten()
+            .map(|(_, r)| r)
+        {
             let ty = r
                 .get("Type")
                 .and_then(Value::as_str)
@@ -364,14 +371,20 @@ impl Template {
             Template::keep_matches(tested);
             return Ok(());
         }
-        let failing: Vec<(&str, &Value, Outcome)> =
-            tested.into_iter().filter(|(_, _, o)| !o.is_match()).collect();
+        let failing: Vec<(&str, &Value, Outcome)> = tested
+            .into_iter()
+            .filter(|(_, _, o)| !o.is_match())
+            .collect();
         Err(AssertionError::new(format!(
-            "The template has {} of type {resource_type}, and {} of them {} not match{}:\n{}",
+            "The template has {} of type {resource_type}, and {} of them {}:\n{}",
             count(candidates.len(), "resource"),
             failing.len(),
-            if failing.len() == 1 { "does" } else { "do" },
-            part.suffix(),
+            match (failing.len(), part) {
+                (1, Part::Properties) => "does not match in its Properties",
+                (_, Part::Properties) => "do not match in their Properties",
+                (1, Part::Whole) => "does not match",
+                (_, Part::Whole) => "do not match",
+            },
             listing(&failing, usize::MAX)
         )))
     }
@@ -520,7 +533,7 @@ impl Template {
             return Ok(());
         }
         let mut message = format!(
-            "Expected {} of type {resource_type} to match in its Properties, found {}",
+            "Expected {} of type {resource_type} with matching Properties, found {}",
             count(expected, "resource"),
             matched.len()
         );
@@ -534,11 +547,17 @@ impl Template {
             if !matched.is_empty() {
                 message.push_str(&format!("; matching: {}", matched.join(", ")));
             }
-            let failing: Vec<_> = tested.into_iter().filter(|(_, _, o)| !o.is_match()).collect();
+            let failing: Vec<_> = tested
+                .into_iter()
+                .filter(|(_, _, o)| !o.is_match())
+                .collect();
             if failing.is_empty() {
                 message.push('.');
             } else {
-                message.push_str(&format!(".\nThe others:\n{}", listing(&failing, usize::MAX)));
+                message.push_str(&format!(
+                    ".\nThe others:\n{}",
+                    listing(&failing, usize::MAX)
+                ));
             }
         }
         Err(AssertionError::new(message))
@@ -668,11 +687,17 @@ impl Template {
             } else {
                 format!("The template has no {} {logical_id}", section.noun())
             };
-            return Err(AssertionError::new(if all.is_empty() || logical_id == "*" {
-                format!("{what}.")
-            } else {
-                format!("{what}. Its {}: {}.", section.key().to_lowercase(), all.join(", "))
-            }));
+            return Err(AssertionError::new(
+                if all.is_empty() || logical_id == "*" {
+                    format!("{what}.")
+                } else {
+                    format!(
+                        "{what}. Its {}: {}.",
+                        section.key().to_lowercase(),
+                        all.join(", ")
+                    )
+                },
+            ));
         }
         let tested = Template::test_all(&candidates, pattern, Part::Whole);
         if tested.iter().any(|(_, _, o)| o.is_match()) {
@@ -682,7 +707,10 @@ impl Template {
         let (subject, verdict) = if logical_id == "*" {
             (count(candidates.len(), section.noun()), "none matches")
         } else {
-            (format!("the {} {logical_id}", section.noun()), "it does not match")
+            (
+                format!("the {} {logical_id}", section.noun()),
+                "it does not match",
+            )
         };
         Err(AssertionError::new(format!(
             "The template has {subject}, but {verdict}.\n{}",
@@ -690,7 +718,12 @@ impl Template {
         )))
     }
 
-    fn find_entries(&self, section: Section, logical_id: &str, pattern: &Value) -> Map<String, Value> {
+    fn find_entries(
+        &self,
+        section: Section,
+        logical_id: &str,
+        pattern: &Value,
+    ) -> Map<String, Value> {
         let candidates = self.entries(section, logical_id);
         Template::keep_matches(Template::test_all(&candidates, pattern, Part::Whole))
     }
