@@ -181,7 +181,8 @@ impl Template {
 
     /// The template of a synthesized stack ([`crate::Synthesized::template`]) or of one read
     /// with [`crate::Template::parse`] — for a stack synthesized some other way than
-    /// [`Template::from_stack`] (without the analyzer, or as part of an app).
+    /// [`Template::from_stack`]: without the analyzer, or as one of an app's stacks (each of
+    /// the [`crate::Synthesized`] that [`crate::App::synth`] returns).
     ///
     /// ```
     /// use stackwright::assertions::Template;
@@ -385,7 +386,7 @@ impl Template {
                 (1, Part::Whole) => "does not match",
                 (_, Part::Whole) => "do not match",
             },
-            listing(&failing, usize::MAX)
+            listing(&failing)
         )))
     }
 
@@ -554,10 +555,7 @@ impl Template {
             if failing.is_empty() {
                 message.push('.');
             } else {
-                message.push_str(&format!(
-                    ".\nThe others:\n{}",
-                    listing(&failing, usize::MAX)
-                ));
+                message.push_str(&format!(".\nThe others:\n{}", listing(&failing)));
             }
         }
         Err(AssertionError::new(message))
@@ -873,7 +871,7 @@ fn indent(text: &str, by: &str) -> String {
 fn closest(mut tested: Vec<(&str, &Value, Outcome)>) -> String {
     tested.sort_by_key(|(_, _, o)| o.mismatches.len());
     let shown = tested.len().min(CLOSEST_SHOWN);
-    let mut text = format!("The closest:\n{}", listing(&tested[..shown], usize::MAX));
+    let mut text = format!("The closest:\n{}", listing(&tested[..shown]));
     if tested.len() > shown {
         text.push_str(&format!("\n  ({} more)", tested.len() - shown));
     }
@@ -881,9 +879,9 @@ fn closest(mut tested: Vec<(&str, &Value, Outcome)>) -> String {
 }
 
 /// Each candidate's logical ID and mismatches, indented.
-fn listing(tested: &[(&str, &Value, Outcome)], limit: usize) -> String {
+fn listing(tested: &[(&str, &Value, Outcome)]) -> String {
     let mut lines = Vec::new();
-    for (id, _, outcome) in tested.iter().take(limit) {
+    for (id, _, outcome) in tested {
         let n = outcome.mismatches.len();
         lines.push(format!("  {id} ({}):", count(n, "mismatch")));
         for m in outcome.mismatches.iter().take(MISMATCHES_SHOWN) {
