@@ -307,6 +307,15 @@ fn not_inverts_any_pattern() {
         json!({"Rules": Match::not(json!({"A": 2}))}),
         actual.clone(),
     );
+    // The pattern of `not` matches exactly: `{}` is not `{"A": 1}`; an object-like `{}` is.
+    ok(json!({"Rules": Match::not(json!({}))}), actual.clone());
+    assert_eq!(
+        mismatch(
+            json!({"Rules": Match::not(Match::object_like(json!({})))}),
+            actual.clone()
+        ),
+        "Rules: expected not Match::object_like({}), got {\"A\":1}"
+    );
     assert_eq!(
         mismatch(
             json!({"CidrIp": Match::not(json!("10.0.0.0/16"))}),
@@ -332,12 +341,24 @@ fn not_inverts_any_pattern() {
 fn serialized_json_parses_the_string() {
     let actual = json!({"SecretStringTemplate": "{\"username\":\"admin\",\"masterarn\":\"x\"}"});
     ok(
-        json!({"SecretStringTemplate": Match::serialized_json(json!({"username": "admin"}))}),
+        json!({"SecretStringTemplate": Match::serialized_json(json!({"username": "admin", "masterarn": "x"}))}),
         actual.clone(),
+    );
+    ok(
+        json!({"SecretStringTemplate": Match::serialized_json(Match::object_like(json!({"username": "admin"})))}),
+        actual.clone(),
+    );
+    // The parsed value matches exactly, as in the CDK.
+    assert_eq!(
+        mismatch(
+            json!({"SecretStringTemplate": Match::serialized_json(json!({"username": "admin"}))}),
+            actual.clone()
+        ),
+        "SecretStringTemplate(parsed).masterarn: unexpected key, with value \"x\""
     );
     assert_eq!(
         mismatch(
-            json!({"SecretStringTemplate": Match::serialized_json(json!({"username": "app"}))}),
+            json!({"SecretStringTemplate": Match::serialized_json(Match::object_like(json!({"username": "app"})))}),
             actual.clone()
         ),
         "SecretStringTemplate(parsed).username: expected \"app\", got \"admin\""

@@ -90,7 +90,11 @@ impl Matcher {
 /// # Ok::<(), stackwright::ReadError>(())
 /// ```
 ///
-/// A `Match` value is meaningful only in a pattern: the template is read as plain JSON.
+/// As in the CDK, plain JSON inside the pattern of [`Match::exact`], [`Match::object_equals`],
+/// [`Match::array_with`], [`Match::array_equals`], [`Match::not`] and [`Match::serialized_json`]
+/// matches exactly (objects with no extra keys), and [`Match::object_like`] switches back to
+/// object-like for the part it wraps. A `Match` value is meaningful only in a pattern: the
+/// template is read as plain JSON.
 pub struct Match;
 
 impl Match {
@@ -220,7 +224,8 @@ impl Match {
         .into_value()
     }
 
-    /// The value must be present and must not match `pattern`.
+    /// The value must be present and must not match `pattern`, which matches exactly, as in
+    /// the CDK (wrap an object in [`Match::object_like`] to rule out some keys' values only).
     ///
     /// ```
     /// use serde_json::json;
@@ -234,16 +239,19 @@ impl Match {
         Matcher::Not { pattern }.into_value()
     }
 
-    /// The value must be a string of JSON that, parsed, matches `pattern` (with the usual
-    /// object-like default) — a policy document or a `SecretStringTemplate`, say.
+    /// The value must be a string of JSON that, parsed, matches `pattern` — a policy document
+    /// or a `SecretStringTemplate`, say. As in the CDK, `pattern` matches exactly: wrap an
+    /// object in [`Match::object_like`] to allow more keys.
     ///
     /// ```
     /// use serde_json::json;
     /// use stackwright::assertions::{matches, Match};
     ///
-    /// let actual = json!({"SecretStringTemplate": "{\"username\":\"admin\"}"});
-    /// let pattern = json!({"SecretStringTemplate": Match::serialized_json(json!({"username": "admin"}))});
-    /// assert!(matches(&pattern, &actual).is_ok());
+    /// let actual = json!({"SecretStringTemplate": "{\"username\":\"app\",\"masterarn\":\"arn\"}"});
+    /// let exact = Match::serialized_json(json!({"username": "app", "masterarn": "arn"}));
+    /// assert!(matches(&json!({"SecretStringTemplate": exact}), &actual).is_ok());
+    /// let like = Match::serialized_json(Match::object_like(json!({"username": "app"})));
+    /// assert!(matches(&json!({"SecretStringTemplate": like}), &actual).is_ok());
     /// ```
     pub fn serialized_json(pattern: Value) -> Value {
         Matcher::SerializedJson { pattern }.into_value()
@@ -486,7 +494,7 @@ impl Engine {
             },
             Matcher::Not { pattern } => {
                 let mut inner = Outcome::default();
-                self.value(&pattern, actual, path, &mut inner);
+                exact.value(&pattern, actual, path, &mut inner);
                 if inner.is_match() {
                     out.fail(
                         path,
@@ -502,7 +510,7 @@ impl Engine {
                 Value::String(text) => match serde_json::from_str::<Value>(text) {
                     Ok(parsed) => {
                         path.push(Step::Parsed);
-                        like.value(&pattern, &parsed, path, out);
+                        exact.value(&pattern, &parsed, path, out);
                         path.pop();
                     }
                     Err(e) => out.fail(
