@@ -247,6 +247,7 @@ impl Finding {
             severity: self.severity,
             code: self.kind.as_str().to_string(),
             path: self.resources.first().cloned().unwrap_or_default(),
+            logical_id: None,
             message: self.message.clone(),
             fix: self.fix.clone(),
         }

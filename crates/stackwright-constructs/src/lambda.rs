@@ -31,7 +31,7 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack, ToValue, Value};
+use stackwright_core::{Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value};
 use stackwright_l1::lambda::{cfn_function, CfnFunction, CfnPermission};
 
 use crate::ec2::{
@@ -214,8 +214,8 @@ impl FunctionProps {
         self
     }
     /// Use these security groups instead of creating one (VPC functions only).
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// Whether the security group the function creates allows all outbound traffic (default
@@ -286,10 +286,9 @@ impl Function {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let f = Function::new(&mut stack, root, "Fn", FunctionProps::new(
+    /// let f = Function::new(&mut stack, "Fn", FunctionProps::new(
     ///     Runtime::Python312, "index.handler", Code::inline("def handler(e, c):\n    return 1\n"))
     ///     .vpc(vpc))?;
     /// assert_eq!(f.security_groups().len(), 1); // created, since none was given
@@ -298,12 +297,8 @@ impl Function {
     /// assert!(role.contains("AWSLambdaVPCAccessExecutionRole"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
-        id: &str,
-        props: FunctionProps,
-    ) -> Result<Function> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: FunctionProps) -> Result<Function> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         validate(&path, &props)?;
         let selected = match props.vpc {
@@ -340,7 +335,7 @@ impl Function {
                         "service-role/AWSLambdaVPCAccessExecutionRole",
                     ));
                 }
-                let r = Role::new(stack, node, "ServiceRole", rp)?;
+                let r = Role::new(&mut stack.at(node), "ServiceRole", rp)?;
                 r.add_depends_on(stack, &connectivity)?;
                 r
             }
@@ -352,8 +347,7 @@ impl Function {
                 stack.unique_id(node)
             );
             let sg = SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 vpc,
                 SecurityGroupProps::new()
@@ -445,14 +439,14 @@ impl Function {
     }
 
     /// Adds a statement to the execution role's default policy.
-    pub fn add_to_role_policy(&self, stack: &mut Stack, statement: PolicyStatement) -> Result<()> {
+    pub fn add_to_role_policy(&self, stack: &mut Tree, statement: PolicyStatement) -> Result<()> {
         self.role.add_to_policy(stack, statement)
     }
 
     /// Adds an `AWS::Lambda::Permission` named `id` under the function.
     pub fn add_permission(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         id: &str,
         permission: Permission,
     ) -> Result<Handle<CfnPermission>> {
@@ -468,7 +462,7 @@ impl Function {
     /// the permission of an EventBridge target under the rule).
     pub fn add_permission_in(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         scope: NodeId,
         id: &str,
         permission: Permission,

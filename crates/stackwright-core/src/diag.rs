@@ -28,8 +28,11 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code such as `SW-VPC-002`; tests and acknowledgements use it.
     pub code: String,
-    /// The construct path (or logical ID) the problem is about.
+    /// The construct path the problem is about (a logical ID when only that is known, as in
+    /// findings on a template read from a file).
     pub path: String,
+    /// The logical ID of the element the problem is about, when synth knows it.
+    pub logical_id: Option<String>,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
@@ -43,6 +46,7 @@ impl Diagnostic {
             severity: Severity::Error,
             code: code.to_string(),
             path: path.into(),
+            logical_id: None,
             message: message.into(),
             fix: String::new(),
         }
@@ -65,11 +69,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}] {}: {}",
-            self.severity, self.code, self.path, self.message
-        )?;
+        write!(f, "{}[{}] {}", self.severity, self.code, self.path)?;
+        if let Some(id) = &self.logical_id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, ": {}", self.message)?;
         if !self.fix.is_empty() {
             write!(f, " (fix: {})", self.fix)?;
         }
@@ -128,3 +132,15 @@ impl Error {
 
 /// The result type of builders and synth.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The error for a construct handle used with the tree of another app (`SW-CORE-002`): the
+/// one place that says so, for every construct library.
+pub fn foreign_construct(what: &str, node: crate::NodeId) -> Error {
+    Error::invalid(
+        "SW-CORE-002",
+        format!("{node:?}"),
+        format!("this {what} belongs to another app"),
+        "build the stacks that share constructs in one App (`App::new_stack`); a construct of a \
+         separately built Stack is used only in that stack",
+    )
+}

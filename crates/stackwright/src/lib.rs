@@ -60,12 +60,11 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Orders")?;
-//! let root = stack.root();
-//! let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+//! let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
 //!     .nat_gateways(0)
 //!     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
-//! let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
-//! let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc)
+//! let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+//! let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
 //!     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)))?;
 //! db.add_rotation_single_user(&mut stack, RotationOptions::new())?;
 //! // The rotation function would run in isolated subnets with no route to Secrets Manager.
@@ -91,8 +90,7 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Network")?;
-//! let root = stack.root();
-//! Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+//! Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 //! let mut app = stackwright::app(); // runs the analyzer on every stack
 //! app.add_stack(stack)?;
 //! let dir = std::env::temp_dir().join(format!("stackwright-guide-{}", std::process::id()));
@@ -152,8 +150,7 @@ pub fn synth(stack: &Stack) -> Result<Synthesized> {
 ///
 /// let build = || -> stackwright::Result<Stack> {
 ///     let mut stack = Stack::new("Network")?;
-///     let root = stack.root();
-///     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+///     Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 ///     Ok(stack)
 /// };
 /// let owned = stackwright::synth_owned(build()?)?;

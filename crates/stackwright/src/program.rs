@@ -86,8 +86,7 @@ impl RunMode {
 ///
 /// fn build() -> Result<Stack> {
 ///     let mut stack = Stack::new("Network")?;
-///     let root = stack.root();
-///     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+///     Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 ///     Ok(stack)
 /// }
 ///

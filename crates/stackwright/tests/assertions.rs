@@ -795,9 +795,8 @@ fn templates_from_text_and_stacks() {
     assert!(Template::from_value(json!("text")).is_err());
 
     let mut stack = Stack::new("S").unwrap();
-    let root = stack.root();
-    let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)).unwrap();
-    let sg = SecurityGroup::new(&mut stack, root, "Web", vpc, SecurityGroupProps::new()).unwrap();
+    let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)).unwrap();
+    let sg = SecurityGroup::new(&mut stack, "Web", vpc, SecurityGroupProps::new()).unwrap();
     sg.add_ingress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), None)
         .unwrap();
     let from_stack = Template::from_stack(&stack);
@@ -819,24 +818,17 @@ fn from_stack_panics_with_the_synth_errors() {
         AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps, RotationOptions,
     };
     let mut stack = Stack::new("S").unwrap();
-    let root = stack.root();
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .nat_gateways(0)
             .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)),
     )
     .unwrap();
-    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
-    let db = DatabaseCluster::new(
-        &mut stack,
-        root,
-        "Db",
-        DatabaseClusterProps::new(engine, vpc),
-    )
-    .unwrap();
+    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    let db =
+        DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)).unwrap();
     db.add_rotation_single_user(&mut stack, RotationOptions::new())
         .unwrap();
     Template::from_stack(&stack);
@@ -845,10 +837,8 @@ fn from_stack_panics_with_the_synth_errors() {
 #[test]
 fn a_snapshot_of_a_template_next_to_assertions() {
     let mut stack = Stack::new("Network").unwrap();
-    let root = stack.root();
     Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new().nat_gateways(0).max_azs(1),
     )

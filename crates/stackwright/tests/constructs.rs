@@ -24,10 +24,8 @@ use stackwright::{days, hours, Error, Stack};
 mod synth;
 
 fn isolated_vpc(stack: &mut Stack) -> Vpc {
-    let root = stack.root();
     Vpc::new(
         stack,
-        root,
         "Vpc",
         VpcProps::new()
             .nat_gateways(0)
@@ -37,13 +35,11 @@ fn isolated_vpc(stack: &mut Stack) -> Vpc {
 }
 
 fn cluster(stack: &mut Stack, vpc: Vpc) -> DatabaseCluster {
-    let root = stack.root();
     DatabaseCluster::new(
         stack,
-        root,
         "Db",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         ),
     )
@@ -181,16 +177,14 @@ fn cluster_conveniences_use_the_cdk_defaults() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
-    let root = stack.root();
     db.add_rotation_single_user(&mut stack, RotationOptions::new())
         .unwrap();
     let user = Secret::new(
         &mut stack,
-        root,
         "User",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app"))
-            .master_secret(db.secret().unwrap()),
+            .master_secret(db.secret()),
     )
     .unwrap();
     let attached = user.attach(&mut stack, &db).unwrap();
@@ -241,17 +235,18 @@ fn deny_delete_policy_is_added_once_per_secret() {
 fn storage_is_encrypted_by_default_and_options_render() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
     DatabaseCluster::new(
         &mut stack,
-        root,
         "Db",
-        DatabaseClusterProps::new(ClusterEngine::aurora_postgres("16.4").unwrap(), vpc)
-            .iam_authentication(true)
-            .deletion_protection(true)
-            .backup_retention_days(7)
-            .storage_encryption_key("arn:aws:kms:us-east-1:111111111111:key/abc")
-            .writer(stackwright::rds::ClusterInstance::serverless_v2("writer")),
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_postgres(stackwright::rds::AuroraPostgresVersion::V16_4),
+            vpc,
+        )
+        .iam_authentication(true)
+        .deletion_protection(true)
+        .backup_retention_days(7)
+        .storage_encryption_key("arn:aws:kms:us-east-1:111111111111:key/abc")
+        .writer(stackwright::rds::ClusterInstance::serverless_v2("writer")),
     )
     .unwrap();
     let t = template(&stack);
@@ -289,8 +284,7 @@ fn err_code(r: Result<impl std::fmt::Debug, Error>, code: &str) -> String {
 
 fn new_vpc(props: VpcProps) -> Result<Vpc, Error> {
     let mut stack = Stack::new("S").unwrap();
-    let root = stack.root();
-    Vpc::new(&mut stack, root, "Vpc", props)
+    Vpc::new(&mut stack, "Vpc", props)
 }
 
 #[test]
@@ -374,10 +368,8 @@ fn selecting_nothing_lists_the_groups() {
         .select_subnets(&stack, &SubnetSelection::by_group(g).one_per_az())
         .unwrap();
     assert_eq!(sel.subnet_ids.len(), 2);
-    let root = stack.root();
     let e = InterfaceVpcEndpoint::new(
         &mut stack,
-        root,
         "Ep",
         vpc,
         InterfaceVpcEndpointProps::new(InterfaceService::sts())
@@ -399,10 +391,8 @@ fn port_and_peer_bad_input() {
 fn all_traffic_egress_rule_is_refused() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
     let sg = SecurityGroup::new(
         &mut stack,
-        root,
         "Sg",
         vpc,
         SecurityGroupProps::new().allow_all_outbound(false),
@@ -422,8 +412,7 @@ fn all_traffic_egress_rule_is_refused() {
         msg.contains("::/0") && msg.contains("allow_all_ipv6_outbound"),
         "{msg}"
     );
-    let open =
-        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    let open = SecurityGroup::new(&mut stack, "Open", vpc, SecurityGroupProps::new()).unwrap();
     err_code(
         open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &Port::all_traffic(), None),
         "SW-EC2-004",
@@ -457,15 +446,13 @@ fn rotation_bad_input() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
-    let root = stack.root();
-    let master = db.secret().unwrap();
+    let master = db.secret();
 
     // A target without a default port.
-    let sg = SecurityGroup::new(&mut stack, root, "Plain", vpc, SecurityGroupProps::new()).unwrap();
+    let sg = SecurityGroup::new(&mut stack, "Plain", vpc, SecurityGroupProps::new()).unwrap();
     err_code(
         SecretRotation::new(
             &mut stack,
-            root,
             "R1",
             SecretRotationProps::new(SecretRotationApplication::MysqlSingleUser, master, &sg, vpc),
         ),
@@ -474,7 +461,6 @@ fn rotation_bad_input() {
     // Multi-user without master (only reachable through the untyped constructor).
     let user = Secret::new(
         &mut stack,
-        root,
         "User",
         SecretProps::new().generate(GenerateSecretString::database_credentials("u")),
     )
@@ -483,7 +469,6 @@ fn rotation_bad_input() {
     err_code(
         SecretRotation::new(
             &mut stack,
-            root,
             "R2",
             SecretRotationProps::new(
                 SecretRotationApplication::MysqlMultiUser,
@@ -495,11 +480,10 @@ fn rotation_bad_input() {
         "SW-ROT-002",
     );
     // Multi-user on a secret that is not attached.
-    let loose = Secret::new(&mut stack, root, "Loose", SecretProps::new()).unwrap();
+    let loose = Secret::new(&mut stack, "Loose", SecretProps::new()).unwrap();
     err_code(
         SecretRotation::new(
             &mut stack,
-            root,
             "R3",
             SecretRotationProps::new(SecretRotationApplication::MysqlMultiUser, loose, &db, vpc)
                 .master_secret(master),
@@ -511,7 +495,6 @@ fn rotation_bad_input() {
         err_code(
             SecretRotation::new(
                 &mut stack,
-                root,
                 "R4",
                 SecretRotationProps::single_user(
                     SecretRotationApplication::MysqlSingleUser,
@@ -534,11 +517,9 @@ fn rotation_bad_input() {
 fn credentials_secret_must_hold_a_username() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
-    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
+    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
     let no_user = Secret::new(
         &mut stack,
-        root,
         "NoUser",
         SecretProps::new().generate(GenerateSecretString::json(json!({"user": "x"}), "password")),
     )
@@ -546,18 +527,16 @@ fn credentials_secret_must_hold_a_username() {
     err_code(
         DatabaseCluster::new(
             &mut stack,
-            root,
             "Db1",
             DatabaseClusterProps::new(engine.clone(), vpc)
                 .credentials(Credentials::from_secret(no_user)),
         ),
         "SW-RDS-006",
     );
-    let plain = Secret::new(&mut stack, root, "Plain", SecretProps::new()).unwrap();
+    let plain = Secret::new(&mut stack, "Plain", SecretProps::new()).unwrap();
     err_code(
         DatabaseCluster::new(
             &mut stack,
-            root,
             "Db2",
             DatabaseClusterProps::new(engine.clone(), vpc)
                 .credentials(Credentials::from_secret(plain)),
@@ -566,7 +545,6 @@ fn credentials_secret_must_hold_a_username() {
     );
     let not_object = Secret::new(
         &mut stack,
-        root,
         "NotObject",
         SecretProps::new().generate(GenerateSecretString::json(json!(["admin"]), "password")),
     );
@@ -575,9 +553,11 @@ fn credentials_secret_must_hold_a_username() {
 
 #[test]
 fn engine_version_must_belong_to_the_engine() {
-    err_code(ClusterEngine::aurora_mysql("15.4"), "SW-RDS-001");
+    // A version of one engine is not a version of the other: typed constants cannot be
+    // mixed up, and names are checked.
+    err_code(AuroraMysqlVersion::of("15.4"), "SW-RDS-001");
     err_code(
-        ClusterEngine::aurora_postgres(AuroraMysqlVersion::V3_04_0),
+        stackwright::rds::AuroraPostgresVersion::of("8.0.mysql_aurora.3.04.0"),
         "SW-RDS-001",
     );
 }
@@ -585,10 +565,8 @@ fn engine_version_must_belong_to_the_engine() {
 #[test]
 fn a_cluster_in_one_subnet_warns() {
     let mut stack = Stack::new("S").unwrap();
-    let root = stack.root();
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(1)
@@ -611,8 +589,7 @@ fn a_cluster_in_one_subnet_warns() {
 fn prefix_list_rules_are_standalone() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
-    let sg = SecurityGroup::new(&mut stack, root, "Sg", vpc, SecurityGroupProps::new()).unwrap();
+    let sg = SecurityGroup::new(&mut stack, "Sg", vpc, SecurityGroupProps::new()).unwrap();
     sg.add_ingress_rule(
         &mut stack,
         &Peer::prefix_list("pl-12345678"),
@@ -641,11 +618,9 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
-    let root = stack.root();
-    let master = db.secret().unwrap();
+    let master = db.secret();
     let without = Secret::new(
         &mut stack,
-        root,
         "Without",
         SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
     )
@@ -654,7 +629,6 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
     let message = err_code(
         SecretRotation::new(
             &mut stack,
-            root,
             "R1",
             SecretRotationProps::multi_user(
                 SecretRotationApplication::MysqlMultiUser,
@@ -686,10 +660,7 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
         "SW-ROT-008",
     );
     // `masterarn` written by hand in the template is as good as `master_secret`.
-    let by_hand = Secret::new(
-        &mut stack,
-        root,
-        "ByHand",
+    let by_hand = Secret::new(&mut stack, "ByHand",
         SecretProps::new().generate(GenerateSecretString::json(
             json!({"username": "app2", "masterarn": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:admin-AbCdEf"}),
             "password",
@@ -703,7 +674,6 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
     err_code(
         Secret::new(
             &mut stack,
-            root,
             "Plain",
             SecretProps::new().master_secret(master),
         ),
@@ -712,7 +682,6 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
     err_code(
         Secret::new(
             &mut stack,
-            root,
             "Twice",
             SecretProps::new()
                 .generate(GenerateSecretString::json(
@@ -727,7 +696,6 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
     // keys, as the CDK's `JSON.stringify({ username, masterarn })`.
     let with = Secret::new(
         &mut stack,
-        root,
         "With",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app3"))
@@ -757,7 +725,7 @@ fn a_secret_has_one_rotation_schedule_whatever_makes_it() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
-    let master = db.secret().unwrap();
+    let master = db.secret();
     HostedRotation::new(
         &mut stack,
         "Hosted",
@@ -822,24 +790,21 @@ fn multi_user_rotation_from_a_cluster_needs_a_secret_attached_to_it() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
-    let root = stack.root();
     let other = DatabaseCluster::new(
         &mut stack,
-        root,
         "Other",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         ),
     )
     .unwrap();
     let user = Secret::new(
         &mut stack,
-        root,
         "User",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app"))
-            .master_secret(db.secret().unwrap()),
+            .master_secret(db.secret()),
     )
     .unwrap();
     let attached = user.attach(&mut stack, &other).unwrap();
@@ -855,12 +820,10 @@ fn hosted_rotation_passes_the_keys_of_the_secrets() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
-    let root = stack.root();
-    let key = Key::new(&mut stack, root, "Key", KeyProps::new()).unwrap();
-    let master = db.secret().unwrap();
+    let key = Key::new(&mut stack, "Key", KeyProps::new()).unwrap();
+    let master = db.secret();
     let user = Secret::new(
         &mut stack,
-        root,
         "User",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app"))
@@ -896,13 +859,11 @@ fn hosted_rotation_passes_the_keys_of_the_secrets() {
 fn enhanced_monitoring_takes_the_intervals_rds_accepts() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
-    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
+    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
     for secs in [2, 45, 120] {
         err_code(
             DatabaseCluster::new(
                 &mut stack,
-                root,
                 &format!("Db{secs}"),
                 DatabaseClusterProps::new(engine.clone(), vpc)
                     .monitoring_interval(std::time::Duration::from_secs(secs)),
@@ -912,7 +873,6 @@ fn enhanced_monitoring_takes_the_intervals_rds_accepts() {
     }
     DatabaseCluster::new(
         &mut stack,
-        root,
         "Db",
         DatabaseClusterProps::new(engine, vpc)
             .monitoring_interval(std::time::Duration::from_secs(15)),
@@ -924,10 +884,8 @@ fn enhanced_monitoring_takes_the_intervals_rds_accepts() {
 
 /// A VPC with two isolated groups (`A`, `B`) in two AZs: subnets A1, A2, B1, B2.
 fn two_group_vpc(stack: &mut Stack) -> Vpc {
-    let root = stack.root();
     Vpc::new(
         stack,
-        root,
         "Vpc",
         VpcProps::new()
             .nat_gateways(0)
@@ -981,10 +939,8 @@ fn explicit_subnets_are_selected_as_given() {
         .unwrap();
     assert_eq!(one.subnets, vec![all[0], all[3]]);
     // A subnet of another VPC is refused.
-    let root = stack.root();
     let other = Vpc::new(
         &mut stack,
-        root,
         "Other",
         VpcProps::new()
             .nat_gateways(0)
@@ -1040,18 +996,15 @@ fn one_per_az_keeps_the_first_subnet_of_each_az() {
 fn allow_to_writes_egress_here_and_ingress_there() {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
     let app = SecurityGroup::new(
         &mut stack,
-        root,
         "App",
         vpc,
         SecurityGroupProps::new().allow_all_outbound(false),
     )
     .unwrap();
-    let db = SecurityGroup::new(&mut stack, root, "Db", vpc, SecurityGroupProps::new()).unwrap();
-    let open =
-        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    let db = SecurityGroup::new(&mut stack, "Db", vpc, SecurityGroupProps::new()).unwrap();
+    let open = SecurityGroup::new(&mut stack, "Open", vpc, SecurityGroupProps::new()).unwrap();
     app.connections()
         .allow_to(&mut stack, &db, &Port::tcp(5432), None)
         .unwrap();
@@ -1169,10 +1122,8 @@ fn port_labels_and_fields() {
 fn group_without_inline_rules() -> (Stack, Vpc, SecurityGroup) {
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
-    let root = stack.root();
     let sg = SecurityGroup::new(
         &mut stack,
-        root,
         "Sg",
         vpc,
         SecurityGroupProps::new()
@@ -1186,7 +1137,7 @@ fn group_without_inline_rules() -> (Stack, Vpc, SecurityGroup) {
 #[test]
 fn rules_with_an_intrinsic_peer_are_numbered_not_dropped() {
     let (mut stack, vpc, sg) = group_without_inline_rules();
-    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    let cidr = Peer::ipv4_expr(vpc.cidr_block());
     for _ in 0..2 {
         sg.add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
             .unwrap();

@@ -62,10 +62,8 @@ fn postgres_without_nat_fails_synth() {
         RotationOptions,
     };
     let mut stack = Stack::new("NoNat").unwrap();
-    let root = stack.root();
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .nat_gateways(0)
@@ -74,10 +72,9 @@ fn postgres_without_nat_fails_synth() {
     .unwrap();
     let cluster = DatabaseCluster::new(
         &mut stack,
-        root,
         "Database",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4).unwrap(),
+            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4),
             vpc,
         )
         .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)),

@@ -346,8 +346,7 @@ fn valid_layout() -> impl Strategy<Value = Layout> {
 
 fn build(l: &Layout, name: &str) -> stackwright::Result<Stack> {
     let mut stack = Stack::new(name)?;
-    let root = stack.root();
-    Vpc::new(&mut stack, root, "Vpc", props(l))?;
+    Vpc::new(&mut stack, "Vpc", props(l))?;
     Ok(stack)
 }
 
@@ -405,10 +404,9 @@ proptest! {
                 let dup = l.groups[0];
                 l.groups.push(dup);
                 let mut stack = Stack::new("Dup").unwrap();
-                let root = stack.root();
                 let mut p = props(&l);
                 p = p.subnet(SubnetConfiguration::new("G0", SubnetType::Isolated));
-                prop_assert!(Vpc::new(&mut stack, root, "Vpc", p).is_err());
+                prop_assert!(Vpc::new(&mut stack, "Vpc", p).is_err());
                 return Ok(());
             }
         }
@@ -429,9 +427,8 @@ fn malformed_cidrs_are_errors() {
         "10.0.0.1/16",
     ] {
         let mut stack = Stack::new("S").unwrap();
-        let root = stack.root();
         assert!(
-            Vpc::new(&mut stack, root, "Vpc", VpcProps::new().cidr(cidr)).is_err(),
+            Vpc::new(&mut stack, "Vpc", VpcProps::new().cidr(cidr)).is_err(),
             "{cidr}"
         );
     }

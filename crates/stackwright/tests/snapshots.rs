@@ -26,8 +26,7 @@ macro_rules! snapshot {
 
 fn vpc_template(name: &str, props: VpcProps) -> String {
     let mut stack = Stack::new(name).unwrap();
-    let root = stack.root();
-    Vpc::new(&mut stack, root, "Vpc", props).unwrap();
+    Vpc::new(&mut stack, "Vpc", props).unwrap();
     stack.synth().unwrap().template.to_json_string()
 }
 

@@ -6,12 +6,11 @@
 //! use stackwright_constructs::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
 //!
 //! let mut stack = Stack::new("Net").unwrap();
-//! let root = stack.root();
 //! let props = VpcProps::new()
 //!     .max_azs(2)
 //!     .nat_gateways(0)
 //!     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24));
-//! let vpc = Vpc::new(&mut stack, root, "Vpc", props).unwrap();
+//! let vpc = Vpc::new(&mut stack, "Vpc", props).unwrap();
 //! assert_eq!(vpc.all_subnets(&stack).unwrap().len(), 2);
 //! let template = stack.synth().unwrap().template;
 //! assert!(template.resources.contains_key("Vpc8378EB38"));

@@ -6,7 +6,9 @@
 //! writes them.
 
 use indexmap::IndexMap;
-use stackwright_core::{Diagnostic, Error, Expr, Handle, NodeId, Result, Stack, ToValue, Value};
+use stackwright_core::{
+    Diagnostic, Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value,
+};
 use stackwright_l1::ec2::{CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityGroupIngress};
 
 use super::state::{Ec2State, SgState};
@@ -247,7 +249,7 @@ impl Peer {
     }
 
     /// The CDK's `uniqueId` of the peer, as an expression (a CIDR may be an intrinsic).
-    fn unique_id(&self, stack: &Stack) -> Expr<String> {
+    fn unique_id(&self, stack: &Tree) -> Expr<String> {
         match self {
             Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::PrefixList(c) => c.clone(),
             Peer::SecurityGroup(sg) => Expr::lit(stack.unique_id(sg.node)),
@@ -369,13 +371,12 @@ impl SecurityGroup {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
     /// use stackwright_constructs::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps};
-    /// let web = SecurityGroup::new(&mut stack, root, "Web", vpc, SecurityGroupProps::new())?;
-    /// let db = SecurityGroup::new(&mut stack, root, "Db", vpc,
+    /// let web = SecurityGroup::new(&mut stack, "Web", vpc, SecurityGroupProps::new())?;
+    /// let db = SecurityGroup::new(&mut stack, "Db", vpc,
     ///     SecurityGroupProps::new().description("Database").allow_all_outbound(false))?;
     /// db.add_ingress_rule(&mut stack, &Peer::SecurityGroup(web), &Port::tcp(5432), None)?;
     /// db.add_ingress_rule(&mut stack, &Peer::ipv4("10.0.0.0/16")?, &Port::tcp(5432), Some("VPC"))?;
@@ -384,13 +385,13 @@ impl SecurityGroup {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         vpc: Vpc,
         props: SecurityGroupProps,
     ) -> Result<SecurityGroup> {
-        let vpc_id = vpc.vpc_id(stack)?;
+        let (stack, scope) = scope.parts();
+        let vpc_id = vpc.vpc_id();
         let node = stack.scope(scope, id)?;
         let description = props
             .description
@@ -486,26 +487,29 @@ impl SecurityGroup {
     }
 
     /// True when the group allows all outbound IPv4 traffic.
-    pub fn allows_all_outbound(&self, stack: &Stack) -> Result<bool> {
+    pub fn allows_all_outbound(&self, stack: &Tree) -> Result<bool> {
         Ok(self.state(stack)?.allow_all_outbound)
     }
 
     /// True when the group allows all outbound IPv6 traffic.
-    pub fn allows_all_ipv6_outbound(&self, stack: &Stack) -> Result<bool> {
+    pub fn allows_all_ipv6_outbound(&self, stack: &Tree) -> Result<bool> {
         Ok(self.state(stack)?.allow_all_ipv6_outbound)
     }
 
-    fn state<'s>(&self, stack: &'s Stack) -> Result<&'s SgState> {
+    fn state<'s>(&self, stack: &'s Tree) -> Result<&'s SgState> {
         stack
             .state::<Ec2State>()
             .and_then(|s| s.groups.get(self.index))
             .filter(|g| g.node == self.node && stack.owns(self.node))
-            .ok_or_else(|| foreign(stack))
+            .ok_or_else(|| stackwright_core::foreign_construct("security group", self.node))
     }
 
-    fn state_mut<'s>(&self, stack: &'s mut Stack) -> Result<&'s mut SgState> {
+    fn state_mut<'s>(&self, stack: &'s mut Tree) -> Result<&'s mut SgState> {
         if !stack.owns(self.node) {
-            return Err(foreign(stack));
+            return Err(stackwright_core::foreign_construct(
+                "security group",
+                self.node,
+            ));
         }
         let node = self.node;
         stack
@@ -513,11 +517,11 @@ impl SecurityGroup {
             .groups
             .get_mut(self.index)
             .filter(|g| g.node == node)
-            .ok_or_else(|| Error::invalid("SW-CORE-002", "", "unknown security group", ""))
+            .ok_or_else(|| stackwright_core::foreign_construct("security group", node))
     }
 
     /// Writes the inline rules into the group's properties.
-    fn render(&self, stack: &mut Stack) -> Result<()> {
+    fn render(&self, stack: &mut Tree) -> Result<()> {
         let st = self.state(stack)?;
         let ingress = st.ingress.clone();
         let egress = st.egress.clone();
@@ -537,10 +541,9 @@ impl SecurityGroup {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let db = SecurityGroup::new(&mut stack, root, "Db", vpc, SecurityGroupProps::new())?;
+    /// let db = SecurityGroup::new(&mut stack, "Db", vpc, SecurityGroupProps::new())?;
     /// let vpc_cidr = Peer::ipv4("10.0.0.0/16")?;
     /// db.add_ingress_rule(&mut stack, &vpc_cidr, &Port::tcp(5432), None)?;
     /// db.add_ingress_rule(&mut stack, &vpc_cidr, &Port::tcp(5432), None)?; // duplicate: ignored
@@ -552,13 +555,14 @@ impl SecurityGroup {
     /// assert_eq!((ingress[0]["FromPort"].as_i64(), ingress[0]["ToPort"].as_i64()), (Some(5432), Some(5432)));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn add_ingress_rule(
+    pub fn add_ingress_rule<'d>(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         peer: &Peer,
         port: &Port,
-        description: Option<&str>,
+        description: impl Into<Option<&'d str>>,
     ) -> Result<()> {
+        let description = description.into();
         if !self.inline(peer, port) {
             return self.add_standalone(stack, true, peer, port, description);
         }
@@ -581,10 +585,9 @@ impl SecurityGroup {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let sg = SecurityGroup::new(&mut stack, root, "Fn", vpc,
+    /// let sg = SecurityGroup::new(&mut stack, "Fn", vpc,
     ///     SecurityGroupProps::new().allow_all_outbound(false))?;
     /// sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), Some("HTTPS"))?;
     /// let t = stack.synth()?.template;
@@ -597,21 +600,21 @@ impl SecurityGroup {
     /// assert!(sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &all, None).is_err());
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn add_egress_rule(
+    pub fn add_egress_rule<'d>(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         peer: &Peer,
         port: &Port,
-        description: Option<&str>,
+        description: impl Into<Option<&'d str>>,
     ) -> Result<()> {
-        self.add_egress(stack, peer, port, description, true)
+        self.add_egress(stack, peer, port, description.into(), true)
     }
 
     /// An egress rule; `warn` reports an ignored rule (the CDK does not for the remote side
     /// of a connection).
     fn add_egress(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         peer: &Peer,
         port: &Port,
         description: Option<&str>,
@@ -681,7 +684,7 @@ impl SecurityGroup {
 
     /// The "Disallow all traffic" placeholder goes with the first IPv4 (or security-group,
     /// or prefix-list) egress rule.
-    fn remove_no_traffic_rule(&self, stack: &mut Stack) -> Result<()> {
+    fn remove_no_traffic_rule(&self, stack: &mut Tree) -> Result<()> {
         if self.disable_inline {
             let id = standalone_id("to", NO_TRAFFIC_CIDR, &no_traffic_port());
             stack.try_remove_child(self.node, &id);
@@ -704,7 +707,7 @@ impl SecurityGroup {
     /// for egress rules too, as in the CDK.
     fn inline_rule(
         &self,
-        stack: &Stack,
+        stack: &Tree,
         ingress: bool,
         peer: &Peer,
         port: &Port,
@@ -733,7 +736,7 @@ impl SecurityGroup {
     /// exists already is a duplicate and is skipped, as in the CDK.
     fn add_standalone(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         ingress: bool,
         peer: &Peer,
         port: &Port,
@@ -825,15 +828,6 @@ fn rule_description(
     }
 }
 
-fn foreign(stack: &Stack) -> Error {
-    Error::invalid(
-        "SW-CORE-002",
-        stack.name(),
-        "this security group belongs to another stack",
-        "build each construct in the stack that uses it",
-    )
-}
-
 fn rule_map(fields: &[(&str, Value)]) -> Value {
     let mut m: IndexMap<String, Value> = fields
         .iter()
@@ -899,7 +893,7 @@ impl Connections {
     /// `other`'s groups restrict outbound traffic, the matching egress on them.
     pub fn allow_from(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         other: &dyn Connectable,
         port: &Port,
         description: Option<&str>,
@@ -921,7 +915,7 @@ impl Connections {
     /// Allows this to connect to `other` on `port` (egress here, ingress there).
     pub fn allow_to(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         other: &dyn Connectable,
         port: &Port,
         description: Option<&str>,
@@ -943,7 +937,7 @@ impl Connections {
     /// Allows members of these groups to reach each other on `port`.
     pub fn allow_internally(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         port: &Port,
         description: Option<&str>,
     ) -> Result<()> {
@@ -998,7 +992,7 @@ pub trait HasDefaultPort: Connectable {
     /// when they restrict outbound traffic).
     fn allow_default_port_from(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         other: &dyn Connectable,
         description: Option<&str>,
     ) -> Result<()> {

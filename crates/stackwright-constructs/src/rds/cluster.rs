@@ -2,7 +2,7 @@
 //! security group and credentials.
 
 use stackwright_core::{
-    Diagnostic, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack,
+    Diagnostic, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope, Tree,
 };
 use stackwright_l1::rds::{cfn_db_cluster, CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup};
 
@@ -168,8 +168,8 @@ impl DatabaseClusterProps {
         self
     }
     /// Use these security groups instead of creating one.
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// The port (default: the engine's).
@@ -239,7 +239,7 @@ pub struct DatabaseCluster {
     security_groups: Vec<SecurityGroup>,
     vpc: Vpc,
     vpc_subnets: SubnetSelection,
-    secret: Option<AttachedSecret>,
+    secret: AttachedSecret,
     iam_authentication: bool,
 }
 
@@ -253,13 +253,12 @@ impl DatabaseCluster {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
     /// use stackwright_constructs::rds::{AuroraPostgresVersion, ClusterEngine, ClusterInstance, DatabaseCluster, DatabaseClusterProps};
-    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc)
+    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
     ///     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated))
     ///     .reader(ClusterInstance::provisioned("reader").instance_class("r6g.large")))?;
     /// assert!(db.secret().is_some()); // generated master credentials, attached to the cluster
@@ -271,11 +270,11 @@ impl DatabaseCluster {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: DatabaseClusterProps,
     ) -> Result<DatabaseCluster> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         if let Some(d) = props.backup_retention_days {
@@ -357,8 +356,7 @@ impl DatabaseCluster {
         )?;
         let security_groups = if props.security_groups.is_empty() {
             vec![SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 props.vpc,
                 SecurityGroupProps::new().description("RDS security group"),
@@ -374,8 +372,7 @@ impl DatabaseCluster {
                     _ => props.engine.default_username().to_string(),
                 };
                 Secret::new(
-                    stack,
-                    node,
+                    &mut stack.at(node),
                     "Secret",
                     SecretProps::new()
                         .description(Expr::join(
@@ -517,7 +514,7 @@ impl DatabaseCluster {
             security_groups,
             vpc: props.vpc,
             vpc_subnets: props.vpc_subnets,
-            secret: Some(attached),
+            secret: attached,
             iam_authentication: props.iam_authentication,
         })
     }
@@ -547,7 +544,7 @@ impl DatabaseCluster {
         &self.engine
     }
     /// The cluster's master secret (attached to the cluster).
-    pub fn secret(&self) -> Option<AttachedSecret> {
+    pub fn secret(&self) -> AttachedSecret {
         self.secret
     }
     /// The VPC.
@@ -584,18 +581,17 @@ impl DatabaseCluster {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let cluster = DatabaseCluster::new(&mut stack, root, "Db",
-    ///     DatabaseClusterProps::new(ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?, vpc)
+    /// let cluster = DatabaseCluster::new(&mut stack, "Db",
+    ///     DatabaseClusterProps::new(ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0), vpc)
     ///         .iam_authentication(true))?;
-    /// let role = Role::new(&mut stack, root, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
+    /// let role = Role::new(&mut stack, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
     /// cluster.grant_connect(&mut stack, &role, "app_user")?;
     /// assert_eq!(role.statements(&stack)?[0].action_names(), ["rds-db:connect"]);
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn grant_connect(&self, stack: &mut Stack, role: &Role, db_user: &str) -> Result<()> {
+    pub fn grant_connect(&self, stack: &mut Tree, role: &Role, db_user: &str) -> Result<()> {
         let path = stack.path(self.node);
         if !self.iam_authentication {
             return Err(Error::invalid(
@@ -672,7 +668,7 @@ impl HasDefaultPort for DatabaseCluster {
 
 /// A secret used as master credentials must hold a JSON object with a `username` and a
 /// generated `password`.
-fn check_credentials_secret(stack: &Stack, secret: Secret) -> Result<()> {
+fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
     let path = stack.path(secret.node());
     let bad = |msg: &str| {
         Error::invalid(

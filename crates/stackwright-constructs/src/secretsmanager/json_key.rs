@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, NodeId, Result, Stack};
+use stackwright_core::{Error, NodeId, Result, Scope};
 
 use super::custom::{RotationSchedule, RotationScheduleProps};
 use super::secret::{check_interval, check_no_schedule, RotatableSecret, Secret};
@@ -80,8 +80,8 @@ impl JsonKeyRotationProps {
         self
     }
     /// Use these security groups instead of creating one.
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// Length of new values (default: the secret's generation setting, else 32).
@@ -172,24 +172,23 @@ impl JsonKeyRotation {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
     /// let value = GenerateSecretString::json(json!({"client_id": "shop"}), "api_key");
-    /// let secret = Secret::new(&mut stack, root, "Api", SecretProps::new().generate(value))?;
+    /// let secret = Secret::new(&mut stack, "Api", SecretProps::new().generate(value))?;
     /// let typo = JsonKeyRotationProps::new(secret, "apikey");
-    /// let err = JsonKeyRotation::new(&mut stack, root, "Rotation", typo).unwrap_err();
+    /// let err = JsonKeyRotation::new(&mut stack, "Rotation", typo).unwrap_err();
     /// assert!(err.has_code("SW-LAMBDA-012"));
     ///
-    /// JsonKeyRotation::new(&mut stack, root, "Rotation", JsonKeyRotationProps::new(secret, "api_key"))?;
+    /// JsonKeyRotation::new(&mut stack, "Rotation", JsonKeyRotationProps::new(secret, "api_key"))?;
     /// let t = stack.synth()?.template;
     /// assert_eq!(t.resources_of_type("AWS::SecretsManager::RotationSchedule").count(), 1);
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: JsonKeyRotationProps,
     ) -> Result<JsonKeyRotation> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         let secret = props.secret;
@@ -313,7 +312,7 @@ impl JsonKeyRotation {
         if !props.security_groups.is_empty() {
             fp = fp.security_groups(props.security_groups.clone());
         }
-        let function = Function::new(stack, node, "Function", fp)?;
+        let function = Function::new(&mut stack.at(node), "Function", fp)?;
         let schedule = RotationSchedule::new(
             stack,
             "RotationSchedule",

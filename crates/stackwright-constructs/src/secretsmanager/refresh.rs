@@ -26,7 +26,7 @@
 //!
 //! The secret's ARN is its `Ref`: the full ARN with the random suffix, as the event carries it.
 
-use stackwright_core::{Error, Expr, NodeId, Pseudo, Result, Stack, Value};
+use stackwright_core::{Error, Expr, NodeId, Pseudo, Result, Scope, Value};
 
 use indexmap::IndexMap;
 use stackwright_core::ToValue;
@@ -326,15 +326,14 @@ impl RotationRefresh {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
     /// let value = GenerateSecretString::database_credentials("app");
-    /// let secret = Secret::new(&mut stack, root, "DbUser", SecretProps::new().generate(value))?;
+    /// let secret = Secret::new(&mut stack, "DbUser", SecretProps::new().generate(value))?;
     ///
     /// // Nothing to refresh is an error.
-    /// let none = RotationRefresh::new(&mut stack, root, "Refresh", RotationRefreshProps::new(secret));
+    /// let none = RotationRefresh::new(&mut stack, "Refresh", RotationRefreshProps::new(secret));
     /// assert!(none.unwrap_err().has_code("SW-REFRESH-001"));
     ///
-    /// RotationRefresh::new(&mut stack, root, "Refresh", RotationRefreshProps::new(secret)
+    /// RotationRefresh::new(&mut stack, "Refresh", RotationRefreshProps::new(secret)
     ///     .service("arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "web")
     ///     .alert_email("ops@example.com"))?;
     /// let t = stack.synth()?.template;
@@ -344,11 +343,11 @@ impl RotationRefresh {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: RotationRefreshProps,
     ) -> Result<RotationRefresh> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         if props.services.is_empty() {
             return Err(Error::invalid(
@@ -420,8 +419,7 @@ impl RotationRefresh {
         }
         services_json.push(Expr::lit("]"));
         let function = Function::new(
-            stack,
-            node,
+            &mut stack.at(node),
             "Function",
             FunctionProps::new(
                 Runtime::Python312,
@@ -443,8 +441,7 @@ impl RotationRefresh {
         )?;
 
         let on_success = Rule::new(
-            stack,
-            node,
+            &mut stack.at(node),
             "OnRotationSucceeded",
             RuleProps::new(rotation_event_pattern("RotationSucceeded", &secret_arns))
                 .description("Rotation succeeded: redeploy the ECS services"),
@@ -452,13 +449,12 @@ impl RotationRefresh {
         on_success.add_lambda_target(stack, &function)?;
 
         let (topic, on_failure) = if props.alert_topic {
-            let topic = Topic::new(stack, node, "AlertTopic", TopicProps::new())?;
+            let topic = Topic::new(&mut stack.at(node), "AlertTopic", TopicProps::new())?;
             for e in &props.alert_emails {
                 topic.add_subscription(stack, "email", e)?;
             }
             let rule = Rule::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "OnRotationFailed",
                 RuleProps::new(rotation_event_pattern("RotationFailed", &secret_arns))
                     .description("Rotation failed: alert"),

@@ -52,13 +52,11 @@ pub fn padded(name: &str, resources: usize) -> Result<Stack> {
         resources >= have,
         "the mission stack alone has {have} resources"
     );
-    let root = stack.root();
-    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block(&stack)?);
+    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block());
     for i in 0..resources - have {
         if i % 2 == 0 {
             let sg = SecurityGroup::new(
                 &mut stack,
-                root,
                 &format!("AppSg{i}"),
                 vpc,
                 SecurityGroupProps::new().description("Application tier"),
@@ -67,7 +65,6 @@ pub fn padded(name: &str, resources: usize) -> Result<Stack> {
         } else {
             Secret::new(
                 &mut stack,
-                root,
                 &format!("AppSecret{i}"),
                 SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
             )?;

@@ -16,8 +16,7 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Network")?;
-//! let root = stack.root();
-//! Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+//! Vpc::new(&mut stack, "Vpc", VpcProps::new()
 //!     .nat_gateways(0)
 //!     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
 //!
@@ -61,8 +60,7 @@
 //!
 //! fn network() -> stackwright::Result<Stack> {
 //!     let mut stack = Stack::new("Network")?;
-//!     let root = stack.root();
-//!     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+//!     Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 //!     Ok(stack)
 //! }
 //!

@@ -27,9 +27,8 @@ use crate::{ReadError, Stack};
 /// use stackwright::Stack;
 ///
 /// let mut stack = Stack::new("Network")?;
-/// let root = stack.root();
-/// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0))?;
-/// let sg = SecurityGroup::new(&mut stack, root, "Web", vpc, SecurityGroupProps::new())?;
+/// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0))?;
+/// let sg = SecurityGroup::new(&mut stack, "Web", vpc, SecurityGroupProps::new())?;
 /// sg.add_ingress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), None)?;
 ///
 /// let template = Template::from_stack(&stack);
@@ -163,12 +162,11 @@ impl Template {
     /// use stackwright::Stack;
     ///
     /// let mut stack = Stack::new("Orders")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc))?;
     /// db.add_rotation_single_user(&mut stack, RotationOptions::new())?;
     /// // No route to Secrets Manager: the analyzer fails synth.
     /// let err = Template::try_from_stack(&stack).unwrap_err();
@@ -190,8 +188,7 @@ impl Template {
     /// use stackwright::Stack;
     ///
     /// let mut stack = Stack::new("Network")?;
-    /// let root = stack.root();
-    /// Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+    /// Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
     /// let out = stack.synth()?; // the core's synth, without the analyzer
     /// Template::from_template(&out.template).resource_count_is("AWS::EC2::Subnet", 4);
     /// # Ok::<(), stackwright::Error>(())
