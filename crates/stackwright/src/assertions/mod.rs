@@ -3,8 +3,8 @@
 //!
 //! A snapshot records everything a template says; an assertion states what must hold, and
 //! fails with the reason when it does not. [`Template`] takes a stack's template (synthesized
-//! as [`crate::synth`] does, the rotation-readiness analyzer included) or any template text,
-//! and asserts on it: [`Template::has_resource_properties`], [`Template::resource_count_is`],
+//! as [`crate::synth`] does, the rotation-readiness analyzer included), an app's stack's, or
+//! any template text, and asserts on it: [`Template::has_resource_properties`], [`Template::resource_count_is`],
 //! [`Template::all_resources_properties`], [`Template::has_output`] and the rest. Patterns are
 //! plain `json!` values — objects match object-like, arrays element by element — with
 //! [`Match`] matchers and [`Capture`]s placed anywhere in them.

@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::matcher::{self, Mismatch, Outcome};
-use crate::{ReadError, Stack};
+use crate::{App, ReadError, Stack};
 
 /// A CloudFormation template, as JSON, to assert on in a test: the CDK's `Template` from
 /// `aws-cdk-lib/assertions`.
@@ -177,10 +177,63 @@ impl Template {
         Ok(Template::from_template(&crate::synth(stack)?.template))
     }
 
+    /// The template of the stack `name` of `app`, synthesized with the whole app: its
+    /// cross-stack references resolved and the app's checks run ([`crate::app`] makes an app
+    /// that runs the rotation-readiness analyzer).
+    ///
+    /// ```
+    /// use stackwright::assertions::Template;
+    /// use stackwright::ec2::{Vpc, VpcProps};
+    ///
+    /// let mut app = stackwright::app();
+    /// let mut network = app.new_stack("Network")?;
+    /// Vpc::new(&mut network, "Vpc", VpcProps::new())?;
+    /// app.new_stack("Empty")?;
+    /// Template::from_app_stack(&app, "Network").resource_count_is("AWS::EC2::VPC", 1);
+    /// let err = Template::try_from_app_stack(&app, "Data").unwrap_err();
+    /// assert!(err.to_string().contains("the app has no stack named `Data`; its stacks: Network, Empty"));
+    /// # Ok::<(), stackwright::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If the app does not synthesize, with its diagnostics, or has no stack `name`.
+    /// [`Template::try_from_app_stack`] returns the error instead.
+    #[track_caller]
+    pub fn from_app_stack(app: &App, name: &str) -> Template {
+        match Template::try_from_app_stack(app, name) {
+            Ok(template) => template,
+            Err(e) => panic!("no template for the app's stack `{name}`:\n{e}"),
+        }
+    }
+
+    /// [`Template::from_app_stack`], returning the error instead of panicking.
+    pub fn try_from_app_stack(app: &App, name: &str) -> crate::Result<Template> {
+        let stacks = app.synth()?;
+        match stacks.iter().find(|s| s.stack_name == name) {
+            Some(stack) => Ok(Template::from_template(&stack.template)),
+            None => {
+                let names: Vec<&str> = app.stack_names().collect();
+                Err(crate::Error::invalid(
+                    "SW-ASSERT-001",
+                    name,
+                    format!(
+                        "the app has no stack named `{name}`; its stacks: {}",
+                        if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
+                    "name one of the app's stacks",
+                ))
+            }
+        }
+    }
+
     /// The template of a synthesized stack ([`crate::Synthesized::template`]) or of one read
     /// with [`crate::Template::parse`] — for a stack synthesized some other way than
-    /// [`Template::from_stack`]: without the analyzer, or as one of an app's stacks (each of
-    /// the [`crate::Synthesized`] that [`crate::App::synth`] returns).
+    /// [`Template::from_stack`] or [`Template::from_app_stack`] (without the analyzer, say).
     ///
     /// ```
     /// use stackwright::assertions::Template;
