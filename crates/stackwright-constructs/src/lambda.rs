@@ -11,7 +11,6 @@
 //! let root = stack.root();
 //! let f = Function::new(
 //!     &mut stack,
-//!     root,
 //!     "Handler",
 //!     FunctionProps::new(
 //!         Runtime::Python312,

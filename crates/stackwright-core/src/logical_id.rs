@@ -142,3 +142,16 @@ mod tests {
         assert!(!is_valid_logical_id(&"a".repeat(256)));
     }
 }
+
+/// The lower-case hex MD5 of a string, as the CDK's `md5hash` (used where it appends a hash
+/// of inputs to a logical ID, e.g. a `DatabaseSecret`'s password criteria).
+///
+/// ```
+/// assert_eq!(stackwright_core::logical_id::md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+/// ```
+pub fn md5_hex(s: &str) -> String {
+    Md5::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -19,10 +19,12 @@
 //!
 //! ## 1. A stack is an arena; constructs are handles
 //!
-//! A [`Stack`] owns every construct. Builders take `&mut Stack`, a scope (the stack's
-//! [`Stack::root`], or another construct's node) and a construct id, and return a small `Copy`
-//! handle ([`ec2::Vpc`], [`ec2::SecurityGroup`], [`secretsmanager::Secret`]...) that later
-//! builders take. Construct ids give the CDK's logical IDs: the same tree gives the same
+//! An app owns one construct tree: a [`Stack`] is an app of one stack, an [`App`] holds
+//! several ([`App::new_stack`]). Builders take a scope (`&mut stack`, or a construct in it:
+//! `&mut stack.at(node)`) and a construct id, and return a small `Copy` handle ([`ec2::Vpc`],
+//! [`ec2::SecurityGroup`], [`secretsmanager::Secret`]...) that later builders take, in any stack
+//! of the app: a handle of another stack becomes an `Export` there and an `Fn::ImportValue`
+//! here. Construct ids give the CDK's logical IDs: the same tree gives the same
 //! template as aws-cdk-lib, byte for byte but for the deviations the README lists.
 //!
 //! ```
@@ -30,10 +32,8 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Demo")?;
-//! let root = stack.root();
 //! Vpc::new(
 //!     &mut stack,
-//!     root,
 //!     "Vpc",
 //!     VpcProps::new()
 //!         .nat_gateways(0)
@@ -126,7 +126,7 @@
 pub mod assertions;
 mod program;
 
-pub use program::{run, run_with, RunMode};
+pub use program::{run, run_app, run_app_with, run_with, RunMode};
 pub use stackwright_check as check;
 pub use stackwright_constructs::{
     days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,

@@ -22,6 +22,10 @@ use stackwright::{Expr, Stack};
 #[allow(dead_code)]
 mod synth;
 
+#[path = "../../../examples/multi_stack.rs"]
+#[allow(dead_code)]
+mod multi_stack;
+
 fn reference(name: &str) -> Json {
     let path = format!(
         "{}/tests/cdk-reference/{name}.template.json",
@@ -38,7 +42,10 @@ fn reference(name: &str) -> Json {
 /// Our template with the documented deviations taken back out, so the rest must be equal.
 /// `StorageEncrypted: true` is stackwright's default; the CDK writes it only when a key is given.
 fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
-    let mut t = stack.synth().unwrap().template.to_json();
+    without_deviations(stack.synth().unwrap().template.to_json(), cdk)
+}
+
+fn without_deviations(mut t: Json, cdk: &Json) -> Json {
     if let Some(res) = t.get_mut("Resources").and_then(Json::as_object_mut) {
         for (id, r) in res.iter_mut() {
             if r["Type"] == "AWS::RDS::DBCluster" {
@@ -610,4 +617,41 @@ fn vpc_tags_reach_every_taggable_resource() {
             .tag("Env", "prod"),
     );
     assert_same(&stack, "VpcTagged");
+}
+
+/// Two stacks that share a VPC (`examples/multi_stack.rs`): the network stack's exports, the
+/// database stack's imports, the CDK's `DatabaseSecret` for generated credentials, and the
+/// order of the stacks.
+#[test]
+fn multi_stack_exports_and_imports() {
+    let out = multi_stack::build().unwrap().synth().unwrap();
+    let names: Vec<&str> = out.iter().map(|s| s.stack_name.as_str()).collect();
+    assert_eq!(names, ["NetworkStack", "DatabaseStack"]);
+    assert_eq!(out[1].dependencies, ["NetworkStack"]);
+    assert!(out[0].dependencies.is_empty());
+    for s in &out {
+        let cdk = reference(&s.stack_name);
+        let ours = without_deviations(s.template.to_json(), &cdk);
+        assert_same_json(&ours, &cdk, &s.stack_name);
+    }
+}
+
+/// The manifest records the dependency as the CDK's does: the stacks it imports from, then
+/// its own assets.
+#[test]
+fn multi_stack_manifest_dependencies() {
+    let dir = std::env::temp_dir().join(format!("stackwright-multi-stack-{}", std::process::id()));
+    multi_stack::build().unwrap().synth_to_dir(&dir).unwrap();
+    let manifest: Json =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let artifacts = manifest["artifacts"].as_object().unwrap();
+    assert_eq!(
+        artifacts["DatabaseStack"]["dependencies"],
+        serde_json::json!(["NetworkStack", "DatabaseStack.assets"])
+    );
+    assert_eq!(
+        artifacts["NetworkStack"]["dependencies"],
+        serde_json::json!(["NetworkStack.assets"])
+    );
 }

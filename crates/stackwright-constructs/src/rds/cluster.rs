@@ -261,7 +261,7 @@ impl DatabaseCluster {
     /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
     ///     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated))
     ///     .reader(ClusterInstance::provisioned("reader").instance_class("r6g.large")))?;
-    /// assert!(db.secret().is_some()); // generated master credentials, attached to the cluster
+    /// let _master = db.secret(); // generated master credentials, attached to the cluster
     /// let t = stack.synth()?.template;
     /// let (_, cluster) = t.resources_of_type("AWS::RDS::DBCluster").next().unwrap();
     /// assert_eq!(cluster.to_json()["Properties"]["StorageEncrypted"], true);
@@ -364,14 +364,22 @@ impl DatabaseCluster {
         } else {
             props.security_groups.clone()
         };
-        let secret = match props.credentials.clone() {
-            Some(Credentials::FromSecret(s)) => s,
+        // Generated credentials are the CDK's `DatabaseSecret`: its logical ID is the secret's
+        // unique id and a hash of the password criteria (`replaceOnPasswordCriteriaChanges`),
+        // and the cluster takes the user name literally.
+        let (secret, master_username) = match props.credentials.clone() {
+            Some(Credentials::FromSecret(s)) => (s, s.value_from_json("username")),
             other => {
                 let username = match other {
                     Some(Credentials::Generated { username }) => username,
                     _ => props.engine.default_username().to_string(),
                 };
-                Secret::new(
+                let generate =
+                    GenerateSecretString::database_credentials(&username).password_length(30);
+                let criteria = serde_json::json!({
+                    "excludeCharacters": generate.exclude_characters.as_deref().unwrap_or_default(),
+                });
+                let secret = Secret::new(
                     &mut stack.at(node),
                     "Secret",
                     SecretProps::new()
@@ -382,11 +390,16 @@ impl DatabaseCluster {
                                 Pseudo::stack_name(),
                             ],
                         ))
-                        .generate(
-                            GenerateSecretString::database_credentials(&username)
-                                .password_length(30),
-                        ),
-                )?
+                        .generate(generate),
+                )?;
+                let id = format!(
+                    "{}{}",
+                    stack.unique_id(secret.node()),
+                    stackwright_core::logical_id::md5_hex(&criteria.to_string())
+                );
+                let id = &id[id.len().saturating_sub(255)..];
+                stack.override_logical_id(secret.resource.node(), id)?;
+                (secret, Expr::lit(username))
             }
         };
 
@@ -427,7 +440,7 @@ impl DatabaseCluster {
             .engine(props.engine.engine_type())
             .engine_version(props.engine.version())
             .master_user_password(secret.value_from_json("password"))
-            .master_username(secret.value_from_json("username"))
+            .master_username(master_username)
             .vpc_security_group_ids(Expr::list(
                 security_groups.iter().map(SecurityGroup::group_id),
             ));

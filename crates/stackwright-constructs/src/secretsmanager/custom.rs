@@ -92,7 +92,6 @@ impl RotationScheduleProps {
 /// let secret = Secret::new(&mut stack, "Token", SecretProps::new())?;
 /// let f = Function::new(
 ///     &mut stack,
-///     root,
 ///     "Rotator",
 ///     FunctionProps::new(Runtime::Python312, "index.handler", Code::inline("def handler(e, c): pass\n")),
 /// )?;

@@ -130,13 +130,11 @@ impl JsonKeyRotationProps {
 /// let root = stack.root();
 /// let secret = Secret::new(
 ///     &mut stack,
-///     root,
 ///     "PartnerApi",
 ///     SecretProps::new().generate(GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")),
 /// )?;
 /// JsonKeyRotation::new(
 ///     &mut stack,
-///     root,
 ///     "PartnerApiRotation",
 ///     JsonKeyRotationProps::new(secret, "api_key"),
 /// )?;

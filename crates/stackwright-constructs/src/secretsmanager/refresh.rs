@@ -289,13 +289,11 @@ impl RotationRefreshProps {
 /// let root = stack.root();
 /// let secret = Secret::new(
 ///     &mut stack,
-///     root,
 ///     "DbUser",
 ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
 /// )?;
 /// let refresh = RotationRefresh::new(
 ///     &mut stack,
-///     root,
 ///     "Refresh",
 ///     RotationRefreshProps::new(secret)
 ///         .service("arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "web")
