@@ -15,7 +15,7 @@ use super::matcher::{describe, Matcher};
 /// A `Capture` goes into a `json!` pattern as itself (`json!({"SecretId": secret_id})`); it
 /// matches any value but `null`, or, made with [`Capture::matching`], what a pattern matches.
 /// Every successful match records one value, in order: when several resources match, each adds
-/// its value, and [`Capture::next`] moves from one to the next.
+/// its value, and [`Capture::next`] moves from one to the next. Clones share the values.
 ///
 /// ```
 /// use serde_json::json;
