@@ -590,7 +590,7 @@ fn an_unknown_type_lists_the_types_the_template_has() {
         t.try_all_resources_properties("AWS::EC2::VPC", json!({}))
             .unwrap_err()
             .to_string(),
-        format!("The template has no resource of type AWS::EC2::VPC, so not all of them can match. {types}")
+        format!("The template has no resource of type AWS::EC2::VPC, and the assertion needs at least one. {types}")
     );
     let empty = Template::from_value(json!({})).unwrap();
     assert_eq!(

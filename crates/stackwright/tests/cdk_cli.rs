@@ -206,10 +206,8 @@ mod multi_stack;
 /// documented `StorageEncrypted` deviation.
 #[test]
 fn cdk_ls_lists_the_multi_stack_app_in_deployment_order() {
-    let home = std::env::temp_dir().join(format!(
-        "stackwright-cdk-cli-multi-{}",
-        std::process::id()
-    ));
+    let home =
+        std::env::temp_dir().join(format!("stackwright-cdk-cli-multi-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).unwrap();
     let out = home.join("cdk.out");

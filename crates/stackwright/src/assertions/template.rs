@@ -413,7 +413,7 @@ impl Template {
         let candidates = self.resources_of_type(resource_type);
         if candidates.is_empty() {
             return Err(AssertionError::new(format!(
-                "The template has no resource of type {resource_type}, so not all of them can match. {}",
+                "The template has no resource of type {resource_type}, and the assertion needs at least one. {}",
                 self.types_note()
             )));
         }
