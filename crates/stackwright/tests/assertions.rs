@@ -6,6 +6,10 @@ use stackwright::assertions::{matches, Capture, Match, Template};
 use stackwright::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use stackwright::Stack;
 
+#[path = "../../../examples/multi_stack.rs"]
+#[allow(dead_code)]
+mod multi_stack;
+
 /// Two rotation schedules (one rotating immediately), a secret, a topic without properties,
 /// an output, a parameter, a mapping and a condition.
 fn fixture() -> Template {
@@ -852,4 +856,31 @@ fn a_snapshot_of_a_template_next_to_assertions() {
     }, {
         insta::assert_json_snapshot!("template_assertions_network", template.as_json());
     });
+}
+
+#[test]
+fn an_apps_stacks_are_asserted_on_with_their_cross_stack_references() {
+    let app = multi_stack::build().unwrap();
+    let network = Template::from_app_stack(&app, "NetworkStack");
+    let database = Template::from_app_stack(&app, "DatabaseStack");
+    // The network stack exports the VPC; the database stack imports it under that name.
+    let vpc_export = Capture::new();
+    network.has_output(
+        "*",
+        json!({"Value": {"Ref": "Vpc8378EB38"}, "Export": {"Name": vpc_export}}),
+    );
+    database.resource_count_is("AWS::EC2::VPC", 0);
+    database.all_resources_properties(
+        "AWS::EC2::SecurityGroup",
+        json!({"VpcId": {"Fn::ImportValue": vpc_export.as_string()}}),
+    );
+    let message = Template::try_from_app_stack(&app, "Network")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains(
+            "the app has no stack named `Network`; its stacks: NetworkStack, DatabaseStack"
+        ),
+        "{message}"
+    );
 }
