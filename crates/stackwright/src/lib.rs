@@ -11,7 +11,9 @@
 //!   [`sns`], [`kms`];
 //! - the generated L1 resource types: [`l1`];
 //! - the rotation-readiness analyzer: [`check`], which [`synth`] and [`app`] run on every
-//!   template, so a rotation that cannot reach Secrets Manager or its database fails synth.
+//!   template, so a rotation that cannot reach Secrets Manager or its database fails synth;
+//! - with the `assertions` feature, `assertions`: the CDK's template assertions for tests
+//!   (`Template::has_resource_properties`, `Match`, `Capture`).
 //!
 //! # Guide
 //!
@@ -120,6 +122,8 @@
 //! `rotation_refresh.rs` (ECS services redeployed after every rotation), `l1_intrinsics.rs`
 //! (raw L1 resources), and spec files in `examples/specs/`.
 
+#[cfg(feature = "assertions")]
+pub mod assertions;
 mod program;
 
 pub use program::{run, run_app, run_app_with, run_with, RunMode};

@@ -2,6 +2,7 @@
 //! bad input.
 
 use serde_json::{json, Value as Json};
+use stackwright::assertions::{Capture, Match, Template};
 use stackwright::ec2::{
     Connectable, InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port,
     SecurityGroup, SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc,
@@ -45,8 +46,10 @@ fn cluster(stack: &mut Stack, vpc: Vpc) -> DatabaseCluster {
     .unwrap()
 }
 
-fn template(stack: &Stack) -> Json {
-    stack.synth().unwrap().template.to_json()
+/// The stack's template to assert on, synthesized without the analyzer (most stacks here
+/// rotate without a route to Secrets Manager).
+fn template(stack: &Stack) -> Template {
+    Template::from_template(&stack.synth().unwrap().template)
 }
 
 fn of_type<'a>(t: &'a Json, ty: &str) -> Vec<(&'a String, &'a Json)> {
@@ -60,42 +63,69 @@ fn of_type<'a>(t: &'a Json, ty: &str) -> Vec<(&'a String, &'a Json)> {
 
 #[test]
 fn each_rotation_opens_the_database_to_its_own_group() {
-    let t = template(&synth::build().unwrap());
-    let cluster_id = of_type(&t, "AWS::RDS::DBCluster")[0].0.clone();
-    let db_sg = t["Resources"][&cluster_id]["Properties"]["VpcSecurityGroupIds"][0].clone();
-    let ingress = of_type(&t, "AWS::EC2::SecurityGroupIngress");
+    let t = Template::from_stack(&synth::build().unwrap());
+    t.resource_count_is("AWS::RDS::DBCluster", 1);
+    let db_group = Capture::new();
+    let clusters = t.find_resources(
+        "AWS::RDS::DBCluster",
+        json!({"Properties": {"VpcSecurityGroupIds": [db_group]}}),
+    );
+    let port = json!({"Fn::GetAtt": [clusters.keys().next().unwrap(), "Endpoint.Port"]});
     for rotation_sg in [
         "DbAdminSecretRotationSecurityGroupE9B121F1",
         "DbUserSecretRotationSecurityGroupACAE4A45",
     ] {
-        let rule = ingress
-            .iter()
-            .find(|(_, r)| {
-                r["Properties"]["SourceSecurityGroupId"]
-                    == json!({"Fn::GetAtt": [rotation_sg, "GroupId"]})
-            })
-            .unwrap_or_else(|| panic!("no ingress from {rotation_sg}"));
-        let p = &rule.1["Properties"];
-        assert_eq!(p["GroupId"], db_sg);
-        assert_eq!(p["IpProtocol"], "tcp");
-        let port = json!({"Fn::GetAtt": [cluster_id, "Endpoint.Port"]});
-        assert_eq!(p["FromPort"], port);
-        assert_eq!(p["ToPort"], port);
+        t.has_resource_properties(
+            "AWS::EC2::SecurityGroupIngress",
+            json!({
+                "GroupId": db_group.as_object(),
+                "SourceSecurityGroupId": {"Fn::GetAtt": [rotation_sg, "GroupId"]},
+                "IpProtocol": "tcp",
+                "FromPort": port,
+                "ToPort": port,
+            }),
+        );
     }
 }
 
 #[test]
+fn the_endpoint_admits_https_from_the_vpc() {
+    let t = Template::from_stack(&synth::build().unwrap());
+    let (vpc, endpoint_group) = (Capture::new(), Capture::new());
+    t.has_resource_properties(
+        "AWS::EC2::VPCEndpoint",
+        json!({
+            "ServiceName": {"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, ".secretsmanager"]]},
+            "VpcEndpointType": "Interface",
+            "PrivateDnsEnabled": true,
+            "VpcId": {"Ref": vpc},
+            "SecurityGroupIds": [{"Fn::GetAtt": [endpoint_group, "GroupId"]}],
+        }),
+    );
+    let https_from_the_vpc = Match::object_like(json!({
+        "IpProtocol": "tcp",
+        "FromPort": 443,
+        "ToPort": 443,
+        "CidrIp": {"Fn::GetAtt": [vpc.as_string(), "CidrBlock"]},
+    }));
+    let group_id = endpoint_group.as_string();
+    t.template_matches(json!({"Resources": {group_id: {
+        "Type": "AWS::EC2::SecurityGroup",
+        "Properties": {"SecurityGroupIngress": Match::array_with(json!([https_from_the_vpc]))},
+    }}}));
+}
+
+#[test]
 fn rotate_immediately_on_update_is_false_unless_asked() {
-    let t = template(&synth::build().unwrap());
-    let schedules = of_type(&t, "AWS::SecretsManager::RotationSchedule");
-    assert_eq!(schedules.len(), 2);
-    for (_, s) in &schedules {
-        assert_eq!(s["Properties"]["RotateImmediatelyOnUpdate"], json!(false));
-        assert_eq!(
-            s["Properties"]["RotationRules"]["ScheduleExpression"],
-            "rate(30 days)"
-        );
-    }
+    let t = Template::from_stack(&synth::build().unwrap());
+    t.resource_count_is("AWS::SecretsManager::RotationSchedule", 2);
+    t.all_resources_properties(
+        "AWS::SecretsManager::RotationSchedule",
+        json!({
+            "RotateImmediatelyOnUpdate": false,
+            "RotationRules": {"ScheduleExpression": "rate(30 days)"},
+        }),
+    );
 
     let mut stack = Stack::new("S").unwrap();
     let vpc = isolated_vpc(&mut stack);
@@ -107,43 +137,39 @@ fn rotate_immediately_on_update_is_false_unless_asked() {
             .automatically_after(hours(36)),
     )
     .unwrap();
-    let t = template(&stack);
-    let (_, s) = of_type(&t, "AWS::SecretsManager::RotationSchedule")[0];
-    assert_eq!(s["Properties"]["RotateImmediatelyOnUpdate"], json!(true));
-    assert_eq!(
-        s["Properties"]["RotationRules"]["ScheduleExpression"],
-        "rate(36 hours)"
+    template(&stack).all_resources_properties(
+        "AWS::SecretsManager::RotationSchedule",
+        json!({
+            "RotateImmediatelyOnUpdate": true,
+            "RotationRules": {"ScheduleExpression": "rate(36 hours)"},
+        }),
     );
 }
 
 #[test]
 fn multi_user_rotation_passes_the_master_secret() {
-    let t = template(&synth::build().unwrap());
-    let app = &t["Resources"]["DbUserSecretRotationFED095FD"];
-    assert_eq!(app["Type"], "AWS::Serverless::Application");
-    assert_eq!(
-        app["Properties"]["Parameters"]["masterSecretArn"],
-        json!({"Ref": "DbAdminSecretAttachmentAE0DE7FC"})
-    );
-    let single = &t["Resources"]["DbAdminSecretRotation4821E516"];
-    assert!(single["Properties"]["Parameters"]
-        .get("masterSecretArn")
-        .is_none());
+    let t = Template::from_stack(&synth::build().unwrap());
+    t.template_matches(json!({"Resources": {
+        "DbUserSecretRotationFED095FD": {
+            "Type": "AWS::Serverless::Application",
+            "Properties": {"Parameters": {"masterSecretArn": {"Ref": "DbAdminSecretAttachmentAE0DE7FC"}}},
+        },
+        "DbAdminSecretRotation4821E516": {
+            "Properties": {"Parameters": {"masterSecretArn": Match::absent()}},
+        },
+    }}));
 }
 
 #[test]
 fn two_rotations_share_one_transform() {
-    let t = template(&synth::build().unwrap());
-    assert_eq!(t["Transform"], json!(["AWS::Serverless-2016-10-31"]));
+    Template::from_stack(&synth::build().unwrap())
+        .template_matches(json!({"Transform": ["AWS::Serverless-2016-10-31"]}));
     let mut stack = Stack::new("One").unwrap();
     let vpc = isolated_vpc(&mut stack);
     let db = cluster(&mut stack, vpc);
     db.add_rotation_single_user(&mut stack, RotationOptions::new())
         .unwrap();
-    assert_eq!(
-        template(&stack)["Transform"],
-        json!("AWS::Serverless-2016-10-31")
-    );
+    template(&stack).template_matches(json!({"Transform": "AWS::Serverless-2016-10-31"}));
 }
 
 #[test]
@@ -165,30 +191,26 @@ fn cluster_conveniences_use_the_cdk_defaults() {
     db.add_rotation_multi_user(&mut stack, "UserRotation", attached, RotationOptions::new())
         .unwrap();
     let out = stack.synth().unwrap();
-    let t = out.template.to_json();
-    let apps = of_type(&t, "AWS::Serverless::Application");
-    assert_eq!(apps.len(), 2);
-    assert_eq!(out.paths[apps[0].0], "S/Db/RotationSingleUser/Resource");
-    for (_, a) in &apps {
-        assert_eq!(
-            a["Properties"]["Parameters"]["excludeCharacters"],
-            stackwright::secretsmanager::DEFAULT_PASSWORD_EXCLUDE_CHARS
-        );
-    }
+    let t = Template::from_template(&out.template);
+    t.resource_count_is("AWS::Serverless::Application", 2);
+    let apps = t.find_resources("AWS::Serverless::Application", json!({}));
+    assert_eq!(
+        out.paths[apps.keys().next().unwrap()],
+        "S/Db/RotationSingleUser/Resource"
+    );
+    t.all_resources_properties(
+        "AWS::Serverless::Application",
+        json!({"Parameters": {"excludeCharacters": stackwright::secretsmanager::DEFAULT_PASSWORD_EXCLUDE_CHARS}}),
+    );
     // The generated master secret (MySQL's default user) is attached to the cluster.
-    let secrets = of_type(&t, "AWS::SecretsManager::Secret");
-    assert_eq!(
-        secrets[0].1["Properties"]["GenerateSecretString"]["SecretStringTemplate"],
-        "{\"username\":\"admin\"}"
+    t.has_resource_properties(
+        "AWS::SecretsManager::Secret",
+        json!({"GenerateSecretString": {
+            "SecretStringTemplate": Match::serialized_json(json!({"username": "admin"})),
+            "PasswordLength": 30,
+        }}),
     );
-    assert_eq!(
-        secrets[0].1["Properties"]["GenerateSecretString"]["PasswordLength"],
-        30
-    );
-    assert_eq!(
-        of_type(&t, "AWS::SecretsManager::SecretTargetAttachment").len(),
-        2
-    );
+    t.resource_count_is("AWS::SecretsManager::SecretTargetAttachment", 2);
     // Adding the single-user rotation twice is an error.
     let e = db
         .add_rotation_single_user(&mut stack, RotationOptions::new())
@@ -198,17 +220,15 @@ fn cluster_conveniences_use_the_cdk_defaults() {
 
 #[test]
 fn deny_delete_policy_is_added_once_per_secret() {
-    let t = template(&synth::build().unwrap());
-    let policies = of_type(&t, "AWS::SecretsManager::ResourcePolicy");
-    assert_eq!(policies.len(), 2);
-    for (_, p) in policies {
-        let statements = p["Properties"]["ResourcePolicy"]["Statement"]
-            .as_array()
-            .unwrap();
-        assert_eq!(statements.len(), 1);
-        assert_eq!(statements[0]["Effect"], "Deny");
-        assert_eq!(statements[0]["Action"], "secretsmanager:DeleteSecret");
-    }
+    let t = Template::from_stack(&synth::build().unwrap());
+    t.resource_count_is("AWS::SecretsManager::ResourcePolicy", 2);
+    // One statement each (arrays match element by element).
+    t.all_resources_properties(
+        "AWS::SecretsManager::ResourcePolicy",
+        json!({"ResourcePolicy": {"Statement": [
+            {"Effect": "Deny", "Action": "secretsmanager:DeleteSecret"}
+        ]}}),
+    );
 }
 
 #[test]
@@ -230,29 +250,29 @@ fn storage_is_encrypted_by_default_and_options_render() {
     )
     .unwrap();
     let t = template(&stack);
-    let (_, c) = of_type(&t, "AWS::RDS::DBCluster")[0];
-    let p = &c["Properties"];
-    assert_eq!(p["StorageEncrypted"], true);
-    assert_eq!(p["KmsKeyId"], "arn:aws:kms:us-east-1:111111111111:key/abc");
-    assert_eq!(p["EnableIAMDatabaseAuthentication"], true);
-    assert_eq!(p["DeletionProtection"], true);
-    assert_eq!(p["BackupRetentionPeriod"], 7);
-    assert_eq!(p["Port"], 5432);
-    assert_eq!(
-        p["DBClusterParameterGroupName"],
-        "default.aurora-postgresql16"
+    t.has_resource(
+        "AWS::RDS::DBCluster",
+        json!({
+            "DeletionPolicy": "Snapshot",
+            "Properties": {
+                "StorageEncrypted": true,
+                "KmsKeyId": "arn:aws:kms:us-east-1:111111111111:key/abc",
+                "EnableIAMDatabaseAuthentication": true,
+                "DeletionProtection": true,
+                "BackupRetentionPeriod": 7,
+                "Port": 5432,
+                "DBClusterParameterGroupName": "default.aurora-postgresql16",
+                "ServerlessV2ScalingConfiguration": Match::exact(json!({"MaxCapacity": 2.0, "MinCapacity": 0.5})),
+            },
+        }),
     );
-    assert_eq!(
-        p["ServerlessV2ScalingConfiguration"],
-        json!({"MaxCapacity": 2.0, "MinCapacity": 0.5})
+    t.has_resource_properties(
+        "AWS::RDS::DBInstance",
+        json!({"DBInstanceClass": "db.serverless"}),
     );
-    assert_eq!(c["DeletionPolicy"], "Snapshot");
-    let (_, i) = of_type(&t, "AWS::RDS::DBInstance")[0];
-    assert_eq!(i["Properties"]["DBInstanceClass"], "db.serverless");
-    let secret = of_type(&t, "AWS::SecretsManager::Secret")[0].1;
-    assert_eq!(
-        secret["Properties"]["GenerateSecretString"]["SecretStringTemplate"],
-        "{\"username\":\"postgres\"}"
+    t.has_resource_properties(
+        "AWS::SecretsManager::Secret",
+        json!({"GenerateSecretString": {"SecretStringTemplate": "{\"username\":\"postgres\"}"}}),
     );
 }
 
@@ -408,18 +428,16 @@ fn all_traffic_egress_rule_is_refused() {
     sg.add_egress_rule(&mut stack, &Peer::any_ipv4(), &Port::tcp(443), None)
         .unwrap();
     let t = template(&stack);
-    let (_, group) = of_type(&t, "AWS::EC2::SecurityGroup")
-        .into_iter()
-        .find(|(_, g)| g["Properties"]["GroupDescription"] == "S/Sg")
-        .unwrap();
-    let egress = &group["Properties"]["SecurityGroupEgress"];
     // Inline egress rules are described "from ...", as the CDK writes them.
-    assert_eq!(
-        egress,
-        &json!([
-            {"CidrIpv6": "2001:db8::/32", "Description": "from 2001:db8::/32:ALL TRAFFIC", "IpProtocol": "-1"},
-            {"CidrIp": "0.0.0.0/0", "Description": "from 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
-        ])
+    t.has_resource_properties(
+        "AWS::EC2::SecurityGroup",
+        json!({
+            "GroupDescription": "S/Sg",
+            "SecurityGroupEgress": Match::exact(json!([
+                {"CidrIpv6": "2001:db8::/32", "Description": "from 2001:db8::/32:ALL TRAFFIC", "IpProtocol": "-1"},
+                {"CidrIp": "0.0.0.0/0", "Description": "from 0.0.0.0/0:443", "FromPort": 443, "IpProtocol": "tcp", "ToPort": 443}
+            ])),
+        }),
     );
 }
 
@@ -580,17 +598,18 @@ fn prefix_list_rules_are_standalone() {
     )
     .unwrap();
     let out = stack.synth().unwrap();
-    let t = out.template.to_json();
-    let rules = of_type(&t, "AWS::EC2::SecurityGroupIngress");
-    assert_eq!(rules.len(), 1);
-    assert_eq!(out.paths[rules[0].0], "S/Sg/from pl-12345678:443");
-    assert_eq!(
-        rules[0].1["Properties"]["SourcePrefixListId"],
-        "pl-12345678"
+    let t = Template::from_template(&out.template);
+    t.resource_count_is("AWS::EC2::SecurityGroupIngress", 1);
+    let rules = t.find_resources(
+        "AWS::EC2::SecurityGroupIngress",
+        json!({"Properties": {
+            "SourcePrefixListId": "pl-12345678",
+            "Description": "from pl-12345678:443",
+        }}),
     );
     assert_eq!(
-        rules[0].1["Properties"]["Description"],
-        "from pl-12345678:443"
+        out.paths[rules.keys().next().expect("the prefix-list rule")],
+        "S/Sg/from pl-12345678:443"
     );
 }
 
@@ -687,19 +706,18 @@ fn multi_user_rotation_needs_masterarn_in_the_user_value() {
     db.add_rotation_multi_user(&mut stack, "R4", with, RotationOptions::new())
         .unwrap();
     let t = template(&stack);
-    let secrets = of_type(&t, "AWS::SecretsManager::Secret");
-    let (_, with) = secrets
-        .iter()
-        .find(|(id, _)| id.starts_with("With") && !id.starts_with("Without"))
-        .unwrap();
-    assert_eq!(
-        with["Properties"]["GenerateSecretString"]["SecretStringTemplate"],
-        json!({"Fn::Join": ["", [
+    let with = t.find_resources(
+        "AWS::SecretsManager::Secret",
+        json!({"Properties": {"GenerateSecretString": {"SecretStringTemplate": {"Fn::Join": ["", [
             "{\"username\":\"app3\",\"masterarn\":\"",
             {"Ref": "DbSecretAttachment7AED447C"},
             "\"}"
-        ]]})
+        ]]}}}}),
     );
+    assert_eq!(with.len(), 1);
+    assert!(with
+        .keys()
+        .all(|id| id.starts_with("With") && !id.starts_with("Without")));
 }
 
 #[test]
@@ -737,11 +755,7 @@ fn a_secret_has_one_rotation_schedule_whatever_makes_it() {
         ),
         "SW-ROT-004",
     );
-    let t = template(&stack);
-    assert_eq!(
-        of_type(&t, "AWS::SecretsManager::RotationSchedule").len(),
-        1
-    );
+    template(&stack).resource_count_is("AWS::SecretsManager::RotationSchedule", 1);
 }
 
 #[test]
@@ -765,11 +779,9 @@ fn rotation_intervals_are_whole_hours() {
         RotationOptions::new().automatically_after(hours(5)),
     )
     .unwrap();
-    let t = template(&stack);
-    let schedules = of_type(&t, "AWS::SecretsManager::RotationSchedule");
-    assert_eq!(
-        schedules[0].1["Properties"]["RotationRules"]["ScheduleExpression"],
-        "rate(5 hours)"
+    template(&stack).all_resources_properties(
+        "AWS::SecretsManager::RotationSchedule",
+        json!({"RotationRules": {"ScheduleExpression": "rate(5 hours)"}}),
     );
 }
 
@@ -832,16 +844,15 @@ fn hosted_rotation_passes_the_keys_of_the_secrets() {
         ),
     )
     .unwrap();
-    let t = template(&stack);
-    let schedules = of_type(&t, "AWS::SecretsManager::RotationSchedule");
-    let lambda = &schedules[0].1["Properties"]["HostedRotationLambda"];
-    assert_eq!(
-        lambda["KmsKeyArn"],
-        json!({"Fn::GetAtt": ["Key961B73FD", "Arn"]})
+    template(&stack).has_resource_properties(
+        "AWS::SecretsManager::RotationSchedule",
+        json!({"HostedRotationLambda": {
+            "KmsKeyArn": {"Fn::GetAtt": ["Key961B73FD", "Arn"]},
+            // The cluster's generated master secret has the AWS managed key: nothing to pass.
+            "MasterSecretKmsKeyArn": Match::absent(),
+            "RotationType": "MySQLMultiUser",
+        }}),
     );
-    // The cluster's generated master secret has the AWS managed key: nothing to pass.
-    assert!(lambda.get("MasterSecretKmsKeyArn").is_none());
-    assert_eq!(lambda["RotationType"], "MySQLMultiUser");
 }
 
 #[test]
@@ -867,9 +878,8 @@ fn enhanced_monitoring_takes_the_intervals_rds_accepts() {
             .monitoring_interval(std::time::Duration::from_secs(15)),
     )
     .unwrap();
-    let t = template(&stack);
-    let instances = of_type(&t, "AWS::RDS::DBInstance");
-    assert_eq!(instances[0].1["Properties"]["MonitoringInterval"], 15);
+    template(&stack)
+        .all_resources_properties("AWS::RDS::DBInstance", json!({"MonitoringInterval": 15}));
 }
 
 /// A VPC with two isolated groups (`A`, `B`) in two AZs: subnets A1, A2, B1, B2.
@@ -1197,8 +1207,8 @@ fn disabled_inline_rules_remove_the_standalone_placeholder() {
         ["S/Sg/to ::_0:443", "S/Sg/to 10.0.0.0_8:443"]
     );
     // The group itself carries no inline rules.
-    let t = template(&stack);
-    let group = &of_type(&t, "AWS::EC2::SecurityGroup")[0].1["Properties"];
-    assert!(group.get("SecurityGroupEgress").is_none(), "{group}");
-    assert!(group.get("SecurityGroupIngress").is_none(), "{group}");
+    template(&stack).all_resources_properties(
+        "AWS::EC2::SecurityGroup",
+        json!({"SecurityGroupEgress": Match::absent(), "SecurityGroupIngress": Match::absent()}),
+    );
 }
