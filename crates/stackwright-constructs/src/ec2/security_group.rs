@@ -158,7 +158,7 @@ impl Port {
 fn check_range(from: u16, to: u16) -> Result<()> {
     if from > to {
         return Err(Error::invalid(
-            "SW-EC2-001",
+            crate::codes::EC2_PORT_RANGE_REVERSED,
             "Port",
             format!("port range {from}-{to} starts after it ends"),
             "give the lower port first",
@@ -211,7 +211,7 @@ impl Peer {
     pub fn ipv4(cidr: &str) -> Result<Peer> {
         if !valid_cidr(cidr, false) {
             return Err(Error::invalid(
-                "SW-EC2-002",
+                crate::codes::EC2_PEER_CIDR_INVALID,
                 "Peer",
                 format!("`{cidr}` is not an IPv4 CIDR block"),
                 "write it as a.b.c.d/n",
@@ -231,7 +231,7 @@ impl Peer {
     pub fn ipv6(cidr: &str) -> Result<Peer> {
         if !valid_cidr(cidr, true) {
             return Err(Error::invalid(
-                "SW-EC2-002",
+                crate::codes::EC2_PEER_CIDR_INVALID,
                 "Peer",
                 format!("`{cidr}` is not an IPv6 CIDR block"),
                 "write it as an IPv6 address and /n",
@@ -632,7 +632,7 @@ impl SecurityGroup {
             if warn {
                 stack.report(
                     Diagnostic::warning(
-                        "SW-EC2-003",
+                        crate::codes::EC2_EGRESS_RULE_IGNORED,
                         stack.path(self.node),
                         format!(
                             "{family}egress rule ignored: the group already allows all outbound {family}traffic"
@@ -654,7 +654,7 @@ impl SecurityGroup {
             };
             if all {
                 return Err(Error::invalid(
-                    "SW-EC2-004",
+                    crate::codes::EC2_ALL_TRAFFIC_EGRESS_RULE,
                     stack.path(self.node),
                     format!(
                         "an all-traffic egress rule to {} cannot be added as a rule",
