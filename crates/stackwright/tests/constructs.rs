@@ -19,9 +19,7 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{days, hours, Error, Stack};
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod synth;
+use crate::support::synth;
 
 fn isolated_vpc(stack: &mut Stack) -> Vpc {
     Vpc::new(

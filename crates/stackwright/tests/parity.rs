@@ -18,13 +18,9 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{Expr, Stack};
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod synth;
+use crate::support::synth;
 
-#[path = "../../../examples/multi_stack.rs"]
-#[allow(dead_code)]
-mod multi_stack;
+use crate::support::multi_stack;
 
 fn reference(name: &str) -> Json {
     let path = format!(
