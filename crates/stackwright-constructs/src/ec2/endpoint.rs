@@ -4,10 +4,10 @@
 use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Scope, Tree};
 use stackwright_l1::ec2::CfnVPCEndpoint;
 
-use super::security_group::{
+use super::vpc::{SubnetSelection, SubnetType, Vpc};
+use super::{
     Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
 };
-use super::vpc::{SubnetSelection, SubnetType, Vpc};
 
 /// An AWS service reachable through an interface endpoint.
 ///
