@@ -3,6 +3,7 @@
 
 use stackwright_core::{Result, Tree};
 
+use super::security_group::RuleSide;
 use super::{Peer, Port, SecurityGroup};
 
 /// The security groups (and other peers) of something that can be connected to, and its
@@ -52,12 +53,12 @@ impl Connections {
         let other = other.connections();
         for sg in &self.security_groups {
             for p in other.rule_peers() {
-                sg.add_ingress_rule(stack, &p, port, description)?;
+                sg.add_ingress(stack, &p, port, description, RuleSide::Local)?;
             }
         }
         for sg in &other.security_groups {
             for p in self.rule_peers() {
-                sg.add_egress(stack, &p, port, description, false)?;
+                sg.add_egress(stack, &p, port, description, RuleSide::Remote)?;
             }
         }
         Ok(())
@@ -74,12 +75,12 @@ impl Connections {
         let other = other.connections();
         for sg in &self.security_groups {
             for p in other.rule_peers() {
-                sg.add_egress(stack, &p, port, description, false)?;
+                sg.add_egress(stack, &p, port, description, RuleSide::Local)?;
             }
         }
         for sg in &other.security_groups {
             for p in self.rule_peers() {
-                sg.add_ingress_rule(stack, &p, port, description)?;
+                sg.add_ingress(stack, &p, port, description, RuleSide::Remote)?;
             }
         }
         Ok(())
@@ -94,8 +95,8 @@ impl Connections {
     ) -> Result<()> {
         for sg in &self.security_groups {
             for p in self.rule_peers() {
-                sg.add_ingress_rule(stack, &p, port, description)?;
-                sg.add_egress(stack, &p, port, description, false)?;
+                sg.add_ingress(stack, &p, port, description, RuleSide::Local)?;
+                sg.add_egress(stack, &p, port, description, RuleSide::Local)?;
             }
         }
         Ok(())

@@ -15,6 +15,18 @@ use super::state::{Ec2State, SgState};
 use super::vpc::Vpc;
 use super::{Peer, Port};
 
+/// Which side of a connection a rule is: what decides where its resource goes and whether an
+/// ignored rule is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleSide {
+    /// A rule asked for directly (`add_ingress_rule`, `add_egress_rule`).
+    Own,
+    /// This side of a connection made on this group's connections.
+    Local,
+    /// The other side of a connection made from the peer's connections.
+    Remote,
+}
+
 /// Properties of a [`SecurityGroup`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct SecurityGroupProps {
@@ -191,6 +203,7 @@ impl SecurityGroup {
                     &any,
                     &Port::all_traffic(),
                     Some(ALLOW_ALL_DESCRIPTION),
+                    RuleSide::Own,
                 )?;
             } else {
                 let none = Peer::Ipv4(Expr::lit(NO_TRAFFIC_CIDR));
@@ -200,6 +213,7 @@ impl SecurityGroup {
                     &none,
                     &no_traffic_port(),
                     Some(NO_TRAFFIC_DESCRIPTION),
+                    RuleSide::Own,
                 )?;
             }
             if props.allow_all_ipv6_outbound {
@@ -210,6 +224,7 @@ impl SecurityGroup {
                     &any,
                     &Port::all_traffic(),
                     Some(ALLOW_ALL_IPV6_DESCRIPTION),
+                    RuleSide::Own,
                 )?;
             }
         }
@@ -303,9 +318,20 @@ impl SecurityGroup {
         port: &Port,
         description: impl Into<Option<&'d str>>,
     ) -> Result<()> {
-        let description = description.into();
+        self.add_ingress(stack, peer, port, description.into(), RuleSide::Own)
+    }
+
+    /// An ingress rule, on the given side of a connection.
+    pub(crate) fn add_ingress(
+        &self,
+        stack: &mut Tree,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+        side: RuleSide,
+    ) -> Result<()> {
         if !self.inline(peer, port) {
-            return self.add_standalone(stack, true, peer, port, description);
+            return self.add_standalone(stack, true, peer, port, description, side);
         }
         let rule = self.inline_rule(stack, true, peer, port, description);
         let st = self.state_mut(stack)?;
@@ -348,19 +374,20 @@ impl SecurityGroup {
         port: &Port,
         description: impl Into<Option<&'d str>>,
     ) -> Result<()> {
-        self.add_egress(stack, peer, port, description.into(), true)
+        self.add_egress(stack, peer, port, description.into(), RuleSide::Own)
     }
 
-    /// An egress rule; `warn` reports an ignored rule (the CDK does not for the remote side
-    /// of a connection).
+    /// An egress rule, on the given side of a connection. Only a rule asked for directly
+    /// reports that it is ignored (the CDK does not for connections).
     pub(crate) fn add_egress(
         &self,
         stack: &mut Tree,
         peer: &Peer,
         port: &Port,
         description: Option<&str>,
-        warn: bool,
+        side: RuleSide,
     ) -> Result<()> {
+        let warn = side == RuleSide::Own;
         let ipv6 = matches!(peer, Peer::Ipv6(_));
         let st = self.state(stack)?;
         let ignored = if ipv6 {
@@ -413,7 +440,7 @@ impl SecurityGroup {
             self.remove_no_traffic_rule(stack)?;
         }
         if !inline {
-            return self.add_standalone(stack, false, peer, port, description);
+            return self.add_standalone(stack, false, peer, port, description, side);
         }
         let rule = self.inline_rule(stack, false, peer, port, description);
         let st = self.state_mut(stack)?;
@@ -475,6 +502,11 @@ impl SecurityGroup {
     /// an intrinsic prints as `{IndirectPeer}` the first time and `'{IndirectPeerN}'` after
     /// (N counting such rules on the group), so such rules never collide. A rule whose id
     /// exists already is a duplicate and is skipped, as in the CDK.
+    /// A rule as a resource of its own. As the CDK's `determineRuleScope`: a rule is a child of
+    /// its group, except the other side of a connection between groups of two stacks
+    /// ([`RuleSide::Remote`]), which is a child of the peer group, with the id
+    /// `<group unique id>:<port> <from|to, reversed>`, so that it lands in the stack that made
+    /// the connection and the stacks import one way only.
     fn add_standalone(
         &self,
         stack: &mut Tree,
@@ -482,8 +514,26 @@ impl SecurityGroup {
         peer: &Peer,
         port: &Port,
         description: Option<&str>,
+        side: RuleSide,
     ) -> Result<()> {
         let from_to = if ingress { "from" } else { "to" };
+        if let (RuleSide::Remote, Peer::SecurityGroup(other)) = (side, peer) {
+            if stack.stack_of(other.node)? != stack.stack_of(self.node)? {
+                let reversed = if ingress { "to" } else { "from" };
+                let id = format!("{}:{} {reversed}", stack.unique_id(self.node), port.label);
+                let description =
+                    rule_description(from_to, &peer.unique_id(stack), port, description);
+                return self.add_rule_resource(
+                    stack,
+                    other.node,
+                    &id,
+                    ingress,
+                    peer,
+                    port,
+                    description,
+                );
+            }
+        }
         let uid = peer.unique_id(stack);
         let description = rule_description(from_to, &uid, port, description);
         let rendered_peer = match uid.value().as_str() {
@@ -498,7 +548,23 @@ impl SecurityGroup {
             }
         };
         let id = standalone_id(from_to, &rendered_peer, port);
-        if stack.child(self.node, &id).is_some() {
+        self.add_rule_resource(stack, self.node, &id, ingress, peer, port, description)
+    }
+
+    /// The `AWS::EC2::SecurityGroupIngress`/`Egress` of a rule of this group, as the child
+    /// `id` of `scope` (once: an existing child of that id is the same rule).
+    #[allow(clippy::too_many_arguments)]
+    fn add_rule_resource(
+        &self,
+        stack: &mut Tree,
+        scope: NodeId,
+        id: &str,
+        ingress: bool,
+        peer: &Peer,
+        port: &Port,
+        description: Expr<String>,
+    ) -> Result<()> {
+        if stack.child(scope, id).is_some() {
             return Ok(());
         }
         let (key, value) = peer.rule_keys(ingress);
@@ -518,7 +584,7 @@ impl SecurityGroup {
             if let Some(t) = &port.to {
                 r = r.to_port(t.clone());
             }
-            stack.add(self.node, &id, r)?;
+            stack.add(scope, id, r)?;
         } else {
             let mut r = CfnSecurityGroupEgress::new(port.protocol, self.group_id())
                 .description(description);
@@ -534,7 +600,7 @@ impl SecurityGroup {
             if let Some(t) = &port.to {
                 r = r.to_port(t.clone());
             }
-            stack.add(self.node, &id, r)?;
+            stack.add(scope, id, r)?;
         }
         Ok(())
     }
