@@ -37,6 +37,7 @@ pub struct CheckArgs {
 /// The output format of `stackwright check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Format {
     /// Readable plain text.
     #[default]
