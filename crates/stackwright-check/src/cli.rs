@@ -1,4 +1,4 @@
-//! `stackwright check FILE... [--format text|json|sarif]`.
+//! `stackwright check FILE... [--format text|json|sarif|markdown]`.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -15,6 +15,7 @@ Examples:
   stackwright check cdk.out/*.template.json
   stackwright check template.yaml --format json
   stackwright check cdk.out/MyStack.template.json --format sarif > check.sarif
+  stackwright check cdk.out/*.template.json --format markdown >> \"$GITHUB_STEP_SUMMARY\"
   cat template.json | stackwright check -
 
 Exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or parsed.";
@@ -37,6 +38,7 @@ pub struct CheckArgs {
 /// The output format of `stackwright check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Format {
     /// Readable plain text.
     #[default]
@@ -45,6 +47,9 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning dashboards.
     Sarif,
+    /// Markdown with a Mermaid diagram of each rotation's path, for pull-request comments and
+    /// CI job summaries.
+    Markdown,
 }
 
 /// The result of checking one file.
@@ -175,6 +180,7 @@ pub fn run(
         Format::Text => render_text(&reports),
         Format::Json => render_json(&reports),
         Format::Sarif => render_sarif(&reports),
+        Format::Markdown => crate::render_markdown(&reports),
     };
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         let _ = writeln!(err, "error: cannot write the report: {e}");

@@ -6,6 +6,7 @@ use stackwright_core::{Diagnostic, Severity};
 /// The kind of a finding; [`Kind::as_str`] gives its stable kebab-case name, used as the
 /// diagnostic code, the JSON `kind` and the SARIF rule id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Kind {
     /// The function's subnets have no 0.0.0.0/0 route to a NAT gateway and its VPC has no
     /// Secrets Manager interface endpoint.

@@ -87,7 +87,7 @@
 //!
 //! ## The `check` command
 //!
-//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif]`; with
+//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif|markdown]`; with
 //! the `cli` feature (which brings in clap) a binary only has to mount them:
 //!
 //! ```
@@ -126,6 +126,7 @@ mod analyze;
 mod cli;
 mod eval;
 mod finding;
+mod markdown;
 mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
@@ -134,6 +135,7 @@ pub use cli::{
 };
 pub use eval::engine_default_port;
 pub use finding::{Finding, Kind};
+pub use markdown::render_markdown;
 
 use stackwright_core::{Diagnostic, Template, TemplateCheck};
 
