@@ -4,15 +4,18 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use serde_json::{json, Map, Value as Json};
-use stackwright_core::{Severity, Template};
+use stackwright_core::Severity;
 
 use crate::analyze::{analyze, rotation_schedule_count};
+use crate::deployment::{analyze_deployment, StackTemplate};
 use crate::finding::{Finding, Kind};
+use crate::inputs::{parse, read_path, Input};
 
 #[cfg(feature = "cli")]
 const AFTER_HELP: &str = "\
 Examples:
-  stackwright check cdk.out/*.template.json
+  stackwright check cdk.out
+  stackwright check network.yaml database.yaml
   stackwright check template.yaml --format json
   stackwright check cdk.out/MyStack.template.json --format sarif > check.sarif
   cat template.json | stackwright check -
@@ -25,7 +28,8 @@ Exit codes: 0 no error finding, 1 an error finding, 2 a file cannot be read or p
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 #[cfg_attr(feature = "cli", command(after_help = AFTER_HELP))]
 pub struct CheckArgs {
-    /// Templates to check (JSON or YAML; - reads standard input).
+    /// Templates to check (JSON or YAML; - reads standard input), or directories: a cloud
+    /// assembly (`cdk.out`), or a folder of templates. All of them are one deployment.
     #[cfg_attr(feature = "cli", arg(required = true, value_name = "FILE"))]
     pub files: Vec<PathBuf>,
 
@@ -50,8 +54,12 @@ pub enum Format {
 /// The result of checking one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
-    /// The file name as given (`<stdin>` for `-`).
+    /// The file name as given (`<stdin>` for `-`; in a cloud assembly, the folder joined with
+    /// the template file).
     pub file: String,
+    /// The stack the file holds, for templates of a cloud assembly (`Parent/Resource` for a
+    /// nested stack).
+    pub stack: Option<String>,
     /// The findings, or why the file could not be read or parsed.
     pub result: Result<Checked, String>,
     /// The file's text (used to point SARIF results at lines).
@@ -81,15 +89,13 @@ impl FileReport {
     /// assert!(bad.result.unwrap_err().starts_with("cannot parse: "));
     /// ```
     pub fn from_text(file: &str, text: &str) -> FileReport {
-        let result = match Template::parse(text) {
-            Ok(t) => Ok(Checked {
-                schedules: rotation_schedule_count(&t),
-                findings: analyze(&t),
-            }),
-            Err(e) => Err(format!("cannot parse: {e}")),
-        };
+        let result = parse(file, text).map(|t| Checked {
+            schedules: rotation_schedule_count(&t),
+            findings: analyze(&t),
+        });
         FileReport {
             file: file.to_string(),
+            stack: None,
             result,
             text: text.to_string(),
         }
@@ -106,7 +112,10 @@ impl FileReport {
 /// Runs `stackwright check` and returns its exit code: 0 when no error finding, 1 when any
 /// error finding, 2 when a file cannot be read or parsed (2 wins over 1).
 ///
-/// `-` reads `stdin`. The report goes to `out`; one line per unreadable file goes to `err`.
+/// `-` reads `stdin`; a directory stands for the cloud assembly in it (a `manifest.json`) or
+/// else for its templates. Everything given is checked as one deployment
+/// ([`crate::analyze_deployment`]). The report goes to `out`; one line per unreadable file goes
+/// to `err`, and only there.
 ///
 /// ```
 /// use stackwright_check::{run, CheckArgs, Format};
@@ -122,6 +131,7 @@ impl FileReport {
 /// let (mut out, mut err) = (Vec::new(), Vec::new());
 /// assert_eq!(run(&args, &mut &b"{not a template"[..], &mut out, &mut err), 2);
 /// assert!(String::from_utf8(err).unwrap().starts_with("error: <stdin>: "));
+/// assert!(out.is_empty());
 /// ```
 pub fn run(
     args: &CheckArgs,
@@ -129,17 +139,12 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let mut reports = Vec::new();
+    let mut inputs: Vec<Input> = Vec::new();
     let mut stdin_used = false;
     for path in &args.files {
-        let is_stdin = path.as_os_str() == "-";
-        let name = if is_stdin {
-            "<stdin>".to_string()
-        } else {
-            path.to_string_lossy().into_owned()
-        };
-        let text = if is_stdin {
-            if stdin_used {
+        if path.as_os_str() == "-" {
+            let name = "<stdin>".to_string();
+            let text = if stdin_used {
                 Err("standard input is given more than once".to_string())
             } else {
                 stdin_used = true;
@@ -150,26 +155,27 @@ pub fn run(
                     .and_then(|_| {
                         String::from_utf8(buf).map_err(|_| "cannot read: not UTF-8 text".into())
                     })
-            }
+            };
+            inputs.push(match text {
+                Ok(text) => Input::from_text(name, text),
+                Err(e) => Input {
+                    file: name,
+                    stack: None,
+                    stack_name: None,
+                    parent: None,
+                    text: String::new(),
+                    template: Err(e),
+                },
+            });
         } else {
-            std::fs::read(path)
-                .map_err(|e| format!("cannot read: {e}"))
-                .and_then(|b| {
-                    String::from_utf8(b).map_err(|_| "cannot read: not UTF-8 text".into())
-                })
-        };
-        let report = match text {
-            Ok(text) => FileReport::from_text(&name, &text),
-            Err(e) => FileReport {
-                file: name,
-                result: Err(e),
-                text: String::new(),
-            },
-        };
-        if let Err(e) = &report.result {
-            let _ = writeln!(err, "error: {}: {e}", report.file);
+            read_path(path, &mut inputs);
         }
-        reports.push(report);
+    }
+    let reports = check_inputs(inputs);
+    for r in &reports {
+        if let Err(e) = &r.result {
+            let _ = writeln!(err, "error: {}: {e}", r.file);
+        }
     }
     let text = match args.format {
         Format::Text => render_text(&reports),
@@ -181,6 +187,70 @@ pub fn run(
         return 2;
     }
     exit_code(&reports)
+}
+
+/// Checks the inputs of one call as one deployment.
+fn check_inputs(inputs: Vec<Input>) -> Vec<FileReport> {
+    let mut stacks: Vec<StackTemplate> = Vec::new();
+    // Input index -> stack index.
+    let mut stack_of: Vec<Option<usize>> = Vec::with_capacity(inputs.len());
+    let mut reports: Vec<(FileReport, Option<usize>)> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let Input {
+            file,
+            stack,
+            stack_name,
+            parent,
+            text,
+            template,
+        } = input;
+        match template {
+            Ok(template) => {
+                stack_of.push(Some(stacks.len()));
+                let schedules = rotation_schedule_count(&template);
+                stacks.push(StackTemplate {
+                    label: stack.clone().unwrap_or_else(|| file.clone()),
+                    stack_name,
+                    template,
+                    parent: parent.and_then(|(p, id)| {
+                        stack_of.get(p).copied().flatten().map(|p| (p, id))
+                    }),
+                });
+                let report = FileReport {
+                    file,
+                    stack,
+                    result: Ok(Checked {
+                        schedules,
+                        findings: Vec::new(),
+                    }),
+                    text,
+                };
+                reports.push((report, Some(stacks.len() - 1)));
+            }
+            Err(e) => {
+                stack_of.push(None);
+                reports.push((
+                    FileReport {
+                        file,
+                        stack,
+                        result: Err(e),
+                        text,
+                    },
+                    None,
+                ));
+            }
+        }
+    }
+    let mut findings = analyze_deployment(&stacks);
+    reports
+        .into_iter()
+        .map(|(mut r, i)| {
+            if let (Some(i), Ok(c)) = (i, &mut r.result) {
+                c.findings = std::mem::take(&mut findings[i]);
+            }
+            r
+        })
+        .collect()
 }
 
 fn exit_code(reports: &[FileReport]) -> i32 {
@@ -201,59 +271,65 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The text report: one block per finding, then a summary line per file.
+/// The text report: one block per finding, then a summary line per file. Files of a cloud
+/// assembly are grouped by stack: a `stack NAME (FILE)` line, then lines that start with the
+/// stack's name. Files that cannot be read or parsed are left out (`run` names them on standard
+/// error).
 ///
 /// ```
 /// use stackwright_check::{render_text, FileReport};
 ///
 /// let report = FileReport::from_text("t.json", r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#);
-/// assert_eq!(render_text(&[report]), "t.json: ok (0 rotation schedules checked, no findings)\n");
+/// assert_eq!(render_text(&[report.clone()]), "t.json: ok (0 rotation schedules checked, no findings)\n");
+/// let stacked = FileReport { stack: Some("Net".into()), ..report };
+/// assert_eq!(render_text(&[stacked]), "stack Net (t.json)\nNet: ok (0 rotation schedules checked, no findings)\n");
 /// ```
 pub fn render_text(reports: &[FileReport]) -> String {
     let mut s = String::new();
     for r in reports {
-        match &r.result {
-            Err(e) => s.push_str(&format!("{}: {e}\n", r.file)),
-            Ok(c) => {
-                for f in &c.findings {
-                    s.push_str(&format!(
-                        "{}: {}[{}] {}: {}\n    fix: {}\n",
-                        r.file,
-                        f.severity,
-                        f.kind,
-                        f.resources.join(", "),
-                        f.message,
-                        f.fix
-                    ));
-                }
-                let errors = c
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == Severity::Error)
-                    .count();
-                let warnings = c.findings.len() - errors;
-                let checked = plural(c.schedules, "rotation schedule", "rotation schedules");
-                if c.findings.is_empty() {
-                    s.push_str(&format!(
-                        "{}: ok ({checked} checked, no findings)\n",
-                        r.file
-                    ));
-                } else {
-                    s.push_str(&format!(
-                        "{}: {}, {} ({checked} checked)\n",
-                        r.file,
-                        plural(errors, "error", "errors"),
-                        plural(warnings, "warning", "warnings")
-                    ));
-                }
+        let Ok(c) = &r.result else {
+            continue;
+        };
+        let name = match &r.stack {
+            Some(stack) => {
+                s.push_str(&format!("stack {stack} ({})\n", r.file));
+                stack
             }
+            None => &r.file,
+        };
+        for f in &c.findings {
+            s.push_str(&format!(
+                "{name}: {}[{}] {}: {}\n    fix: {}\n",
+                f.severity,
+                f.kind,
+                f.resources.join(", "),
+                f.message,
+                f.fix
+            ));
+        }
+        let errors = c
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count();
+        let warnings = c.findings.len() - errors;
+        let checked = plural(c.schedules, "rotation schedule", "rotation schedules");
+        if c.findings.is_empty() {
+            s.push_str(&format!("{name}: ok ({checked} checked, no findings)\n"));
+        } else {
+            s.push_str(&format!(
+                "{name}: {}, {} ({checked} checked)\n",
+                plural(errors, "error", "errors"),
+                plural(warnings, "warning", "warnings")
+            ));
         }
     }
     s
 }
 
 /// The JSON report: `{"files":[{"file":..,"findings":[{"kind","severity","resources",
-/// "message","fix"}]}]}`; a file that cannot be read or parsed also has `"error"`.
+/// "message","fix"}]}]}`; a file of a cloud assembly also has `"stack"`, a file that cannot
+/// be read or parsed also has `"error"`.
 ///
 /// ```
 /// use stackwright_check::{render_json, FileReport};
@@ -278,6 +354,9 @@ pub fn render_json(reports: &[FileReport]) -> String {
         .map(|r| {
             let mut m = Map::new();
             m.insert("file".into(), Json::String(r.file.clone()));
+            if let Some(stack) = &r.stack {
+                m.insert("stack".into(), Json::String(stack.clone()));
+            }
             if let Err(e) = &r.result {
                 m.insert("error".into(), Json::String(e.clone()));
             }
@@ -344,7 +423,8 @@ fn line_of(text: &str, id: &str) -> Option<usize> {
 }
 
 /// The SARIF 2.1.0 report: one run, one rule per kind, one result per finding located at the
-/// file (and the line of the first resource) with the resources as logical locations.
+/// file (and the line of the first resource) with the resources as logical locations; the
+/// result's `properties` name the `file` and, in a cloud assembly, the `stack`.
 ///
 /// ```
 /// use stackwright_check::{render_sarif, FileReport, Kind};
@@ -414,7 +494,12 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
                         .collect(),
                 ),
             );
+            let mut properties = json!({"file": r.file});
+            if let Some(stack) = &r.stack {
+                properties["stack"] = json!(stack);
+            }
             results.push(json!({
+                "properties": properties,
                 "ruleId": f.kind.as_str(),
                 "ruleIndex": index,
                 "level": level(f.severity),

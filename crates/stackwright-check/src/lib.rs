@@ -124,14 +124,17 @@
 
 mod analyze;
 mod cli;
+mod deployment;
 mod eval;
 mod finding;
+mod inputs;
 mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
 pub use cli::{
     render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format,
 };
+pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
 pub use finding::{Finding, Kind};
 
