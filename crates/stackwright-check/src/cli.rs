@@ -212,9 +212,8 @@ fn check_inputs(inputs: Vec<Input>) -> Vec<FileReport> {
                     label: stack.clone().unwrap_or_else(|| file.clone()),
                     stack_name,
                     template,
-                    parent: parent.and_then(|(p, id)| {
-                        stack_of.get(p).copied().flatten().map(|p| (p, id))
-                    }),
+                    parent: parent
+                        .and_then(|(p, id)| stack_of.get(p).copied().flatten().map(|p| (p, id))),
                 });
                 let report = FileReport {
                     file,

@@ -188,12 +188,9 @@ fn rename(v: &mut Value, i: usize, names: &Names<'_>, stack_name: Option<&str>) 
                             Name::Logical(prefixed(i, &name)),
                         ))),
                         None if name == "AWS::StackName" => stack_name.map(Value::str),
-                        Some((r, a)) if names.t.resources.contains_key(r) => {
-                            Some(Value::func(Intrinsic::GetAtt(
-                                Name::Logical(prefixed(i, r)),
-                                a.to_string(),
-                            )))
-                        }
+                        Some((r, a)) if names.t.resources.contains_key(r) => Some(Value::func(
+                            Intrinsic::GetAtt(Name::Logical(prefixed(i, r)), a.to_string()),
+                        )),
                         _ => None,
                     };
                     if let Some(value) = value {
@@ -360,11 +357,15 @@ fn merge(stacks: &[StackTemplate]) -> Template {
                 }
             }
             for out_id in stacks[i].template.outputs.keys() {
-                if let Some(value) = t.outputs.get(&prefixed(i, out_id)).and_then(|o| o.get("Value"))
+                if let Some(value) = t
+                    .outputs
+                    .get(&prefixed(i, out_id))
+                    .and_then(|o| o.get("Value"))
                 {
-                    links
-                        .outputs
-                        .insert((stack_res.clone(), format!("Outputs.{out_id}")), value.clone());
+                    links.outputs.insert(
+                        (stack_res.clone(), format!("Outputs.{out_id}")),
+                        value.clone(),
+                    );
                 }
             }
         }

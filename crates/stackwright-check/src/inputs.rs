@@ -95,7 +95,9 @@ pub(crate) fn read_path(path: &Path, out: &mut Vec<Input>) {
 
 fn is_template_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".json", ".yaml", ".yml"].iter().any(|e| lower.ends_with(e))
+    [".json", ".yaml", ".yml"]
+        .iter()
+        .any(|e| lower.ends_with(e))
 }
 
 /// A folder that is no assembly: its templates, in name order.
@@ -194,7 +196,12 @@ fn read_assembly(dir: &Path, out: &mut Vec<Input>, depth: usize) {
                     dependencies: a
                         .get("dependencies")
                         .and_then(Json::as_array)
-                        .map(|d| d.iter().filter_map(Json::as_str).map(String::from).collect())
+                        .map(|d| {
+                            d.iter()
+                                .filter_map(Json::as_str)
+                                .map(String::from)
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 });
             }
@@ -325,7 +332,10 @@ fn read_nested(
 
 /// The template file of an `AWS::CloudFormation::Stack`: its `aws:asset:path` metadata, else
 /// the asset whose object key ends its `TemplateURL`.
-fn nested_file(r: &stackwright_core::Resource, objects: &HashMap<String, String>) -> Option<String> {
+fn nested_file(
+    r: &stackwright_core::Resource,
+    objects: &HashMap<String, String>,
+) -> Option<String> {
     if let Some(p) = r
         .metadata
         .as_ref()
