@@ -1,6 +1,6 @@
 //! The analysis of each `AWS::SecretsManager::RotationSchedule`.
 
-use stackwright_core::{Resource, Template, Value};
+use stackwright_core::{Resource, Severity, Template, Value};
 
 use crate::eval::{Eval, Item, Piece, Port, Tok};
 use crate::finding::{Finding, Kind};
@@ -136,9 +136,23 @@ fn uniq(v: Vec<String>) -> Vec<String> {
 }
 
 impl Schedule<'_, '_> {
-    fn push(&mut self, kind: Kind, mut resources: Vec<String>, message: String, fix: String) {
+    fn push(&mut self, kind: Kind, resources: Vec<String>, message: String, fix: String) {
+        self.push_with(kind, kind.severity(), resources, message, fix);
+    }
+
+    /// A finding whose severity is not its kind's: an error kind that is only likely.
+    fn push_with(
+        &mut self,
+        kind: Kind,
+        severity: Severity,
+        mut resources: Vec<String>,
+        message: String,
+        fix: String,
+    ) {
         resources.insert(0, self.id.to_string());
-        self.out.push(Finding::new(kind, resources, message, fix));
+        let mut f = Finding::new(kind, resources, message, fix);
+        f.severity = severity;
+        self.out.push(f);
     }
 
     fn cannot_prove(&mut self, what: &str, reasons: Vec<String>, resources: Vec<String>) {
@@ -883,15 +897,26 @@ impl Schedule<'_, '_> {
                 let mut res = fres.to_vec();
                 res.push(ep.id.clone());
                 res.extend(lacking.iter().cloned());
+                // Only a subnet provably without a NAT route makes this an error; when the NAT
+                // route is merely unknown, the function may reach Secrets Manager through it.
+                let severity = if lacking.is_empty() {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
                 let no_nat = if lacking.is_empty() {
-                    "whether its subnets have a NAT route is unknown".to_string()
+                    format!(
+                        "whether its subnets have a NAT route depends on {}",
+                        uniq(unknown.clone()).join("; ")
+                    )
                 } else if lacking.len() == 1 {
                     format!("{} has no NAT route", list(&lacking))
                 } else {
                     format!("{} have no NAT route", list(&lacking))
                 };
-                self.push(
+                self.push_with(
                     Kind::EndpointPrivateDnsDisabled,
+                    severity,
                     res,
                     format!(
                         "Secrets Manager endpoint `{}` has private DNS disabled{}, so the \
