@@ -9,7 +9,7 @@ use stackwright_core::Severity;
 use crate::analyze::{analyze, rotation_schedule_count};
 use crate::deployment::{analyze_deployment, StackTemplate};
 use crate::finding::{Finding, Kind};
-use crate::inputs::{parse, read_path, Input};
+use crate::inputs::{parse, read_path, Disk, Input, Memory};
 
 #[cfg(feature = "cli")]
 const AFTER_HELP: &str = "\
@@ -168,7 +168,7 @@ pub fn run(
                 },
             });
         } else {
-            read_path(path, &mut inputs);
+            read_path(&Disk, path, &mut inputs);
         }
     }
     let reports = check_inputs(inputs);
@@ -187,6 +187,38 @@ pub fn run(
         return 2;
     }
     exit_code(&reports)
+}
+
+/// Checks files held in memory as one deployment, as `run` checks paths on disk: each of
+/// `paths` is a file of `files` or a directory (any prefix of their paths), a cloud assembly
+/// when it holds a `manifest.json`. Reads nothing from disk; for tests and fuzzing.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use stackwright_check::check_files;
+///
+/// let mut files = BTreeMap::new();
+/// files.insert("out/manifest.json".to_string(), r#"{"artifacts": {"App": {
+///     "type": "aws:cloudformation:stack", "properties": {"templateFile": "App.template.json"}}}}"#.to_string());
+/// files.insert("out/App.template.json".to_string(),
+///     r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#.to_string());
+/// let reports = check_files(&files, &["out"]);
+/// assert_eq!(reports[0].stack.as_deref(), Some("App"));
+/// assert_eq!(reports[0].file, "out/App.template.json");
+/// assert!(reports[0].result.is_ok());
+///
+/// let reports = check_files(&files, &["elsewhere"]);
+/// assert!(reports[0].result.as_ref().unwrap_err().starts_with("cannot read"));
+/// ```
+pub fn check_files(
+    files: &std::collections::BTreeMap<String, String>,
+    paths: &[&str],
+) -> Vec<FileReport> {
+    let mut inputs = Vec::new();
+    for p in paths {
+        read_path(&Memory(files), std::path::Path::new(p), &mut inputs);
+    }
+    check_inputs(inputs)
 }
 
 /// Checks the inputs of one call as one deployment.

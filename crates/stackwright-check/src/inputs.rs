@@ -3,7 +3,7 @@
 //! the assemblies of its stages); any other directory stands for its `*.template.json`,
 //! `*.json`, `*.yaml` and `*.yml` files.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -65,11 +65,67 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Template, String> {
     parsed.map_err(|e| format!("cannot parse: {e}"))
 }
 
-/// Reads a file as UTF-8 text.
-pub(crate) fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read(path)
-        .map_err(|e| format!("cannot read: {e}"))
-        .and_then(|b| String::from_utf8(b).map_err(|_| "cannot read: not UTF-8 text".into()))
+/// Where inputs are read from: the file system, or files in memory.
+pub(crate) trait Source {
+    /// A file's text.
+    fn read_text(&self, path: &Path) -> Result<String, String>;
+    /// Whether a path is a directory.
+    fn is_dir(&self, path: &Path) -> bool;
+    /// Whether a path is a file.
+    fn is_file(&self, path: &Path) -> bool;
+    /// The files of a directory (not recursive).
+    fn files_in(&self, dir: &Path) -> Result<Vec<PathBuf>, String>;
+}
+
+/// The file system.
+pub(crate) struct Disk;
+
+impl Source for Disk {
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        std::fs::read(path)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|b| String::from_utf8(b).map_err(|_| "cannot read: not UTF-8 text".into()))
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+    fn files_in(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read: {e}"))?;
+        Ok(entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect())
+    }
+}
+
+/// Files in memory, by path; a directory is any prefix of a path.
+pub(crate) struct Memory<'a>(pub &'a BTreeMap<String, String>);
+
+impl Source for Memory<'_> {
+    fn read_text(&self, path: &Path) -> Result<String, String> {
+        self.0
+            .get(&*path.to_string_lossy())
+            .cloned()
+            .ok_or_else(|| "cannot read: No such file or directory".into())
+    }
+    fn is_dir(&self, path: &Path) -> bool {
+        !self.is_file(path) && self.0.keys().any(|k| Path::new(k).starts_with(path))
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.0.contains_key(&*path.to_string_lossy())
+    }
+    fn files_in(&self, dir: &Path) -> Result<Vec<PathBuf>, String> {
+        Ok(self
+            .0
+            .keys()
+            .map(PathBuf::from)
+            .filter(|p| p.parent() == Some(dir))
+            .collect())
+    }
 }
 
 fn shown(path: &Path) -> String {
@@ -77,16 +133,16 @@ fn shown(path: &Path) -> String {
 }
 
 /// Appends the inputs a path stands for.
-pub(crate) fn read_path(path: &Path, out: &mut Vec<Input>) {
-    if path.is_dir() {
-        if path.join("manifest.json").is_file() {
-            read_assembly(path, out, 0);
+pub(crate) fn read_path(src: &dyn Source, path: &Path, out: &mut Vec<Input>) {
+    if src.is_dir(path) {
+        if src.is_file(&path.join("manifest.json")) {
+            read_assembly(src, path, out, 0);
         } else {
-            read_folder(path, out);
+            read_folder(src, path, out);
         }
     } else {
         let file = shown(path);
-        match read_text(path) {
+        match src.read_text(path) {
             Ok(text) => out.push(Input::from_text(file, text)),
             Err(e) => out.push(Input::failed(file, e)),
         }
@@ -101,21 +157,16 @@ fn is_template_name(name: &str) -> bool {
 }
 
 /// A folder that is no assembly: its templates, in name order.
-fn read_folder(dir: &Path, out: &mut Vec<Input>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => return out.push(Input::failed(shown(dir), format!("cannot read: {e}"))),
+fn read_folder(src: &dyn Source, dir: &Path, out: &mut Vec<Input>) {
+    let mut files: Vec<PathBuf> = match src.files_in(dir) {
+        Ok(files) => files,
+        Err(e) => return out.push(Input::failed(shown(dir), e)),
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.is_file()
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(is_template_name)
-        })
-        .collect();
+    files.retain(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_template_name)
+    });
     files.sort();
     if files.is_empty() {
         out.push(Input::failed(
@@ -126,7 +177,7 @@ fn read_folder(dir: &Path, out: &mut Vec<Input>) {
         ));
     }
     for f in files {
-        read_path(&f, out);
+        read_path(src, &f, out);
     }
 }
 
@@ -139,8 +190,8 @@ struct StackArtifact {
     dependencies: Vec<String>,
 }
 
-fn read_json(path: &Path) -> Result<Json, String> {
-    let text = read_text(path)?;
+fn read_json(src: &dyn Source, path: &Path) -> Result<Json, String> {
+    let text = src.read_text(path)?;
     serde_json::from_str(&text).map_err(|e| format!("cannot parse: invalid JSON: {e}"))
 }
 
@@ -154,9 +205,9 @@ fn inside(dir: &Path, name: &str) -> Option<PathBuf> {
 }
 
 /// A cloud assembly: its stacks in dependency order, each followed by its nested stacks.
-fn read_assembly(dir: &Path, out: &mut Vec<Input>, depth: usize) {
+fn read_assembly(src: &dyn Source, dir: &Path, out: &mut Vec<Input>, depth: usize) {
     let manifest_path = dir.join("manifest.json");
-    let manifest = match read_json(&manifest_path) {
+    let manifest = match read_json(src, &manifest_path) {
         Ok(m) => m,
         Err(e) => return out.push(Input::failed(shown(&manifest_path), e)),
     };
@@ -208,14 +259,14 @@ fn read_assembly(dir: &Path, out: &mut Vec<Input>, depth: usize) {
             Some("cdk:asset-manifest") => {
                 if let Some(path) = prop("file").and_then(|f| inside(dir, f)) {
                     // Only needed to find nested templates; an unreadable one leaves them out.
-                    if let Ok(assets) = read_json(&path) {
+                    if let Ok(assets) = read_json(src, &path) {
                         collect_objects(&assets, &mut objects);
                     }
                 }
             }
             Some("cdk:cloud-assembly") if depth < MAX_DEPTH => {
                 if let Some(sub) = prop("directoryName").and_then(|d| inside(dir, d)) {
-                    read_assembly(&sub, out, depth + 1);
+                    read_assembly(src, &sub, out, depth + 1);
                 }
             }
             _ => {}
@@ -232,14 +283,14 @@ fn read_assembly(dir: &Path, out: &mut Vec<Input>, depth: usize) {
             ));
             continue;
         };
-        let mut input = match read_text(&path) {
+        let mut input = match src.read_text(&path) {
             Ok(text) => Input::from_text(shown(&path), text),
             Err(e) => Input::failed(shown(&path), e),
         };
         input.stack = Some(s.label);
         input.stack_name = Some(s.stack_name);
         out.push(input);
-        read_nested(dir, out.len() - 1, &objects, out, 0);
+        read_nested(src, dir, out.len() - 1, &objects, out, 0);
     }
 }
 
@@ -295,6 +346,7 @@ fn dependency_order(stacks: Vec<StackArtifact>) -> Vec<StackArtifact> {
 
 /// The nested stacks of input `parent`, each after its parent.
 fn read_nested(
+    src: &dyn Source,
     dir: &Path,
     parent: usize,
     objects: &HashMap<String, String>,
@@ -319,14 +371,14 @@ fn read_nested(
         let Some(path) = inside(dir, &file) else {
             continue;
         };
-        let mut input = match read_text(&path) {
+        let mut input = match src.read_text(&path) {
             Ok(text) => Input::from_text(shown(&path), text),
             Err(e) => Input::failed(shown(&path), e),
         };
         input.stack = Some(format!("{label}/{id}"));
         input.parent = Some((parent, id));
         out.push(input);
-        read_nested(dir, out.len() - 1, objects, out, depth + 1);
+        read_nested(src, dir, out.len() - 1, objects, out, depth + 1);
     }
 }
 

@@ -132,7 +132,8 @@ mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
 pub use cli::{
-    render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format,
+    check_files, render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport,
+    Format,
 };
 pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
