@@ -162,20 +162,16 @@ fn rename(v: &mut Value, i: usize, names: &Names<'_>, stack_name: Option<&str>) 
                     replace = stack_name.map(Value::str);
                 }
             }
-            Intrinsic::GetAtt(Name::Logical(n), _) => {
-                if names.t.resources.contains_key(n) {
-                    *n = prefixed(i, n);
-                }
+            Intrinsic::GetAtt(Name::Logical(n), _) if names.t.resources.contains_key(n) => {
+                *n = prefixed(i, n);
             }
-            Intrinsic::FindInMap(Name::Logical(n), ..) => {
-                if names.t.mappings.contains_key(n) {
-                    *n = prefixed(i, n);
-                }
+            Intrinsic::FindInMap(Name::Logical(n), ..) if names.t.mappings.contains_key(n) => {
+                *n = prefixed(i, n);
             }
-            Intrinsic::If(Name::Logical(n), ..) | Intrinsic::Condition(Name::Logical(n)) => {
-                if names.t.conditions.contains_key(n) {
-                    *n = prefixed(i, n);
-                }
+            Intrinsic::If(Name::Logical(n), ..) | Intrinsic::Condition(Name::Logical(n))
+                if names.t.conditions.contains_key(n) =>
+            {
+                *n = prefixed(i, n);
             }
             Intrinsic::Sub(s, vars) => {
                 // Names in the text become variables, so the text itself stays as written.
