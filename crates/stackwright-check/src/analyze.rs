@@ -2,6 +2,10 @@
 
 use stackwright_core::{Resource, Severity, Template, Value};
 
+mod consumers;
+mod secret_rules;
+mod vpc_rules;
+
 use crate::eval::{Eval, Item, Piece, Port, Tok};
 use crate::finding::{Finding, Kind};
 use crate::net::{Dest, DestAddrs, GroupKey, Network, Source, SubnetRef, Tri};
@@ -34,6 +38,15 @@ const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 /// assert!(findings.iter().all(|f| f.kind != Kind::RotateImmediatelyOnUpdate));
 /// ```
 pub fn analyze(t: &Template) -> Vec<Finding> {
+    analyze_with_transforms(t, &|_| &t.transform)
+}
+
+/// [`analyze`] on a template merged from several, each schedule judged with the `Transform`
+/// of the template it comes from.
+pub(crate) fn analyze_with_transforms<'t>(
+    t: &'t Template,
+    transforms_of: &dyn Fn(&str) -> &'t [String],
+) -> Vec<Finding> {
     let e = Eval::new(t);
     let net = Network::new(&e);
     let mut out: Vec<Finding> = Vec::new();
@@ -43,6 +56,7 @@ pub fn analyze(t: &Template) -> Vec<Finding> {
             net: &net,
             id,
             r,
+            transforms: transforms_of(id),
             out: Vec::new(),
         };
         s.check();
@@ -114,6 +128,8 @@ struct Schedule<'a, 't> {
     net: &'a Network<'t>,
     id: &'t str,
     r: &'t Resource,
+    /// The `Transform` of the schedule's template.
+    transforms: &'a [String],
     out: Vec<Finding>,
 }
 
@@ -172,26 +188,44 @@ impl Schedule<'_, '_> {
     }
 
     fn check(&mut self) {
+        let secret = self.secret();
         let func = match self.function() {
             Ok(Some(f)) => f,
             // No rotation function: the owning service rotates the secret itself.
-            Ok(None) => return,
+            Ok(None) => {
+                self.check_consumers_of(&secret);
+                return;
+            }
             Err(why) => {
+                self.check_managed_secret(&[]);
                 self.cannot_prove(
                     "the rotation function reaches Secrets Manager and the database",
                     vec![why],
                     vec![],
                 );
                 self.check_rotate_immediately();
+                self.check_consumers_of(&secret);
                 return;
             }
         };
         let fres: Vec<String> = func.res.iter().cloned().collect();
-        let secret = self.secret();
+        self.check_transform(&func, &fres);
+        self.check_managed_secret(&fres);
         let db = self.check_secret(&func, &fres, &secret);
         self.check_multi_user(&func, &fres, &secret);
+        if let Ok(s) = &secret {
+            self.check_proxy(&func, &fres, s);
+            self.check_password_chars(&fres, s);
+        }
         self.check_network(&func, &fres, db.as_ref());
         self.check_rotate_immediately();
+        self.check_consumers_of(&secret);
+    }
+
+    fn check_consumers_of(&mut self, secret: &Result<Secret, String>) {
+        if let Ok(s) = secret {
+            self.check_consumers(s);
+        }
     }
 
     /// The rotation function of the schedule.
@@ -1086,6 +1120,8 @@ impl Schedule<'_, '_> {
             blocked: egress_blocked,
             res: egress_res,
             unknown: egress_unknown,
+            nacl_blocked,
+            nacl_unknown,
         } = egress;
         let known_subnets: Vec<&crate::net::Subnet> = subnets
             .iter()
@@ -1100,6 +1136,16 @@ impl Schedule<'_, '_> {
             SmPath::Nat => None,
         };
         if let Some(ep) = ep {
+            self.check_vpc_dns(fres, fnet, ep);
+            self.check_endpoint_policy(fres, ep);
+            let ep_subnets: Vec<SubnetRef> = ep.subnets.iter().map(|i| net.subnet(i)).collect();
+            self.nacl_path(
+                fnet,
+                &ep_subnets,
+                &Port::Num(443),
+                nacl_blocked,
+                nacl_unknown,
+            );
             let admitted = with_unknowns(
                 net.admits(ep_groups, &Port::Num(443), &src),
                 &ep.group_unknown,
@@ -1199,6 +1245,7 @@ impl Schedule<'_, '_> {
                 Tri::Unknown(w) => egress_unknown.extend(w),
             }
         } else {
+            self.nacl_path(fnet, &[], &Port::Num(443), nacl_blocked, nacl_unknown);
             let out = net.allows_egress(
                 groups,
                 &Port::Num(443),
@@ -1237,6 +1284,8 @@ impl Schedule<'_, '_> {
             blocked: egress_blocked,
             res: egress_res,
             unknown: egress_unknown,
+            nacl_blocked,
+            nacl_unknown,
         } = egress;
         let admitted = with_unknowns(net.admits(&db.groups, &db.port, &src), &db.group_unknown);
         let admitted = with_unknowns(admitted, group_unknown);
@@ -1318,6 +1367,13 @@ impl Schedule<'_, '_> {
             }
             Tri::Unknown(w) => egress_unknown.extend(w),
         }
+        self.nacl_path(
+            fnet,
+            db.subnets.as_deref().unwrap_or(&[]),
+            &db.port,
+            nacl_blocked,
+            nacl_unknown,
+        );
     }
 
     /// What the function's groups do not let out, as the checks above found it.
@@ -1330,6 +1386,8 @@ impl Schedule<'_, '_> {
             blocked: egress_blocked,
             res: egress_res,
             unknown: egress_unknown,
+            nacl_blocked,
+            nacl_unknown,
         } = egress;
         if !egress_blocked.is_empty() {
             let mut res = fres.to_vec();
@@ -1370,6 +1428,36 @@ impl Schedule<'_, '_> {
             self.cannot_prove(
                 "the rotation function's security groups allow its egress",
                 egress_unknown,
+                res,
+            );
+        }
+        if !nacl_blocked.is_empty() {
+            let mut res = fres.to_vec();
+            let mut what = Vec::new();
+            for (w, r) in nacl_blocked {
+                what.push(w);
+                res.extend(r);
+            }
+            let what = uniq(what);
+            self.push(
+                Kind::NaclBlocksRotation,
+                res,
+                format!(
+                    "{}: network ACLs are stateless, so the rotation's connections (or their \
+                     replies) are dropped",
+                    what.join("; ")
+                ),
+                "add allow rules (below any deny that matches) for outbound TCP 443 and the \
+                 database port and inbound TCP 1024-65535 on the function's subnets, and the \
+                 mirror rules on the endpoint's and the database's subnets"
+                    .into(),
+            );
+        }
+        if !nacl_unknown.is_empty() {
+            let res = fres.to_vec();
+            self.cannot_prove(
+                "the network ACLs let the rotation's traffic through",
+                nacl_unknown,
                 res,
             );
         }
@@ -1515,6 +1603,10 @@ struct Egress {
     res: Vec<String>,
     /// What cannot be resolved.
     unknown: Vec<String>,
+    /// What network ACLs block on the way, with the ACLs and subnets involved.
+    nacl_blocked: Vec<(String, Vec<String>)>,
+    /// What network ACLs may block, for want of a fact.
+    nacl_unknown: Vec<String>,
 }
 
 enum SmPath {

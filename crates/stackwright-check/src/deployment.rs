@@ -18,7 +18,7 @@
 use indexmap::IndexMap;
 use stackwright_core::{Intrinsic, Name, Template, Value};
 
-use crate::analyze::analyze;
+use crate::analyze::analyze_with_transforms;
 use crate::finding::Finding;
 
 /// How many rounds of substitution run: an exported value may itself import (or be a nested
@@ -70,7 +70,12 @@ pub fn analyze_deployment(stacks: &[StackTemplate]) -> Vec<Vec<Finding>> {
     let merged = merge(stacks);
     let mut out: Vec<Vec<Finding>> = vec![Vec::new(); stacks.len()];
     let labels: Vec<&str> = stacks.iter().map(|s| s.label.as_str()).collect();
-    for f in analyze(&merged) {
+    let transforms_of = |schedule: &str| -> &[String] {
+        stack_of(schedule)
+            .and_then(|i| stacks.get(i))
+            .map_or(&[], |s| s.template.transform.as_slice())
+    };
+    for f in analyze_with_transforms(&merged, &transforms_of) {
         let Some(owner) = f.resources.first().and_then(|r| stack_of(r)) else {
             continue;
         };

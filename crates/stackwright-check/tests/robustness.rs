@@ -491,6 +491,7 @@ fn adversarial_inputs() {
 fn self_referencing_mappings_terminate() {
     // A mapping whose value looks itself up, and a `Fn::Sub` variable that refers to itself.
     let text = r#"{
+      "Transform": "AWS::SecretsManager-2024-09-16",
       "Mappings": {"M": {"k": {"v": {"Fn::FindInMap": ["M", "k", "v"]}}}},
       "Resources": {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Fn::FindInMap": ["M", "k", "v"]}}},
