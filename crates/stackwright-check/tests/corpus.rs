@@ -50,7 +50,25 @@ const CORPUS: &[(&str, &[Kind])] = &[
         "cdk/CustomLambdaBroken.template.json",
         &[NoRouteToSecretsManager, DbDeniesLambda],
     ),
+    ("cdk/VpcDnsHostnamesOff.template.json", &[VpcDnsDisabled]),
+    (
+        "cdk/PasswordCharsAllowed.template.json",
+        &[PasswordCharsRejected],
+    ),
+    (
+        "cdk/EndpointPolicyGetOnly.template.json",
+        &[EndpointPolicyDenies],
+    ),
+    ("cdk/NaclNoReturnPorts.template.json", &[NaclBlocksRotation]),
+    (
+        "cdk/EcsConsumerNoRefresh.template.json",
+        &[ConsumerNotRefreshed],
+    ),
     // CDK-made, fixed.
+    ("cdk/PasswordCharsExcluded.template.json", &[]),
+    ("cdk/EndpointPolicyAll.template.json", &[]),
+    ("cdk/NaclReturnPorts.template.json", &[]),
+    ("cdk/EcsConsumerRefreshed.template.json", &[]),
     ("cdk/IsolatedWithEndpoint.template.json", &[]),
     ("cdk/PrivateWithNat.template.json", &[]),
     ("cdk/RotationEgressAllowed.template.json", &[]),
@@ -264,6 +282,31 @@ const PAIRS: &[(Kind, &str, &str)] = &[
         ConsumerNotRefreshed,
         "hand/ecs-consumer-no-refresh.yaml",
         "hand/ecs-consumer-refreshed.yaml",
+    ),
+    (
+        VpcDnsDisabled,
+        "cdk/VpcDnsHostnamesOff.template.json",
+        "cdk/IsolatedWithEndpoint.template.json",
+    ),
+    (
+        NaclBlocksRotation,
+        "cdk/NaclNoReturnPorts.template.json",
+        "cdk/NaclReturnPorts.template.json",
+    ),
+    (
+        EndpointPolicyDenies,
+        "cdk/EndpointPolicyGetOnly.template.json",
+        "cdk/EndpointPolicyAll.template.json",
+    ),
+    (
+        PasswordCharsRejected,
+        "cdk/PasswordCharsAllowed.template.json",
+        "cdk/PasswordCharsExcluded.template.json",
+    ),
+    (
+        ConsumerNotRefreshed,
+        "cdk/EcsConsumerNoRefresh.template.json",
+        "cdk/EcsConsumerRefreshed.template.json",
     ),
 ];
 
