@@ -51,6 +51,57 @@ pub enum Format {
     Sarif,
 }
 
+/// A part of the text report that a terminal may colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// The word `error` of an error finding or an unreadable file.
+    Error,
+    /// The word `warning` of a warning finding.
+    Warning,
+    /// The `fix:` label.
+    Fix,
+    /// The `ok` of a clean file's summary.
+    Ok,
+    /// A stack's heading.
+    Stack,
+}
+
+/// How the text report writes its marked parts: [`Plain`] leaves them as they are; a command
+/// line styles them as it writes them (colours for a terminal).
+pub trait Marker {
+    /// `text` marked as `mark`.
+    fn mark(&self, mark: Mark, text: &str) -> String;
+}
+
+/// No styling: the text report as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Plain;
+
+impl Marker for Plain {
+    fn mark(&self, _: Mark, text: &str) -> String {
+        text.to_string()
+    }
+}
+
+/// How `run` writes the text report.
+#[derive(Clone, Copy)]
+pub struct TextOptions<'a> {
+    /// Styles the marked parts.
+    pub marker: &'a dyn Marker,
+    /// Whether to write a summary line per file (and the heading of stacks without findings);
+    /// `false` is `stackwright --quiet check`: the findings only.
+    pub summaries: bool,
+}
+
+impl Default for TextOptions<'_> {
+    fn default() -> Self {
+        TextOptions {
+            marker: &Plain,
+            summaries: true,
+        }
+    }
+}
+
 /// The result of checking one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileReport {
@@ -139,6 +190,40 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    run_with(args, stdin, out, err, &TextOptions::default())
+}
+
+/// [`run`], writing the text report (and the error lines) with `options`: a command line
+/// passes a [`Marker`] that colours as it writes, and drops the summaries for `--quiet`.
+///
+/// ```
+/// use stackwright_check::{run_with, CheckArgs, Format, Mark, Marker, TextOptions};
+///
+/// struct Brackets;
+/// impl Marker for Brackets {
+///     fn mark(&self, mark: Mark, text: &str) -> String {
+///         format!("<{mark:?}:{text}>")
+///     }
+/// }
+/// let args = CheckArgs { files: vec!["-".into()], format: Format::Text };
+/// let template = br#"{"Resources": {"S": {"Type": "AWS::SecretsManager::RotationSchedule",
+///     "Properties": {"SecretId": "arn:aws:secretsmanager:us-east-1:111111111111:secret:db",
+///                    "HostedRotationLambda": {"RotationType": "PostgreSQLMultiUser"}}}}}"#;
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// let quiet = TextOptions { marker: &Brackets, summaries: false };
+/// assert_eq!(run_with(&args, &mut &template[..], &mut out, &mut err, &quiet), 1);
+/// let out = String::from_utf8(out).unwrap();
+/// assert!(out.starts_with("<stdin>: <Error:error>[multi-user-without-master] S: "));
+/// assert!(out.contains("\n    <Fix:fix:> "));
+/// assert!(!out.contains("checked"));
+/// ```
+pub fn run_with(
+    args: &CheckArgs,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    options: &TextOptions<'_>,
+) -> i32 {
     let mut inputs: Vec<Input> = Vec::new();
     let mut stdin_used = false;
     for path in &args.files {
@@ -174,11 +259,16 @@ pub fn run(
     let reports = check_inputs(inputs);
     for r in &reports {
         if let Err(e) = &r.result {
-            let _ = writeln!(err, "error: {}: {e}", r.file);
+            let _ = writeln!(
+                err,
+                "{}: {}: {e}",
+                options.marker.mark(Mark::Error, "error"),
+                r.file
+            );
         }
     }
     let text = match args.format {
-        Format::Text => render_text(&reports),
+        Format::Text => render_text_with(&reports, options),
         Format::Json => render_json(&reports),
         Format::Sarif => render_sarif(&reports),
     };
@@ -316,6 +406,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// assert_eq!(render_text(&[stacked]), "stack Net (t.json)\nNet: ok (0 rotation schedules checked, no findings)\n");
 /// ```
 pub fn render_text(reports: &[FileReport]) -> String {
+    render_text_with(reports, &TextOptions::default())
+}
+
+/// [`render_text`] with its marked parts styled by `options.marker`, and without the summary
+/// lines when `options.summaries` is false.
+pub fn render_text_with(reports: &[FileReport], options: &TextOptions<'_>) -> String {
+    let m = options.marker;
     let mut s = String::new();
     for r in reports {
         let Ok(c) = &r.result else {
@@ -323,20 +420,30 @@ pub fn render_text(reports: &[FileReport]) -> String {
         };
         let name = match &r.stack {
             Some(stack) => {
-                s.push_str(&format!("stack {stack} ({})\n", r.file));
+                if options.summaries || !c.findings.is_empty() {
+                    s.push_str(&m.mark(Mark::Stack, &format!("stack {stack} ({})", r.file)));
+                    s.push('\n');
+                }
                 stack
             }
             None => &r.file,
         };
         for f in &c.findings {
+            let severity = match f.severity {
+                Severity::Error => m.mark(Mark::Error, "error"),
+                Severity::Warning => m.mark(Mark::Warning, "warning"),
+            };
             s.push_str(&format!(
-                "{name}: {}[{}] {}: {}\n    fix: {}\n",
-                f.severity,
+                "{name}: {severity}[{}] {}: {}\n    {} {}\n",
                 f.kind,
                 f.resources.join(", "),
                 f.message,
+                m.mark(Mark::Fix, "fix:"),
                 f.fix
             ));
+        }
+        if !options.summaries {
+            continue;
         }
         let errors = c
             .findings
@@ -346,7 +453,10 @@ pub fn render_text(reports: &[FileReport]) -> String {
         let warnings = c.findings.len() - errors;
         let checked = plural(c.schedules, "rotation schedule", "rotation schedules");
         if c.findings.is_empty() {
-            s.push_str(&format!("{name}: ok ({checked} checked, no findings)\n"));
+            s.push_str(&format!(
+                "{name}: {} ({checked} checked, no findings)\n",
+                m.mark(Mark::Ok, "ok")
+            ));
         } else {
             s.push_str(&format!(
                 "{name}: {}, {} ({checked} checked)\n",

@@ -151,8 +151,8 @@ mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
 pub use cli::{
-    check_files, render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport,
-    Format,
+    check_files, render_json, render_sarif, render_text, render_text_with, run, run_with,
+    CheckArgs, Checked, FileReport, Format, Mark, Marker, Plain, TextOptions,
 };
 pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
