@@ -23,6 +23,7 @@ const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 /// use stackwright_core::{Severity, Template};
 ///
 /// let t = Template::parse(r#"
+/// Transform: AWS::SecretsManager-2024-09-16
 /// Resources:
 ///   Schedule:
 ///     Type: AWS::SecretsManager::RotationSchedule

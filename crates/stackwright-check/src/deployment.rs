@@ -52,7 +52,8 @@ pub struct StackTemplate {
 ///   "Subnet": {"Type": "AWS::EC2::Subnet", "Properties": {"VpcId": {"Ref": "Vpc"}, "CidrBlock": "10.0.0.0/24"}}},
 ///  "Outputs": {"SubnetOut": {"Value": {"Ref": "Subnet"},
 ///    "Export": {"Name": {"Fn::Sub": "${AWS::StackName}-subnet"}}}}}"#).unwrap();
-/// let rotation = Template::parse(r#"{"Resources": {"Schedule": {
+/// let rotation = Template::parse(r#"{"Transform": "AWS::SecretsManager-2024-09-16",
+///  "Resources": {"Schedule": {
 ///   "Type": "AWS::SecretsManager::RotationSchedule",
 ///   "Properties": {"SecretId": "arn:aws:secretsmanager:us-east-1:111111111111:secret:db",
 ///     "RotateImmediatelyOnUpdate": false,

@@ -233,7 +233,7 @@ impl Kind {
                 "An endpoint policy limits what may pass the endpoint. Allow at least secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage and GetRandomPassword (or secretsmanager:*) for the rotation function, or remove the PolicyDocument (the default policy allows everything)."
             }
             Kind::MissingTransform => {
-                "A rotation from the Serverless Application Repository (AWS::Serverless::Application) needs `Transform: AWS::Serverless-2016-10-31`; a HostedRotationLambda needs `Transform: AWS::SecretsManager-2020-07-23`. Without it CloudFormation rejects the template or creates no rotation function. The CDK adds both by itself."
+                "A rotation from the Serverless Application Repository (AWS::Serverless::Application) needs `Transform: AWS::Serverless-2016-10-31`; a HostedRotationLambda needs `Transform: AWS::SecretsManager-2024-09-16` (or the older `AWS::SecretsManager-2020-07-23`). Without it CloudFormation rejects the template or creates no rotation function. The CDK adds both by itself."
             }
             Kind::ManagedSecretAlsoRotated => {
                 "With ManageMasterUserPassword: true, RDS creates, owns and rotates the master secret itself; a RotationSchedule may only set its RotationRules. Remove the RotationLambdaARN or HostedRotationLambda (Secrets Manager refuses to rotate a managed secret with a Lambda function), or stop letting RDS manage the password and rotate a secret of your own."
@@ -313,6 +313,7 @@ impl Finding {
     /// use stackwright_core::Template;
     ///
     /// let t = Template::parse(r#"
+    /// Transform: AWS::SecretsManager-2024-09-16
     /// Resources:
     ///   Schedule:
     ///     Type: AWS::SecretsManager::RotationSchedule

@@ -92,6 +92,7 @@
 //! use stackwright_core::Template;
 //!
 //! let t = Template::parse(r#"
+//! Transform: AWS::SecretsManager-2024-09-16
 //! Resources:
 //!   Schedule:
 //!     Type: AWS::SecretsManager::RotationSchedule
@@ -172,6 +173,7 @@ use stackwright_core::{Diagnostic, Template, TemplateCheck};
 /// use stackwright_core::{RawResource, Stack, Value};
 ///
 /// let mut stack = Stack::new("Demo")?;
+/// stack.add_transform("AWS::SecretsManager-2024-09-16");
 /// let root = stack.root();
 /// let hosted = Value::from(serde_json::json!({"RotationType": "MySQLMultiUser"}));
 /// stack.add(root, "Schedule", RawResource::new("AWS::SecretsManager::RotationSchedule")
