@@ -339,3 +339,35 @@ fn deeply_nested_json_is_reported_as_json() {
     assert_eq!(err.lines().count(), 1);
     std::fs::remove_dir_all(&root).ok();
 }
+
+/// An import whose export name is computed from what no template gives is a warning naming it.
+#[test]
+fn an_unresolved_computed_import_is_named() {
+    let template = r#"{"Transform": "AWS::SecretsManager-2024-09-16",
+      "Parameters": {"NetworkStack": {"Type": "String"}},
+      "Resources": {"Schedule": {"Type": "AWS::SecretsManager::RotationSchedule",
+        "Properties": {"SecretId": "arn:aws:secretsmanager:us-east-1:111111111111:secret:db",
+          "RotateImmediatelyOnUpdate": false,
+          "HostedRotationLambda": {"RotationType": "MySQLSingleUser",
+            "VpcSubnetIds": {"Fn::ImportValue": {"Fn::Sub": "${NetworkStack}-SubnetA"}}}}}}}"#;
+    let args = CheckArgs {
+        files: vec!["-".into()],
+        format: Format::Json,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert_eq!(run(&args, &mut template.as_bytes(), &mut out, &mut err), 0);
+    let report: Json = serde_json::from_slice(&out).expect("json");
+    let messages: Vec<&str> = report["files"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "cannot-prove")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("export name depends on parameter `NetworkStack`")),
+        "{messages:?}"
+    );
+}

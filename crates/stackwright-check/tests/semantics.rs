@@ -8,6 +8,7 @@ use Kind::*;
 /// Two private subnets behind a NAT gateway, a Secrets Manager endpoint (whose properties are
 /// `ENDPOINT`), an Aurora MySQL cluster and a SAR rotation. Placeholders are replaced per test.
 const BASE: &str = r#"
+Transform: AWS::Serverless-2016-10-31
 Parameters:
   DbPort: {Type: Number}
 Resources:
