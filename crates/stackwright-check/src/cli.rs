@@ -9,7 +9,7 @@ use stackwright_core::Severity;
 use crate::analyze::{analyze, rotation_schedule_count};
 use crate::deployment::{analyze_deployment, StackTemplate};
 use crate::finding::{Finding, Kind};
-use crate::inputs::{parse, read_path, Disk, Input, Memory};
+use crate::inputs::{link_loose_nested, parse, read_path, Disk, Input, Memory};
 
 #[cfg(feature = "cli")]
 const AFTER_HELP: &str = "\
@@ -312,10 +312,20 @@ pub fn check_files(
 }
 
 /// Checks the inputs of one call as one deployment.
-fn check_inputs(inputs: Vec<Input>) -> Vec<FileReport> {
+fn check_inputs(mut inputs: Vec<Input>) -> Vec<FileReport> {
+    link_loose_nested(&mut inputs);
     let mut stacks: Vec<StackTemplate> = Vec::new();
-    // Input index -> stack index.
-    let mut stack_of: Vec<Option<usize>> = Vec::with_capacity(inputs.len());
+    // Input index -> stack index (a nested stack's parent may come after it).
+    let mut next = 0;
+    let stack_of: Vec<Option<usize>> = inputs
+        .iter()
+        .map(|i| {
+            i.template.is_ok().then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
     let mut reports: Vec<(FileReport, Option<usize>)> = Vec::with_capacity(inputs.len());
     for input in inputs {
         let Input {
@@ -328,7 +338,6 @@ fn check_inputs(inputs: Vec<Input>) -> Vec<FileReport> {
         } = input;
         match template {
             Ok(template) => {
-                stack_of.push(Some(stacks.len()));
                 let schedules = rotation_schedule_count(&template);
                 stacks.push(StackTemplate {
                     label: stack.clone().unwrap_or_else(|| file.clone()),
@@ -349,7 +358,6 @@ fn check_inputs(inputs: Vec<Input>) -> Vec<FileReport> {
                 reports.push((report, Some(stacks.len() - 1)));
             }
             Err(e) => {
-                stack_of.push(None);
                 reports.push((
                     FileReport {
                         file,

@@ -406,3 +406,43 @@ fn nested_file(
     let key = last?.rsplit('/').next()?;
     objects.get(key).cloned()
 }
+
+/// Links nested stacks given as loose files to their parents: a parent's
+/// `AWS::CloudFormation::Stack` whose `aws:asset:path` metadata names the file of another input
+/// (inputs of an assembly are linked already).
+pub(crate) fn link_loose_nested(inputs: &mut [Input]) {
+    let base = |f: &str| {
+        Path::new(f)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut links: Vec<(usize, usize, String)> = Vec::new();
+    for (p, parent) in inputs.iter().enumerate() {
+        let Ok(t) = &parent.template else { continue };
+        for (id, r) in t.resources_of_type("AWS::CloudFormation::Stack") {
+            let Some(path) = r
+                .metadata
+                .as_ref()
+                .and_then(|m| m.get("aws:asset:path"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let wanted = base(path);
+            if let Some(c) = inputs
+                .iter()
+                .position(|i| i.stack.is_none() && i.parent.is_none() && base(&i.file) == wanted)
+            {
+                if c != p {
+                    links.push((c, p, id.to_string()));
+                }
+            }
+        }
+    }
+    for (c, p, id) in links {
+        if inputs[c].parent.is_none() {
+            inputs[c].parent = Some((p, id));
+        }
+    }
+}

@@ -86,6 +86,17 @@ const CASES: &[Case] = &[
         0,
     ),
     (
+        "deployments/loose-nested",
+        &[
+            (
+                "tests/fixtures/deployments/loose-nested/child.yaml",
+                &[CannotProve, NoRouteToSecretsManager],
+            ),
+            ("tests/fixtures/deployments/loose-nested/parent.yaml", &[]),
+        ],
+        1,
+    ),
+    (
         "deployments/loose-templates",
         &[
             (
