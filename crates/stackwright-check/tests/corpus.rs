@@ -50,7 +50,25 @@ const CORPUS: &[(&str, &[Kind])] = &[
         "cdk/CustomLambdaBroken.template.json",
         &[NoRouteToSecretsManager, DbDeniesLambda],
     ),
+    ("cdk/VpcDnsHostnamesOff.template.json", &[VpcDnsDisabled]),
+    (
+        "cdk/PasswordCharsAllowed.template.json",
+        &[PasswordCharsRejected],
+    ),
+    (
+        "cdk/EndpointPolicyGetOnly.template.json",
+        &[EndpointPolicyDenies],
+    ),
+    ("cdk/NaclNoReturnPorts.template.json", &[NaclBlocksRotation]),
+    (
+        "cdk/EcsConsumerNoRefresh.template.json",
+        &[ConsumerNotRefreshed],
+    ),
     // CDK-made, fixed.
+    ("cdk/PasswordCharsExcluded.template.json", &[]),
+    ("cdk/EndpointPolicyAll.template.json", &[]),
+    ("cdk/NaclReturnPorts.template.json", &[]),
+    ("cdk/EcsConsumerRefreshed.template.json", &[]),
     ("cdk/IsolatedWithEndpoint.template.json", &[]),
     ("cdk/PrivateWithNat.template.json", &[]),
     ("cdk/RotationEgressAllowed.template.json", &[]),
@@ -93,6 +111,28 @@ const CORPUS: &[(&str, &[Kind])] = &[
     ("hand/endpoint-default-sg-member.json", &[]),
     ("hand/private-nat-gateway.json", &[NoRouteToSecretsManager]),
     ("hand/lambda-outside-vpc.json", &[DbDeniesLambda]),
+    ("hand/vpc-dns-hostnames-off.yaml", &[VpcDnsDisabled]),
+    ("hand/vpc-dns-hostnames-on.yaml", &[]),
+    ("hand/nacl-no-return-ports.yaml", &[NaclBlocksRotation]),
+    ("hand/nacl-return-ports.yaml", &[]),
+    (
+        "hand/endpoint-policy-get-only.yaml",
+        &[EndpointPolicyDenies],
+    ),
+    ("hand/endpoint-policy-all.yaml", &[]),
+    ("hand/hosted-no-transform.yaml", &[MissingTransform]),
+    ("hand/hosted-with-transform.yaml", &[]),
+    (
+        "hand/managed-secret-rotated.yaml",
+        &[ManagedSecretAlsoRotated],
+    ),
+    ("hand/managed-secret-schedule.yaml", &[]),
+    ("hand/proxy-multi-user.yaml", &[MultiUserBehindProxy]),
+    ("hand/proxy-single-user.yaml", &[]),
+    ("hand/password-chars-default.yaml", &[PasswordCharsRejected]),
+    ("hand/password-chars-excluded.yaml", &[]),
+    ("hand/ecs-consumer-no-refresh.yaml", &[ConsumerNotRefreshed]),
+    ("hand/ecs-consumer-refreshed.yaml", &[]),
     (
         "hand/wrong-shapes.json",
         &[
@@ -202,6 +242,71 @@ const PAIRS: &[(Kind, &str, &str)] = &[
         CannotProve,
         "hand/imported-vpc.yaml",
         "hand/imported-vpc-defined.yaml",
+    ),
+    (
+        VpcDnsDisabled,
+        "hand/vpc-dns-hostnames-off.yaml",
+        "hand/vpc-dns-hostnames-on.yaml",
+    ),
+    (
+        NaclBlocksRotation,
+        "hand/nacl-no-return-ports.yaml",
+        "hand/nacl-return-ports.yaml",
+    ),
+    (
+        EndpointPolicyDenies,
+        "hand/endpoint-policy-get-only.yaml",
+        "hand/endpoint-policy-all.yaml",
+    ),
+    (
+        MissingTransform,
+        "hand/hosted-no-transform.yaml",
+        "hand/hosted-with-transform.yaml",
+    ),
+    (
+        ManagedSecretAlsoRotated,
+        "hand/managed-secret-rotated.yaml",
+        "hand/managed-secret-schedule.yaml",
+    ),
+    (
+        MultiUserBehindProxy,
+        "hand/proxy-multi-user.yaml",
+        "hand/proxy-single-user.yaml",
+    ),
+    (
+        PasswordCharsRejected,
+        "hand/password-chars-default.yaml",
+        "hand/password-chars-excluded.yaml",
+    ),
+    (
+        ConsumerNotRefreshed,
+        "hand/ecs-consumer-no-refresh.yaml",
+        "hand/ecs-consumer-refreshed.yaml",
+    ),
+    (
+        VpcDnsDisabled,
+        "cdk/VpcDnsHostnamesOff.template.json",
+        "cdk/IsolatedWithEndpoint.template.json",
+    ),
+    (
+        NaclBlocksRotation,
+        "cdk/NaclNoReturnPorts.template.json",
+        "cdk/NaclReturnPorts.template.json",
+    ),
+    (
+        EndpointPolicyDenies,
+        "cdk/EndpointPolicyGetOnly.template.json",
+        "cdk/EndpointPolicyAll.template.json",
+    ),
+    (
+        PasswordCharsRejected,
+        "cdk/PasswordCharsAllowed.template.json",
+        "cdk/PasswordCharsExcluded.template.json",
+    ),
+    (
+        ConsumerNotRefreshed,
+        "cdk/EcsConsumerNoRefresh.template.json",
+        "cdk/EcsConsumerRefreshed.template.json",
     ),
 ];
 
