@@ -39,7 +39,7 @@ fn check(argv: &[&str], stdin: &str) -> (i32, String, String) {
 
 fn snapshot(name: &str, value: &str) {
     insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
         prepend_module_to_snapshot => false,
     }, {
         insta::assert_snapshot!(name, value);

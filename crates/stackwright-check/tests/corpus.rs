@@ -6,7 +6,7 @@
 //! - `fixtures/hand/`: hand-written JSON and YAML (short tags);
 //! - `fixtures/ours/`: synthesized by stackwright's core (`tests/support/ours.rs`).
 //!
-//! Each fixture's JSON report is also a snapshot (`snapshots/check_<dir>_<name>.snap`).
+//! Each fixture's JSON report is also a snapshot (`tests/snapshots/check_<dir>_<name>.snap`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -397,7 +397,7 @@ fn json_reports_match_snapshots() {
         let report = FileReport::from_text(&format!("tests/fixtures/{rel}"), &fixture_text(rel));
         let json = render_json(&[report]);
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
         }, {
             insta::assert_snapshot!(snapshot_name(rel), json);
@@ -438,8 +438,7 @@ fn yaml_and_json_forms_give_the_same_findings() {
     }
 }
 
-#[path = "support/large.rs"]
-mod large;
+use crate::support::large;
 
 #[test]
 fn large_generated_template_is_ready_and_fast_enough() {

@@ -104,7 +104,7 @@ fn snapshots() {
                 .replace(['/', '-'], "_")
         );
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
             description => *rel,
         }, {

@@ -1,5 +1,5 @@
 //! The `stackwright` command's tests, one binary: its subcommands as a user runs them.
 
 mod cli;
-mod synth;
 mod integrations;
+mod synth;
