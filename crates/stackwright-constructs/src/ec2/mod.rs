@@ -18,6 +18,7 @@
 
 mod cidr;
 mod endpoint;
+mod import;
 mod security_group;
 pub(crate) mod state;
 mod vpc;
@@ -26,6 +27,10 @@ pub use cidr::Ipv4Cidr;
 pub use endpoint::{
     GatewayService, GatewayVpcEndpoint, InterfaceService, InterfaceVpcEndpoint,
     InterfaceVpcEndpointProps,
+};
+pub(crate) use import::ImportedVpcState;
+pub use import::{
+    ExistingInterfaceEndpoint, ImportedSecurityGroupOptions, ImportedSubnets, VpcAttributes,
 };
 pub use security_group::{
     Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
