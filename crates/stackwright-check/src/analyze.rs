@@ -46,6 +46,25 @@ pub fn analyze(t: &Template) -> Vec<Finding> {
             out: Vec::new(),
         };
         s.check();
+        // A verdict reached with stated facts says so, naming them.
+        let used = net.facts.take_used();
+        if !used.is_empty() {
+            s.out.push(Finding::new(
+                Kind::StatedFacts,
+                vec![id.to_string()],
+                format!(
+                    "the verdict on this rotation rests on stated facts about resources outside \
+                     the template: {}",
+                    used.iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "verify the stated facts against the account (they are in the template's \
+                 Metadata under stackwright:facts)"
+                    .into(),
+            ));
+        }
         for f in s.out {
             if !out.contains(&f) {
                 out.push(f);
@@ -571,6 +590,11 @@ impl Schedule<'_, '_> {
 
     fn db(&self, target: &Item, depth: u32) -> Result<Db, String> {
         let e = self.e;
+        if let Item::Lit(l) = target {
+            if self.net.facts.type_of(l) == Some("AWS::RDS::DBCluster") {
+                return self.stated_db(l);
+            }
+        }
         let Some(id) = target.res() else {
             return Err(format!("the database given as {}", target.describe()));
         };
@@ -639,6 +663,31 @@ impl Schedule<'_, '_> {
             port: e.db_port(id),
             subnets,
             vpc,
+        })
+    }
+
+    /// A database outside the template, from the stated facts: its security groups and port.
+    fn stated_db(&self, id: &str) -> Result<Db, String> {
+        let facts = &self.net.facts;
+        let port = match facts.get(id, "Endpoint.Port").and_then(Value::as_i64) {
+            Some(p) => Port::Num(p),
+            None => Port::Unknown(format!("the stated fact `{id}.Endpoint.Port`")),
+        };
+        let Some(groups) = facts.get(id, "SecurityGroupIds").and_then(Value::as_list) else {
+            return Err(format!(
+                "the database `{id}`, defined outside the template (no stated fact \
+                 `{id}.SecurityGroupIds`)"
+            ));
+        };
+        let items: Vec<Item> = groups.iter().map(|g| self.e.item(g)).collect();
+        let (groups, group_unknown) = self.net.group_keys(&items);
+        Ok(Db {
+            id: id.to_string(),
+            groups,
+            group_unknown,
+            port,
+            subnets: None,
+            vpc: Item::Unknown(format!("the VPC of `{id}`")),
         })
     }
 

@@ -26,11 +26,13 @@ pub enum Kind {
     SecretNotAttached,
     /// Something the proof needs is outside the template.
     CannotProve,
+    /// The verdict rests on facts the program stated about resources outside the template.
+    StatedFacts,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::NoRouteToSecretsManager,
         Kind::EndpointPrivateDnsDisabled,
         Kind::EndpointDeniesLambda,
@@ -40,6 +42,7 @@ impl Kind {
         Kind::MultiUserWithoutMaster,
         Kind::SecretNotAttached,
         Kind::CannotProve,
+        Kind::StatedFacts,
     ];
 
     /// The stable kebab-case name, e.g. `no-route-to-secrets-manager`.
@@ -61,6 +64,7 @@ impl Kind {
             Kind::MultiUserWithoutMaster => "multi-user-without-master",
             Kind::SecretNotAttached => "secret-not-attached",
             Kind::CannotProve => "cannot-prove",
+            Kind::StatedFacts => "rests-on-stated-facts",
         }
     }
 
@@ -88,7 +92,9 @@ impl Kind {
     /// ```
     pub fn severity(self) -> Severity {
         match self {
-            Kind::RotateImmediatelyOnUpdate | Kind::CannotProve => Severity::Warning,
+            Kind::RotateImmediatelyOnUpdate | Kind::CannotProve | Kind::StatedFacts => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -125,6 +131,9 @@ impl Kind {
             Kind::SecretNotAttached => "The rotated secret is attached to no database",
             Kind::CannotProve => {
                 "Something the rotation needs is outside the template and cannot be checked"
+            }
+            Kind::StatedFacts => {
+                "The verdict rests on facts stated about resources outside the template"
             }
         }
     }
@@ -164,6 +173,9 @@ impl Kind {
             }
             Kind::CannotProve => {
                 "Define the missing piece in this template so it can be checked, or verify by hand that the rotation function reaches Secrets Manager (HTTPS 443) and the database on its port; then acknowledge the finding."
+            }
+            Kind::StatedFacts => {
+                "The program that wrote the template stated facts about resources it imports (subnet types, route tables, CIDR blocks, security groups, ports) in the template's Metadata under stackwright:facts, and the verdict used them. Verify them against the account: a wrong fact gives a wrong verdict."
             }
         }
     }

@@ -125,6 +125,7 @@
 mod analyze;
 mod cli;
 mod eval;
+mod facts;
 mod finding;
 mod net;
 
@@ -133,6 +134,7 @@ pub use cli::{
     render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format,
 };
 pub use eval::engine_default_port;
+pub use facts::FACTS_METADATA_KEY;
 pub use finding::{Finding, Kind};
 
 use stackwright_core::{Diagnostic, Template, TemplateCheck};

@@ -506,7 +506,7 @@ impl SecurityGroup {
     /// let out = stack.synth()?;
     /// // One standalone rule, on the mutable group only.
     /// assert_eq!(out.template.resources_of_type("AWS::EC2::SecurityGroupIngress").count(), 1);
-    /// assert!(out.diagnostics.iter().any(|d| d.code == "SW-EC2-010"
+    /// assert!(out.warnings.iter().any(|d| d.code == "SW-EC2-010"
     ///     && d.message.contains("sg-0123456789abcdef1")));
     /// assert!(SecurityGroup::from_id(&mut stack, "Bad", "sg-",
     ///     ImportedSecurityGroupOptions::new()).unwrap_err().has_code("SW-IMP-001"));

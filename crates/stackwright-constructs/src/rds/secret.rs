@@ -77,7 +77,8 @@ impl DatabaseSecret {
     /// DatabaseSecret::new(&mut stack, "AppUser",
     ///     DatabaseSecretProps::new("orders_app").master_secret(master))?;
     /// let t = stack.synth()?.template;
-    /// let secret = t.resources["AppUser5D8B8C4E"].to_json();
+    /// let (_, secret) = t.resources_of_type("AWS::SecretsManager::Secret").next().unwrap();
+    /// let secret = secret.to_json();
     /// let g = &secret["Properties"]["GenerateSecretString"];
     /// assert_eq!(g["PasswordLength"], 30);
     /// assert_eq!(g["SecretStringTemplate"], "{\"username\":\"orders_app\",\"masterarn\":\

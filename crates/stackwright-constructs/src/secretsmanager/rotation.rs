@@ -419,7 +419,7 @@ impl SecretRotation {
         }
         if let Some(m) = &props.master_secret {
             // The function's policy names this ARN: a partial one needs the suffix wildcard.
-            params.insert("masterSecretArn".into(), m.secret().arn_for_policies());
+            params.insert("masterSecretArn".into(), m.arn_for_policies());
             let master_key = m
                 .secret()
                 .kms_key_id_or(stack, &props.master_secret_kms_key_arn)?;

@@ -500,9 +500,16 @@ impl Secret {
     /// the CDK's `arnForPolicies`.
     pub fn arn_for_policies(&self) -> Expr<String> {
         match self.id {
-            SecretId::Imported(_, ArnForm::Partial | ArnForm::Name) => {
-                crate::util::concat([self.secret_arn(), Expr::lit("-??????")])
-            }
+            SecretId::Imported(arn, ArnForm::Partial) => Expr::lit(format!("{arn}-??????")),
+            SecretId::Imported(name, ArnForm::Name) => crate::util::concat([
+                Expr::lit("arn:"),
+                Pseudo::partition(),
+                Expr::lit(":secretsmanager:"),
+                Pseudo::region(),
+                Expr::lit(":"),
+                Pseudo::account_id(),
+                Expr::lit(format!(":secret:{name}-??????")),
+            ]),
             _ => self.secret_arn(),
         }
     }
@@ -786,6 +793,14 @@ impl RotatableSecret {
             RotatableSecret::Attached(a) => a.secret_arn(),
         }
     }
+    /// The ARN to name in policies: [`Secret::arn_for_policies`] of a plain secret (`<arn>-??????`
+    /// for one imported by partial ARN or name), the attachment's `Ref` of an attached one.
+    pub fn arn_for_policies(&self) -> Expr<String> {
+        match self {
+            RotatableSecret::Plain(s) => s.arn_for_policies(),
+            RotatableSecret::Attached(a) => a.secret_arn(),
+        }
+    }
     /// The underlying secret.
     pub fn secret(&self) -> Secret {
         match self {
@@ -972,10 +987,16 @@ fn check_secret_arn<'a>(path: &str, field: &str, arn: &'a str) -> Result<&'a str
             "write it as arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>",
         )
     };
+    if parts.len() >= 3 && parts[0] == "arn" && parts[2] != "secretsmanager" {
+        return Err(bad(format!(
+            "{field}: `{arn}` is an ARN of `{}`, not a Secrets Manager secret",
+            parts[2]
+        )));
+    }
     if parts.len() != 7 || parts[0] != "arn" || parts[1].is_empty() {
         return Err(bad(format!("{field}: `{arn}` is not an ARN")));
     }
-    if parts[2] != "secretsmanager" || parts[5] != "secret" {
+    if parts[5] != "secret" {
         return Err(bad(format!(
             "{field}: `{arn}` is an ARN of `{}`, not a Secrets Manager secret",
             parts[2]
