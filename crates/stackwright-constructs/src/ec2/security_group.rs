@@ -751,7 +751,7 @@ impl SecurityGroup {
         port: &Port,
     ) -> Result<bool> {
         let st = self.state(stack)?;
-        if !st.imported.as_ref().is_some_and(|i| !i.mutable) {
+        if st.imported.as_ref().is_none_or(|i| i.mutable) {
             return Ok(false);
         }
         let SgId::Imported(group) = self.id else {
