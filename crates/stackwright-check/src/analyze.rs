@@ -1297,6 +1297,42 @@ impl Schedule<'_, '_> {
     fn endpoints(&self, vpc: &Item) -> Vec<Endpoint> {
         let e = self.e;
         let mut out = Vec::new();
+        // A Secrets Manager endpoint the VPC (outside the template) is stated to have.
+        if let Item::Lit(v) = vpc {
+            let facts = &self.net.facts;
+            let stated = facts
+                .get(v, "InterfaceEndpoints")
+                .and_then(|eps| eps.get("secretsmanager"));
+            if let Some(ep) = stated {
+                let id = crate::facts::stated_endpoint_id(v);
+                let private_dns = match ep.get("PrivateDnsEnabled").and_then(Value::as_bool) {
+                    Some(true) => Tri::Yes,
+                    Some(false) => Tri::No,
+                    None => Tri::unknown(format!("the stated fact `{id}.PrivateDnsEnabled`")),
+                };
+                let admits = ep
+                    .get("AdmitsHttpsFrom")
+                    .and_then(Value::as_list)
+                    .is_some_and(|l| !l.is_empty());
+                out.push(Endpoint {
+                    id: id.clone(),
+                    private_dns,
+                    dns_absent: false,
+                    groups: if admits {
+                        vec![GroupKey::Lit(id.clone())]
+                    } else {
+                        vec![]
+                    },
+                    group_unknown: if admits {
+                        vec![]
+                    } else {
+                        vec![format!("the stated fact `{id}.AdmitsHttpsFrom`")]
+                    },
+                    default_group: false,
+                    subnets: vec![],
+                });
+            }
+        }
         for (id, r) in e.t.resources_of_type(ENDPOINT) {
             if !self.in_vpc(r, vpc) || self.service(r) != Tri::Yes || !is_interface(e, r) {
                 continue;

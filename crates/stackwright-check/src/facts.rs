@@ -33,6 +33,31 @@ impl Facts {
         }
     }
 
+    /// Every stated VPC's Secrets Manager endpoint (`<vpc>.InterfaceEndpoints.secretsmanager`)
+    /// with the CIDR blocks stated to be admitted on HTTPS; not recorded as used.
+    pub(crate) fn stated_endpoint_admissions(&self) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for (id, attrs) in &self.map {
+            let Some(ep) = attrs
+                .get("InterfaceEndpoints")
+                .and_then(|e| e.get("secretsmanager"))
+            else {
+                continue;
+            };
+            let cidrs = ep
+                .get("AdmitsHttpsFrom")
+                .and_then(Value::as_list)
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|c| c.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push((stated_endpoint_id(id), cidrs));
+        }
+        out
+    }
+
     /// The stated type of `id`, if anything is stated about it.
     pub(crate) fn type_of(&self, id: &str) -> Option<&str> {
         self.map.get(id)?.get("Type")?.as_str()
@@ -63,4 +88,9 @@ impl Facts {
     pub(crate) fn take_used(&self) -> Vec<String> {
         std::mem::take(&mut *self.used.borrow_mut())
     }
+}
+
+/// The name of a VPC's stated Secrets Manager endpoint, as findings name it.
+pub(crate) fn stated_endpoint_id(vpc: &str) -> String {
+    format!("{vpc}.InterfaceEndpoints.secretsmanager")
 }

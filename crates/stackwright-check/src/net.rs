@@ -238,6 +238,22 @@ impl<'t> Network<'t> {
                 _ => {}
             }
         }
+        // A Secrets Manager endpoint a VPC outside the template is stated to have: a group
+        // that admits HTTPS from the stated blocks (its other rules unknown).
+        for (ep, cidrs) in n.facts.stated_endpoint_admissions() {
+            let g = n.groups.entry(GroupKey::Lit(ep)).or_insert_with(|| Group {
+                partial: true,
+                ..Group::default()
+            });
+            for c in cidrs {
+                let mut m = indexmap::IndexMap::new();
+                m.insert("CidrIp".to_string(), Value::str(c));
+                m.insert("FromPort".to_string(), Value::Number(443.into()));
+                m.insert("IpProtocol".to_string(), Value::str("tcp"));
+                m.insert("ToPort".to_string(), Value::Number(443.into()));
+                g.ingress.push(rule(e, &Value::Map(m), true));
+            }
+        }
         // Standalone rules, attached to their group.
         for (_, r) in &e.t.resources {
             let ingress = match r.resource_type.as_str() {

@@ -11,7 +11,7 @@
 //!
 //! | Type | Attributes |
 //! |---|---|
-//! | `AWS::EC2::VPC` | `CidrBlock`; `InterfaceEndpoints` (service short name → `{"PrivateDnsEnabled": bool}`), when stated |
+//! | `AWS::EC2::VPC` | `CidrBlock`; `InterfaceEndpoints` (service short name → `{"PrivateDnsEnabled": bool, "AdmitsHttpsFrom": [cidr…]}`), when stated |
 //! | `AWS::EC2::Subnet` | `VpcId`, `AvailabilityZone`, `SubnetType` (`Public`, `Private`, `Isolated`), `RouteTableId`; `CidrBlock` when stated |
 //! | `AWS::EC2::RouteTable` | `DefaultRoute`: `none` (isolated), `nat-gateway` (private with egress), `internet-gateway` (public) |
 //! | `AWS::EC2::SecurityGroup` | `Mutable`; `AllowAllOutbound` when stated |

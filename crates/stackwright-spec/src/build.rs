@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 use stackwright::ec2::{
-    ImportedSecurityGroupOptions, InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
-    SecurityGroupProps, SubnetSelection, Vpc,
+    ImportedSecurityGroupOptions, InterfaceService, InterfaceVpcEndpoint,
+    InterfaceVpcEndpointProps, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, Vpc,
 };
 use stackwright::rds::{
     AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
@@ -21,8 +21,8 @@ use stackwright::Stack;
 
 use crate::document::{
     ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseSecretSpec, EngineSpec,
-    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedSecretSpec,
-    InstanceSpec, InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
+    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceSpec,
+    InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
     SecretRotationSpec, SecretSpec, SecurityGroupSpec, SubnetSelectionSpec,
 };
 use crate::error::{FieldPath, SpecError};
@@ -323,7 +323,9 @@ impl<'a> Builder<'a> {
             .map(|d| d.message.clone())
             .unwrap_or_default();
         match message.split_once(':') {
-            Some((name, _)) if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Some((name, _))
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
                 self.field(name)
             }
             _ => self.construct_path(),

@@ -341,7 +341,9 @@ fn imports_state_facts_and_name_bad_fields() {
     assert_eq!(facts["subnet-0aaa1111bbbb22220"]["SubnetType"], "Isolated");
     assert_eq!(facts["legacy-orders"]["Endpoint.Port"], 3306);
     assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
-    assert!(out.warnings[0].message.contains("`legacy-orders.SecurityGroupIds`"));
+    assert!(out.warnings[0]
+        .message
+        .contains("`legacy-orders.SecurityGroupIds`"));
     let rule = t["Resources"]
         .as_object()
         .unwrap()
@@ -357,5 +359,8 @@ fn imports_state_facts_and_name_bad_fields() {
     assert!(text.contains("SW-IMP-001"), "{text}");
     let bad = "stack: S\nconstructs:\n  M:\n    type: ImportedSecret\n    props:\n      secretPartialArn: arn:aws:kms:eu-west-1:111122223333:key/1\n";
     let text = error_of(bad).to_string();
-    assert!(text.contains("constructs.M.props.secretPartialArn"), "{text}");
+    assert!(
+        text.contains("constructs.M.props.secretPartialArn"),
+        "{text}"
+    );
 }

@@ -399,3 +399,143 @@ fn rotation_on_an_immutable_imported_group_warns_naming_the_rule() {
     assert_eq!(rules[0]["Properties"]["GroupId"], "sg-0123456789abcdef1");
     assert_eq!(rules[0]["Properties"]["CidrIp"], "10.20.0.0/16");
 }
+
+/// The VPC is stated to have a Secrets Manager endpoint with private DNS (and no endpoint is
+/// in the template): the proof rests on that fact; without what its groups admit it is
+/// `cannot-prove` naming the fact; with private DNS off it is the error.
+#[test]
+fn a_stated_endpoint_proves_the_route() {
+    let mut base = template();
+    base["Resources"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("VpcSecretsManagerEndpoint93E49F69");
+    let endpoint = |dns: bool, admits: bool| {
+        let mut ep = serde_json::json!({ "PrivateDnsEnabled": dns });
+        if admits {
+            ep["AdmitsHttpsFrom"] = serde_json::json!(["10.20.0.0/16"]);
+        }
+        serde_json::json!({ "secretsmanager": ep })
+    };
+
+    let mut t = base.clone();
+    facts(&mut t)["vpc-0a1b2c3d4e5f60718"]["InterfaceEndpoints"] = endpoint(true, true);
+    let f = findings(&t);
+    assert!(f.iter().all(|f| f.kind == Kind::StatedFacts), "{f:#?}");
+    assert!(f[0]
+        .message
+        .contains("`vpc-0a1b2c3d4e5f60718.InterfaceEndpoints`"));
+
+    let mut t = base.clone();
+    facts(&mut t)["vpc-0a1b2c3d4e5f60718"]["InterfaceEndpoints"] = endpoint(true, false);
+    let f = findings(&t);
+    assert!(
+        f.iter().any(|f| f.kind == Kind::CannotProve
+            && f.message.contains(
+                "`vpc-0a1b2c3d4e5f60718.InterfaceEndpoints.secretsmanager.AdmitsHttpsFrom`"
+            )),
+        "{f:#?}"
+    );
+
+    let mut t = base;
+    facts(&mut t)["vpc-0a1b2c3d4e5f60718"]["InterfaceEndpoints"] = endpoint(false, true);
+    let f = findings(&t);
+    assert!(
+        f.iter().any(|f| f.kind == Kind::EndpointPrivateDnsDisabled),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn the_program_states_what_an_existing_endpoint_admits() {
+    use stackwright::ec2::ExistingInterfaceEndpoint;
+    let mut stack = Stack::new("Demo").unwrap();
+    Vpc::from_attributes(
+        &mut stack,
+        "Vpc",
+        attrs().interface_endpoint(
+            ExistingInterfaceEndpoint::new(InterfaceService::secrets_manager(), true)
+                .admits_https_from(["10.20.0.0/16"]),
+        ),
+    )
+    .unwrap();
+    let t = stack.synth().unwrap().template.to_json();
+    let ep = &t["Metadata"][FACTS_METADATA_KEY]["vpc-0a1b2c3d4e5f60718"]["InterfaceEndpoints"]
+        ["secretsmanager"];
+    assert_eq!(ep["AdmitsHttpsFrom"], serde_json::json!(["10.20.0.0/16"]));
+    let mut stack = Stack::new("Demo").unwrap();
+    let err = Vpc::from_attributes(
+        &mut stack,
+        "Vpc",
+        attrs().interface_endpoint(
+            ExistingInterfaceEndpoint::new(InterfaceService::secrets_manager(), true)
+                .admits_https_from(["everywhere"]),
+        ),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("admitsHttpsFrom"), "{err}");
+}
+
+/// A master secret imported by partial ARN: the rotation function's policy (its
+/// `masterSecretArn` parameter) names `<arn>-??????`, which matches the secret's real ARN
+/// (aws-cdk issue 28308).
+#[test]
+fn a_partial_master_arn_reaches_the_function_with_the_suffix_wildcard() {
+    let mut stack = Stack::new("Demo").unwrap();
+    let vpc = Vpc::from_attributes(
+        &mut stack,
+        "Vpc",
+        attrs().isolated_subnets(
+            ["subnet-0aaa1111bbbb22220", "subnet-0ccc3333dddd44440"],
+            ["rtb-0aaa1111bbbb22220", "rtb-0ccc3333dddd44440"],
+        ),
+    )
+    .unwrap();
+    let sg = SecurityGroup::from_id(
+        &mut stack,
+        "DbSg",
+        "sg-0123456789abcdef0",
+        ImportedSecurityGroupOptions::new(),
+    )
+    .unwrap();
+    let cluster = DatabaseCluster::from_attributes(
+        &mut stack,
+        "Legacy",
+        DatabaseClusterAttributes::new("legacy-orders")
+            .port(3306)
+            .security_groups([sg]),
+    )
+    .unwrap();
+    let partial = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:legacy/orders/admin";
+    let master = Secret::from_partial_arn(&mut stack, "Master", partial).unwrap();
+    let user = DatabaseSecret::new(
+        &mut stack,
+        "User",
+        DatabaseSecretProps::new("app").master_secret(master),
+    )
+    .unwrap();
+    let user = user.attach(&mut stack, &cluster).unwrap();
+    SecretRotation::new(
+        &mut stack,
+        "UserRotation",
+        SecretRotationProps::multi_user(
+            SecretRotationApplication::MysqlMultiUser,
+            user,
+            master,
+            &cluster,
+            vpc,
+        ),
+    )
+    .unwrap();
+    let t = stack.synth().unwrap().template.to_json();
+    let (_, app) = t["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(_, r)| r["Type"] == "AWS::Serverless::Application")
+        .unwrap();
+    assert_eq!(
+        app["Properties"]["Parameters"]["masterSecretArn"],
+        format!("{partial}-??????")
+    );
+}

@@ -53,7 +53,7 @@ pub struct ImportedSubnets {
     pub ipv4_cidr_blocks: Vec<String>,
 }
 
-/// An interface endpoint an imported VPC already has.
+/// An interface endpoint an imported VPC already has, as the program states it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -62,6 +62,28 @@ pub struct ExistingInterfaceEndpoint {
     pub service: String,
     /// Whether the endpoint has private DNS, so the service's default name resolves to it.
     pub private_dns_enabled: bool,
+    /// IPv4 CIDR blocks the endpoint's security groups admit on HTTPS (443), e.g. the VPC's.
+    #[serde(default)]
+    pub admits_https_from: Vec<String>,
+}
+
+impl ExistingInterfaceEndpoint {
+    /// An endpoint of a service, with or without private DNS.
+    pub fn new(service: InterfaceService, private_dns_enabled: bool) -> Self {
+        ExistingInterfaceEndpoint {
+            service: service.short_name().to_string(),
+            private_dns_enabled,
+            admits_https_from: vec![],
+        }
+    }
+    /// States that the endpoint's security groups admit HTTPS from these IPv4 CIDR blocks.
+    pub fn admits_https_from<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        cidrs: I,
+    ) -> Self {
+        self.admits_https_from = cidrs.into_iter().map(Into::into).collect();
+        self
+    }
 }
 
 /// What the program states about a VPC it imports: the CDK's `VpcAttributes` (id, CIDR block,
@@ -194,14 +216,15 @@ impl VpcAttributes {
     }
     /// States an interface endpoint the VPC already has, and whether it has private DNS.
     pub fn existing_interface_endpoint(
-        mut self,
+        self,
         service: InterfaceService,
         private_dns_enabled: bool,
     ) -> Self {
-        self.interface_endpoints.push(ExistingInterfaceEndpoint {
-            service: service.short_name().to_string(),
-            private_dns_enabled,
-        });
+        self.interface_endpoint(ExistingInterfaceEndpoint::new(service, private_dns_enabled))
+    }
+    /// States an interface endpoint the VPC already has, with what its groups admit.
+    pub fn interface_endpoint(mut self, endpoint: ExistingInterfaceEndpoint) -> Self {
+        self.interface_endpoints.push(endpoint);
         self
     }
 }
@@ -342,6 +365,17 @@ impl Vpc {
             }
         }
         for e in &attrs.interface_endpoints {
+            for c in &e.admits_https_from {
+                if Ipv4Cidr::parse(c).is_none() {
+                    return Err(bad(
+                        "SW-IMP-002",
+                        format!(
+                            "interfaceEndpoints.admitsHttpsFrom: `{c}` is not an IPv4 CIDR block"
+                        ),
+                        "write each block as a.b.c.d/n, e.g. the VPC's",
+                    ));
+                }
+            }
             if e.service.is_empty() || e.service.contains(char::is_whitespace) {
                 return Err(bad(
                     "SW-IMP-005",
@@ -382,6 +416,12 @@ impl Vpc {
                     "PrivateDnsEnabled".to_string(),
                     Value::Bool(e.private_dns_enabled),
                 );
+                if !e.admits_https_from.is_empty() {
+                    m.insert(
+                        "AdmitsHttpsFrom".to_string(),
+                        Value::List(e.admits_https_from.iter().map(Value::str).collect()),
+                    );
+                }
                 eps.insert(e.service.clone(), Value::Map(m));
             }
             vpc_facts.push(("InterfaceEndpoints", Value::Map(eps)));
