@@ -46,9 +46,10 @@ pub fn analyze(t: &Template) -> Vec<Finding> {
             out: Vec::new(),
         };
         s.check();
-        // A verdict reached with stated facts says so, naming them.
+        // A verdict reached with stated facts says so, naming them (a `cannot-prove` names
+        // the facts it misses instead).
         let used = net.facts.take_used();
-        if !used.is_empty() {
+        if !used.is_empty() && s.out.iter().all(|f| f.kind != Kind::CannotProve) {
             s.out.push(Finding::new(
                 Kind::StatedFacts,
                 vec![id.to_string()],

@@ -71,6 +71,22 @@ fn a_missing_fact_is_cannot_prove_naming_it() {
         .iter()
         .all(|f| f.message.contains("`vpc-0a1b2c3d4e5f60718.CidrBlock`")));
 
+    // Without the endpoint, the route is what matters: a route table nobody described.
+    let mut t = template();
+    t["Resources"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("VpcSecretsManagerEndpoint93E49F69");
+    facts(&mut t).shift_remove("rtb-0aaa1111bbbb22220");
+    facts(&mut t).shift_remove("rtb-0ccc3333dddd44440");
+    let f = findings(&t);
+    assert!(
+        f.iter().any(|f| f.kind == Kind::CannotProve
+            && f.message.contains("`rtb-0ccc3333dddd44440.DefaultRoute`")),
+        "{f:#?}"
+    );
+    assert!(f.iter().all(|f| f.kind != Kind::StatedFacts), "{f:#?}");
+
     let mut t = template();
     facts(&mut t)["legacy-orders"]
         .as_object_mut()
