@@ -9,7 +9,8 @@ use std::cell::RefCell;
 use indexmap::IndexMap;
 use stackwright_core::{Template, Value};
 
-/// The key of the stated facts in the template's `Metadata`.
+/// The key of the stated facts in the template's `Metadata` (the same key the constructs
+/// write).
 pub const FACTS_METADATA_KEY: &str = "stackwright:facts";
 
 pub(crate) struct Facts {

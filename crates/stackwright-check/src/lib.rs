@@ -32,6 +32,7 @@
 //! | `multi-user-without-master` | error | Pass the master secret (`masterSecretArn` / `MasterSecretArn`), and write its ARN under `masterarn` in the user's secret value, where the function reads it. |
 //! | `secret-not-attached` | error | Attach the secret to its database (`SecretTargetAttachment`) and rotate the attachment. |
 //! | `cannot-prove` | warning | Define the missing piece in the template, or verify it by hand and acknowledge. |
+//! | `rests-on-stated-facts` | warning | The verdict used facts the program stated about imported resources (template `Metadata`, `stackwright:facts`); verify them against the account. |
 //!
 //! ## Semantics
 //!
@@ -67,6 +68,14 @@
 //!   any secret. A secret whose value names its `host` is `cannot-prove` instead.
 //! - Unresolvable values (parameters, imports, conditions, literal ids of resources defined
 //!   elsewhere) never fail: they become `cannot-prove` findings naming what is missing.
+//! - Stated facts: where a literal id names a subnet, route table, cluster or the VPC's
+//!   Secrets Manager endpoint outside the template, the facts the program stated about it in
+//!   the template's `Metadata` under [`FACTS_METADATA_KEY`] stand in for the missing resource:
+//!   a subnet's VPC and CIDR block (else the VPC's), its route table's `DefaultRoute` (`none`,
+//!   `nat-gateway`, `internet-gateway`), a cluster's `Endpoint.Port` and `SecurityGroupIds`, a
+//!   stated endpoint's private DNS and the CIDR blocks its groups admit on 443. A verdict
+//!   reached that way adds `rests-on-stated-facts` naming each fact used; a missing fact is
+//!   `cannot-prove` naming it.
 //!
 //! ```
 //! use stackwright_check::{analyze, Kind};

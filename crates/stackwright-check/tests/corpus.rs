@@ -89,6 +89,7 @@ const CORPUS: &[(&str, &[Kind])] = &[
     ("hand/secret-attached.yaml", &[]),
     ("hand/imported-vpc.yaml", &[CannotProve]),
     ("hand/imported-vpc-defined.yaml", &[]),
+    ("hand/imported-vpc-stated.yaml", &[StatedFacts]),
     ("hand/endpoint-default-sg.json", &[EndpointDeniesLambda]),
     ("hand/endpoint-default-sg-member.json", &[]),
     ("hand/private-nat-gateway.json", &[NoRouteToSecretsManager]),
@@ -201,6 +202,11 @@ const PAIRS: &[(Kind, &str, &str)] = &[
     (
         CannotProve,
         "hand/imported-vpc.yaml",
+        "hand/imported-vpc-defined.yaml",
+    ),
+    (
+        StatedFacts,
+        "hand/imported-vpc-stated.yaml",
         "hand/imported-vpc-defined.yaml",
     ),
 ];
@@ -326,6 +332,7 @@ fn yaml_and_json_forms_give_the_same_findings() {
         "hand/multi-user-no-master.yaml",
         "hand/secret-not-attached.yaml",
         "hand/imported-vpc.yaml",
+        "hand/imported-vpc-stated.yaml",
     ] {
         let t = Template::parse(&fixture_text(rel)).expect("parses");
         let back = Template::parse(&t.to_json_string()).expect("round trip");

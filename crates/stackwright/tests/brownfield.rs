@@ -374,7 +374,7 @@ fn rotation_on_an_immutable_imported_group_warns_naming_the_rule() {
     let warnings: Vec<_> = out
         .warnings
         .iter()
-        .filter(|d| d.code == "SW-EC2-010")
+        .filter(|d| d.code == "SW-EC2-005")
         .collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings[0].message.contains("sg-0123456789abcdef0"));

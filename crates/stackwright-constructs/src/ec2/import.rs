@@ -530,7 +530,7 @@ impl SecurityGroup {
     /// Imports a security group by id: the CDK's `SecurityGroup.fromSecurityGroupId`. Mutable
     /// by default: rules this stack adds to it are standalone `AWS::EC2::SecurityGroupIngress`/
     /// `Egress` resources under the import. Immutable: each such rule is a synth warning
-    /// (`SW-EC2-010`) that names it, to add by hand.
+    /// (`SW-EC2-005`) that names it, to add by hand.
     ///
     /// ```
     /// use stackwright_constructs::ec2::{ImportedSecurityGroupOptions, Peer, Port, SecurityGroup};
@@ -546,7 +546,7 @@ impl SecurityGroup {
     /// let out = stack.synth()?;
     /// // One standalone rule, on the mutable group only.
     /// assert_eq!(out.template.resources_of_type("AWS::EC2::SecurityGroupIngress").count(), 1);
-    /// assert!(out.warnings.iter().any(|d| d.code == "SW-EC2-010"
+    /// assert!(out.warnings.iter().any(|d| d.code == "SW-EC2-005"
     ///     && d.message.contains("sg-0123456789abcdef1")));
     /// assert!(SecurityGroup::from_id(&mut stack, "Bad", "sg-",
     ///     ImportedSecurityGroupOptions::new()).unwrap_err().has_code("SW-IMP-001"));

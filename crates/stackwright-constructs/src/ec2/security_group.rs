@@ -777,7 +777,7 @@ impl SecurityGroup {
         };
         stack.report(
             Diagnostic::warning(
-                "SW-EC2-010",
+                "SW-EC2-005",
                 stack.path(self.node),
                 format!(
                     "the imported security group {group} is immutable, so this stack does not                      add the {kind} rule {} {dir} {peer_text} on {}: add it by hand",

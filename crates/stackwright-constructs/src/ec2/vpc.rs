@@ -911,7 +911,7 @@ impl Subnet {
             err(
                 stack,
                 st.subnets[self.index].node,
-                "SW-VPC-021",
+                "SW-VPC-013",
                 "the imported subnet's CIDR block was not stated",
                 "give the subnet CIDRs in VpcAttributes::subnet_cidrs",
             )
