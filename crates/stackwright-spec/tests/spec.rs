@@ -357,6 +357,13 @@ fn imports_state_facts_and_name_bad_fields() {
     let text = e.to_string();
     assert!(text.contains("constructs.Vpc.props.vpcId"), "{text}");
     assert!(text.contains("SW-IMP-001"), "{text}");
+    let bad = "stack: S\nconstructs:\n  Vpc:\n    type: ImportedVpc\n    props:\n      vpcId: vpc-0a1b2c3d4e5f60718\n      vpcCidrBlock: 10.0.0.0/16\n      availabilityZones: [a]\n      isolatedSubnetIds: [subnet-0aaa1111bbbb22220]\n      isolatedSubnetRouteTableIds: []\n";
+    let text = error_of(bad).to_string();
+    assert!(
+        text.contains("constructs.Vpc.props.isolatedSubnetRouteTableIds")
+            && text.contains("SW-IMP-004"),
+        "{text}"
+    );
     let bad = "stack: S\nconstructs:\n  M:\n    type: ImportedSecret\n    props:\n      secretPartialArn: arn:aws:kms:eu-west-1:111122223333:key/1\n";
     let text = error_of(bad).to_string();
     assert!(

@@ -40,17 +40,11 @@ pub(crate) fn check_ec2_id(path: &str, field: &str, id: &str, prefix: &str) -> R
     ))
 }
 
-/// The subnets of one type of an imported VPC: one per availability zone, in zone order.
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct ImportedSubnets {
-    /// The subnet ids (`subnet-…`), one per availability zone.
-    pub subnet_ids: Vec<String>,
-    /// The route table of each subnet (`rtb-…`), in the same order.
-    pub route_table_ids: Vec<String>,
-    /// The CIDR block of each subnet, in the same order (optional).
-    pub ipv4_cidr_blocks: Vec<String>,
+/// The subnet lists of one type of an imported VPC.
+struct SubnetLists<'a> {
+    subnet_ids: &'a [String],
+    route_table_ids: &'a [String],
+    ipv4_cidr_blocks: &'a [String],
 }
 
 /// An interface endpoint an imported VPC already has, as the program states it.
@@ -123,15 +117,33 @@ pub struct VpcAttributes {
     pub vpc_cidr_block: String,
     /// The availability zones of the subnets, in order.
     pub availability_zones: Vec<String>,
-    /// Public subnets (route to an internet gateway).
+    /// Public subnets (route to an internet gateway), one per zone, in zone order.
     #[serde(default)]
-    pub public_subnets: Option<ImportedSubnets>,
-    /// Private subnets with egress (route to a NAT gateway).
+    pub public_subnet_ids: Vec<String>,
+    /// The route table of each public subnet, in the same order.
     #[serde(default)]
-    pub private_subnets: Option<ImportedSubnets>,
-    /// Isolated subnets (no route out of the VPC).
+    pub public_subnet_route_table_ids: Vec<String>,
+    /// The CIDR block of each public subnet, in the same order (optional).
     #[serde(default)]
-    pub isolated_subnets: Option<ImportedSubnets>,
+    pub public_subnet_ipv4_cidr_blocks: Vec<String>,
+    /// Private subnets with egress (route to a NAT gateway), one per zone.
+    #[serde(default)]
+    pub private_subnet_ids: Vec<String>,
+    /// The route table of each private subnet.
+    #[serde(default)]
+    pub private_subnet_route_table_ids: Vec<String>,
+    /// The CIDR block of each private subnet (optional).
+    #[serde(default)]
+    pub private_subnet_ipv4_cidr_blocks: Vec<String>,
+    /// Isolated subnets (no route out of the VPC), one per zone.
+    #[serde(default)]
+    pub isolated_subnet_ids: Vec<String>,
+    /// The route table of each isolated subnet.
+    #[serde(default)]
+    pub isolated_subnet_route_table_ids: Vec<String>,
+    /// The CIDR block of each isolated subnet (optional).
+    #[serde(default)]
+    pub isolated_subnet_ipv4_cidr_blocks: Vec<String>,
     /// Interface endpoints the VPC already has.
     #[serde(default)]
     pub interface_endpoints: Vec<ExistingInterfaceEndpoint>,
@@ -152,14 +164,50 @@ impl VpcAttributes {
         }
     }
 
-    fn group(&mut self, t: SubnetType) -> &mut ImportedSubnets {
+    fn lists_mut(&mut self, t: SubnetType) -> [&mut Vec<String>; 3] {
         match t {
-            SubnetType::Public => self.public_subnets.get_or_insert_with(Default::default),
-            SubnetType::PrivateWithEgress => {
-                self.private_subnets.get_or_insert_with(Default::default)
-            }
-            SubnetType::Isolated => self.isolated_subnets.get_or_insert_with(Default::default),
+            SubnetType::Public => [
+                &mut self.public_subnet_ids,
+                &mut self.public_subnet_route_table_ids,
+                &mut self.public_subnet_ipv4_cidr_blocks,
+            ],
+            SubnetType::PrivateWithEgress => [
+                &mut self.private_subnet_ids,
+                &mut self.private_subnet_route_table_ids,
+                &mut self.private_subnet_ipv4_cidr_blocks,
+            ],
+            SubnetType::Isolated => [
+                &mut self.isolated_subnet_ids,
+                &mut self.isolated_subnet_route_table_ids,
+                &mut self.isolated_subnet_ipv4_cidr_blocks,
+            ],
         }
+    }
+
+    /// The lists of a type, if any is given.
+    fn lists(&self, t: SubnetType) -> Option<SubnetLists<'_>> {
+        let (ids, rtbs, cidrs) = match t {
+            SubnetType::Public => (
+                &self.public_subnet_ids,
+                &self.public_subnet_route_table_ids,
+                &self.public_subnet_ipv4_cidr_blocks,
+            ),
+            SubnetType::PrivateWithEgress => (
+                &self.private_subnet_ids,
+                &self.private_subnet_route_table_ids,
+                &self.private_subnet_ipv4_cidr_blocks,
+            ),
+            SubnetType::Isolated => (
+                &self.isolated_subnet_ids,
+                &self.isolated_subnet_route_table_ids,
+                &self.isolated_subnet_ipv4_cidr_blocks,
+            ),
+        };
+        (!ids.is_empty() || !rtbs.is_empty() || !cidrs.is_empty()).then_some(SubnetLists {
+            subnet_ids: ids,
+            route_table_ids: rtbs,
+            ipv4_cidr_blocks: cidrs,
+        })
     }
 
     /// Subnets of a type, one per zone, with their route tables (in the same order).
@@ -170,9 +218,9 @@ impl VpcAttributes {
         J: IntoIterator<Item = T>,
         T: Into<String>,
     {
-        let g = self.group(t);
-        g.subnet_ids = subnet_ids.into_iter().map(Into::into).collect();
-        g.route_table_ids = route_table_ids.into_iter().map(Into::into).collect();
+        let [ids, rtbs, _] = self.lists_mut(t);
+        *ids = subnet_ids.into_iter().map(Into::into).collect();
+        *rtbs = route_table_ids.into_iter().map(Into::into).collect();
         self
     }
     /// Isolated subnets with their route tables.
@@ -211,7 +259,8 @@ impl VpcAttributes {
         t: SubnetType,
         cidrs: I,
     ) -> Self {
-        self.group(t).ipv4_cidr_blocks = cidrs.into_iter().map(Into::into).collect();
+        let [_, _, blocks] = self.lists_mut(t);
+        *blocks = cidrs.into_iter().map(Into::into).collect();
         self
     }
     /// States an interface endpoint the VPC already has, and whether it has private DNS.
@@ -287,18 +336,11 @@ impl Vpc {
             }
         }
         let kinds = [
-            (SubnetType::Public, "publicSubnet", &attrs.public_subnets),
-            (
-                SubnetType::PrivateWithEgress,
-                "privateSubnet",
-                &attrs.private_subnets,
-            ),
-            (
-                SubnetType::Isolated,
-                "isolatedSubnet",
-                &attrs.isolated_subnets,
-            ),
-        ];
+            (SubnetType::Public, "publicSubnet"),
+            (SubnetType::PrivateWithEgress, "privateSubnet"),
+            (SubnetType::Isolated, "isolatedSubnet"),
+        ]
+        .map(|(t, field)| (t, field, attrs.lists(t)));
         let mut seen_ids: Vec<&str> = Vec::new();
         for (_, field, group) in &kinds {
             let Some(g) = group else { continue };
@@ -336,7 +378,7 @@ impl Vpc {
                     "give the CIDR block of each subnet, in the same order, or none",
                 ));
             }
-            for s in &g.subnet_ids {
+            for s in g.subnet_ids {
                 check_ec2_id(&path, &format!("{field}Ids"), s, "subnet")?;
                 if seen_ids.contains(&s.as_str()) {
                     return Err(bad(
@@ -347,10 +389,10 @@ impl Vpc {
                 }
                 seen_ids.push(s);
             }
-            for r in &g.route_table_ids {
+            for r in g.route_table_ids {
                 check_ec2_id(&path, &format!("{field}RouteTableIds"), r, "rtb")?;
             }
-            for c in &g.ipv4_cidr_blocks {
+            for c in g.ipv4_cidr_blocks {
                 let parsed = Ipv4Cidr::parse(c).filter(|p| cidr.contains(p));
                 if parsed.is_none() {
                     return Err(bad(

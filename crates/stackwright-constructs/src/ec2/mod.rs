@@ -29,9 +29,7 @@ pub use endpoint::{
     InterfaceVpcEndpointProps,
 };
 pub(crate) use import::ImportedVpcState;
-pub use import::{
-    ExistingInterfaceEndpoint, ImportedSecurityGroupOptions, ImportedSubnets, VpcAttributes,
-};
+pub use import::{ExistingInterfaceEndpoint, ImportedSecurityGroupOptions, VpcAttributes};
 pub use security_group::{
     Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
 };
