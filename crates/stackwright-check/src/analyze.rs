@@ -61,6 +61,26 @@ pub(crate) fn analyze_with_transforms<'t>(
             out: Vec::new(),
         };
         s.check();
+        // A verdict reached with stated facts says so, naming them (a `cannot-prove` names
+        // the facts it misses instead).
+        let used = net.facts.take_used();
+        if !used.is_empty() && s.out.iter().all(|f| f.kind != Kind::CannotProve) {
+            s.out.push(Finding::new(
+                Kind::StatedFacts,
+                vec![id.to_string()],
+                format!(
+                    "the verdict on this rotation rests on stated facts about resources outside \
+                     the template: {}",
+                    used.iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                "verify the stated facts against the account (they are in the template's \
+                 Metadata under stackwright:facts)"
+                    .into(),
+            ));
+        }
         for f in s.out {
             if !out.contains(&f) {
                 out.push(f);
@@ -620,6 +640,11 @@ impl Schedule<'_, '_> {
 
     fn db(&self, target: &Item, depth: u32) -> Result<Db, String> {
         let e = self.e;
+        if let Item::Lit(l) = target {
+            if self.net.facts.type_of(l) == Some("AWS::RDS::DBCluster") {
+                return self.stated_db(l);
+            }
+        }
         let Some(id) = target.res() else {
             return Err(format!("the database given as {}", target.describe()));
         };
@@ -688,6 +713,31 @@ impl Schedule<'_, '_> {
             port: e.db_port(id),
             subnets,
             vpc,
+        })
+    }
+
+    /// A database outside the template, from the stated facts: its security groups and port.
+    fn stated_db(&self, id: &str) -> Result<Db, String> {
+        let facts = &self.net.facts;
+        let port = match facts.get(id, "Endpoint.Port").and_then(Value::as_i64) {
+            Some(p) => Port::Num(p),
+            None => Port::Unknown(format!("the stated fact `{id}.Endpoint.Port`")),
+        };
+        let Some(groups) = facts.get(id, "SecurityGroupIds").and_then(Value::as_list) else {
+            return Err(format!(
+                "the database `{id}`, defined outside the template (no stated fact \
+                 `{id}.SecurityGroupIds`)"
+            ));
+        };
+        let items: Vec<Item> = groups.iter().map(|g| self.e.item(g)).collect();
+        let (groups, group_unknown) = self.net.group_keys(&items);
+        Ok(Db {
+            id: id.to_string(),
+            groups,
+            group_unknown,
+            port,
+            subnets: None,
+            vpc: Item::Unknown(format!("the VPC of `{id}`")),
         })
     }
 
@@ -1468,6 +1518,42 @@ impl Schedule<'_, '_> {
     fn endpoints(&self, vpc: &Item) -> Vec<Endpoint> {
         let e = self.e;
         let mut out = Vec::new();
+        // A Secrets Manager endpoint the VPC (outside the template) is stated to have.
+        if let Item::Lit(v) = vpc {
+            let facts = &self.net.facts;
+            let stated = facts
+                .get(v, "InterfaceEndpoints")
+                .and_then(|eps| eps.get("secretsmanager"));
+            if let Some(ep) = stated {
+                let id = crate::facts::stated_endpoint_id(v);
+                let private_dns = match ep.get("PrivateDnsEnabled").and_then(Value::as_bool) {
+                    Some(true) => Tri::Yes,
+                    Some(false) => Tri::No,
+                    None => Tri::unknown(format!("the stated fact `{id}.PrivateDnsEnabled`")),
+                };
+                let admits = ep
+                    .get("AdmitsHttpsFrom")
+                    .and_then(Value::as_list)
+                    .is_some_and(|l| !l.is_empty());
+                out.push(Endpoint {
+                    id: id.clone(),
+                    private_dns,
+                    dns_absent: false,
+                    groups: if admits {
+                        vec![GroupKey::Lit(id.clone())]
+                    } else {
+                        vec![]
+                    },
+                    group_unknown: if admits {
+                        vec![]
+                    } else {
+                        vec![format!("the stated fact `{id}.AdmitsHttpsFrom`")]
+                    },
+                    default_group: false,
+                    subnets: vec![],
+                });
+            }
+        }
         for (id, r) in e.t.resources_of_type(ENDPOINT) {
             if !self.in_vpc(r, vpc) || self.service(r) != Tri::Yes || !is_interface(e, r) {
                 continue;

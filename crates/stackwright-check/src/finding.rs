@@ -45,11 +45,13 @@ pub enum Kind {
     ConsumerNotRefreshed,
     /// Something the proof needs is outside the template.
     CannotProve,
+    /// The verdict rests on facts the program stated about resources outside the template.
+    StatedFacts,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::NoRouteToSecretsManager,
         Kind::EndpointPrivateDnsDisabled,
         Kind::EndpointDeniesLambda,
@@ -67,6 +69,7 @@ impl Kind {
         Kind::PasswordCharsRejected,
         Kind::ConsumerNotRefreshed,
         Kind::CannotProve,
+        Kind::StatedFacts,
     ];
 
     /// The stable kebab-case name, e.g. `no-route-to-secrets-manager`.
@@ -96,6 +99,7 @@ impl Kind {
             Kind::PasswordCharsRejected => "password-chars-rejected",
             Kind::ConsumerNotRefreshed => "consumer-not-refreshed",
             Kind::CannotProve => "cannot-prove",
+            Kind::StatedFacts => "rests-on-stated-facts",
         }
     }
 
@@ -126,7 +130,8 @@ impl Kind {
             Kind::RotateImmediatelyOnUpdate
             | Kind::MultiUserBehindProxy
             | Kind::ConsumerNotRefreshed
-            | Kind::CannotProve => Severity::Warning,
+            | Kind::CannotProve
+            | Kind::StatedFacts => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -187,6 +192,9 @@ impl Kind {
             }
             Kind::CannotProve => {
                 "Something the rotation needs is outside the template and cannot be checked"
+            }
+            Kind::StatedFacts => {
+                "The verdict rests on facts stated about resources outside the template"
             }
         }
     }
@@ -250,6 +258,9 @@ impl Kind {
             }
             Kind::CannotProve => {
                 "Define the missing piece in this template so it can be checked, or verify by hand that the rotation function reaches Secrets Manager (HTTPS 443) and the database on its port; then acknowledge the finding."
+            }
+            Kind::StatedFacts => {
+                "The program that wrote the template stated facts about resources it imports (subnet types, route tables, CIDR blocks, security groups, ports) in the template's Metadata under stackwright:facts, and the verdict used them. Verify them against the account: a wrong fact gives a wrong verdict."
             }
         }
     }

@@ -40,6 +40,7 @@
 //! | `password-chars-rejected` | error | Exclude `/@" ` from the generated master password (`ExcludeCharacters`, or `ExcludePunctuation: true`). |
 //! | `consumer-not-refreshed` | warning | Redeploy the ECS services that read the secret after each rotation: a rule on `RotationSucceeded` whose target may call `ecs:UpdateService` (`RotationRefresh`). |
 //! | `cannot-prove` | warning | Define the missing piece in the template, or verify it by hand and acknowledge. |
+//! | `rests-on-stated-facts` | warning | The verdict used facts the program stated about imported resources (template `Metadata`, `stackwright:facts`); verify them against the account. |
 //!
 //! ## Semantics
 //!
@@ -86,6 +87,14 @@
 //!   `ecs:UpdateService`, or a target the template cannot see into.
 //! - [`analyze_deployment`] checks many templates as one deployment (see `stackwright check`
 //!   below for directories and cloud assemblies).
+//! - Stated facts: where a literal id names a subnet, route table, cluster or the VPC's
+//!   Secrets Manager endpoint outside the template, the facts the program stated about it in
+//!   the template's `Metadata` under [`FACTS_METADATA_KEY`] stand in for the missing resource:
+//!   a subnet's VPC and CIDR block (else the VPC's), its route table's `DefaultRoute` (`none`,
+//!   `nat-gateway`, `internet-gateway`), a cluster's `Endpoint.Port` and `SecurityGroupIds`, a
+//!   stated endpoint's private DNS and the CIDR blocks its groups admit on 443. A verdict
+//!   reached that way adds `rests-on-stated-facts` naming each fact used; a missing fact is
+//!   `cannot-prove` naming it.
 //!
 //! ```
 //! use stackwright_check::{analyze, Kind};
@@ -146,6 +155,7 @@ mod analyze;
 mod cli;
 mod deployment;
 mod eval;
+mod facts;
 mod finding;
 mod inputs;
 mod markdown;
@@ -158,6 +168,7 @@ pub use cli::{
 };
 pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
+pub use facts::FACTS_METADATA_KEY;
 pub use finding::{Finding, Kind};
 pub use markdown::render_markdown;
 

@@ -172,6 +172,8 @@ pub(crate) struct NatRoute {
 /// Indexes of the network resources of a template.
 pub(crate) struct Network<'t> {
     e: &'t Eval<'t>,
+    /// What the program stated about resources outside the template.
+    pub(crate) facts: crate::facts::Facts,
     groups: HashMap<GroupKey, Group>,
     assoc: HashMap<String, Item>,
     routes: HashMap<String, Vec<(&'t str, &'t Resource)>>,
@@ -183,6 +185,7 @@ impl<'t> Network<'t> {
     pub(crate) fn new(e: &'t Eval<'t>) -> Self {
         let mut n = Network {
             e,
+            facts: crate::facts::Facts::new(e.t),
             groups: HashMap::new(),
             assoc: HashMap::new(),
             routes: HashMap::new(),
@@ -233,6 +236,22 @@ impl<'t> Network<'t> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // A Secrets Manager endpoint a VPC outside the template is stated to have: a group
+        // that admits HTTPS from the stated blocks (its other rules unknown).
+        for (ep, cidrs) in n.facts.stated_endpoint_admissions() {
+            let g = n.groups.entry(GroupKey::Lit(ep)).or_insert_with(|| Group {
+                partial: true,
+                ..Group::default()
+            });
+            for c in cidrs {
+                let mut m = indexmap::IndexMap::new();
+                m.insert("CidrIp".to_string(), Value::str(c));
+                m.insert("FromPort".to_string(), Value::Number(443.into()));
+                m.insert("IpProtocol".to_string(), Value::str("tcp"));
+                m.insert("ToPort".to_string(), Value::Number(443.into()));
+                g.ingress.push(rule(e, &Value::Map(m), true));
             }
         }
         // Standalone rules, attached to their group.
@@ -305,10 +324,18 @@ impl<'t> Network<'t> {
 
     /// A subnet from an id.
     pub(crate) fn subnet(&self, item: &Item) -> SubnetRef {
+        if let Item::Lit(l) = item {
+            if self.facts.type_of(l) == Some("AWS::EC2::Subnet") {
+                return self.stated_subnet(l);
+            }
+        }
         let Item::Res(id) = item else {
             return SubnetRef::Unknown(match item {
                 Item::Param(p) => format!("the subnets in parameter `{p}`"),
-                Item::Lit(l) => format!("subnet `{l}`, defined outside the template"),
+                Item::Lit(l) => format!(
+                    "subnet `{l}`, defined outside the template, with no stated facts \
+                     (`{l}.VpcId`, `{l}.RouteTableId`)"
+                ),
                 other => format!("the subnet given as {}", other.describe()),
             });
         };
@@ -333,8 +360,72 @@ impl<'t> Network<'t> {
         })
     }
 
+    /// A subnet outside the template, from the stated facts: its VPC, and its CIDR block (or
+    /// else the VPC's, which contains it).
+    fn stated_subnet(&self, id: &str) -> SubnetRef {
+        let Some(vpc) = self.facts.str(id, "VpcId").map(str::to_string) else {
+            return SubnetRef::Unknown(format!(
+                "subnet `{id}`, defined outside the template (no stated fact `{id}.VpcId`)"
+            ));
+        };
+        let block = self
+            .facts
+            .map_str(id, "CidrBlock")
+            .or_else(|| self.facts.map_str(&vpc, "CidrBlock"));
+        let cidr = match block {
+            Some(b) => self.e.cidr(&Value::str(b)),
+            None => Cidr::unknown(format!(
+                "the CIDR of subnet `{id}` (no stated fact `{id}.CidrBlock` or `{vpc}.CidrBlock`)"
+            )),
+        };
+        SubnetRef::Known(Subnet {
+            id: id.to_string(),
+            vpc: Item::Lit(vpc),
+            cidr,
+        })
+    }
+
+    /// The default route of a subnet outside the template, from the stated facts.
+    fn stated_route(&self, s: &Subnet) -> NatRoute {
+        let id = &s.id;
+        let Some(rtb) = self.facts.str(id, "RouteTableId") else {
+            return NatRoute {
+                nat: Tri::unknown(format!("the stated fact `{id}.RouteTableId`")),
+                why_not: String::new(),
+                involved: vec![],
+            };
+        };
+        let (nat, why_not) = match self.facts.str(rtb, "DefaultRoute") {
+            Some("nat-gateway") => (Tri::Yes, String::new()),
+            Some("none") => (
+                Tri::No,
+                format!("have no route out of the VPC (stated fact `{rtb}.DefaultRoute`: none)"),
+            ),
+            Some("internet-gateway") => (
+                Tri::No,
+                format!(
+                    "route 0.0.0.0/0 to an internet gateway (stated fact `{rtb}.DefaultRoute`), \
+                     and Lambda gets no public IP"
+                ),
+            ),
+            _ => (
+                Tri::unknown(format!("the stated fact `{rtb}.DefaultRoute`")),
+                String::new(),
+            ),
+        };
+        NatRoute {
+            nat,
+            why_not,
+            involved: vec![],
+        }
+    }
+
     /// Whether a subnet's 0.0.0.0/0 route goes to a NAT gateway.
     pub(crate) fn nat_route(&self, s: &Subnet) -> NatRoute {
+        if !self.assoc.contains_key(&s.id) && self.facts.type_of(&s.id) == Some("AWS::EC2::Subnet")
+        {
+            return self.stated_route(s);
+        }
         let mut involved = Vec::new();
         let Some(rt) = self.assoc.get(&s.id) else {
             let vpc_known = s.vpc.res().is_some_and(|v| self.e.type_of(v).is_some());

@@ -107,6 +107,7 @@ const CORPUS: &[(&str, &[Kind])] = &[
     ("hand/secret-attached.yaml", &[]),
     ("hand/imported-vpc.yaml", &[CannotProve]),
     ("hand/imported-vpc-defined.yaml", &[]),
+    ("hand/imported-vpc-stated.yaml", &[StatedFacts]),
     ("hand/endpoint-default-sg.json", &[EndpointDeniesLambda]),
     ("hand/endpoint-default-sg-member.json", &[]),
     ("hand/private-nat-gateway.json", &[NoRouteToSecretsManager]),
@@ -308,6 +309,11 @@ const PAIRS: &[(Kind, &str, &str)] = &[
         "cdk/EcsConsumerNoRefresh.template.json",
         "cdk/EcsConsumerRefreshed.template.json",
     ),
+    (
+        StatedFacts,
+        "hand/imported-vpc-stated.yaml",
+        "hand/imported-vpc-defined.yaml",
+    ),
 ];
 
 fn fixture_text(rel: &str) -> String {
@@ -431,6 +437,7 @@ fn yaml_and_json_forms_give_the_same_findings() {
         "hand/multi-user-no-master.yaml",
         "hand/secret-not-attached.yaml",
         "hand/imported-vpc.yaml",
+        "hand/imported-vpc-stated.yaml",
     ] {
         let t = Template::parse(&fixture_text(rel)).expect("parses");
         let back = Template::parse(&t.to_json_string()).expect("round trip");

@@ -144,6 +144,26 @@ pub const VPC_NO_SUCH_SUBNET_GROUP: DiagnosticCode =
 pub const VPC_ENDPOINT_WITHOUT_SUBNETS: DiagnosticCode =
     DiagnosticCode::on_field("SW-VPC-012", "subnets");
 
+/// A rule for an immutable imported group, which must be added by hand.
+pub const EC2_IMMUTABLE_GROUP_RULE: DiagnosticCode = DiagnosticCode::new("SW-EC2-005");
+/// An imported id that does not have its resource's shape (vpc-, subnet-, sg-, rtb-).
+pub const IMPORT_ID_MALFORMED: DiagnosticCode = DiagnosticCode::new("SW-IMP-001");
+/// An imported CIDR block that is not valid or not inside the VPC's.
+pub const IMPORT_CIDR_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-002");
+/// Imported subnets or zones that do not pair one subnet of each type per zone.
+pub const IMPORT_SUBNETS_DO_NOT_MATCH_AZS: DiagnosticCode = DiagnosticCode::new("SW-IMP-003");
+/// Route table or CIDR lists whose length differs from the subnets'.
+pub const IMPORT_LIST_LENGTHS_DIFFER: DiagnosticCode = DiagnosticCode::new("SW-IMP-004");
+/// An existing interface endpoint whose service is not a short name.
+pub const IMPORT_ENDPOINT_SERVICE_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-005");
+/// An imported secret ARN of the wrong form or service.
+pub const IMPORT_SECRET_ARN_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-006");
+/// An imported KMS key ARN of the wrong form or service.
+pub const IMPORT_KEY_ARN_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-007");
+/// Imported cluster attributes that are not valid.
+pub const IMPORT_CLUSTER_ATTRIBUTES_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-008");
+/// The CIDR block of an imported subnet that was not stated.
+pub const VPC_SUBNET_CIDR_NOT_STATED: DiagnosticCode = DiagnosticCode::new("SW-VPC-013");
 /// Every code above, in order.
 pub const ALL: &[DiagnosticCode] = &[
     EC2_PORT_RANGE_REVERSED,
@@ -204,6 +224,16 @@ pub const ALL: &[DiagnosticCode] = &[
     VPC_AZS_GIVEN_TWICE,
     VPC_NO_SUCH_SUBNET_GROUP,
     VPC_ENDPOINT_WITHOUT_SUBNETS,
+    EC2_IMMUTABLE_GROUP_RULE,
+    IMPORT_ID_MALFORMED,
+    IMPORT_CIDR_INVALID,
+    IMPORT_SUBNETS_DO_NOT_MATCH_AZS,
+    IMPORT_LIST_LENGTHS_DIFFER,
+    IMPORT_ENDPOINT_SERVICE_INVALID,
+    IMPORT_SECRET_ARN_INVALID,
+    IMPORT_KEY_ARN_INVALID,
+    IMPORT_CLUSTER_ATTRIBUTES_INVALID,
+    VPC_SUBNET_CIDR_NOT_STATED,
 ];
 
 #[cfg(test)]

@@ -52,7 +52,13 @@ impl KeyProps {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     node: NodeId,
-    resource: Handle<CfnKey>,
+    id: KeyId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyId {
+    Owned(Handle<CfnKey>),
+    Imported(&'static str),
 }
 
 fn account_root() -> Value {
@@ -104,7 +110,62 @@ impl Key {
             crate::iam::policy_document(vec![root_statement]).to_value(),
         );
         res.properties.sort_keys();
-        Ok(Key { node, resource })
+        Ok(Key {
+            node,
+            id: KeyId::Owned(resource),
+        })
+    }
+
+    /// Imports a key by ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`): the CDK's
+    /// `Key.fromKeyArn`. Its policy is not this stack's: statements this stack would add to it
+    /// (e.g. for a secret encrypted with it) are not written, as in the CDK.
+    ///
+    /// ```
+    /// use stackwright_constructs::kms::Key;
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    /// let key = Key::from_arn(&mut stack, "Key", arn)?;
+    /// assert_eq!(key.key_arn().value().as_str(), Some(arn));
+    /// let secret = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbCdEf";
+    /// assert!(Key::from_arn(&mut stack, "Bad", secret).unwrap_err().has_code("SW-IMP-007"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn from_arn(scope: &mut dyn Scope, id: &str, arn: &str) -> Result<Key> {
+        let (stack, scope) = scope.parts();
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        let valid = parts.len() == 6
+            && parts[0] == "arn"
+            && !parts[1].is_empty()
+            && parts[2] == "kms"
+            && !parts[3].is_empty()
+            && parts[4].len() == 12
+            && parts[4].chars().all(|c| c.is_ascii_digit())
+            && parts[5].strip_prefix("key/").is_some_and(|k| !k.is_empty());
+        if !valid {
+            let what = if parts.len() > 2 && parts[0] == "arn" && parts[2] != "kms" {
+                format!("keyArn: `{arn}` is an ARN of `{}`, not a KMS key", parts[2])
+            } else {
+                format!("keyArn: `{arn}` is not a KMS key ARN")
+            };
+            return Err(Error::invalid(
+                crate::codes::IMPORT_KEY_ARN_INVALID,
+                format!("{}/{id}", stack.path(scope)),
+                what,
+                "write it as arn:<partition>:kms:<region>:<12-digit account>:key/<key id>",
+            ));
+        }
+        let node = stack.scope(scope, id)?;
+        Ok(Key {
+            node,
+            id: KeyId::Imported(crate::util::intern(arn)),
+        })
+    }
+
+    /// True for a key imported with [`Key::from_arn`].
+    pub fn is_imported(&self) -> bool {
+        matches!(self.id, KeyId::Imported(_))
     }
 
     /// The construct node.
@@ -112,9 +173,12 @@ impl Key {
         self.node
     }
 
-    /// `Fn::GetAtt <key>.Arn`.
+    /// `Fn::GetAtt <key>.Arn`; an imported key's ARN as a literal.
     pub fn key_arn(&self) -> Expr<String> {
-        self.resource.get_att("Arn")
+        match self.id {
+            KeyId::Owned(r) => r.get_att("Arn"),
+            KeyId::Imported(arn) => Expr::lit(arn),
+        }
     }
 
     /// Adds a statement to the key policy (identical statements are added once).
@@ -122,8 +186,11 @@ impl Key {
         if !stack.owns(self.node) {
             return Err(stackwright_core::foreign_construct("key", self.node));
         }
+        let KeyId::Owned(resource) = self.id else {
+            return Ok(());
+        };
         // The statement goes straight into the rendered policy (no re-rendering of the others).
-        let res = stack.resource_mut(self.resource.node())?;
+        let res = stack.resource_mut(resource.node())?;
         if !crate::iam::push_statement(res.properties.get_mut("KeyPolicy"), statement) {
             return Err(Error::invalid(
                 crate::codes::KMS_KEY_POLICY_REPLACED,

@@ -355,9 +355,11 @@ impl Function {
                     .description(&description)
                     .allow_all_outbound(props.allow_all_outbound),
             )?;
-            let r = stack.resource_mut(sg.resource.node())?;
-            for c in &connectivity {
-                r.add_depends_on(*c);
+            if let Some(resource) = sg.resource_node() {
+                let r = stack.resource_mut(resource)?;
+                for c in &connectivity {
+                    r.add_depends_on(*c);
+                }
             }
             security_groups.push(sg);
         }

@@ -7,6 +7,7 @@
 pub mod codes;
 pub mod ec2;
 pub mod events;
+pub mod facts;
 pub mod iam;
 pub mod kms;
 pub mod lambda;

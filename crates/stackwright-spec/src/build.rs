@@ -4,12 +4,13 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 use stackwright::ec2::{
-    InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
-    SecurityGroupProps, SubnetSelection, Vpc,
+    ImportedSecurityGroupOptions, InterfaceService, InterfaceVpcEndpoint,
+    InterfaceVpcEndpointProps, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, Vpc,
 };
 use stackwright::rds::{
     AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
-    DatabaseCluster, DatabaseClusterProps,
+    DatabaseCluster, DatabaseClusterAttributes, DatabaseClusterProps, DatabaseSecret,
+    DatabaseSecretProps, ImportedDatabaseCluster,
 };
 use stackwright::secretsmanager::{
     AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
@@ -19,12 +20,19 @@ use stackwright::secretsmanager::{
 use stackwright::Stack;
 
 use crate::document::{
-    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, EngineSpec, HostedRotationSpec,
-    InstanceSpec, InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
+    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseSecretSpec, EngineSpec,
+    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceSpec,
+    InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
     SecretRotationSpec, SecretSpec, SecurityGroupSpec, SubnetSelectionSpec,
 };
 use crate::error::{FieldPath, SpecError};
 use crate::Spec;
+
+/// A database of the spec: created or imported.
+enum Target {
+    Own(Box<DatabaseCluster>),
+    Imported(Box<ImportedDatabaseCluster>),
+}
 
 /// What a construct of the spec became, for the constructs below it to refer to.
 #[derive(Debug, Clone)]
@@ -35,6 +43,7 @@ enum Built {
     Key(stackwright::kms::Key),
     Secret(Secret),
     Cluster(Box<DatabaseCluster>),
+    ImportedCluster(Box<ImportedDatabaseCluster>),
     Other(&'static str),
 }
 
@@ -47,6 +56,7 @@ impl Built {
             Built::Key(_) => "KmsKey",
             Built::Secret(_) => "Secret",
             Built::Cluster(_) => "DatabaseCluster",
+            Built::ImportedCluster(_) => "ImportedDatabaseCluster",
             Built::Other(k) => k,
         }
     }
@@ -272,6 +282,124 @@ impl<'a> Builder<'a> {
             ConstructSpec::SecretRotation(r) => self.rotation_construct(id, r),
             ConstructSpec::HostedRotation(h) => self.hosted_construct(id, h),
             ConstructSpec::RotationRefresh(r) => self.refresh_construct(id, r),
+            ConstructSpec::ImportedVpc(a) => Vpc::from_attributes(&mut self.stack, id, a.clone())
+                .map(Built::Vpc)
+                .map_err(|e| self.refused(Some(self.imported_field(&e)), e)),
+            ConstructSpec::ImportedSecurityGroup(g) => {
+                let mut o = ImportedSecurityGroupOptions::new();
+                if g.mutable == Some(false) {
+                    o = o.immutable();
+                }
+                if let Some(a) = g.allow_all_outbound {
+                    o = o.allow_all_outbound(a);
+                }
+                SecurityGroup::from_id(&mut self.stack, id, &g.security_group_id, o)
+                    .map(Built::SecurityGroup)
+                    .map_err(|e| self.refused(Some(self.field("securityGroupId")), e))
+            }
+            ConstructSpec::ImportedSecret(s) => self.imported_secret(id, s),
+            ConstructSpec::ImportedDatabaseCluster(d) => self.imported_cluster(id, d),
+            ConstructSpec::ImportedKmsKey(k) => {
+                stackwright::kms::Key::from_arn(&mut self.stack, id, &k.key_arn)
+                    .map(Built::Key)
+                    .map_err(|e| self.refused(Some(self.field("keyArn")), e))
+            }
+            ConstructSpec::DatabaseSecret(d) => self.database_secret(id, d),
+        }
+    }
+
+    // --- Imports --------------------------------------------------------------------------
+
+    /// The field an import's error is about: the camelCase name its message starts with.
+    fn imported_field(&self, e: &stackwright::Error) -> FieldPath {
+        let message = e
+            .diagnostics()
+            .first()
+            .map(|d| d.message.clone())
+            .unwrap_or_default();
+        match message.split_once(':') {
+            Some((name, _))
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()) =>
+            {
+                self.field(name)
+            }
+            _ => self.construct_path(),
+        }
+    }
+
+    fn imported_secret(&mut self, id: &str, s: &ImportedSecretSpec) -> Res<Built> {
+        let given = [
+            ("secretCompleteArn", &s.secret_complete_arn),
+            ("secretPartialArn", &s.secret_partial_arn),
+            ("secretName", &s.secret_name),
+        ];
+        let set: Vec<(&str, &String)> = given
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
+            .collect();
+        let [(key, value)] = set.as_slice() else {
+            return Err(SpecError::at(
+                self.construct_path().key("props"),
+                "give exactly one of `secretCompleteArn`, `secretPartialArn`, `secretName`",
+            ));
+        };
+        let built = match *key {
+            "secretCompleteArn" => Secret::from_complete_arn(&mut self.stack, id, value),
+            "secretPartialArn" => Secret::from_partial_arn(&mut self.stack, id, value),
+            _ => Secret::from_name(&mut self.stack, id, value),
+        };
+        built
+            .map(Built::Secret)
+            .map_err(|e| self.refused(Some(self.field(key)), e))
+    }
+
+    fn imported_cluster(&mut self, id: &str, d: &ImportedDatabaseClusterSpec) -> Res<Built> {
+        let mut a = DatabaseClusterAttributes::new(&d.cluster_identifier);
+        if let Some(x) = &d.cluster_endpoint_address {
+            a = a.endpoint_address(x);
+        }
+        if let Some(p) = d.port {
+            a = a.port(p);
+        }
+        a = a.security_groups(self.security_groups("securityGroups", &d.security_groups)?);
+        if let Some(e) = &d.engine {
+            a = a.engine(self.engine(e)?);
+        }
+        DatabaseCluster::from_attributes(&mut self.stack, id, a)
+            .map(|c| Built::ImportedCluster(Box::new(c)))
+            .map_err(|e| self.refused(Some(self.imported_field(&e)), e))
+    }
+
+    fn database_secret(&mut self, id: &str, d: &DatabaseSecretSpec) -> Res<Built> {
+        let mut p = DatabaseSecretProps::new(&d.username);
+        if let Some(m) = &d.master_secret {
+            p = p.master_secret(self.secret(self.field("masterSecret"), m)?);
+        }
+        if let Some(x) = &d.exclude_characters {
+            p = p.exclude_characters(x);
+        }
+        let target = match &d.attach_to {
+            Some(c) => Some(self.attach_target(self.field("attachTo"), c)?),
+            None => None,
+        };
+        let secret = DatabaseSecret::new(&mut self.stack, id, p)
+            .map_err(|e| self.refused(None, e))?
+            .secret();
+        if let Some(t) = target {
+            let r = match &t {
+                Target::Own(c) => secret.attach(&mut self.stack, &**c),
+                Target::Imported(c) => secret.attach(&mut self.stack, &**c),
+            };
+            r.map_err(|e| self.refused(Some(self.field("attachTo")), e))?;
+        }
+        Ok(Built::Secret(secret))
+    }
+
+    /// A cluster of this spec or an imported one.
+    fn attach_target(&self, field: FieldPath, name: &str) -> Res<Target> {
+        match self.built.get(name) {
+            Some(Built::ImportedCluster(c)) => Ok(Target::Imported(c.clone())),
+            _ => Ok(Target::Own(Box::new(self.cluster(field, name)?))),
         }
     }
 
@@ -440,15 +568,19 @@ impl<'a> Builder<'a> {
         Ok(inst)
     }
 
-    fn cluster_construct(&mut self, id: &str, d: &DatabaseClusterSpec) -> Res<Built> {
-        let engine = match &d.engine {
+    fn engine(&self, e: &EngineSpec) -> Res<ClusterEngine> {
+        Ok(match e {
             EngineSpec::AuroraMysql(v) => AuroraMysqlVersion::of(v)
                 .map(ClusterEngine::aurora_mysql)
                 .map_err(|e| self.refused(Some(self.field("engine").key("auroraMysql")), e))?,
             EngineSpec::AuroraPostgres(v) => AuroraPostgresVersion::of(v)
                 .map(ClusterEngine::aurora_postgres)
                 .map_err(|e| self.refused(Some(self.field("engine").key("auroraPostgres")), e))?,
-        };
+        })
+    }
+
+    fn cluster_construct(&mut self, id: &str, d: &DatabaseClusterSpec) -> Res<Built> {
+        let engine = self.engine(&d.engine)?;
         let vpc = self.vpc(self.field("vpc"), &d.vpc)?;
         let mut props = DatabaseClusterProps::new(engine, vpc);
         if let Some(s) = self.selection(vpc, "subnets", &d.subnets)? {
@@ -520,10 +652,23 @@ impl<'a> Builder<'a> {
     }
 
     fn rotation_construct(&mut self, id: &str, r: &SecretRotationSpec) -> Res<Built> {
-        let cluster = self.cluster(self.field("cluster"), &r.cluster)?;
-        let vpc = match &r.vpc {
-            Some(v) => self.vpc(self.field("vpc"), v)?,
-            None => cluster.vpc(),
+        let target = self.attach_target(self.field("cluster"), &r.cluster)?;
+        let vpc = match (&r.vpc, &target) {
+            (Some(v), _) => self.vpc(self.field("vpc"), v)?,
+            (None, Target::Own(c)) => c.vpc(),
+            (None, Target::Imported(_)) => {
+                return Err(SpecError::at(
+                    self.field("vpc"),
+                    format!(
+                        "`{}` is an ImportedDatabaseCluster: name the VPC the function runs in",
+                        r.cluster
+                    ),
+                ))
+            }
+        };
+        let cluster: &dyn stackwright::ec2::HasDefaultPort = match &target {
+            Target::Own(c) => &**c,
+            Target::Imported(c) => &**c,
         };
         let mut props = if r.application.is_multi_user() {
             let Some(master) = &r.master_secret else {
@@ -538,10 +683,10 @@ impl<'a> Builder<'a> {
             };
             let user = self.attached(self.field("secret"), &r.secret)?;
             let master = self.rotatable(self.field("masterSecret"), master)?;
-            SecretRotationProps::multi_user(r.application, user, master, &cluster, vpc)
+            SecretRotationProps::multi_user(r.application, user, master, cluster, vpc)
         } else {
             let secret = self.rotatable(self.field("secret"), &r.secret)?;
-            let mut p = SecretRotationProps::single_user(r.application, secret, &cluster, vpc);
+            let mut p = SecretRotationProps::single_user(r.application, secret, cluster, vpc);
             if let Some(m) = &r.master_secret {
                 p = p.master_secret(self.rotatable(self.field("masterSecret"), m)?);
             }

@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
-use stackwright::ec2::{SubnetType, VpcProps};
+use stackwright::ec2::{SubnetType, VpcAttributes, VpcProps};
 use stackwright::secretsmanager::{GenerateSecretString, SecretRotationApplication};
 
 #[cfg(doc)]
@@ -94,6 +94,23 @@ pub enum ConstructSpec {
     /// After each successful rotation, redeploy the ECS services that read the secrets
     /// (`secretsmanager.RotationRefresh`); optionally alert on failed rotations.
     RotationRefresh(RotationRefreshSpec),
+    /// A VPC that exists (`ec2.Vpc.fromVpcAttributes`): its id, CIDR block, zones, subnets by
+    /// type with their route tables, and the interface endpoints it already has. What is
+    /// stated goes into the template's `Metadata` as facts `stackwright check` uses.
+    ImportedVpc(VpcAttributes),
+    /// A security group that exists (`ec2.SecurityGroup.fromSecurityGroupId`).
+    ImportedSecurityGroup(ImportedSecurityGroupSpec),
+    /// A secret that exists (`secretsmanager.Secret.fromSecretCompleteArn`,
+    /// `fromSecretPartialArn`, `fromSecretNameV2`).
+    ImportedSecret(ImportedSecretSpec),
+    /// An Aurora cluster that exists (`rds.DatabaseCluster.fromDatabaseClusterAttributes`): a
+    /// rotation target and a secret attachment target.
+    ImportedDatabaseCluster(ImportedDatabaseClusterSpec),
+    /// A KMS key that exists (`kms.Key.fromKeyArn`).
+    ImportedKmsKey(ImportedKmsKeySpec),
+    /// The CDK's database secret (`rds.DatabaseSecret`): `username`, `masterarn` and a
+    /// generated password without the characters that break connection strings.
+    DatabaseSecret(DatabaseSecretSpec),
 }
 
 impl ConstructSpec {
@@ -109,6 +126,12 @@ impl ConstructSpec {
             ConstructSpec::SecretRotation(_) => "SecretRotation",
             ConstructSpec::HostedRotation(_) => "HostedRotation",
             ConstructSpec::RotationRefresh(_) => "RotationRefresh",
+            ConstructSpec::ImportedVpc(_) => "ImportedVpc",
+            ConstructSpec::ImportedSecurityGroup(_) => "ImportedSecurityGroup",
+            ConstructSpec::ImportedSecret(_) => "ImportedSecret",
+            ConstructSpec::ImportedDatabaseCluster(_) => "ImportedDatabaseCluster",
+            ConstructSpec::ImportedKmsKey(_) => "ImportedKmsKey",
+            ConstructSpec::DatabaseSecret(_) => "DatabaseSecret",
         }
     }
 }
@@ -392,10 +415,11 @@ pub struct SecretRotationSpec {
     /// a `DatabaseCluster` for its master secret.
     #[serde(default)]
     pub master_secret: Option<String>,
-    /// The database (a `DatabaseCluster` construct of this spec): it admits the function on
-    /// its port.
+    /// The database (a `DatabaseCluster` or `ImportedDatabaseCluster` construct of this spec):
+    /// it admits the function on its port.
     pub cluster: String,
-    /// The VPC the function runs in (default: the cluster's).
+    /// The VPC the function runs in (default: the cluster's; required for an
+    /// `ImportedDatabaseCluster`).
     #[serde(default)]
     pub vpc: Option<String>,
     /// Where the function runs (default: the private subnets, else the isolated ones, else
@@ -440,10 +464,11 @@ pub struct HostedRotationSpec {
     /// or a `DatabaseCluster` for its master secret).
     #[serde(default)]
     pub master_secret: Option<String>,
-    /// The database (a `DatabaseCluster` construct of this spec): it admits the function on
-    /// its port.
+    /// The database (a `DatabaseCluster` or `ImportedDatabaseCluster` construct of this spec):
+    /// it admits the function on its port.
     pub cluster: String,
-    /// The VPC the function runs in (default: the cluster's).
+    /// The VPC the function runs in (default: the cluster's; required for an
+    /// `ImportedDatabaseCluster`).
     #[serde(default)]
     pub vpc: Option<String>,
     /// Where the function runs (default: the private subnets, else the isolated ones, else
@@ -528,4 +553,85 @@ where
         }
     }
     d.deserialize_map(Unique(std::marker::PhantomData))
+}
+
+// --- Imports ----------------------------------------------------------------------------
+
+/// A security group that exists.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedSecurityGroupSpec {
+    /// The group's id (`sg-…`).
+    pub security_group_id: String,
+    /// False: this stack adds no rules to the group; each rule it would add is a synth warning
+    /// naming it (default true).
+    #[serde(default)]
+    pub mutable: Option<bool>,
+    /// What the program states about the group's outbound rules: it allows all outbound IPv4
+    /// traffic (true), or not (false: egress rules are added).
+    #[serde(default)]
+    pub allow_all_outbound: Option<bool>,
+}
+
+/// A secret that exists: exactly one of `secretCompleteArn`, `secretPartialArn`, `secretName`.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedSecretSpec {
+    /// The complete ARN (with the six-character suffix).
+    #[serde(default)]
+    pub secret_complete_arn: Option<String>,
+    /// A partial ARN (without the suffix): policies name `<arn>-??????`.
+    #[serde(default)]
+    pub secret_partial_arn: Option<String>,
+    /// The secret's name: policies name `<arn>-??????`.
+    #[serde(default)]
+    pub secret_name: Option<String>,
+}
+
+/// An Aurora cluster that exists.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedDatabaseClusterSpec {
+    /// The cluster identifier.
+    pub cluster_identifier: String,
+    /// The cluster endpoint's address.
+    #[serde(default)]
+    pub cluster_endpoint_address: Option<String>,
+    /// The port (default: the engine's).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<u16>,
+    /// The cluster's security groups: `SecurityGroup` or `ImportedSecurityGroup` constructs of
+    /// this spec.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// The engine and its version.
+    #[serde(default)]
+    pub engine: Option<EngineSpec>,
+}
+
+/// A KMS key that exists.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedKmsKeySpec {
+    /// The key's ARN (`arn:<partition>:kms:<region>:<account>:key/<id>`).
+    pub key_arn: String,
+}
+
+/// The CDK's database secret.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatabaseSecretSpec {
+    /// The database user name.
+    pub username: String,
+    /// The master secret (a `Secret`, `ImportedSecret` or `DatabaseSecret`, or a
+    /// `DatabaseCluster` for its master secret): its ARN goes into the value as `masterarn`.
+    #[serde(default)]
+    pub master_secret: Option<String>,
+    /// Characters the password must not contain (default: the CDK's).
+    #[serde(default)]
+    pub exclude_characters: Option<String>,
+    /// Attach the secret to a `DatabaseCluster` or `ImportedDatabaseCluster` of this spec.
+    #[serde(default)]
+    pub attach_to: Option<String>,
 }

@@ -211,8 +211,11 @@ fn every_example_spec_synthesizes_cleanly() {
         let out = spec
             .synth()
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // A spec with imports is proven from the facts it states, and says so.
         assert!(
-            out.warnings.is_empty(),
+            out.warnings
+                .iter()
+                .all(|w| w.code == "rests-on-stated-facts"),
             "{}: {:?}",
             path.display(),
             out.warnings
@@ -325,4 +328,46 @@ fn no_input_panics() {
             }
         }
     }
+}
+
+/// Imports in a spec: the stated facts reach the template, the rotation on the imported
+/// cluster is proven from them, and a malformed id names its field.
+#[test]
+fn imports_state_facts_and_name_bad_fields() {
+    let spec = load(&specs_dir().join("brownfield.yaml"));
+    let out = spec.synth().expect("the brownfield spec synthesizes");
+    let t = out.template.to_json();
+    let facts = &t["Metadata"]["stackwright:facts"];
+    assert_eq!(facts["subnet-0aaa1111bbbb22220"]["SubnetType"], "Isolated");
+    assert_eq!(facts["legacy-orders"]["Endpoint.Port"], 3306);
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    assert!(out.warnings[0]
+        .message
+        .contains("`legacy-orders.SecurityGroupIds`"));
+    let rule = t["Resources"]
+        .as_object()
+        .unwrap()
+        .values()
+        .find(|r| r["Type"] == "AWS::EC2::SecurityGroupIngress")
+        .unwrap();
+    assert_eq!(rule["Properties"]["GroupId"], "sg-0123456789abcdef0");
+
+    let bad = "stack: S\nconstructs:\n  Vpc:\n    type: ImportedVpc\n    props:\n      vpcId: vpc-\n      vpcCidrBlock: 10.0.0.0/16\n      availabilityZones: [a]\n";
+    let e = error_of(bad);
+    let text = e.to_string();
+    assert!(text.contains("constructs.Vpc.props.vpcId"), "{text}");
+    assert!(text.contains("SW-IMP-001"), "{text}");
+    let bad = "stack: S\nconstructs:\n  Vpc:\n    type: ImportedVpc\n    props:\n      vpcId: vpc-0a1b2c3d4e5f60718\n      vpcCidrBlock: 10.0.0.0/16\n      availabilityZones: [a]\n      isolatedSubnetIds: [subnet-0aaa1111bbbb22220]\n      isolatedSubnetRouteTableIds: []\n";
+    let text = error_of(bad).to_string();
+    assert!(
+        text.contains("constructs.Vpc.props.isolatedSubnetRouteTableIds")
+            && text.contains("SW-IMP-004"),
+        "{text}"
+    );
+    let bad = "stack: S\nconstructs:\n  M:\n    type: ImportedSecret\n    props:\n      secretPartialArn: arn:aws:kms:eu-west-1:111122223333:key/1\n";
+    let text = error_of(bad).to_string();
+    assert!(
+        text.contains("constructs.M.props.secretPartialArn"),
+        "{text}"
+    );
 }

@@ -1249,7 +1249,7 @@ fn generated_credentials_keep_an_earlier_logical_id_with_an_override() {
         secrets(&stack),
         ["OrdersDbSecretA36191803fdaad7efa858a3daf9490cf0a702aeb"]
     );
-    let resource = db.secret().secret().resource().node();
+    let resource = db.secret().secret().resource().unwrap().node();
     stack
         .override_logical_id(resource, "DbSecretA4F3B2C1")
         .unwrap();

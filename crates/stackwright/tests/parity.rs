@@ -709,3 +709,28 @@ fn security_group_rules_between_two_stacks() {
         assert_same_json(&s.template.to_json(), &cdk, &s.stack_name);
     }
 }
+
+// --- Brownfield (examples/brownfield.rs) ----------------------------------------------------
+
+use crate::support::brownfield;
+
+/// Imported VPC, security group, cluster and secret (`examples/brownfield.rs`): the same
+/// template as the CDK's `fromVpcAttributes`, `fromSecurityGroupId`,
+/// `fromDatabaseClusterAttributes`, `fromSecretCompleteArn` and `DatabaseSecret`, with key
+/// order. The only difference is the template `Metadata` with the stated facts (README,
+/// deviations), which the CDK's template has not.
+#[test]
+fn brownfield_matches_the_cdk() {
+    let stack = brownfield::build().unwrap();
+    let cdk = reference("BrownfieldStack");
+    assert!(cdk.get("Metadata").is_none());
+    let mut ours = stack.synth().unwrap().template.to_json();
+    let facts = ours
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("Metadata")
+        .expect("the stated facts are in the template's Metadata");
+    assert!(facts["stackwright:facts"]["subnet-0aaa1111bbbb22220"]["SubnetType"] == "Isolated");
+    let ours = without_deviations(ours, &cdk);
+    assert_same_json(&ours, &cdk, "BrownfieldStack");
+}

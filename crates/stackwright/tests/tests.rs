@@ -5,6 +5,7 @@ mod support;
 
 mod assembly;
 mod assertions;
+mod brownfield;
 mod cdk_cli;
 mod constructs;
 mod examples;

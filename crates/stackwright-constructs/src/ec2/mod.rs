@@ -19,6 +19,7 @@
 mod cidr;
 mod connections;
 mod endpoint;
+mod import;
 mod peer;
 mod port;
 mod security_group;
@@ -31,6 +32,8 @@ pub use endpoint::{
     GatewayService, GatewayVpcEndpoint, InterfaceService, InterfaceVpcEndpoint,
     InterfaceVpcEndpointProps,
 };
+pub(crate) use import::ImportedVpcState;
+pub use import::{ExistingInterfaceEndpoint, ImportedSecurityGroupOptions, VpcAttributes};
 pub use peer::Peer;
 pub use port::Port;
 pub use security_group::{SecurityGroup, SecurityGroupProps};

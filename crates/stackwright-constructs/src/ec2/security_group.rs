@@ -89,9 +89,18 @@ impl SecurityGroupProps {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SecurityGroup {
     pub(crate) node: NodeId,
-    pub(crate) resource: Handle<CfnSecurityGroup>,
-    index: usize,
-    disable_inline: bool,
+    pub(crate) id: SgId,
+    pub(crate) index: usize,
+    pub(crate) disable_inline: bool,
+}
+
+/// How a security-group handle names its group without the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SgId {
+    /// A group of this app.
+    Owned(Handle<CfnSecurityGroup>),
+    /// An imported group's id.
+    Imported(&'static str),
 }
 
 const ALLOW_ALL_DESCRIPTION: &str = "Allow all outbound traffic by default";
@@ -180,6 +189,7 @@ impl SecurityGroup {
         let st = stack.state_mut::<Ec2State>();
         st.groups.push(SgState {
             node,
+            imported: None,
             allow_all_outbound: props.allow_all_outbound,
             allow_all_ipv6_outbound: props.allow_all_ipv6_outbound,
             ingress: vec![],
@@ -188,7 +198,7 @@ impl SecurityGroup {
         });
         let sg = SecurityGroup {
             node,
-            resource,
+            id: SgId::Owned(resource),
             index: st.groups.len() - 1,
             disable_inline: props.disable_inline_rules,
         };
@@ -237,9 +247,25 @@ impl SecurityGroup {
         self.node
     }
 
-    /// `Fn::GetAtt <group>.GroupId`.
+    /// `Fn::GetAtt <group>.GroupId`; an imported group's id as a literal.
     pub fn group_id(&self) -> Expr<String> {
-        self.resource.get_att("GroupId")
+        match self.id {
+            SgId::Owned(r) => r.get_att("GroupId"),
+            SgId::Imported(id) => Expr::lit(id),
+        }
+    }
+
+    /// True for a group imported with [`SecurityGroup::from_id`].
+    pub fn is_imported(&self) -> bool {
+        matches!(self.id, SgId::Imported(_))
+    }
+
+    /// The `AWS::EC2::SecurityGroup` of a group this stack creates.
+    pub(crate) fn resource_node(&self) -> Option<NodeId> {
+        match self.id {
+            SgId::Owned(r) => Some(r.node()),
+            SgId::Imported(_) => None,
+        }
     }
 
     /// True when the group allows all outbound IPv4 traffic.
@@ -252,7 +278,7 @@ impl SecurityGroup {
         Ok(self.state(stack)?.allow_all_ipv6_outbound)
     }
 
-    fn state<'s>(&self, stack: &'s Tree) -> Result<&'s SgState> {
+    pub(crate) fn state<'s>(&self, stack: &'s Tree) -> Result<&'s SgState> {
         stack
             .state::<Ec2State>()
             .and_then(|s| s.groups.get(self.index))
@@ -278,10 +304,13 @@ impl SecurityGroup {
 
     /// Writes the inline rules into the group's properties.
     fn render(&self, stack: &mut Tree) -> Result<()> {
+        let SgId::Owned(resource) = self.id else {
+            return Ok(());
+        };
         let st = self.state(stack)?;
         let ingress = st.ingress.clone();
         let egress = st.egress.clone();
-        let res = stack.resource_mut(self.resource.node())?;
+        let res = stack.resource_mut(resource.node())?;
         set_list(&mut res.properties, "SecurityGroupIngress", ingress);
         set_list(&mut res.properties, "SecurityGroupEgress", egress);
         res.properties.sort_keys();
@@ -330,6 +359,9 @@ impl SecurityGroup {
         description: Option<&str>,
         side: RuleSide,
     ) -> Result<()> {
+        if self.immutable_import(stack, true, peer, port)? {
+            return Ok(());
+        }
         if !self.inline(peer, port) {
             return self.add_standalone(stack, true, peer, port, description, side);
         }
@@ -397,7 +429,7 @@ impl SecurityGroup {
             st.allow_all_outbound.then_some(("", "allow_all_outbound"))
         };
         if let Some((family, setting)) = ignored {
-            if warn {
+            if warn && !self.is_imported() {
                 stack.report(
                     Diagnostic::warning(
                         crate::codes::EC2_EGRESS_RULE_IGNORED,
@@ -411,6 +443,9 @@ impl SecurityGroup {
                     )),
                 );
             }
+            return Ok(());
+        }
+        if self.immutable_import(stack, false, peer, port)? {
             return Ok(());
         }
         let inline = self.inline(peer, port);
@@ -453,6 +488,9 @@ impl SecurityGroup {
     /// The "Disallow all traffic" placeholder goes with the first IPv4 (or security-group,
     /// or prefix-list) egress rule.
     fn remove_no_traffic_rule(&self, stack: &mut Tree) -> Result<()> {
+        if self.is_imported() {
+            return Ok(());
+        }
         if self.disable_inline {
             let id = standalone_id("to", NO_TRAFFIC_CIDR, &no_traffic_port());
             stack.try_remove_child(self.node, &id);
@@ -468,7 +506,58 @@ impl SecurityGroup {
 
     /// Whether a rule goes inline: a CIDR peer, a literal port, inline rules not disabled.
     fn inline(&self, peer: &Peer, port: &Port) -> bool {
-        peer.can_inline() && port.literal && !self.disable_inline
+        peer.can_inline() && port.literal && !self.disable_inline && !self.is_imported()
+    }
+
+    /// For an immutable imported group: reports the rule that must be added by hand (a
+    /// warning naming the group, the peer and the port) and returns true; false otherwise.
+    fn immutable_import(
+        &self,
+        stack: &mut Tree,
+        ingress: bool,
+        peer: &Peer,
+        port: &Port,
+    ) -> Result<bool> {
+        let st = self.state(stack)?;
+        if st.imported.as_ref().is_none_or(|i| i.mutable) {
+            return Ok(false);
+        }
+        let SgId::Imported(group) = self.id else {
+            return Ok(false);
+        };
+        let peer_text = match peer {
+            Peer::SecurityGroup(other) => match other.id {
+                SgId::Imported(id) => id.to_string(),
+                SgId::Owned(_) => format!("the security group `{}`", stack.path(other.node)),
+            },
+            other => {
+                let uid = other.unique_id(stack);
+                uid.value()
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| "an address given by an intrinsic".into())
+            }
+        };
+        let (kind, dir) = if ingress {
+            ("ingress", "from")
+        } else {
+            ("egress", "to")
+        };
+        stack.report(
+            Diagnostic::warning(
+                crate::codes::EC2_IMMUTABLE_GROUP_RULE,
+                stack.path(self.node),
+                format!(
+                    "the imported security group {group} is immutable, so this stack does not                      add the {kind} rule {} {dir} {peer_text} on {}: add it by hand",
+                    port.protocol,
+                    port.label
+                ),
+            )
+            .with_fix(format!(
+                "add the {kind} rule to {group} outside this stack, or import the group as                  mutable (SecurityGroup::from_id with ImportedSecurityGroupOptions::new())"
+            )),
+        );
+        Ok(true)
     }
 
     /// An inline rule as the CDK writes it. Its default description reads `from <peer>:<port>`

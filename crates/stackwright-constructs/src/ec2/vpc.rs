@@ -146,7 +146,19 @@ impl VpcProps {
 pub struct Vpc {
     pub(crate) node: NodeId,
     pub(crate) index: usize,
-    resource: Handle<CfnVPC>,
+    pub(crate) id: VpcId,
+}
+
+/// How a VPC handle names its VPC without the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VpcId {
+    /// A VPC of this app.
+    Owned(Handle<CfnVPC>),
+    /// An imported VPC: its id and CIDR block.
+    Imported {
+        vpc_id: &'static str,
+        cidr: &'static str,
+    },
 }
 
 /// A subnet group of a VPC, as handed out by [`Vpc::group`] / [`Vpc::groups`].
@@ -481,8 +493,8 @@ impl Vpc {
 
         let mut state = VpcState {
             node: vpc_node,
-            resource,
             cidr,
+            imported: None,
             azs: azs.clone(),
             groups: vec![],
             subnets: vec![],
@@ -534,13 +546,13 @@ impl Vpc {
                 state.groups[g].subnets.push(state.subnets.len());
                 state.subnets.push(SubnetState {
                     node: snode,
-                    subnet,
-                    route_table: rt,
-                    association: assoc.node(),
+                    subnet_id: subnet.ref_(),
+                    route_table_id: rt.ref_(),
+                    association: Some(assoc.node()),
                     default_route: None,
                     nat_gateway: None,
                     az_index: az,
-                    cidr: *block,
+                    cidr: Some(*block),
                     subnet_type: c.subnet_type,
                 });
             }
@@ -565,7 +577,7 @@ impl Vpc {
                 let route = stack.add(
                     s.node,
                     "DefaultRoute",
-                    CfnRoute::new(s.route_table.ref_())
+                    CfnRoute::new(s.route_table_id.clone())
                         .destination_cidr_block("0.0.0.0/0")
                         .gateway_id(igw.ref_()),
                 )?;
@@ -581,7 +593,7 @@ impl Vpc {
         for &i in public.iter().take(nat_count) {
             let (snode, subnet_id, spath) = {
                 let s = &state.subnets[i];
-                (s.node, s.subnet.ref_(), stack.path(s.node))
+                (s.node, s.subnet_id.clone(), stack.path(s.node))
             };
             let eip = stack.add(
                 snode,
@@ -599,7 +611,7 @@ impl Vpc {
             let deps: Vec<NodeId> = state.subnets[i]
                 .default_route
                 .into_iter()
-                .chain([state.subnets[i].association])
+                .chain(state.subnets[i].association)
                 .collect();
             for d in deps {
                 stack.resource_mut(nat.node())?.add_depends_on(d);
@@ -628,7 +640,7 @@ impl Vpc {
                 let route = stack.add(
                     state.subnets[i].node,
                     "DefaultRoute",
-                    CfnRoute::new(state.subnets[i].route_table.ref_())
+                    CfnRoute::new(state.subnets[i].route_table_id.clone())
                         .destination_cidr_block("0.0.0.0/0")
                         .nat_gateway_id(nat.ref_()),
                 )?;
@@ -636,13 +648,12 @@ impl Vpc {
             }
         }
 
-        let resource = state.resource;
         let ec2 = stack.state_mut::<Ec2State>();
         ec2.vpcs.push(state);
         Ok(Vpc {
             node: vpc_node,
             index: ec2.vpcs.len() - 1,
-            resource,
+            id: VpcId::Owned(resource),
         })
     }
 
@@ -661,6 +672,10 @@ impl Vpc {
         stack: &Tree,
         node: NodeId,
     ) -> Option<Vec<stackwright_core::Tag>> {
+        // An imported VPC tags nothing (the CDK's tags come from the Vpc constructor).
+        if self.is_imported() {
+            return None;
+        }
         let mut cur = stack.parent(node);
         while let Some(n) = cur {
             if n == self.node {
@@ -679,14 +694,25 @@ impl Vpc {
         self.node
     }
 
-    /// `Ref` of the VPC (its id).
+    /// `Ref` of the VPC (its id); an imported VPC's id as a literal.
     pub fn vpc_id(&self) -> Expr<String> {
-        self.resource.ref_()
+        match self.id {
+            VpcId::Owned(r) => r.ref_(),
+            VpcId::Imported { vpc_id, .. } => Expr::lit(vpc_id),
+        }
     }
 
-    /// `Fn::GetAtt <vpc>.CidrBlock`.
+    /// `Fn::GetAtt <vpc>.CidrBlock`; an imported VPC's stated CIDR block as a literal.
     pub fn cidr_block(&self) -> Expr<String> {
-        self.resource.get_att("CidrBlock")
+        match self.id {
+            VpcId::Owned(r) => r.get_att("CidrBlock"),
+            VpcId::Imported { cidr, .. } => Expr::lit(cidr),
+        }
+    }
+
+    /// True for a VPC imported with [`Vpc::from_attributes`].
+    pub fn is_imported(&self) -> bool {
+        matches!(self.id, VpcId::Imported { .. })
     }
 
     /// The VPC's CIDR block as configured.
@@ -840,7 +866,7 @@ impl Vpc {
         for &i in &picked {
             let s = &st.subnets[i];
             connectivity.extend(s.default_route);
-            connectivity.push(s.association);
+            connectivity.extend(s.association);
         }
         connectivity.sort_by_key(|n| crate::locale_sort_key(&stack.path(*n)));
         Ok(SelectedSubnets {
@@ -850,7 +876,7 @@ impl Vpc {
                 .collect(),
             subnet_ids: picked
                 .iter()
-                .map(|&i| st.subnets[i].subnet.ref_())
+                .map(|&i| st.subnets[i].subnet_id.clone())
                 .collect(),
             az_indexes: picked.iter().map(|&i| st.subnets[i].az_index).collect(),
             types: picked.iter().map(|&i| st.subnets[i].subnet_type).collect(),
@@ -882,18 +908,27 @@ impl SubnetGroup {
 }
 
 impl Subnet {
-    /// `Ref` of the subnet.
+    /// `Ref` of the subnet (an imported subnet's id).
     pub fn subnet_id(&self, stack: &Tree) -> Result<Expr<String>> {
-        Ok(self.vpc.state(stack)?.subnets[self.index].subnet.ref_())
+        Ok(self.vpc.state(stack)?.subnets[self.index].subnet_id.clone())
     }
-    /// The subnet's CIDR block.
+    /// The subnet's CIDR block; an imported subnet's only when the program stated it.
     pub fn cidr(&self, stack: &Tree) -> Result<Ipv4Cidr> {
-        Ok(self.vpc.state(stack)?.subnets[self.index].cidr)
+        let st = self.vpc.state(stack)?;
+        st.subnets[self.index].cidr.ok_or_else(|| {
+            err(
+                stack,
+                st.subnets[self.index].node,
+                crate::codes::VPC_SUBNET_CIDR_NOT_STATED,
+                "the imported subnet's CIDR block was not stated",
+                "give the subnet CIDRs in VpcAttributes::subnet_cidrs",
+            )
+        })
     }
     /// `Ref` of the subnet's route table.
     pub fn route_table_id(&self, stack: &Tree) -> Result<Expr<String>> {
         Ok(self.vpc.state(stack)?.subnets[self.index]
-            .route_table
-            .ref_())
+            .route_table_id
+            .clone())
     }
 }

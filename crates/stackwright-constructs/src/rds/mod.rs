@@ -3,8 +3,12 @@
 
 mod cluster;
 mod engine;
+mod import;
 mod rotation;
+mod secret;
 
 pub use cluster::{ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterProps};
 pub use engine::{AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine};
+pub use import::{DatabaseClusterAttributes, ImportedDatabaseCluster};
 pub use rotation::RotationOptions;
+pub use secret::{DatabaseSecret, DatabaseSecretProps};

@@ -126,7 +126,7 @@ impl RotationSchedule {
             stack,
             PolicyStatement::allow()
                 .actions(ROTATION_SECRET_ACTIONS)
-                .resource(secret_arn.clone()),
+                .resource(secret.arn_for_policies()),
         )?;
         function.add_to_role_policy(
             stack,

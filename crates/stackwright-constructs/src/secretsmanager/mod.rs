@@ -24,6 +24,6 @@ pub use refresh::{
 
 pub use rotation::{SecretRotation, SecretRotationApplication, SecretRotationProps};
 pub use secret::{
-    AttachedSecret, GenerateSecretString, RotatableSecret, Secret, SecretAttachmentTarget,
+    ArnForm, AttachedSecret, GenerateSecretString, RotatableSecret, Secret, SecretAttachmentTarget,
     SecretProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
 };

@@ -418,7 +418,8 @@ impl SecretRotation {
             params.insert("kmsKeyArn".into(), k);
         }
         if let Some(m) = &props.master_secret {
-            params.insert("masterSecretArn".into(), m.secret_arn());
+            // The function's policy names this ARN: a partial one needs the suffix wildcard.
+            params.insert("masterSecretArn".into(), m.arn_for_policies());
             let master_key = m
                 .secret()
                 .kms_key_id_or(stack, &props.master_secret_kms_key_arn)?;

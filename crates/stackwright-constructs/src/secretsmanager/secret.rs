@@ -226,8 +226,42 @@ pub(crate) struct SecretState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Secret {
     pub(crate) node: NodeId,
-    pub(crate) resource: Handle<CfnSecret>,
+    pub(crate) id: SecretId,
     pub(crate) index: usize,
+}
+
+/// How a secret handle names its secret without the stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SecretId {
+    /// A secret of this app.
+    Owned(Handle<CfnSecret>),
+    /// An imported secret: its ARN (complete or partial) and how it was given.
+    Imported(&'static str, ArnForm),
+}
+
+/// How an imported secret was named: by its complete ARN (with the six-character suffix
+/// Secrets Manager adds), by a partial ARN (without it), or by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum ArnForm {
+    /// `arn:…:secret:<name>-AbCdEf`.
+    Complete,
+    /// `arn:…:secret:<name>` (no suffix): policies name `<arn>-??????`.
+    Partial,
+    /// A secret name: the ARN is built from the stack's partition, region and account, and
+    /// policies name `<arn>-??????`.
+    Name,
+}
+
+impl ArnForm {
+    fn fact(self) -> &'static str {
+        match self {
+            ArnForm::Complete => "complete",
+            ArnForm::Partial => "partial",
+            ArnForm::Name => "name",
+        }
+    }
 }
 
 /// A secret attached to a database: its value also holds host, port, engine and cluster id.
@@ -338,9 +372,153 @@ impl Secret {
         });
         Ok(Secret {
             node,
-            resource,
+            id: SecretId::Owned(resource),
             index: st.secrets.len() - 1,
         })
+    }
+
+    /// Imports a secret by its complete ARN (`arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`):
+    /// the CDK's `Secret.fromSecretCompleteArn`. Policies name the ARN as given.
+    ///
+    /// ```
+    /// use stackwright_constructs::secretsmanager::Secret;
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:legacy/orders/admin-AbCdEf";
+    /// let master = Secret::from_complete_arn(&mut stack, "Master", arn)?;
+    /// assert_eq!(master.secret_arn().value().as_str(), Some(arn));
+    /// assert_eq!(master.arn_for_policies().value().as_str(), Some(arn));
+    /// // A partial ARN (no suffix) is not a complete one.
+    /// let partial = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:legacy/orders/admin";
+    /// assert!(Secret::from_complete_arn(&mut stack, "P", partial).unwrap_err().has_code("SW-IMP-006"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn from_complete_arn(scope: &mut dyn Scope, id: &str, arn: &str) -> Result<Secret> {
+        let (stack, scope) = scope.parts();
+        let path = format!("{}/{id}", stack.path(scope));
+        let name = check_secret_arn(&path, "secretCompleteArn", arn)?;
+        if !has_suffix(name) {
+            return Err(Error::invalid(
+                crate::codes::IMPORT_SECRET_ARN_INVALID,
+                &path,
+                format!(
+                    "secretCompleteArn: `{arn}` has no six-character suffix after the name, so                      it is a partial ARN"
+                ),
+                "give the complete ARN (ending -XXXXXX), or use Secret::from_partial_arn",
+            ));
+        }
+        Secret::import(stack, scope, id, arn, ArnForm::Complete)
+    }
+
+    /// Imports a secret by a partial ARN (without the six-character suffix): the CDK's
+    /// `Secret.fromSecretPartialArn`. Policies name `<arn>-??????`, which matches the secret
+    /// whatever its suffix (an ARN without it would be denied, aws-cdk issue 28308).
+    ///
+    /// ```
+    /// use stackwright_constructs::secretsmanager::Secret;
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:legacy/orders/admin";
+    /// let master = Secret::from_partial_arn(&mut stack, "Master", arn)?;
+    /// assert_eq!(master.arn_for_policies().value().as_str(), Some(&*format!("{arn}-??????")));
+    /// // An ARN of another service names the field.
+    /// let err = Secret::from_partial_arn(&mut stack, "Key",
+    ///     "arn:aws:kms:eu-west-1:111122223333:key/1234").unwrap_err();
+    /// assert!(err.has_code("SW-IMP-006") && err.to_string().contains("secretPartialArn"));
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn from_partial_arn(scope: &mut dyn Scope, id: &str, arn: &str) -> Result<Secret> {
+        let (stack, scope) = scope.parts();
+        let path = format!("{}/{id}", stack.path(scope));
+        check_secret_arn(&path, "secretPartialArn", arn)?;
+        Secret::import(stack, scope, id, arn, ArnForm::Partial)
+    }
+
+    /// Imports a secret by name: the CDK's `Secret.fromSecretNameV2`. Its ARN is built from the
+    /// stack's partition, region and account; policies name `<arn>-??????`.
+    pub fn from_name(scope: &mut dyn Scope, id: &str, name: &str) -> Result<Secret> {
+        let (stack, scope) = scope.parts();
+        let path = format!("{}/{id}", stack.path(scope));
+        let valid = !name.is_empty()
+            && name.len() <= 512
+            && !name.starts_with("arn:")
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
+        if !valid {
+            return Err(Error::invalid(
+                crate::codes::IMPORT_SECRET_ARN_INVALID,
+                &path,
+                format!("secretName: `{name}` is not a secret name"),
+                "use letters, digits and /_+=.@- (an ARN goes to from_complete_arn or from_partial_arn)",
+            ));
+        }
+        Secret::import(stack, scope, id, name, ArnForm::Name)
+    }
+
+    fn import(
+        stack: &mut Tree,
+        scope: NodeId,
+        id: &str,
+        arn_or_name: &str,
+        form: ArnForm,
+    ) -> Result<Secret> {
+        let node = stack.scope(scope, id)?;
+        crate::facts::state(
+            stack,
+            node,
+            arn_or_name,
+            "AWS::SecretsManager::Secret",
+            [("ArnForm", Value::str(form.fact()))],
+        )?;
+        let st = stack.state_mut::<SecretsState>();
+        st.secrets.push(SecretState {
+            node,
+            generate: None,
+            kms_key_id: None,
+            attached: None,
+            attached_to: None,
+            has_master_arn: false,
+            schedule: None,
+        });
+        Ok(Secret {
+            node,
+            id: SecretId::Imported(crate::util::intern(arn_or_name), form),
+            index: st.secrets.len() - 1,
+        })
+    }
+
+    /// True for a secret imported by ARN or name.
+    pub fn is_imported(&self) -> bool {
+        matches!(self.id, SecretId::Imported(..))
+    }
+
+    /// The ARN to name in IAM policies: the ARN, or for a secret imported by partial ARN or
+    /// by name, `<arn>-??????` (matching the six-character suffix Secrets Manager adds), as
+    /// the CDK's `arnForPolicies`.
+    pub fn arn_for_policies(&self) -> Expr<String> {
+        match self.id {
+            SecretId::Imported(arn, ArnForm::Partial) => Expr::lit(format!("{arn}-??????")),
+            SecretId::Imported(name, ArnForm::Name) => crate::util::concat([
+                Expr::lit("arn:"),
+                Pseudo::partition(),
+                Expr::lit(":secretsmanager:"),
+                Pseudo::region(),
+                Expr::lit(":"),
+                Pseudo::account_id(),
+                Expr::lit(format!(":secret:{name}-??????")),
+            ]),
+            _ => self.secret_arn(),
+        }
+    }
+
+    pub(crate) fn resource_node(&self) -> Option<NodeId> {
+        match self.id {
+            SecretId::Owned(r) => Some(r.node()),
+            SecretId::Imported(..) => None,
+        }
     }
 
     /// The construct node.
@@ -348,15 +526,33 @@ impl Secret {
         self.node
     }
 
-    /// The `AWS::SecretsManager::Secret` resource, for escape hatches (for instance
-    /// `stack.override_logical_id(secret.resource().node(), "OldId")` to keep a logical ID).
-    pub fn resource(&self) -> Handle<CfnSecret> {
-        self.resource
+    /// The `AWS::SecretsManager::Secret` resource of a secret this app creates, for escape
+    /// hatches (for instance `stack.override_logical_id(resource.node(), "OldId")` to keep a
+    /// logical ID); `None` for an imported secret.
+    pub fn resource(&self) -> Option<Handle<CfnSecret>> {
+        match self.id {
+            SecretId::Owned(r) => Some(r),
+            SecretId::Imported(..) => None,
+        }
     }
 
-    /// The secret's ARN (`Ref`).
+    /// The secret's ARN (`Ref`); an imported secret's ARN as given (a partial ARN stays
+    /// partial), or for one imported by name, the ARN built from the stack's partition, region
+    /// and account.
     pub fn secret_arn(&self) -> Expr<String> {
-        self.resource.ref_()
+        match self.id {
+            SecretId::Owned(r) => r.ref_(),
+            SecretId::Imported(name, ArnForm::Name) => crate::util::concat([
+                Expr::lit("arn:"),
+                Pseudo::partition(),
+                Expr::lit(":secretsmanager:"),
+                Pseudo::region(),
+                Expr::lit(":"),
+                Pseudo::account_id(),
+                Expr::lit(format!(":secret:{name}")),
+            ]),
+            SecretId::Imported(arn, _) => Expr::lit(arn),
+        }
     }
 
     /// A dynamic reference to a JSON key of the secret's value
@@ -468,7 +664,7 @@ impl Secret {
                     "secretsmanager:GetSecretValue",
                     "secretsmanager:DescribeSecret",
                 ])
-                .resource(self.secret_arn()),
+                .resource(self.arn_for_policies()),
         )?;
         if let Some(key) = self.kms_key_arn_for_policies(stack, &path)? {
             role.add_to_policy(
@@ -607,6 +803,14 @@ impl RotatableSecret {
             RotatableSecret::Attached(a) => a.secret_arn(),
         }
     }
+    /// The ARN to name in policies: [`Secret::arn_for_policies`] of a plain secret (`<arn>-??????`
+    /// for one imported by partial ARN or name), the attachment's `Ref` of an attached one.
+    pub fn arn_for_policies(&self) -> Expr<String> {
+        match self {
+            RotatableSecret::Plain(s) => s.arn_for_policies(),
+            RotatableSecret::Attached(a) => a.secret_arn(),
+        }
+    }
     /// The underlying secret.
     pub fn secret(&self) -> Secret {
         match self {
@@ -617,6 +821,11 @@ impl RotatableSecret {
 
     /// Adds the CDK's `denyAccountRootDelete` policy (child `Policy`), once per secret.
     pub(crate) fn deny_account_root_delete(&self, stack: &mut Tree) -> Result<()> {
+        // An imported secret's resource policy is not this stack's (the CDK's imported secrets
+        // do not create one either).
+        if matches!(self, RotatableSecret::Plain(s) if s.is_imported()) {
+            return Ok(());
+        }
         let scope = self.node();
         if stack
             .state_mut::<SecretsState>()
@@ -774,4 +983,49 @@ pub(crate) fn check_interval(stack: &Tree, node: NodeId, d: Duration) -> Result<
         ));
     }
     Ok(())
+}
+
+/// Checks a Secrets Manager secret ARN's shape and returns the secret's name; the error names
+/// the field.
+fn check_secret_arn<'a>(path: &str, field: &str, arn: &'a str) -> Result<&'a str> {
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    let bad = |msg: String| {
+        Error::invalid(
+            crate::codes::IMPORT_SECRET_ARN_INVALID,
+            path,
+            msg,
+            "write it as arn:<partition>:secretsmanager:<region>:<12-digit account>:secret:<name>",
+        )
+    };
+    if parts.len() >= 3 && parts[0] == "arn" && parts[2] != "secretsmanager" {
+        return Err(bad(format!(
+            "{field}: `{arn}` is an ARN of `{}`, not a Secrets Manager secret",
+            parts[2]
+        )));
+    }
+    if parts.len() != 7 || parts[0] != "arn" || parts[1].is_empty() {
+        return Err(bad(format!("{field}: `{arn}` is not an ARN")));
+    }
+    if parts[5] != "secret" {
+        return Err(bad(format!(
+            "{field}: `{arn}` is an ARN of `{}`, not a Secrets Manager secret",
+            parts[2]
+        )));
+    }
+    if parts[3].is_empty()
+        || parts[4].len() != 12
+        || !parts[4].chars().all(|c| c.is_ascii_digit())
+        || parts[6].is_empty()
+    {
+        return Err(bad(format!(
+            "{field}: `{arn}` needs a region, a 12-digit account and a secret name"
+        )));
+    }
+    Ok(parts[6])
+}
+
+/// Whether a secret name ends with the `-` and six characters Secrets Manager appends.
+fn has_suffix(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() > 7 && b[b.len() - 7] == b'-' && b[b.len() - 6..].iter().all(u8::is_ascii_alphanumeric)
 }

@@ -85,6 +85,7 @@ struct Node {
 #[derive(Debug, Clone, Default)]
 struct StackInfo {
     description: Option<String>,
+    metadata: IndexMap<String, Value>,
     transforms: Vec<String>,
     transform_calls: usize,
     diagnostics: Vec<Diagnostic>,
@@ -258,6 +259,21 @@ impl Tree {
     pub fn set_description(&mut self, node: NodeId, description: &str) -> Result<()> {
         self.stack_info(node)?.description = Some(description.to_string());
         Ok(())
+    }
+
+    /// Sets one key of the template-level `Metadata` of the stack `node` is in (replacing what
+    /// the key held). Keys keep the order they were first set in.
+    pub fn set_template_metadata(&mut self, node: NodeId, key: &str, value: Value) -> Result<()> {
+        self.stack_info(node)?
+            .metadata
+            .insert(key.to_string(), value);
+        Ok(())
+    }
+
+    /// One key of the template-level `Metadata` of the stack `node` is in.
+    pub fn template_metadata(&self, node: NodeId, key: &str) -> Option<&Value> {
+        let root = self.stack_of(node).ok()?;
+        self.stacks.get(&root.index)?.metadata.get(key)
     }
 
     /// Adds a `Transform` to the stack `node` is in, de-duplicated. As in the CDK, the

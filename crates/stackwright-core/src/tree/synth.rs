@@ -431,6 +431,7 @@ impl Tree {
             description: info.description.clone(),
             transform: info.transforms.clone(),
             transform_list: info.transform_calls > 1,
+            metadata: (!info.metadata.is_empty()).then(|| Value::Map(info.metadata.clone())),
             ..Template::default()
         };
         t.order = vec![

@@ -460,6 +460,56 @@ function apiKeySecret(stack) {
   dbSg.connections.allowFrom(appSg, ec2.Port.tcp(5432), 'app to db');
   const cacheSg = new ec2.SecurityGroup(b, 'CacheSg', { vpc, allowAllOutbound: false, description: 'Cache tier' });
   cacheSg.connections.allowTo(appSg, ec2.Port.tcp(8080), 'cache to app');
+// --- Brownfield: imported VPC, security group, cluster and secret (examples/brownfield.rs) --
+// A new cluster in an imported VPC, and a multi-user rotation on an imported cluster whose
+// master secret is imported by complete ARN.
+{
+  const stack = new cdk.Stack(app, 'BrownfieldStack');
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    vpcCidrBlock: '10.20.0.0/16',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    isolatedSubnetIds: ['subnet-0aaa1111bbbb22220', 'subnet-0ccc3333dddd44440'],
+    isolatedSubnetRouteTableIds: ['rtb-0aaa1111bbbb22220', 'rtb-0ccc3333dddd44440'],
+  });
+  const epSg = new ec2.SecurityGroup(stack, 'SecretsManagerEndpointSg', { vpc, description: 'HTTPS from the VPC' });
+  epSg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    subnets: isolated,
+    securityGroups: [epSg],
+  });
+  const engine = rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 });
+  const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine,
+    credentials: rds.Credentials.fromGeneratedSecret('admin'),
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  cluster.addRotationSingleUser({ rotateImmediatelyOnUpdate: false });
+
+  const legacySg = ec2.SecurityGroup.fromSecurityGroupId(stack, 'LegacyDbSg', 'sg-0123456789abcdef0');
+  const legacy = rds.DatabaseCluster.fromDatabaseClusterAttributes(stack, 'LegacyCluster', {
+    clusterIdentifier: 'legacy-orders',
+    clusterEndpointAddress: 'legacy-orders.cluster-abc.eu-west-1.rds.amazonaws.com',
+    port: 3306,
+    securityGroups: [legacySg],
+    engine,
+  });
+  const master = secretsmanager.Secret.fromSecretCompleteArn(stack, 'LegacyMaster',
+    'arn:aws:secretsmanager:eu-west-1:111122223333:secret:legacy/orders/admin-AbCdEf');
+  const appUser = new rds.DatabaseSecret(stack, 'LegacyAppUser', { username: 'orders_app', masterSecret: master });
+  const attached = appUser.attach(legacy);
+  new secretsmanager.SecretRotation(stack, 'LegacyAppUserRotation', {
+    application: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_MULTI_USER,
+    secret: attached,
+    masterSecret: master,
+    target: legacy,
+    vpc,
+    vpcSubnets: isolated,
+    rotateImmediatelyOnUpdate: false,
+  });
 }
 
 app.synth();

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+#[path = "../../../../examples/brownfield.rs"]
+pub mod brownfield;
 #[path = "../../../../examples/custom_rotation.rs"]
 pub mod custom_rotation;
 #[path = "../../../../examples/isolated_endpoints.rs"]
