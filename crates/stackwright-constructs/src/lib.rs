@@ -5,6 +5,7 @@
 //! [`secretsmanager`] (secrets, attachment, rotation).
 
 pub mod ec2;
+pub mod ecs;
 pub mod events;
 pub mod iam;
 pub mod kms;
