@@ -80,7 +80,7 @@ fn reads(t: &TaskDefinitionState, secret: NodeId) -> bool {
     t.containers
         .iter()
         .flat_map(|c| c.options.secrets.iter().map(|(_, s)| s))
-        .any(|s| s.secret().node() == secret)
+        .any(|s| s.secret().secret().node() == secret)
 }
 
 pub(crate) fn register_validation(stack: &mut Tree) {

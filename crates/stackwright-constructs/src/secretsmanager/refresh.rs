@@ -395,9 +395,11 @@ impl RotationRefresh {
         props.services = services;
         if props.services.is_empty() {
             let fix = if props.all_consumers {
-                "no service of this app reads the secrets yet: create the services first, or                  add them with .fargate_service(service) or .service(cluster_arn, service_name)"
+                "no service of this app reads the secrets yet: create the services first, or \
+                 add them with .fargate_service(service) or .service(cluster_arn, service_name)"
             } else {
-                "add the services that read the secret: .fargate_service(service),                  .all_consumers(), or .service(cluster_arn, service_name)"
+                "add the services that read the secret: .fargate_service(service), \
+                 .all_consumers(), or .service(cluster_arn, service_name)"
             };
             return Err(Error::invalid(
                 "SW-REFRESH-001",
