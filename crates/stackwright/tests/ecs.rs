@@ -413,3 +413,44 @@ fn a_policy_added_to_the_task_role_later_is_waited_for() {
         assert_eq!(deps, &json!([policy, role]), "{path}");
     }
 }
+
+/// The refresh of several services found by `all_consumers`, next to a rotated secret that no
+/// service reads (`Unread`: no warning, no refresh). The Python tests run the refresh function
+/// with this snapshot's `SERVICES` against moto's ECS, and its rule against rotation events.
+#[test]
+fn refresh_of_several_services_snapshot() {
+    let (mut stack, db, _) = app(2);
+    let unread = Secret::new(
+        &mut stack,
+        "Unread",
+        SecretProps::new().generate(GenerateSecretString::json(json!({"id": "partner"}), "key")),
+    )
+    .unwrap();
+    stackwright::secretsmanager::JsonKeyRotation::new(
+        &mut stack,
+        "UnreadRotation",
+        stackwright::secretsmanager::JsonKeyRotationProps::new(unread, "key"),
+    )
+    .unwrap();
+    RotationRefresh::new(
+        &mut stack,
+        "Refresh",
+        RotationRefreshProps::new(db.secret()).all_consumers(),
+    )
+    .unwrap();
+    let out = stackwright::synth(&stack).unwrap();
+    assert!(
+        out.warnings
+            .iter()
+            .all(|w| w.code != CONSUMER_NOT_REFRESHED),
+        "{:?}",
+        out.warnings
+    );
+    insta::with_settings!({
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("template_ecs_refresh_services", out.template.to_json_string());
+    });
+}

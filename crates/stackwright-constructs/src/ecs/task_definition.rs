@@ -535,7 +535,7 @@ impl FargateTaskDefinition {
     ///     .secret("DB_PASSWORD", EcsSecret::from_secrets_manager_field(db, "password")))?;
     /// let t = stack.synth()?.template.to_json();
     /// let secret = &t["Resources"]["Task79114B6B"]["Properties"]["ContainerDefinitions"][0]["Secrets"][0];
-    /// assert_eq!(secret["ValueFrom"], json!({"Fn::Join": ["", [{"Ref": "Db3C6D4A9D"}, ":password::"]]}));
+    /// assert_eq!(secret["ValueFrom"], json!({"Fn::Join": ["", [{"Ref": "Db5D02A0A9"}, ":password::"]]}));
     /// let policy = &t["Resources"]["TaskExecutionRoleDefaultPolicy72339918"]["Properties"];
     /// assert_eq!(policy["PolicyDocument"]["Statement"][0]["Action"][0], "secretsmanager:GetSecretValue");
     ///
