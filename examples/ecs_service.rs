@@ -26,11 +26,24 @@ use stackwright::rds::{
     AuroraMysqlVersion, ClusterEngine, ClusterInstance, Credentials, DatabaseCluster,
     DatabaseClusterProps, RotationOptions,
 };
-use stackwright::secretsmanager::{RotationRefresh, RotationRefreshProps};
+use stackwright::secretsmanager::{AttachedSecret, RotationRefresh, RotationRefreshProps};
 use stackwright::{Result, Stack};
 
 /// Builds `ServiceStack`.
 pub fn build() -> Result<Stack> {
+    let (mut stack, secret, service) = build_without_refresh()?;
+    // After each rotation: new tasks, with the new password.
+    RotationRefresh::new(
+        &mut stack,
+        "RotationRefresh",
+        RotationRefreshProps::new(secret).fargate_service(service),
+    )?;
+    Ok(stack)
+}
+
+/// `ServiceStack` up to the refresh (what the CDK's tree holds): the stack, the cluster's
+/// secret and the service that reads it. Synth warns `consumer-not-refreshed` for `Task`.
+pub fn build_without_refresh() -> Result<(Stack, AttachedSecret, FargateService)> {
     let mut stack = Stack::new("ServiceStack")?;
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
 
@@ -103,14 +116,7 @@ pub fn build() -> Result<Stack> {
             .vpc_subnets(isolated),
     )?;
     database.allow_default_port_from(&mut stack, &service, None)?;
-
-    // After each rotation: new tasks, with the new password.
-    RotationRefresh::new(
-        &mut stack,
-        "RotationRefresh",
-        RotationRefreshProps::new(secret).fargate_service(service),
-    )?;
-    Ok(stack)
+    Ok((stack, secret, service))
 }
 
 #[allow(dead_code)]

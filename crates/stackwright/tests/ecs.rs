@@ -129,12 +129,19 @@ fn a_rotated_secret_read_with_no_refresh_is_a_warning_with_the_fix() {
 
 #[test]
 fn the_example_without_its_refresh_warns_for_task() {
-    // The example's tree up to the refresh: rebuild it without RotationRefresh by refreshing
-    // nothing, i.e. the same stack minus the last construct.
     let with = ecs_service::build().unwrap();
     assert!(not_refreshed(&with).is_empty());
-    let (stack, _, _) = app(1);
-    assert_eq!(not_refreshed(&stack), ["App/Task0"]);
+    let (without, _, _) = ecs_service::build_without_refresh().unwrap();
+    assert_eq!(not_refreshed(&without), ["ServiceStack/Task"]);
+    // The same through the facade's synth, which also runs the readiness analysis.
+    let out = stackwright::synth(&without).unwrap();
+    let w = out
+        .warnings
+        .iter()
+        .find(|w| w.code == CONSUMER_NOT_REFRESHED)
+        .unwrap();
+    assert_eq!(w.logical_id, None);
+    assert!(w.message.contains("ServiceStack/Service"), "{}", w.message);
 }
 
 #[test]

@@ -271,6 +271,38 @@ impl RotationRefreshProps {
     }
     /// Also redeploy every Fargate service of this app whose task definition reads one of the
     /// secrets (those created before the refresh), after the services given explicitly.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// use stackwright_constructs::ecs::{
+    ///     Cluster, ClusterProps, ContainerDefinitionOptions, ContainerImage, EcsSecret,
+    ///     FargateService, FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps,
+    /// };
+    /// use stackwright_constructs::secretsmanager::{
+    ///     GenerateSecretString, RotationRefresh, RotationRefreshProps, Secret, SecretProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
+    /// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::new(vpc))?;
+    /// let db = Secret::new(&mut stack, "Db",
+    ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")))?;
+    /// let task = FargateTaskDefinition::new(&mut stack, "Task", FargateTaskDefinitionProps::new())?;
+    /// task.add_container(&mut stack, "app",
+    ///     ContainerDefinitionOptions::new(ContainerImage::from_registry("nginx"))
+    ///         .secret("DB_PASSWORD", EcsSecret::from_secrets_manager_field(db, "password")))?;
+    /// let service = FargateService::new(&mut stack, "Web", FargateServiceProps::new(cluster, task))?;
+    ///
+    /// RotationRefresh::new(&mut stack, "Refresh", RotationRefreshProps::new(db).all_consumers())?;
+    /// let out = stack.synth()?;
+    /// let (_, policy) = out.template.resources_of_type("AWS::IAM::Policy")
+    ///     .find(|(_, p)| p.to_json()["Properties"]["PolicyDocument"]["Statement"][0]["Action"] == "ecs:UpdateService")
+    ///     .unwrap();
+    /// let target = policy.to_json()["Properties"]["PolicyDocument"]["Statement"][0]["Resource"]["Ref"].clone();
+    /// assert_eq!(out.paths[target.as_str().unwrap()], "Demo/Web/Service"); // the service found
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn all_consumers(mut self) -> Self {
         self.all_consumers = true;
         self
