@@ -663,8 +663,25 @@ impl RotatableSecret {
             return Some(keys); // a plain generated string: no JSON keys at all
         }
         if st.attached.is_some() {
+            // The identifier key follows the target's type, where the template shows it.
+            let target_type = st.attached_to.as_ref().and_then(|t| match t.value() {
+                Value::Fn(f) => match f.as_ref() {
+                    Intrinsic::Ref(Name::Node(n)) => {
+                        stack.resource(*n).map(|r| r.resource_type.as_str())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            });
             for k in ATTACHMENT_KEYS {
-                keys.push(k.to_string());
+                let other = match target_type {
+                    Some("AWS::RDS::DBCluster") => "dbInstanceIdentifier",
+                    Some("AWS::RDS::DBInstance") => "dbClusterIdentifier",
+                    _ => "",
+                };
+                if k != other {
+                    keys.push(k.to_string());
+                }
             }
         }
         Some(keys)
