@@ -314,6 +314,9 @@ fn a_field_the_secret_value_does_not_have_is_an_error() {
         msg.contains("`dbname`") && msg.contains("username, password"),
         "{msg}"
     );
+    // A cluster's attachment writes `dbClusterIdentifier`, not `dbInstanceIdentifier`.
+    assert!(msg.contains("dbClusterIdentifier"), "{msg}");
+    assert!(!msg.contains("dbInstanceIdentifier"), "{msg}");
 }
 
 #[test]
