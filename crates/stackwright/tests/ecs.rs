@@ -22,9 +22,7 @@ use stackwright::secretsmanager::{
 };
 use stackwright::Stack;
 
-#[path = "../../../examples/ecs_service.rs"]
-#[allow(dead_code)]
-mod ecs_service;
+use crate::support::ecs_service;
 
 fn vpc(stack: &mut Stack, id: &str) -> Vpc {
     Vpc::new(
@@ -457,7 +455,7 @@ fn refresh_of_several_services_snapshot() {
         out.warnings
     );
     insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {

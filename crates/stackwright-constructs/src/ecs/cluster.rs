@@ -67,7 +67,7 @@ impl Cluster {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return Err(Error::invalid(
-                    "SW-ECS-001",
+                    crate::codes::ECS_CLUSTER_NAME_INVALID,
                     path,
                     format!("cluster_name `{name}` is not a valid ECS cluster name"),
                     "use 1 to 255 letters, digits, hyphens and underscores",

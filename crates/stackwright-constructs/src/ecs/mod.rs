@@ -28,7 +28,7 @@ use crate::secretsmanager::RotatableSecret;
 
 /// The code of the synth warning for a rotated secret whose consumers are not refreshed:
 /// the same kind name `stackwright check` reports on templates.
-pub const CONSUMER_NOT_REFRESHED: &str = "consumer-not-refreshed";
+pub const CONSUMER_NOT_REFRESHED: &str = crate::codes::ECS_CONSUMER_NOT_REFRESHED.name;
 
 #[derive(Default)]
 pub(crate) struct EcsState {
@@ -158,7 +158,12 @@ fn consumers_not_refreshed(stack: &Tree) -> Vec<Diagnostic> {
                 )
             };
             out.push(
-                Diagnostic::warning(CONSUMER_NOT_REFRESHED, stack.path(t.node), message).with_fix(
+                Diagnostic::warning(
+                    crate::codes::ECS_CONSUMER_NOT_REFRESHED,
+                    stack.path(t.node),
+                    message,
+                )
+                .with_fix(
                     "add RotationRefresh::new(scope, \"RotationRefresh\", \
                      RotationRefreshProps::new(secret).fargate_service(service)) (or \
                      .all_consumers() to redeploy every service of this app that reads it)",

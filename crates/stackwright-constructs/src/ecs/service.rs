@@ -114,7 +114,9 @@ impl FargateService {
     ) -> Result<FargateService> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Err(Error::invalid(code, &path, msg, fix));
+        let bad = |code: stackwright_core::DiagnosticCode, msg: String, fix: &str| {
+            Err(Error::invalid(code, &path, msg, fix))
+        };
         for node in [props.cluster.node(), props.task_definition.node()] {
             if !stack.owns(node) {
                 return Err(stackwright_core::foreign_construct("ECS construct", node));
@@ -123,7 +125,7 @@ impl FargateService {
         let task = props.task_definition.state(stack)?;
         if task.containers.is_empty() {
             return bad(
-                "SW-ECS-008",
+                crate::codes::ECS_TASK_WITHOUT_CONTAINER,
                 format!(
                     "task definition {} has no container",
                     stack.path(props.task_definition.node())
@@ -141,7 +143,7 @@ impl FargateService {
             .find(|v| *v != vpc)
         {
             return bad(
-                "SW-ECS-009",
+                crate::codes::ECS_OTHER_VPC,
                 format!(
                     "vpc_subnets selects subnets of {}, but the cluster's VPC is {vpc_path}",
                     stack.path(other.node())
@@ -156,7 +158,7 @@ impl FargateService {
                 .and_then(|r| r.properties.get("VpcId"));
             if sg_vpc != Some(&vpc_id) {
                 return bad(
-                    "SW-ECS-009",
+                    crate::codes::ECS_OTHER_VPC,
                     format!(
                         "security group {} is not in the cluster's VPC {vpc_path}",
                         stack.path(sg.node())
@@ -167,7 +169,7 @@ impl FargateService {
         }
         if props.security_groups.len() > MAX_SERVICE_SECURITY_GROUPS {
             return bad(
-                "SW-ECS-009",
+                crate::codes::ECS_OTHER_VPC,
                 format!("{} security groups", props.security_groups.len()),
                 "give a service at most 5 security groups",
             );
@@ -179,7 +181,7 @@ impl FargateService {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return bad(
-                    "SW-ECS-010",
+                    crate::codes::ECS_SERVICE_NAME_INVALID,
                     format!("service_name `{n}` is not a valid ECS service name"),
                     "use 1 to 255 letters, digits, hyphens and underscores",
                 );

@@ -353,7 +353,7 @@ impl FargateTaskDefinition {
         let sizes = fargate_memory_sizes(props.cpu);
         if sizes.is_empty() {
             return Err(Error::invalid(
-                "SW-ECS-002",
+                crate::codes::ECS_FARGATE_SIZE_INVALID,
                 path,
                 format!("cpu {} is not a Fargate CPU size", props.cpu),
                 format!(
@@ -364,7 +364,7 @@ impl FargateTaskDefinition {
         }
         if !sizes.contains(&props.memory_limit_mib) {
             return Err(Error::invalid(
-                "SW-ECS-002",
+                crate::codes::ECS_FARGATE_SIZE_INVALID,
                 path,
                 format!(
                     "memory_limit_mib {} is not accepted by Fargate with cpu {}",
@@ -388,7 +388,7 @@ impl FargateTaskDefinition {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return Err(Error::invalid(
-                    "SW-ECS-003",
+                    crate::codes::ECS_FAMILY_INVALID,
                     path,
                     format!("family `{f}` is not a valid task definition family"),
                     "use 1 to 255 letters, digits, hyphens and underscores",
@@ -552,7 +552,9 @@ impl FargateTaskDefinition {
         options: ContainerDefinitionOptions,
     ) -> Result<ContainerDefinition> {
         let path = format!("{}/{name}", stack.path(self.node));
-        let bad = |code: &str, msg: String, fix: &str| Err(Error::invalid(code, &path, msg, fix));
+        let bad = |code: stackwright_core::DiagnosticCode, msg: String, fix: &str| {
+            Err(Error::invalid(code, &path, msg, fix))
+        };
         let name_ok = !name.is_empty()
             && name.len() <= 255
             && name
@@ -560,7 +562,7 @@ impl FargateTaskDefinition {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !name_ok {
             return bad(
-                "SW-ECS-004",
+                crate::codes::ECS_CONTAINER_NAME_INVALID,
                 format!("`{name}` is not a valid container name"),
                 "use 1 to 255 letters, digits, hyphens and underscores",
             );
@@ -568,7 +570,7 @@ impl FargateTaskDefinition {
         let st = self.state(stack)?;
         if st.containers.iter().any(|c| c.name == name) {
             return bad(
-                "SW-ECS-004",
+                crate::codes::ECS_CONTAINER_NAME_INVALID,
                 format!("the task definition already has a container `{name}`"),
                 "give each container of a task definition its own name",
             );
@@ -581,14 +583,14 @@ impl FargateTaskDefinition {
                 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !var_ok {
                 return bad(
-                    "SW-ECS-006",
+                    crate::codes::ECS_ENVIRONMENT_NAME_INVALID,
                     format!("`{n}` is not a valid environment variable name"),
                     "use letters, digits and underscores, not starting with a digit",
                 );
             }
             if seen.contains(&n.as_str()) {
                 return bad(
-                    "SW-ECS-006",
+                    crate::codes::ECS_ENVIRONMENT_NAME_INVALID,
                     format!("the environment variable `{n}` is set twice"),
                     "set each variable once, as a plain value or as a secret",
                 );
@@ -599,14 +601,14 @@ impl FargateTaskDefinition {
         for p in &options.port_mappings {
             if p.container_port == 0 {
                 return bad(
-                    "SW-ECS-007",
+                    crate::codes::ECS_PORT_MAPPING_INVALID,
                     "container port 0".to_string(),
                     "map a port from 1 to 65535",
                 );
             }
             if ports.contains(&(p.container_port, p.protocol)) {
                 return bad(
-                    "SW-ECS-007",
+                    crate::codes::ECS_PORT_MAPPING_INVALID,
                     format!(
                         "port {}/{} is mapped twice",
                         p.container_port,
@@ -641,7 +643,7 @@ impl FargateTaskDefinition {
                         )
                     };
                     return bad(
-                        "SW-ECS-005",
+                        crate::codes::ECS_SECRET_FIELD_MISSING,
                         msg,
                         "name a field the secret's value has, or read the whole secret with \
                          EcsSecret::from_secrets_manager",

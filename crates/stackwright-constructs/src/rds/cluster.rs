@@ -2,7 +2,8 @@
 //! security group and credentials.
 
 use stackwright_core::{
-    Diagnostic, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope, Tree,
+    Diagnostic, DiagnosticCode, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope,
+    Tree,
 };
 use stackwright_l1::rds::{cfn_db_cluster, CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup};
 
@@ -276,11 +277,12 @@ impl DatabaseCluster {
     ) -> Result<DatabaseCluster> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
+        let bad =
+            |code: DiagnosticCode, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         if let Some(d) = props.backup_retention_days {
             if !(1..=35).contains(&d) {
                 return Err(bad(
-                    "SW-RDS-002",
+                    crate::codes::RDS_BACKUP_RETENTION_INVALID,
                     format!("backup retention must be 1 to 35 days, got {d}"),
                     "choose 1 to 35 days",
                 ));
@@ -298,7 +300,7 @@ impl DatabaseCluster {
                 || (max * 2.0).fract() != 0.0)
         {
             return Err(bad(
-                "SW-RDS-003",
+                crate::codes::RDS_SERVERLESS_CAPACITY_INVALID,
                 format!("Serverless v2 capacity {min}..{max} is not valid"),
                 "use multiples of 0.5 ACU with 0 <= min <= max <= 256 and max >= 0.5",
             ));
@@ -311,7 +313,7 @@ impl DatabaseCluster {
             }
             Some(d) => {
                 return Err(bad(
-                    "SW-RDS-007",
+                    crate::codes::RDS_MONITORING_INTERVAL_INVALID,
                     format!("enhanced monitoring interval {d:?} is not one RDS accepts"),
                     "use 1, 5, 10, 15, 30 or 60 seconds",
                 ))
@@ -321,7 +323,7 @@ impl DatabaseCluster {
         for i in std::iter::once(&props.writer).chain(props.readers.iter()) {
             if ids.contains(&i.id.as_str()) {
                 return Err(bad(
-                    "SW-RDS-004",
+                    crate::codes::RDS_DUPLICATE_INSTANCE,
                     format!("two instances are named `{}`", i.id),
                     "give every instance a unique id",
                 ));
@@ -338,7 +340,7 @@ impl DatabaseCluster {
         if selected.subnet_ids.len() < 2 {
             stack.report(
                 Diagnostic::warning(
-                    "SW-RDS-005",
+                    crate::codes::RDS_FEWER_THAN_TWO_SUBNETS,
                     stack.path(node),
                     format!("cluster requires at least 2 subnets, got {}", selected.subnet_ids.len()),
                 )
@@ -614,7 +616,7 @@ impl DatabaseCluster {
         let path = stack.path(self.node);
         if !self.iam_authentication {
             return Err(Error::invalid(
-                "SW-RDS-009",
+                crate::codes::RDS_IAM_AUTHENTICATION_OFF,
                 path,
                 "IAM database authentication is off for this cluster, so an IAM token cannot log in",
                 "turn it on with DatabaseClusterProps::iam_authentication(true)",
@@ -627,7 +629,7 @@ impl DatabaseCluster {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
         if !valid {
             return Err(Error::invalid(
-                "SW-RDS-008",
+                crate::codes::RDS_DATABASE_USER_INVALID,
                 path,
                 format!("`{db_user}` is not a database user name"),
                 "name one database user (letters, digits, `_`, `-`, `.`; no wildcards)",
@@ -691,7 +693,7 @@ fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
     let path = stack.path(secret.node());
     let bad = |msg: &str| {
         Error::invalid(
-            "SW-RDS-006",
+            crate::codes::RDS_CREDENTIALS_SECRET_INVALID,
             &path,
             msg,
             "generate the secret with GenerateSecretString::database_credentials(\"admin\") (a template {\"username\": ...} and the key password)",
@@ -722,7 +724,7 @@ fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
     }
     if secret.attachment(stack)?.is_some() {
         return Err(Error::invalid(
-            "SW-SEC-002",
+            crate::codes::SECRET_ALREADY_ATTACHED,
             &path,
             "the credentials secret is already attached to a database",
             "use a secret of its own for each cluster",

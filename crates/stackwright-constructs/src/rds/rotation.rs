@@ -125,7 +125,7 @@ impl DatabaseCluster {
         let master = self.secret();
         if !secret.is_attached_to(stack, self) {
             return Err(Error::invalid(
-                "SW-ROT-005",
+                crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
                 format!("{}/{id}", stack.path(self.node())),
                 format!(
                     "`{}` is attached to another database, so the function would change the \

@@ -14,7 +14,7 @@ from moto.events.models import EventPattern
 from conftest import REGION, WORKSPACE, load_function
 from test_event_patterns import event, fake_arn
 
-SNAPSHOT = WORKSPACE / "snapshots" / "template_ecs_refresh_services.snap"
+SNAPSHOT = WORKSPACE / "crates" / "stackwright" / "tests" / "snapshots" / "template_ecs_refresh_services.snap"
 
 
 def template():

@@ -445,6 +445,24 @@ function apiKeySecret(stack) {
   cluster.addRotationSingleUser({ rotateImmediatelyOnUpdate: false });
 }
 
+// --- Security-group rules between two stacks ----------------------------------------------
+// A connection made from one stack's side puts the other side's rule in that stack too
+// (determineRuleScope), so that the stacks import one way only.
+{
+  const a = new cdk.Stack(app, 'SgCrossApp');
+  const vpc = new ec2.Vpc(a, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const appSg = new ec2.SecurityGroup(a, 'AppSg', { vpc, allowAllOutbound: false, description: 'App tier' });
+  const b = new cdk.Stack(app, 'SgCrossDb');
+  const dbSg = new ec2.SecurityGroup(b, 'DbSg', { vpc, description: 'Database tier' });
+  dbSg.connections.allowFrom(appSg, ec2.Port.tcp(5432), 'app to db');
+  const cacheSg = new ec2.SecurityGroup(b, 'CacheSg', { vpc, allowAllOutbound: false, description: 'Cache tier' });
+  cacheSg.connections.allowTo(appSg, ec2.Port.tcp(8080), 'cache to app');
+}
+
 // --- An ECS service that reads the rotated secret (examples/ecs_service.rs) ---------------
 // The network of multi_stack's NetworkStack, its Aurora cluster, and a Fargate service whose
 // container reads two fields of the cluster's secret. stackwright adds its RotationRefresh.
