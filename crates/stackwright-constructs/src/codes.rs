@@ -4,6 +4,38 @@
 
 use stackwright_core::DiagnosticCode;
 
+/// A cluster name ECS rejects.
+pub const ECS_CLUSTER_NAME_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-001", "clusterName");
+/// A CPU and memory pair Fargate does not accept.
+pub const ECS_FARGATE_SIZE_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-002", "memoryLimitMiB");
+/// A task definition family ECS rejects.
+pub const ECS_FAMILY_INVALID: DiagnosticCode = DiagnosticCode::on_field("SW-ECS-003", "family");
+/// A container name that is not valid or is used twice in a task definition.
+pub const ECS_CONTAINER_NAME_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-004", "containers");
+/// A container secret field the secret's generated value does not have.
+pub const ECS_SECRET_FIELD_MISSING: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-005", "containers");
+/// An environment variable name that is not valid or is set twice.
+pub const ECS_ENVIRONMENT_NAME_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-006", "containers");
+/// A port mapped twice, or port 0.
+pub const ECS_PORT_MAPPING_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-007", "containers");
+/// A service of a task definition without a container.
+pub const ECS_TASK_WITHOUT_CONTAINER: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-008", "taskDefinition");
+/// A service in subnets or security groups of another VPC than its cluster's, or with too many groups.
+pub const ECS_OTHER_VPC: DiagnosticCode = DiagnosticCode::on_field("SW-ECS-009", "subnets");
+/// A service name ECS rejects.
+pub const ECS_SERVICE_NAME_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-ECS-010", "serviceName");
+/// A task definition reads a rotated secret and no refresh redeploys the services running it
+/// (a warning; the kind name `stackwright check` reports on templates too).
+pub const ECS_CONSUMER_NOT_REFRESHED: DiagnosticCode =
+    DiagnosticCode::new("consumer-not-refreshed");
 /// A port range starts after it ends.
 pub const EC2_PORT_RANGE_REVERSED: DiagnosticCode = DiagnosticCode::new("SW-EC2-001");
 /// A peer is not an IPv4 or IPv6 CIDR block.
@@ -166,6 +198,17 @@ pub const IMPORT_CLUSTER_ATTRIBUTES_INVALID: DiagnosticCode = DiagnosticCode::ne
 pub const VPC_SUBNET_CIDR_NOT_STATED: DiagnosticCode = DiagnosticCode::new("SW-VPC-013");
 /// Every code above, in order.
 pub const ALL: &[DiagnosticCode] = &[
+    ECS_CLUSTER_NAME_INVALID,
+    ECS_FARGATE_SIZE_INVALID,
+    ECS_FAMILY_INVALID,
+    ECS_CONTAINER_NAME_INVALID,
+    ECS_SECRET_FIELD_MISSING,
+    ECS_ENVIRONMENT_NAME_INVALID,
+    ECS_PORT_MAPPING_INVALID,
+    ECS_TASK_WITHOUT_CONTAINER,
+    ECS_OTHER_VPC,
+    ECS_SERVICE_NAME_INVALID,
+    ECS_CONSUMER_NOT_REFRESHED,
     EC2_PORT_RANGE_REVERSED,
     EC2_PEER_CIDR_INVALID,
     EC2_EGRESS_RULE_IGNORED,

@@ -6,6 +6,7 @@
 
 pub mod codes;
 pub mod ec2;
+pub mod ecs;
 pub mod events;
 pub mod facts;
 pub mod iam;

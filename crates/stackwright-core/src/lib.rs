@@ -36,7 +36,7 @@ pub use read::ReadError;
 pub use template::{Resource, Section, Template};
 pub use tree::{
     AnyElement, App, CfnResource, Handle, NodeId, Output, Parameter, RawResource, RemovalPolicy,
-    ResourceData, Scope, ScopeMut, Stack, StackMut, Synthesized, TemplateCheck, Tree,
+    ResourceData, Scope, ScopeMut, Stack, StackMut, Synthesized, TemplateCheck, Tree, Validation,
 };
 pub use value::{Intrinsic, Name, ToValue, Value};
 

@@ -3,9 +3,14 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
+use stackwright::ec2::HasDefaultPort;
 use stackwright::ec2::{
     ImportedSecurityGroupOptions, InterfaceService, InterfaceVpcEndpoint,
     InterfaceVpcEndpointProps, Peer, Port, SecurityGroup, SecurityGroupProps, SubnetSelection, Vpc,
+};
+use stackwright::ecs::{
+    Cluster, ClusterProps, ContainerDefinitionOptions, ContainerImage, EcsSecret, FargateService,
+    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, PortMapping,
 };
 use stackwright::rds::{
     AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
@@ -20,10 +25,11 @@ use stackwright::secretsmanager::{
 use stackwright::Stack;
 
 use crate::document::{
-    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseSecretSpec, EngineSpec,
-    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceSpec,
-    InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
-    SecretRotationSpec, SecretSpec, SecurityGroupSpec, SubnetSelectionSpec,
+    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseSecretSpec, EcsClusterSpec,
+    EngineSpec, FargateServiceSpec, FargateTaskDefinitionSpec, HostedRotationSpec,
+    ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceSpec, InterfaceVpcEndpointSpec,
+    PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec, SecretRotationSpec, SecretSpec,
+    SecurityGroupSpec, SubnetSelectionSpec,
 };
 use crate::error::{FieldPath, SpecError};
 use crate::Spec;
@@ -44,6 +50,9 @@ enum Built {
     Secret(Secret),
     Cluster(Box<DatabaseCluster>),
     ImportedCluster(Box<ImportedDatabaseCluster>),
+    EcsCluster(Cluster),
+    TaskDefinition(FargateTaskDefinition),
+    Service(FargateService),
     Other(&'static str),
 }
 
@@ -57,6 +66,9 @@ impl Built {
             Built::Secret(_) => "Secret",
             Built::Cluster(_) => "DatabaseCluster",
             Built::ImportedCluster(_) => "ImportedDatabaseCluster",
+            Built::EcsCluster(_) => "EcsCluster",
+            Built::TaskDefinition(_) => "FargateTaskDefinition",
+            Built::Service(_) => "FargateService",
             Built::Other(k) => k,
         }
     }
@@ -305,6 +317,9 @@ impl<'a> Builder<'a> {
                     .map_err(|e| self.refused(Some(self.field("keyArn")), e))
             }
             ConstructSpec::DatabaseSecret(d) => self.database_secret(id, d),
+            ConstructSpec::EcsCluster(c) => self.ecs_cluster_construct(id, c),
+            ConstructSpec::FargateTaskDefinition(t) => self.task_definition_construct(id, t),
+            ConstructSpec::FargateService(f) => self.service_construct(id, f),
         }
     }
 
@@ -797,6 +812,16 @@ impl<'a> Builder<'a> {
             };
             props = props.ecs_service(service);
         }
+        for (i, name) in r.fargate_services.iter().enumerate() {
+            let field = self.field("fargateServices").index(i);
+            match self.lookup(field, name, "FargateService")? {
+                Built::Service(s) => props = props.fargate_service(*s),
+                _ => unreachable!("lookup checks the kind"),
+            }
+        }
+        if r.all_consumers == Some(true) {
+            props = props.all_consumers();
+        }
         if let Some(b) = r.alert_topic {
             props = props.alert_topic(b);
         }
@@ -806,6 +831,96 @@ impl<'a> Builder<'a> {
         RotationRefresh::new(&mut self.stack, id, props)
             .map(|_| Built::Other("RotationRefresh"))
             .map_err(|e| self.refused(None, e))
+    }
+}
+
+impl Builder<'_> {
+    fn ecs_cluster_construct(&mut self, id: &str, c: &EcsClusterSpec) -> Res<Built> {
+        let vpc = self.vpc(self.field("vpc"), &c.vpc)?;
+        let mut props = ClusterProps::new(vpc);
+        if let Some(n) = &c.cluster_name {
+            props = props.cluster_name(n);
+        }
+        Cluster::new(&mut self.stack, id, props)
+            .map(Built::EcsCluster)
+            .map_err(|e| self.refused(Some(self.field("clusterName")), e))
+    }
+
+    fn task_definition_construct(&mut self, id: &str, t: &FargateTaskDefinitionSpec) -> Res<Built> {
+        let mut props = FargateTaskDefinitionProps::new();
+        if let Some(c) = t.cpu {
+            props = props.cpu(c);
+        }
+        if let Some(m) = t.memory_limit_mib {
+            props = props.memory_limit_mib(m);
+        }
+        if let Some(f) = &t.family {
+            props = props.family(f);
+        }
+        let task = FargateTaskDefinition::new(&mut self.stack, id, props)
+            .map_err(|e| self.refused(None, e))?;
+        for (name, c) in &t.containers {
+            let at = self.field("containers").key(name);
+            let mut options =
+                ContainerDefinitionOptions::new(ContainerImage::from_registry(c.image.as_str()));
+            if let Some(e) = c.essential {
+                options = options.essential(e);
+            }
+            for p in &c.port_mappings {
+                options = options.port_mapping(PortMapping::tcp(*p));
+            }
+            for (k, v) in &c.environment {
+                options = options.environment(k, v.as_str());
+            }
+            for (var, s) in &c.secrets {
+                let field = at.clone().key("secrets").key(var).key("secret");
+                let secret = self.rotatable(field, &s.secret)?;
+                options = options.secret(
+                    var,
+                    match &s.field {
+                        Some(f) => EcsSecret::from_secrets_manager_field(secret, f),
+                        None => EcsSecret::from_secrets_manager(secret),
+                    },
+                );
+            }
+            task.add_container(&mut self.stack, name, options)
+                .map_err(|e| self.refused(Some(at.clone()), e))?;
+        }
+        Ok(Built::TaskDefinition(task))
+    }
+
+    fn service_construct(&mut self, id: &str, f: &FargateServiceSpec) -> Res<Built> {
+        let cluster = match self.lookup(self.field("cluster"), &f.cluster, "EcsCluster")? {
+            Built::EcsCluster(c) => *c,
+            _ => unreachable!("lookup checks the kind"),
+        };
+        let task = match self.lookup(
+            self.field("taskDefinition"),
+            &f.task_definition,
+            "FargateTaskDefinition",
+        )? {
+            Built::TaskDefinition(t) => *t,
+            _ => unreachable!("lookup checks the kind"),
+        };
+        let mut props = FargateServiceProps::new(cluster, task)
+            .security_groups(self.security_groups("securityGroups", &f.security_groups)?);
+        if let Some(n) = f.desired_count {
+            props = props.desired_count(n);
+        }
+        if let Some(s) = self.selection(cluster.vpc(), "subnets", &f.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(b) = f.assign_public_ip {
+            props = props.assign_public_ip(b);
+        }
+        let service =
+            FargateService::new(&mut self.stack, id, props).map_err(|e| self.refused(None, e))?;
+        for (i, name) in f.databases.iter().enumerate() {
+            let db = self.cluster(self.field("databases").index(i), name)?;
+            db.allow_default_port_from(&mut self.stack, &service, None)
+                .map_err(|e| self.refused(Some(self.field("databases").index(i)), e))?;
+        }
+        Ok(Built::Service(service))
     }
 }
 

@@ -111,6 +111,14 @@ pub enum ConstructSpec {
     /// The CDK's database secret (`rds.DatabaseSecret`): `username`, `masterarn` and a
     /// generated password without the characters that break connection strings.
     DatabaseSecret(DatabaseSecretSpec),
+    /// An ECS cluster in a VPC (`ecs.Cluster`).
+    EcsCluster(EcsClusterSpec),
+    /// A Fargate task definition with its containers (`ecs.FargateTaskDefinition`): task role,
+    /// and an execution role that reads the containers' secrets.
+    FargateTaskDefinition(FargateTaskDefinitionSpec),
+    /// A Fargate service (`ecs.FargateService`): tasks of a task definition on a cluster, in
+    /// subnets of the cluster's VPC, with a security group.
+    FargateService(FargateServiceSpec),
 }
 
 impl ConstructSpec {
@@ -132,6 +140,9 @@ impl ConstructSpec {
             ConstructSpec::ImportedDatabaseCluster(_) => "ImportedDatabaseCluster",
             ConstructSpec::ImportedKmsKey(_) => "ImportedKmsKey",
             ConstructSpec::DatabaseSecret(_) => "DatabaseSecret",
+            ConstructSpec::EcsCluster(_) => "EcsCluster",
+            ConstructSpec::FargateTaskDefinition(_) => "FargateTaskDefinition",
+            ConstructSpec::FargateService(_) => "FargateService",
         }
     }
 }
@@ -504,9 +515,17 @@ pub struct RotationRefreshSpec {
     /// `DatabaseCluster` constructs for their master secrets.
     #[schemars(length(min = 1))]
     pub secrets: Vec<String>,
-    /// The services to redeploy (at most 25).
-    #[schemars(length(min = 1, max = 25))]
+    /// Services built elsewhere, by names or ARNs (at most 25 services in all).
+    #[serde(default)]
+    #[schemars(length(max = 25))]
     pub services: Vec<EcsServiceSpec>,
+    /// `FargateService` constructs of this spec to redeploy.
+    #[serde(default)]
+    pub fargate_services: Vec<String>,
+    /// Also redeploy every `FargateService` listed above whose task definition reads one of
+    /// the secrets (default false).
+    #[serde(default)]
+    pub all_consumers: Option<bool>,
     /// Create an SNS topic that receives every failed rotation of the secrets.
     #[serde(default)]
     pub alert_topic: Option<bool>,
@@ -523,6 +542,94 @@ pub struct EcsServiceSpec {
     pub cluster: String,
     /// The service's name, or its ARN (`arn:...:service/<cluster>/<name>`).
     pub service: String,
+}
+
+/// An ECS cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EcsClusterSpec {
+    /// The VPC its services run in (a `Vpc` construct of this spec).
+    pub vpc: String,
+    /// `ClusterName` (default: CloudFormation names it).
+    #[serde(default)]
+    pub cluster_name: Option<String>,
+}
+
+/// A Fargate task definition.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargateTaskDefinitionSpec {
+    /// CPU units: 256 (default), 512, 1024, 2048, 4096, 8192 or 16384.
+    #[serde(default)]
+    pub cpu: Option<u32>,
+    /// Memory in MiB (default 512); the sizes Fargate accepts depend on `cpu`.
+    #[serde(default, rename = "memoryLimitMiB")]
+    pub memory_limit_mib: Option<u32>,
+    /// `Family` (default: from the construct path).
+    #[serde(default)]
+    pub family: Option<String>,
+    /// The containers, by name, in order.
+    #[serde(deserialize_with = "unique_keys")]
+    #[schemars(with = "IndexMap<String, ContainerSpec>")]
+    pub containers: IndexMap<String, ContainerSpec>,
+}
+
+/// A container of a task definition.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContainerSpec {
+    /// The image, from a registry, e.g. `public.ecr.aws/nginx/nginx:1.27`.
+    pub image: String,
+    /// Whether the task stops when this container stops (default true).
+    #[serde(default)]
+    pub essential: Option<bool>,
+    /// TCP ports the container listens on.
+    #[serde(default)]
+    pub port_mappings: Vec<u16>,
+    /// Environment variables, in order.
+    #[serde(default, deserialize_with = "unique_keys")]
+    #[schemars(with = "IndexMap<String, String>")]
+    pub environment: IndexMap<String, String>,
+    /// Environment variables read from Secrets Manager when the task starts, in order.
+    #[serde(default, deserialize_with = "unique_keys")]
+    #[schemars(with = "IndexMap<String, ContainerSecretSpec>")]
+    pub secrets: IndexMap<String, ContainerSecretSpec>,
+}
+
+/// A secret a container reads: the whole value, or one field of its JSON value.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContainerSecretSpec {
+    /// A `Secret` construct of this spec, or a `DatabaseCluster` for its master secret.
+    pub secret: String,
+    /// The field of the secret's JSON value, e.g. `password` (default: the whole value).
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// A Fargate service.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargateServiceSpec {
+    /// The cluster (an `EcsCluster` construct of this spec).
+    pub cluster: String,
+    /// The task definition (a `FargateTaskDefinition` construct of this spec).
+    pub task_definition: String,
+    /// `DesiredCount` (default: left to ECS).
+    #[serde(default)]
+    pub desired_count: Option<u32>,
+    /// Subnets of the cluster's VPC (default: private, else isolated, else public).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// `SecurityGroup` constructs of this spec (default: a new one).
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// `AssignPublicIp` (default false).
+    #[serde(default)]
+    pub assign_public_ip: Option<bool>,
+    /// `DatabaseCluster` constructs that admit the service on their port.
+    #[serde(default)]
+    pub databases: Vec<String>,
 }
 
 /// Deserializes a map, refusing a key that appears twice (a later construct would otherwise

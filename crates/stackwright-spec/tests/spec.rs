@@ -6,6 +6,10 @@
 #[allow(dead_code)]
 mod mission;
 
+#[path = "../../../examples/ecs_service.rs"]
+#[allow(dead_code)]
+mod ecs_service;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -370,4 +374,75 @@ fn imports_state_facts_and_name_bad_fields() {
         text.contains("constructs.M.props.secretPartialArn"),
         "{text}"
     );
+}
+
+/// The ECS spec gives the ECS resources of the Rust example (same construct ids, same stack):
+/// cluster, task definition with its roles and grants, service and its security group.
+#[test]
+fn ecs_spec_gives_the_ecs_resources_of_the_rust_example() {
+    let spec = load(&specs_dir().join("ecs_service.yaml"));
+    let from_spec = spec.synth().expect("the ECS spec synthesizes");
+    assert!(
+        from_spec
+            .warnings
+            .iter()
+            .all(|w| w.code != "consumer-not-refreshed"),
+        "{:?}",
+        from_spec.warnings
+    );
+    let from_spec = from_spec.template.to_json();
+    let from_rust = stackwright::synth(&ecs_service::build().unwrap())
+        .unwrap()
+        .template
+        .to_json();
+    let ecs: Vec<&String> = from_rust["Resources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(id, _)| {
+            ["Cluster", "Task", "Service"]
+                .iter()
+                .any(|p| id.starts_with(p) && !id.starts_with("ServiceStack"))
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ecs.len(), 7, "{ecs:?}");
+    for id in ecs {
+        assert_eq!(
+            from_spec["Resources"][id], from_rust["Resources"][id],
+            "{id} differs"
+        );
+    }
+}
+
+/// ECS constructs' bad input in a spec: the error names the line and the field.
+#[test]
+fn ecs_errors_name_the_field() {
+    let base = format!(
+        "{VPC}  Db:\n    type: DatabaseCluster\n    props:\n      vpc: Vpc\n      engine: {{auroraPostgres: \"16.4\"}}\n  Cluster:\n    type: EcsCluster\n    props:\n      vpc: Vpc\n"
+    );
+    let cases = [
+        (
+            "  Task:\n    type: FargateTaskDefinition\n    props:\n      cpu: 256\n      memoryLimitMiB: 4096\n      containers: {}\n",
+            "constructs.Task.props.memoryLimitMiB",
+            "SW-ECS-002",
+        ),
+        (
+            "  Task:\n    type: FargateTaskDefinition\n    props:\n      containers:\n        app:\n          image: nginx\n          secrets:\n            PW: {secret: Db, field: pasword}\n",
+            "constructs.Task.props.containers.app",
+            "SW-ECS-005",
+        ),
+        (
+            "  Task:\n    type: FargateTaskDefinition\n    props:\n      containers: {}\n  Svc:\n    type: FargateService\n    props:\n      cluster: Cluster\n      taskDefinition: Task\n",
+            "constructs.Svc.props.taskDefinition",
+            "SW-ECS-008",
+        ),
+    ];
+    for (extra, field, code) in cases {
+        let e = error_of(&format!("{base}{extra}"));
+        let text = e.to_string();
+        assert!(e.line.is_some(), "{field}: no line in {text}");
+        assert!(text.contains(field), "{field}: {text}");
+        assert!(text.contains(code), "{code}: {text}");
+    }
 }

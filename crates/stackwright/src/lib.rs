@@ -129,7 +129,7 @@ mod program;
 pub use program::{run, run_app, run_app_with, run_with, RunMode};
 pub use stackwright_check as check;
 pub use stackwright_constructs::{
-    days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
+    days, ec2, ecs, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
 };
 pub use stackwright_core as core;
 pub use stackwright_core::*;

@@ -20,7 +20,7 @@ use stackwright::{Expr, Stack};
 
 use crate::support::synth;
 
-use crate::support::multi_stack;
+use crate::support::{ecs_service, multi_stack};
 
 fn reference(name: &str) -> Json {
     let path = format!(
@@ -733,4 +733,35 @@ fn brownfield_matches_the_cdk() {
     assert!(facts["stackwright:facts"]["subnet-0aaa1111bbbb22220"]["SubnetType"] == "Isolated");
     let ours = without_deviations(ours, &cdk);
     assert_same_json(&ours, &cdk, "BrownfieldStack");
+}
+
+// --- ECS (examples/ecs_service.rs) -----------------------------------------------------------
+
+/// The example's stack is the CDK's `ServiceStack` plus stackwright's `RotationRefresh`: every
+/// resource the CDK writes is there, identical and in the same order; the refresh's resources
+/// (construct id `RotationRefresh`) are the only extra ones, at the end.
+#[test]
+fn ecs_service_matches_the_cdk_plus_its_refresh() {
+    let cdk = reference("ServiceStack");
+    let out = ecs_service::build().unwrap().synth().unwrap();
+    let mut ours = without_deviations(out.template.to_json(), &cdk);
+    let extra: Vec<String> = ours["Resources"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|id| cdk["Resources"].get(id.as_str()).is_none())
+        .cloned()
+        .collect();
+    assert!(!extra.is_empty());
+    for id in &extra {
+        assert!(
+            out.paths[id].starts_with("ServiceStack/RotationRefresh/"),
+            "{id} ({}) is not the refresh's",
+            out.paths[id]
+        );
+        ours["Resources"].as_object_mut().unwrap().shift_remove(id);
+    }
+    assert_same_json(&ours, &cdk, "ServiceStack");
+    // The refresh redeploys the service the CDK tree defines, and synth has nothing to say.
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 }

@@ -8,6 +8,7 @@ mod assertions;
 mod brownfield;
 mod cdk_cli;
 mod constructs;
+mod ecs;
 mod examples;
 mod outside_crate;
 mod parity;

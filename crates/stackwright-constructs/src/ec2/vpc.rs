@@ -225,6 +225,14 @@ impl SubnetSelection {
             one_per_az: false,
         }
     }
+    /// The VPCs of the groups or subnets named explicitly (none for a type or the default).
+    pub(crate) fn explicit_vpcs(&self) -> Vec<Vpc> {
+        match &self.kind {
+            SelectionKind::Group(g) => vec![g.vpc],
+            SelectionKind::Subnets(list) => list.iter().map(|s| s.vpc).collect(),
+            SelectionKind::Default | SelectionKind::Type(_) => vec![],
+        }
+    }
     /// Keep at most one subnet per availability zone.
     pub fn one_per_az(mut self) -> Self {
         self.one_per_az = true;

@@ -98,6 +98,12 @@ impl EcsService {
         }
     }
 
+    /// A service of this app: its cluster's name and its ARN (`Ref`s), as
+    /// [`EcsService::from_service_arn`] takes them.
+    pub fn from_service(service: &crate::ecs::FargateService) -> Self {
+        EcsService::from_service_arn(service.cluster().cluster_name(), service.service_arn())
+    }
+
     /// The service's ARN, for the function's policy.
     pub fn service_arn(&self) -> Expr<String> {
         match self.kind {
@@ -225,6 +231,8 @@ impl EcsService {
 pub struct RotationRefreshProps {
     secrets: Vec<RotatableSecret>,
     services: Vec<EcsService>,
+    fargate_services: Vec<crate::ecs::FargateService>,
+    all_consumers: bool,
     alert_topic: bool,
     alert_emails: Vec<String>,
 }
@@ -235,6 +243,8 @@ impl RotationRefreshProps {
         RotationRefreshProps {
             secrets: vec![secret.into()],
             services: vec![],
+            fargate_services: vec![],
+            all_consumers: false,
             alert_topic: false,
             alert_emails: vec![],
         }
@@ -252,6 +262,49 @@ impl RotationRefreshProps {
     ) -> Self {
         self.services
             .push(EcsService::from_cluster_arn(cluster_arn, service_name));
+        self
+    }
+    /// Redeploy a Fargate service of this app.
+    pub fn fargate_service(mut self, service: crate::ecs::FargateService) -> Self {
+        self.fargate_services.push(service);
+        self
+    }
+    /// Also redeploy every Fargate service of this app whose task definition reads one of the
+    /// secrets (those created before the refresh), after the services given explicitly.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// use stackwright_constructs::ecs::{
+    ///     Cluster, ClusterProps, ContainerDefinitionOptions, ContainerImage, EcsSecret,
+    ///     FargateService, FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps,
+    /// };
+    /// use stackwright_constructs::secretsmanager::{
+    ///     GenerateSecretString, RotationRefresh, RotationRefreshProps, Secret, SecretProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
+    /// let cluster = Cluster::new(&mut stack, "Cluster", ClusterProps::new(vpc))?;
+    /// let db = Secret::new(&mut stack, "Db",
+    ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")))?;
+    /// let task = FargateTaskDefinition::new(&mut stack, "Task", FargateTaskDefinitionProps::new())?;
+    /// task.add_container(&mut stack, "app",
+    ///     ContainerDefinitionOptions::new(ContainerImage::from_registry("nginx"))
+    ///         .secret("DB_PASSWORD", EcsSecret::from_secrets_manager_field(db, "password")))?;
+    /// let service = FargateService::new(&mut stack, "Web", FargateServiceProps::new(cluster, task))?;
+    ///
+    /// RotationRefresh::new(&mut stack, "Refresh", RotationRefreshProps::new(db).all_consumers())?;
+    /// let out = stack.synth()?;
+    /// let (_, policy) = out.template.resources_of_type("AWS::IAM::Policy")
+    ///     .find(|(_, p)| p.to_json()["Properties"]["PolicyDocument"]["Statement"][0]["Action"] == "ecs:UpdateService")
+    ///     .unwrap();
+    /// let target = policy.to_json()["Properties"]["PolicyDocument"]["Statement"][0]["Resource"]["Ref"].clone();
+    /// assert_eq!(out.paths[target.as_str().unwrap()], "Demo/Web/Service"); // the service found
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn all_consumers(mut self) -> Self {
+        self.all_consumers = true;
         self
     }
     /// Redeploy a service given any way [`EcsService`] takes.
@@ -347,12 +400,44 @@ impl RotationRefresh {
     ) -> Result<RotationRefresh> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
+        let mut props = props;
+        for s in &props.secrets {
+            if !stack.owns(s.node()) {
+                return Err(stackwright_core::foreign_construct("secret", s.node()));
+            }
+        }
+        let mut fargate = std::mem::take(&mut props.fargate_services);
+        if props.all_consumers {
+            for secret in &props.secrets {
+                for c in crate::ecs::consumers_of(stack, *secret) {
+                    if !fargate.contains(&c) {
+                        fargate.push(c);
+                    }
+                }
+            }
+        }
+        let mut services = Vec::new();
+        for f in &fargate {
+            if !stack.owns(f.node()) {
+                return Err(stackwright_core::foreign_construct("ECS service", f.node()));
+            }
+            services.push(EcsService::from_service(f));
+        }
+        services.append(&mut props.services);
+        props.services = services;
         if props.services.is_empty() {
+            let fix = if props.all_consumers {
+                "no service of this app reads the secrets yet: create the services first, or \
+                 add them with .fargate_service(service) or .service(cluster_arn, service_name)"
+            } else {
+                "add the services that read the secret: .fargate_service(service), \
+                 .all_consumers(), or .service(cluster_arn, service_name)"
+            };
             return Err(Error::invalid(
                 crate::codes::REFRESH_NO_SERVICE,
                 &path,
                 "no ECS service to refresh",
-                "add the services that read the secret: .service(cluster_arn, service_name)",
+                fix,
             ));
         }
         if props.services.len() > MAX_SERVICES {
@@ -404,6 +489,13 @@ impl RotationRefresh {
         }
 
         let node = stack.scope(scope, id)?;
+        stack
+            .state_mut::<crate::ecs::RefreshState>()
+            .refreshes
+            .push((
+                props.secrets.iter().map(|s| s.secret().node()).collect(),
+                arns.clone(),
+            ));
         let mut services_json: Vec<Expr<String>> = vec![Expr::lit("[")];
         for (i, s) in props.services.iter().enumerate() {
             if i > 0 {

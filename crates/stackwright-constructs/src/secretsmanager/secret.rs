@@ -14,6 +14,16 @@ use stackwright_l1::secretsmanager::{
 /// (characters that break connection strings and shells), leading space included.
 pub const DEFAULT_PASSWORD_EXCLUDE_CHARS: &str = " %+~`#$&*()|[]{}:;<>?!'/@\"\\";
 
+/// The keys a `SecretTargetAttachment` adds to a secret's JSON value (for a cluster or an
+/// instance).
+const ATTACHMENT_KEYS: [&str; 5] = [
+    "engine",
+    "host",
+    "port",
+    "dbClusterIdentifier",
+    "dbInstanceIdentifier",
+];
+
 /// How Secrets Manager generates the secret's value.
 #[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -656,6 +666,17 @@ impl Secret {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn grant_read(&self, stack: &mut Tree, role: &crate::iam::Role) -> Result<()> {
+        self.grant_read_through(stack, role, self.arn_for_policies())
+    }
+
+    /// [`Secret::grant_read`] on the secret as `arn` names it (the secret's own `Ref`, or its
+    /// attachment's, as the CDK grants on an attached secret).
+    pub(crate) fn grant_read_through(
+        &self,
+        stack: &mut Tree,
+        role: &crate::iam::Role,
+        arn: Expr<String>,
+    ) -> Result<()> {
         let path = stack.path(self.node);
         role.add_to_policy(
             stack,
@@ -664,7 +685,7 @@ impl Secret {
                     "secretsmanager:GetSecretValue",
                     "secretsmanager:DescribeSecret",
                 ])
-                .resource(self.arn_for_policies()),
+                .resource(arn),
         )?;
         if let Some(key) = self.kms_key_arn_for_policies(stack, &path)? {
             role.add_to_policy(
@@ -817,6 +838,63 @@ impl RotatableSecret {
             RotatableSecret::Plain(s) => *s,
             RotatableSecret::Attached(a) => a.secret,
         }
+    }
+
+    /// Lets `role` read the secret's value, as [`Secret::grant_read`] does, on the ARN this
+    /// handle gives (an attached secret: its attachment's `Ref`, as the CDK's
+    /// `cluster.secret.grantRead(role)`).
+    pub fn grant_read(&self, stack: &mut Tree, role: &crate::iam::Role) -> Result<()> {
+        self.secret()
+            .grant_read_through(stack, role, self.secret_arn())
+    }
+
+    /// Whether a rotation schedule rotates the secret.
+    pub fn is_rotated(&self, stack: &Tree) -> bool {
+        self.secret()
+            .state(stack)
+            .is_ok_and(|s| s.schedule.is_some())
+    }
+
+    /// The top-level keys of the secret's JSON value, where the template shows them: the
+    /// generation template's keys, the generated key and, once attached to a database, the
+    /// keys the attachment adds. `None` when the value is not generated from a template.
+    pub fn json_keys(&self, stack: &Tree) -> Option<Vec<String>> {
+        let st = self.secret().state(stack).ok()?;
+        let g = st.generate.as_ref()?;
+        let mut keys: Vec<String> = match &g.secret_string_template {
+            Some(Json::Object(m)) => m.keys().cloned().collect(),
+            Some(_) => return None,
+            None => vec![],
+        };
+        if let Some(k) = &g.generate_string_key {
+            keys.push(k.clone());
+        }
+        if keys.is_empty() {
+            return Some(keys); // a plain generated string: no JSON keys at all
+        }
+        if st.attached.is_some() {
+            // The identifier key follows the target's type, where the template shows it.
+            let target_type = st.attached_to.as_ref().and_then(|t| match t.value() {
+                Value::Fn(f) => match f.as_ref() {
+                    Intrinsic::Ref(Name::Node(n)) => {
+                        stack.resource(*n).map(|r| r.resource_type.as_str())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            });
+            for k in ATTACHMENT_KEYS {
+                let other = match target_type {
+                    Some("AWS::RDS::DBCluster") => "dbInstanceIdentifier",
+                    Some("AWS::RDS::DBInstance") => "dbClusterIdentifier",
+                    _ => "",
+                };
+                if k != other {
+                    keys.push(k.to_string());
+                }
+            }
+        }
+        Some(keys)
     }
 
     /// Adds the CDK's `denyAccountRootDelete` policy (child `Policy`), once per secret.

@@ -111,7 +111,13 @@ pub struct Tree {
     /// Stack node index -> what the stack has besides its constructs, in creation order.
     stacks: IndexMap<u32, StackInfo>,
     extensions: Extensions,
+    /// Checks of the whole tree that synth runs (the CDK's `node.addValidation`), by name.
+    validations: IndexMap<&'static str, Validation>,
 }
+
+/// A check of the whole tree run at synth ([`Tree::add_validation`]): what construct
+/// libraries can only judge once the app is complete (e.g. a consumer nothing refreshes).
+pub type Validation = fn(&Tree) -> Vec<Diagnostic>;
 
 impl Default for Tree {
     fn default() -> Self {
@@ -151,7 +157,51 @@ impl Tree {
             }],
             stacks: IndexMap::new(),
             extensions: Extensions::default(),
+            validations: IndexMap::new(),
         }
+    }
+
+    /// Registers a check of the whole tree that synth runs once the app is built, under a
+    /// name (registering a name again keeps the first). Each diagnostic goes to the stack its
+    /// path starts with; errors fail synth, warnings are returned with the template.
+    ///
+    /// ```
+    /// use stackwright_core::{Diagnostic, RawResource, Stack, Tree};
+    ///
+    /// fn no_queues(tree: &Tree) -> Vec<Diagnostic> {
+    ///     let _ = tree;
+    ///     vec![Diagnostic::warning("DEMO-001", "Demo/Queue", "a queue")]
+    /// }
+    /// let mut stack = Stack::new("Demo")?;
+    /// let root = stack.root();
+    /// stack.add(root, "Queue", RawResource::new("AWS::SQS::Queue"))?;
+    /// stack.add_validation("demo.no-queues", no_queues);
+    /// let out = stack.synth()?;
+    /// assert_eq!(out.warnings[0].code, "DEMO-001");
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    pub fn add_validation(&mut self, name: &'static str, check: Validation) {
+        self.validations.entry(name).or_insert(check);
+    }
+
+    /// The diagnostics of every registered validation, by the stack node they belong to.
+    pub(crate) fn run_validations(&self) -> HashMap<u32, Vec<Diagnostic>> {
+        let mut out: HashMap<u32, Vec<Diagnostic>> = HashMap::new();
+        for check in self.validations.values() {
+            for d in check(self) {
+                let head = d.path.split('/').next().unwrap_or("");
+                let stack = self
+                    .stacks
+                    .keys()
+                    .copied()
+                    .find(|&i| self.nodes[i as usize].id == head)
+                    .or_else(|| self.stacks.keys().next().copied());
+                if let Some(s) = stack {
+                    out.entry(s).or_default().push(d);
+                }
+            }
+        }
+        out
     }
 
     fn node_at(&self, index: u32) -> NodeId {

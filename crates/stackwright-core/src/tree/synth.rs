@@ -173,9 +173,11 @@ impl Tree {
             self.find_cross_stack_references(root, &orders[&root], &elements, &mut layout);
         }
         let cycles = self.reference_cycles(&roots, &layout);
+        let mut validated = self.run_validations();
         let mut out = Vec::new();
         for root in deployment_order(&roots, &layout) {
             let mut d = diags.remove(&root).unwrap_or_default();
+            d.extend(validated.remove(&root).unwrap_or_default());
             if let Some(cycle) = cycles.get(&root) {
                 d.push(cycle.clone());
             }
@@ -729,9 +731,25 @@ impl Resolver<'_> {
         // The CDK sorts DependsOn by the targets' construct paths (JavaScript's localeCompare:
         // case-insensitive first, lower case first on ties), then writes their logical IDs.
         // A dependency on another stack's element is a dependency between the stacks.
+        // A dependency on a construct (a node with no element) is one on every resource
+        // under it, as the CDK's `node.addDependency(construct)`.
         let mut targets: Vec<NodeId> = r
             .depends_on
             .into_iter()
+            .flat_map(|n| {
+                let scope = self.tree.owns(n)
+                    && self.tree.nodes[n.index as usize].element.is_none()
+                    && self.layout.sections[n.index as usize].is_none();
+                if !scope {
+                    return vec![n];
+                }
+                self.tree
+                    .preorder_from(n.index)
+                    .into_iter()
+                    .filter(|&i| self.layout.sections[i] == Some(Section::Resources))
+                    .map(|i| self.tree.node_at(i as u32))
+                    .collect()
+            })
             .filter(|n| {
                 !self.tree.owns(*n) || self.tree.nodes[n.index as usize].stack == self.stack
             })

@@ -31,6 +31,7 @@ const lambda = lib('aws-cdk-lib/aws-lambda');
 const events = lib('aws-cdk-lib/aws-events');
 const targets = lib('aws-cdk-lib/aws-events-targets');
 const sns = lib('aws-cdk-lib/aws-sns');
+const ecs = lib('aws-cdk-lib/aws-ecs');
 
 const EXPECTED = '2.276.0';
 const version = lib('aws-cdk-lib/package.json').version;
@@ -510,6 +511,50 @@ function apiKeySecret(stack) {
     vpcSubnets: isolated,
     rotateImmediatelyOnUpdate: false,
   });
+}
+
+// --- An ECS service that reads the rotated secret (examples/ecs_service.rs) ---------------
+// The network of multi_stack's NetworkStack, its Aurora cluster, and a Fargate service whose
+// container reads two fields of the cluster's secret. stackwright adds its RotationRefresh.
+{
+  const stack = new cdk.Stack(app, 'ServiceStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const epSg = new ec2.SecurityGroup(stack, 'SecretsManagerEndpointSg', { vpc, description: 'HTTPS from the VPC' });
+  epSg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    subnets: isolated,
+    securityGroups: [epSg],
+  });
+  const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+    credentials: rds.Credentials.fromGeneratedSecret('admin'),
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  cluster.addRotationSingleUser({ rotateImmediatelyOnUpdate: false });
+  const ecsCluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const task = new ecs.FargateTaskDefinition(stack, 'Task', { cpu: 256, memoryLimitMiB: 512 });
+  task.addContainer('app', {
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+    portMappings: [{ containerPort: 8080 }],
+    secrets: {
+      DB_PASSWORD: ecs.Secret.fromSecretsManager(cluster.secret, 'password'),
+      DB_HOST: ecs.Secret.fromSecretsManager(cluster.secret, 'host'),
+    },
+  });
+  const service = new ecs.FargateService(stack, 'Service', {
+    cluster: ecsCluster,
+    taskDefinition: task,
+    desiredCount: 2,
+    vpcSubnets: isolated,
+  });
+  cluster.connections.allowDefaultPortFrom(service);
 }
 
 app.synth();

@@ -6,6 +6,8 @@
 pub mod brownfield;
 #[path = "../../../../examples/custom_rotation.rs"]
 pub mod custom_rotation;
+#[path = "../../../../examples/ecs_service.rs"]
+pub mod ecs_service;
 #[path = "../../../../examples/isolated_endpoints.rs"]
 pub mod isolated_endpoints;
 #[path = "../../../../examples/l1_intrinsics.rs"]
