@@ -127,10 +127,11 @@ mod program;
 pub use program::{run, run_with, RunMode};
 pub use stackwright_check as check;
 pub use stackwright_constructs::{
-    days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
+    compat, days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
 };
 pub use stackwright_core as core;
 pub use stackwright_core::*;
+pub use stackwright_diff as diff;
 pub use stackwright_l1 as l1;
 
 /// Synthesizes a stack and runs the rotation-readiness analyzer on the template: an error

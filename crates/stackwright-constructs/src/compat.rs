@@ -1,0 +1,35 @@
+//! The switch for moving a CDK app to stackwright: [`use_cdk_defaults`].
+
+use stackwright_core::Stack;
+
+/// The stack state [`use_cdk_defaults`] sets; constructs read it with [`uses_cdk_defaults`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CdkDefaults {
+    on: bool,
+}
+
+/// Turns off, for the constructs added to `stack` afterwards, every deviation from the AWS CDK
+/// that would make CloudFormation replace a resource the CDK app has already deployed — so a
+/// CDK app moved to stackwright deploys without replacing its database. Today that is one:
+/// `StorageEncrypted: true` on database clusters without a key (a create-only property: the
+/// cluster, its instances and what refers to them would be replaced). An explicit
+/// `DatabaseClusterProps::storage_encrypted(true)` still applies.
+///
+/// ```
+/// use stackwright_constructs::compat::{use_cdk_defaults, uses_cdk_defaults};
+/// use stackwright_core::Stack;
+///
+/// let mut stack = Stack::new("Moved")?;
+/// assert!(!uses_cdk_defaults(&stack));
+/// use_cdk_defaults(&mut stack);
+/// assert!(uses_cdk_defaults(&stack));
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
+pub fn use_cdk_defaults(stack: &mut Stack) {
+    stack.state_mut::<CdkDefaults>().on = true;
+}
+
+/// Whether [`use_cdk_defaults`] was called on the stack.
+pub fn uses_cdk_defaults(stack: &Stack) -> bool {
+    stack.state::<CdkDefaults>().is_some_and(|s| s.on)
+}

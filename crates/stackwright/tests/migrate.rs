@@ -1,0 +1,218 @@
+//! Moving a CDK app to stackwright (README, "Moving a CDK app to stackwright"): the mission tree
+//! as the CDK deployed it (`tests/cdk-reference/MissionMigrate.template.json`, no key) against
+//! stackwright's template of the same tree. Without the switch the deploy would replace the
+//! Aurora cluster (`StorageEncrypted`); with `compat::use_cdk_defaults` it replaces nothing.
+
+use std::path::PathBuf;
+
+use stackwright::compat::use_cdk_defaults;
+use stackwright::diff::{diff, ChangeKind, ReplacementCause, Report};
+use stackwright::ec2::{
+    InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
+    SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps,
+};
+use stackwright::rds::{
+    AuroraMysqlVersion, ClusterEngine, Credentials, DatabaseCluster, DatabaseClusterProps,
+};
+use stackwright::secretsmanager::{
+    GenerateSecretString, Secret, SecretProps, SecretRotation, SecretRotationApplication,
+    SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
+};
+use stackwright::{Stack, Template};
+
+fn reference_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/cdk-reference/MissionMigrate.template.json")
+}
+
+fn cdk_template() -> Template {
+    Template::parse(&std::fs::read_to_string(reference_path()).unwrap()).unwrap()
+}
+
+/// The tree of `app.js`'s `mission('MissionMigrate', ...)`: the mission without its key.
+fn mission_tree(cdk_defaults: bool) -> Stack {
+    let mut stack = Stack::new("MissionMigrate").unwrap();
+    if cdk_defaults {
+        use_cdk_defaults(&mut stack);
+    }
+    let root = stack.root();
+    let isolated = SubnetSelection::by_type(SubnetType::Isolated);
+    let vpc = Vpc::new(
+        &mut stack,
+        root,
+        "Vpc",
+        VpcProps::new()
+            .max_azs(2)
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap();
+    let sg = SecurityGroup::new(
+        &mut stack,
+        root,
+        "SecretManagerEpSg",
+        vpc,
+        SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC"),
+    )
+    .unwrap();
+    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    sg.add_ingress_rule(
+        &mut stack,
+        &cidr,
+        &Port::tcp(443),
+        Some("HTTPS from the VPC"),
+    )
+    .unwrap();
+    InterfaceVpcEndpoint::new(
+        &mut stack,
+        root,
+        "SecretManagerEndpoint",
+        vpc,
+        InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
+            .subnets(isolated.clone())
+            .security_groups(vec![sg])
+            .private_dns_enabled(true),
+    )
+    .unwrap();
+    let admin = Secret::new(
+        &mut stack,
+        root,
+        "DbAdminSecret",
+        SecretProps::new().generate(GenerateSecretString::database_credentials("admin")),
+    )
+    .unwrap();
+    let cluster = DatabaseCluster::new(
+        &mut stack,
+        root,
+        "AuroraCluster",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            vpc,
+        )
+        .credentials(Credentials::from_secret(admin))
+        .vpc_subnets(isolated.clone()),
+    )
+    .unwrap();
+    let master = cluster.secret().unwrap();
+    SecretRotation::new(
+        &mut stack,
+        root,
+        "DbAdminSecretRotation",
+        SecretRotationProps::single_user(
+            SecretRotationApplication::MysqlSingleUser,
+            master,
+            &cluster,
+            vpc,
+        )
+        .vpc_subnets(isolated.clone())
+        .exclude_characters(DEFAULT_PASSWORD_EXCLUDE_CHARS),
+    )
+    .unwrap();
+    let user = Secret::new(
+        &mut stack,
+        root,
+        "DbUserSecret",
+        SecretProps::new()
+            .generate(GenerateSecretString::database_credentials("app_user"))
+            .master_secret(master),
+    )
+    .unwrap();
+    let attached = user.attach(&mut stack, &cluster).unwrap();
+    SecretRotation::new(
+        &mut stack,
+        root,
+        "DbUserSecretRotation",
+        SecretRotationProps::multi_user(
+            SecretRotationApplication::MysqlMultiUser,
+            attached,
+            master,
+            &cluster,
+            vpc,
+        )
+        .vpc_subnets(isolated)
+        .exclude_characters(DEFAULT_PASSWORD_EXCLUDE_CHARS),
+    )
+    .unwrap();
+    stack
+}
+
+fn cluster_id(t: &Template) -> String {
+    t.resources
+        .iter()
+        .find(|(_, r)| r.resource_type == "AWS::RDS::DBCluster")
+        .map(|(id, _)| id.clone())
+        .unwrap()
+}
+
+#[test]
+fn stackwrights_defaults_would_replace_the_cdk_apps_database() {
+    let cdk = cdk_template();
+    let ours = stackwright::synth(&mission_tree(false)).unwrap().template;
+    let d = diff(&cdk, &ours);
+    let cluster = cluster_id(&cdk);
+
+    let losses: Vec<_> = d.data_losses().collect();
+    let replaced_cluster = losses
+        .iter()
+        .find(|r| r.logical_id == cluster)
+        .expect("the cluster loses its data");
+    assert_eq!(replaced_cluster.kind, ChangeKind::Replace);
+    assert!(matches!(
+        &replaced_cluster.replacement[..],
+        [ReplacementCause::Property { property, old, new, .. }]
+            if property == "StorageEncrypted" && old.is_null() && new == true
+    ));
+    // The writer instance refers to the cluster by a create-only property, so it goes too; the
+    // rest of the tree (same logical IDs, same properties) is untouched, and nothing is
+    // removed or added.
+    let writer = d
+        .resources
+        .iter()
+        .find(|r| r.resource_type == "AWS::RDS::DBInstance")
+        .unwrap();
+    assert_eq!(writer.kind, ChangeKind::Replace);
+    assert!(matches!(
+        &writer.replacement[..],
+        [ReplacementCause::Reference { property, target, .. }]
+            if property == "DBClusterIdentifier" && *target == cluster
+    ));
+    assert_eq!(d.count(ChangeKind::Add), 0);
+    assert_eq!(d.count(ChangeKind::Remove), 0);
+
+    // The command's exit code and message, through a cloud assembly of ours.
+    let dir = std::env::temp_dir().join(format!("stackwright-migrate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut app = stackwright::app();
+    app.add_stack(mission_tree(false)).unwrap();
+    app.synth_to_dir(&dir).unwrap();
+    let report = Report::compare(&reference_path(), &dir, None, &Default::default()).unwrap();
+    assert_eq!(report.exit_code(), 1);
+    let text = report.to_text();
+    for line in [
+        format!("[-/+] AWS::RDS::DBCluster {cluster} replace: StorageEncrypted (absent -> true) (a database cluster: LOSES DATA)"),
+        "0 to add, 0 to update, 4 to replace, 0 to remove".to_string(),
+        format!("error: stack MissionMigrate: {cluster} (AWS::RDS::DBCluster, a database cluster) would be replaced because StorageEncrypted (absent -> true) changes"),
+    ] {
+        assert!(text.contains(&line), "{line}\n{text}");
+    }
+    assert!(
+        text.contains(&format!(
+            "[-/+] AWS::RDS::DBCluster {cluster} replace: StorageEncrypted (absent -> true) (a database cluster: LOSES DATA)"
+        )),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn with_cdk_defaults_the_same_tree_replaces_nothing() {
+    let cdk = cdk_template();
+    let ours = stackwright::synth(&mission_tree(true)).unwrap().template;
+    let d = diff(&cdk, &ours);
+    assert_eq!(d.count(ChangeKind::Replace), 0, "{:#?}", d.resources);
+    assert_eq!(d.count(ChangeKind::Remove), 0);
+    assert_eq!(d.data_losses().count(), 0);
+    // This tree meets no other deviation (its app sets `rotateImmediatelyOnUpdate: false`):
+    // the template is the CDK's, resource for resource.
+    assert!(d.resources.is_empty(), "{:#?}", d.resources);
+}
