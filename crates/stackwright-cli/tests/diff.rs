@@ -134,3 +134,46 @@ fn unreadable_input_exits_2() {
     assert!(err.contains("no-such-file.json: cannot read"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn synth_against_a_deployed_template_writes_nothing_that_loses_data() {
+    let spec = format!(
+        "{}/../../examples/specs/mission.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dir = scratch("synth-against");
+    let out_dir = dir.join("out");
+    let migrate = reference("MissionMigrate");
+    for extra in [vec![], vec!["--out", out_dir.to_str().unwrap()]] {
+        let mut args = vec!["synth", &spec, "--against", &migrate];
+        args.extend(extra.iter().copied());
+        let (code, out, err) = stackwright(&args);
+        assert_eq!(code, 1, "{extra:?}: {out}{err}");
+        assert!(out.is_empty(), "{extra:?}: {out}");
+        assert!(!out_dir.exists(), "{extra:?}: nothing written");
+        assert!(
+            err.contains("error: stack MissionStack: AuroraCluster23D869C0 (AWS::RDS::DBCluster, a database cluster) would be replaced because KmsKeyId")
+                && err.contains("StorageEncrypted (absent -> true) change; keep the old value of KmsKeyId, StorageEncrypted"),
+            "{extra:?}: {err}"
+        );
+    }
+    // Against the CDK's template of the same tree (with its key), the spec's stack is delivered.
+    let (code, out, err) = stackwright(&["synth", &spec, "--against", &reference("MissionStack")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("AuroraCluster23D869C0"));
+    let (code, _, err) = stackwright(&[
+        "synth",
+        &spec,
+        "--against",
+        "no-such.json",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--against: no-such.json: cannot read"),
+        "{err}"
+    );
+    assert!(!out_dir.exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -280,8 +280,9 @@ pub fn loss_message(stack: &str, r: &ResourceChange) -> String {
         _ => {
             let causes: Vec<String> = r.replacement.iter().map(cause_text).collect();
             format!(
-                "{head} would be replaced because {} changes; keep the old value of {}",
+                "{head} would be replaced because {} change{}; keep the old value of {}",
                 causes.join(", "),
+                if causes.len() == 1 { "s" } else { "" },
                 r.replacement
                     .iter()
                     .map(ReplacementCause::property)

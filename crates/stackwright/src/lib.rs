@@ -122,9 +122,11 @@
 //! `rotation_refresh.rs` (ECS services redeployed after every rotation), `l1_intrinsics.rs`
 //! (raw L1 resources), and spec files in `examples/specs/`.
 
+mod against;
 mod program;
 
-pub use program::{run, run_with, RunMode};
+pub use against::{check_against, AgainstError};
+pub use program::{run, run_with, run_with_args, RunArgs, RunMode};
 pub use stackwright_check as check;
 pub use stackwright_constructs::{
     compat, days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,

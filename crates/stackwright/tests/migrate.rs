@@ -216,3 +216,63 @@ fn with_cdk_defaults_the_same_tree_replaces_nothing() {
     // the template is the CDK's, resource for resource.
     assert!(d.resources.is_empty(), "{:#?}", d.resources);
 }
+
+#[test]
+fn run_against_the_cdk_template_writes_nothing_and_names_the_option() {
+    use stackwright::{run_with_args, RunArgs, RunMode};
+    use std::process::ExitCode;
+
+    let dir = std::env::temp_dir().join(format!("stackwright-migrate-run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for mode in [RunMode::Json, RunMode::Yaml, RunMode::Assembly(dir.clone())] {
+        let args = RunArgs {
+            mode: mode.clone(),
+            against: Some(reference_path()),
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run_with_args(args, || Ok(mission_tree(false)), &mut out, &mut err);
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code, ExitCode::from(1), "{mode:?}: {err}");
+        assert!(out.is_empty(), "{mode:?}: nothing printed");
+        assert!(!dir.exists(), "{mode:?}: nothing written");
+        for expected in [
+            "error: stack MissionMigrate: AuroraCluster23D869C0 (AWS::RDS::DBCluster, a database cluster) would be replaced because StorageEncrypted (absent -> true) changes",
+            "`stackwright::compat::use_cdk_defaults(&mut stack)` before adding the cluster",
+            "AuroraClusterwriter499C523E (AWS::RDS::DBInstance, a database instance) would be replaced because it refers to AuroraCluster23D869C0",
+            "error: nothing written: the deploy would lose the data of 2 resources",
+        ] {
+            assert!(err.contains(expected), "{mode:?}: {expected}\n{err}");
+        }
+
+        // With the switch the same program delivers.
+        let args = RunArgs {
+            mode: mode.clone(),
+            against: Some(reference_path()),
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = run_with_args(args, || Ok(mission_tree(true)), &mut out, &mut err);
+        assert_eq!(
+            code,
+            ExitCode::SUCCESS,
+            "{mode:?}: {}",
+            String::from_utf8_lossy(&err)
+        );
+        match mode {
+            RunMode::Assembly(_) => assert!(dir.join("MissionMigrate.template.json").is_file()),
+            _ => assert!(String::from_utf8(out)
+                .unwrap()
+                .contains("AuroraCluster23D869C0")),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    // An unreadable OLD stops the program too.
+    let args = RunArgs {
+        mode: RunMode::Json,
+        against: Some(dir.join("missing.json")),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = run_with_args(args, || Ok(mission_tree(true)), &mut out, &mut err);
+    assert_eq!(code, ExitCode::from(2));
+    assert!(out.is_empty());
+    assert!(String::from_utf8(err).unwrap().contains("--against: "));
+}
