@@ -10,10 +10,13 @@ pub struct CdkDefaults {
 
 /// Turns off, for the constructs added to `stack` afterwards, every deviation from the AWS CDK
 /// that would make CloudFormation replace a resource the CDK app has already deployed — so a
-/// CDK app moved to stackwright deploys without replacing its database. Today that is one:
-/// `StorageEncrypted: true` on database clusters without a key (a create-only property: the
-/// cluster, its instances and what refers to them would be replaced). An explicit
-/// `DatabaseClusterProps::storage_encrypted(true)` still applies.
+/// CDK app moved to stackwright deploys without replacing its database:
+///
+/// - `StorageEncrypted: true` on database clusters without a key (a create-only property: the
+///   cluster, its instances and what refers to them would be replaced). An explicit
+///   `DatabaseClusterProps::storage_encrypted(true)` still applies.
+/// - `SourceAccount` and `SourceArn` on the permission that lets Secrets Manager invoke a
+///   rotation function of one's own (both create-only: the permission would be replaced).
 ///
 /// ```
 /// use stackwright_constructs::compat::{use_cdk_defaults, uses_cdk_defaults};

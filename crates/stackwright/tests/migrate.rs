@@ -276,3 +276,72 @@ fn run_against_the_cdk_template_writes_nothing_and_names_the_option() {
     assert!(out.is_empty());
     assert!(String::from_utf8(err).unwrap().contains("--against: "));
 }
+
+#[test]
+fn with_cdk_defaults_a_rotation_functions_permission_is_kept() {
+    use stackwright::lambda::{Code, Function, FunctionProps, Runtime};
+    use stackwright::secretsmanager::{RotationSchedule, RotationScheduleProps};
+
+    // tests/cdk-reference/app.js, CustomRotationStack: a secret rotated by a function of one's own.
+    let tree = |cdk_defaults: bool| {
+        let mut stack = Stack::new("CustomRotationStack").unwrap();
+        if cdk_defaults {
+            use_cdk_defaults(&mut stack);
+        }
+        let root = stack.root();
+        let secret = Secret::new(
+            &mut stack,
+            root,
+            "ApiKeySecret",
+            SecretProps::new().generate(
+                GenerateSecretString::json(serde_json::json!({"client_id": "app"}), "api_key")
+                    .exclude_punctuation(true),
+            ),
+        )
+        .unwrap();
+        let code = Code::inline("def handler(event, context):\n    pass\n");
+        let props = FunctionProps::new(Runtime::Python312, "index.handler", code)
+            .timeout(stackwright::seconds(30));
+        let f = Function::new(&mut stack, root, "RotationFunction", props).unwrap();
+        RotationSchedule::new(
+            &mut stack,
+            "RotationSchedule",
+            RotationScheduleProps::new(secret, &f),
+        )
+        .unwrap();
+        stackwright::synth(&stack).unwrap().template
+    };
+    let cdk = Template::parse(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/cdk-reference/CustomRotationStack.template.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let replaced = |t: &Template| -> Vec<(String, Vec<String>)> {
+        diff(&cdk, t)
+            .resources
+            .iter()
+            .filter(|r| r.kind == ChangeKind::Replace)
+            .map(|r| {
+                let props = r
+                    .replacement
+                    .iter()
+                    .map(|c| c.property().to_string())
+                    .collect();
+                (r.resource_type.clone(), props)
+            })
+            .collect()
+    };
+    // By default the permission is replaced (stateless: reported, not a data loss).
+    assert_eq!(
+        replaced(&tree(false)),
+        [(
+            "AWS::Lambda::Permission".to_string(),
+            vec!["SourceAccount".to_string(), "SourceArn".to_string()]
+        )]
+    );
+    assert_eq!(diff(&cdk, &tree(false)).data_losses().count(), 0);
+    assert!(replaced(&tree(true)).is_empty());
+}
