@@ -345,3 +345,16 @@ fn with_cdk_defaults_a_rotation_functions_permission_is_kept() {
     assert_eq!(diff(&cdk, &tree(false)).data_losses().count(), 0);
     assert!(replaced(&tree(true)).is_empty());
 }
+
+#[test]
+fn readme_states_the_create_only_coverage() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let (types, version) = stackwright::diff::create_only_coverage();
+    let count = format!("{},{:03}", types / 1000, types % 1000);
+    assert!(
+        readme.contains(&format!("({count} types, us-east-1, as cfn-lint {version} ships them")),
+        "README's \"Moving a CDK app to stackwright\" should say {count} types of cfn-lint {version}"
+    );
+}
