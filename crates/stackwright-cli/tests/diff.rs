@@ -1,6 +1,6 @@
 //! `stackwright diff`: exit codes, formats and the acknowledgement flag, end to end.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn stackwright(args: &[&str]) -> (i32, String, String) {
@@ -34,7 +34,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// The CDK's mission template with the cluster encrypted, as stackwright writes it by default.
-fn encrypted_copy(dir: &PathBuf) -> String {
+fn encrypted_copy(dir: &Path) -> String {
     let mut t: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(reference("MissionMigrate")).unwrap())
             .unwrap();
