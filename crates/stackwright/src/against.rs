@@ -56,7 +56,7 @@ fn keeper(r: &ResourceChange) -> Option<&'static str> {
 ///
 /// let mut stack = Stack::new("App")?;
 /// let root = stack.root();
-/// stack.add(root, "Logs", RawResource::new("AWS::Logs::LogGroup").prop("LogGroupName", "app-v2"))?;
+/// stack.add(root, "Logs", RawResource::new("AWS::Logs::LogGroup").prop("LogGroupName", stackwright::Expr::lit("app-v2")))?;
 /// let template = stackwright::synth(&stack)?.template;
 /// match check_against(&old, "App", &template) {
 ///     Err(AgainstError::DataLoss(lines)) => assert!(lines[0].contains("Logs (AWS::Logs::LogGroup, a log group) would be replaced because LogGroupName")),
