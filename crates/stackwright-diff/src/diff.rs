@@ -143,6 +143,10 @@ pub struct ResourceChange {
     /// Whether the change was acknowledged (`--allow-replace`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub allowed: bool,
+    /// An update of a type the registry schemas do not describe (a custom resource, a SAM
+    /// resource, a third-party type): whether it replaces the resource is not known.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown_type: bool,
 }
 
 impl ResourceChange {
@@ -218,6 +222,7 @@ pub fn diff_with(old: &Template, new: &Template, options: &DiffOptions) -> Templ
                 policies: vec![],
                 stateful: stateful(o, None),
                 allowed: false,
+                unknown_type: false,
             }),
             Some(n) => compare(id, o, n),
         };
@@ -234,6 +239,7 @@ pub fn diff_with(old: &Template, new: &Template, options: &DiffOptions) -> Templ
                 policies: vec![],
                 stateful: None,
                 allowed: false,
+                unknown_type: false,
             });
         }
     }
@@ -296,6 +302,7 @@ pub fn diff_with(old: &Template, new: &Template, options: &DiffOptions) -> Templ
                             policies: vec![],
                             stateful: stateful(o, Some(n)),
                             allowed: false,
+                            unknown_type: false,
                         },
                     );
                 }
@@ -371,6 +378,9 @@ fn compare(id: &str, o: &Resource, n: &Resource) -> Option<ResourceChange> {
     } else {
         return None;
     };
+    let unknown_type = kind == ChangeKind::Update
+        && !properties.is_empty()
+        && create_only_properties(&n.resource_type).is_none();
     Some(ResourceChange {
         logical_id: id.to_string(),
         resource_type: n.resource_type.clone(),
@@ -380,6 +390,7 @@ fn compare(id: &str, o: &Resource, n: &Resource) -> Option<ResourceChange> {
         policies,
         stateful: stateful(o, Some(n)),
         allowed: false,
+        unknown_type,
     })
 }
 

@@ -185,6 +185,9 @@ pub fn resource_line(r: &ResourceChange) -> String {
                 )
             }));
             let _ = write!(line, " update: {}", what.join(", "));
+            if r.unknown_type {
+                line.push_str(" (type without a registry schema: may replace)");
+            }
         }
         ChangeKind::Replace => {
             let causes: Vec<String> = r.replacement.iter().map(cause_text).collect();

@@ -495,3 +495,24 @@ fn unreadable_inputs_are_errors() {
     assert!(e.to_string().contains("not a cloud assembly"), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn an_update_of_a_type_without_a_schema_says_it_may_replace() {
+    let custom = |size: u32| {
+        one(
+            "Seed",
+            "Custom::DatabaseSeed",
+            json!({"ServiceToken": "arn", "Size": size}),
+        )
+    };
+    let d = diff(&custom(1), &custom(2));
+    assert_eq!(d.resources[0].kind, ChangeKind::Update);
+    assert!(d.resources[0].unknown_type);
+    assert_eq!(
+        stackwright_diff::resource_line(&d.resources[0]),
+        "[~] Custom::DatabaseSeed Seed update: Size (type without a registry schema: may replace)"
+    );
+    // A registry type is known either way.
+    let topic = |name: &str| one("T", "AWS::SNS::Topic", json!({"DisplayName": name}));
+    assert!(!diff(&topic("a"), &topic("b")).resources[0].unknown_type);
+}
