@@ -257,18 +257,31 @@ pub fn diff_with(old: &Template, new: &Template, options: &DiffOptions) -> Templ
                 .cloned(),
         )
         .collect();
+    // The resources that may follow, with their properties as JSON (converted once).
+    let candidates: Vec<(&String, &Resource, serde_json::Map<String, Json>)> =
+        if replaced.is_empty() {
+            vec![]
+        } else {
+            new.resources
+                .iter()
+                .filter(|(id, n)| {
+                    old.resources
+                        .get(*id)
+                        .is_some_and(|o| o.resource_type == n.resource_type)
+                        && create_only_properties(&n.resource_type).is_some_and(|p| !p.is_empty())
+                })
+                .map(|(id, n)| (id, n, properties_json(n)))
+                .collect()
+        };
     loop {
         let mut more = vec![];
-        for (id, n) in &new.resources {
-            let Some(o) = old.resources.get(id) else {
-                continue;
-            };
-            if replaced.contains(id) || o.resource_type != n.resource_type {
+        for (id, n, props) in &candidates {
+            if replaced.contains(*id) {
                 continue;
             }
-            let causes = reference_causes(n, &replaced);
+            let causes = reference_causes(n, props, &replaced);
             if !causes.is_empty() {
-                more.push((id.clone(), causes));
+                more.push(((*id).clone(), causes));
             }
         }
         if more.is_empty() {
@@ -319,6 +332,9 @@ pub fn diff_with(old: &Template, new: &Template, options: &DiffOptions) -> Templ
 
 /// The change of a resource both templates have, or `None` when it is unchanged.
 fn compare(id: &str, o: &Resource, n: &Resource) -> Option<ResourceChange> {
+    if o == n {
+        return None;
+    }
     let old_props = properties_json(o);
     let new_props = properties_json(n);
     let mut properties: Vec<String> = old_props
@@ -422,18 +438,21 @@ fn stateful(o: &Resource, n: Option<&Resource>) -> Option<Stateful> {
 }
 
 /// The create-only causes of a resource whose create-only properties refer to a replaced one.
-fn reference_causes(n: &Resource, replaced: &HashSet<String>) -> Vec<ReplacementCause> {
+fn reference_causes(
+    n: &Resource,
+    props: &serde_json::Map<String, Json>,
+    replaced: &HashSet<String>,
+) -> Vec<ReplacementCause> {
     let Some(paths) = create_only_properties(&n.resource_type) else {
         return vec![];
     };
-    let props = properties_json(n);
     let mut out = vec![];
     for path in paths {
         let Some(segments) = property_segments(path) else {
             continue;
         };
         let mut targets = BTreeSet::new();
-        for v in select(&props, &segments).into_iter().flatten() {
+        for v in select(props, &segments).into_iter().flatten() {
             references(v, &mut targets);
         }
         if let Some(target) = targets.into_iter().find(|t| replaced.contains(t)) {
