@@ -35,7 +35,9 @@ fn diff500(c: &mut Criterion) {
     let mut g = c.benchmark_group("diff500");
     g.throughput(Throughput::Elements(500));
     g.bench_function("unchanged", |b| b.iter(|| black_box(diff(&old, &old))));
-    g.bench_function("cluster_replaced", |b| b.iter(|| black_box(diff(&old, &new))));
+    g.bench_function("cluster_replaced", |b| {
+        b.iter(|| black_box(diff(&old, &new)))
+    });
     g.finish();
 }
 
