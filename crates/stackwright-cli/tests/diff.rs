@@ -177,3 +177,60 @@ fn synth_against_a_deployed_template_writes_nothing_that_loses_data() {
     assert!(!out_dir.exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// examples/specs/mission.yaml without the key and the options that come with it: the tree
+/// of the CDK's `MissionMigrate` template.
+fn migrate_spec(dir: &Path, cdk_defaults: bool) -> String {
+    let mission = std::fs::read_to_string(format!(
+        "{}/../../examples/specs/mission.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut lines = vec![];
+    let mut skip = 0;
+    for line in mission.lines() {
+        if line.starts_with("  DataKey:") {
+            skip = 4; // the key and its props
+        }
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if ["DataKey", "iamAuthentication", "monitoringIntervalSeconds"]
+            .iter()
+            .any(|w| line.contains(w))
+        {
+            continue;
+        }
+        match line {
+            "stack: MissionStack" if cdk_defaults => {
+                lines.push("stack: MissionMigrate\ncdkDefaults: true".to_string())
+            }
+            "stack: MissionStack" => lines.push("stack: MissionMigrate".to_string()),
+            other => lines.push(other.to_string()),
+        }
+    }
+    let path = dir.join(format!("migrate-{cdk_defaults}.yaml"));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_spec_with_cdk_defaults_gives_the_cdks_template() {
+    let dir = scratch("spec-cdk-defaults");
+    let migrate = reference("MissionMigrate");
+    let (code, out, err) =
+        stackwright(&["synth", &migrate_spec(&dir, false), "--against", &migrate]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("(`cdkDefaults: true` in a spec)"), "{err}");
+
+    let (code, out, err) =
+        stackwright(&["synth", &migrate_spec(&dir, true), "--against", &migrate]);
+    assert_eq!(code, 0, "{err}");
+    let ours = dir.join("ours.json");
+    std::fs::write(&ours, out).unwrap();
+    let (code, out, _) = stackwright(&["diff", &migrate, ours.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("There were no differences"), "{out}");
+    std::fs::remove_dir_all(&dir).ok();
+}

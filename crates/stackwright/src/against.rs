@@ -23,8 +23,9 @@ pub enum AgainstError {
 const KEEPERS: &[(&str, &str, &str)] = &[(
     "AWS::RDS::DBCluster",
     "StorageEncrypted",
-    "`stackwright::compat::use_cdk_defaults(&mut stack)` before adding the cluster, or \
-     `DatabaseClusterProps::storage_encrypted(false)` (`storageEncrypted: false` in a spec)",
+    "`stackwright::compat::use_cdk_defaults(&mut stack)` before adding the cluster \
+     (`cdkDefaults: true` in a spec), or `DatabaseClusterProps::storage_encrypted(false)` \
+     (`storageEncrypted: false`)",
 )];
 
 /// The option that keeps `r`, when stackwright options decide every property that replaces it.
