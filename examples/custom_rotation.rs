@@ -50,17 +50,15 @@ pub fn build() -> Result<Stack> {
 
     // Public and private-with-egress subnets in two AZs, one NAT gateway: the function calls
     // Secrets Manager and the partner's API through it.
-    let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
+    let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
 
     let data_key = Key::new(
         &mut stack,
-        root,
         "WebhookKeyKms",
         KeyProps::new().description("Encrypts the webhook signing key"),
     )?;
     let secret = Secret::new(
         &mut stack,
-        root,
         "WebhookSigningKey",
         SecretProps::new()
             .description("Signing key of the partner webhook")
@@ -74,7 +72,6 @@ pub fn build() -> Result<Stack> {
 
     let rotator = Function::new(
         &mut stack,
-        root,
         "WebhookKeyRotator",
         FunctionProps::new(
             Runtime::Python312,

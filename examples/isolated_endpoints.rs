@@ -20,10 +20,8 @@ use stackwright::{Result, Stack};
 pub fn build() -> Result<Stack> {
     let mut stack = Stack::new("IsolatedEndpoints")?;
     stack.set_description("An isolated VPC with interface and gateway endpoints");
-    let root = stack.root();
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .cidr("10.20.0.0/16")

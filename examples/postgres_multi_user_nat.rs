@@ -22,13 +22,11 @@ use stackwright::{days, Result, Stack};
 /// Builds the stack.
 pub fn build() -> Result<Stack> {
     let mut stack = Stack::new("PostgresMultiUser")?;
-    let root = stack.root();
 
     // Public subnets hold one NAT gateway; the database and the rotation functions live in the
     // private subnets, whose default route goes through it.
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -42,10 +40,9 @@ pub fn build() -> Result<Stack> {
     // Generated master credentials (child `Secret` of the cluster, attached to it).
     let cluster = DatabaseCluster::new(
         &mut stack,
-        root,
         "Database",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4)?,
+            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4),
             vpc,
         )
         .credentials(Credentials::from_generated_secret("postgres"))
@@ -62,12 +59,9 @@ pub fn build() -> Result<Stack> {
     // The application's user: its own secret, attached to the cluster (multi-user rotation
     // needs host, port and engine in the secret), rotated every 7 days with the master secret,
     // whose ARN the rotation function reads from the user's value (`masterarn`).
-    let master = cluster
-        .secret()
-        .expect("generated credentials are attached to the cluster");
+    let master = cluster.secret();
     let app_user = Secret::new(
         &mut stack,
-        root,
         "AppUserSecret",
         SecretProps::new()
             .description("Credentials of the application's database user")

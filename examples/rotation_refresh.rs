@@ -43,7 +43,6 @@ use stackwright::{Expr, Pseudo, Result, Stack, Value};
 /// Builds the stack.
 pub fn build() -> Result<Stack> {
     let mut stack = Stack::new("RotationRefreshStack")?;
-    let root = stack.root();
     let m = mission::build_mission(&mut stack)?;
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
 
@@ -52,12 +51,11 @@ pub fn build() -> Result<Stack> {
     // that admits HTTPS from the VPC.
     let endpoints_sg = SecurityGroup::new(
         &mut stack,
-        root,
         "AppEndpointsSg",
         m.vpc,
         SecurityGroupProps::new().description("ECR and Logs endpoints"),
     )?;
-    let vpc_cidr = Peer::ipv4_expr(m.vpc.cidr_block(&stack)?);
+    let vpc_cidr = Peer::ipv4_expr(m.vpc.cidr_block());
     endpoints_sg.add_ingress_rule(
         &mut stack,
         &vpc_cidr,
@@ -71,7 +69,6 @@ pub fn build() -> Result<Stack> {
     ] {
         InterfaceVpcEndpoint::new(
             &mut stack,
-            root,
             id,
             m.vpc,
             InterfaceVpcEndpointProps::new(service)
@@ -90,7 +87,6 @@ pub fn build() -> Result<Stack> {
     // A partner API key: rotated by the ready function, which changes `api_key` only.
     let api_key = Secret::new(
         &mut stack,
-        root,
         "PartnerApiKey",
         SecretProps::new().generate(
             GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")
@@ -100,7 +96,6 @@ pub fn build() -> Result<Stack> {
     )?;
     JsonKeyRotation::new(
         &mut stack,
-        root,
         "PartnerApiKeyRotation",
         JsonKeyRotationProps::new(api_key, "api_key")
             .vpc(m.vpc)
@@ -108,11 +103,11 @@ pub fn build() -> Result<Stack> {
     )?;
 
     // The application: a Fargate service that reads both secrets when its tasks start.
+    let root = stack.root();
     let cluster = stack.add(root, "AppCluster", CfnCluster::new())?;
     let logs = stack.add(root, "AppLogs", CfnLogGroup::new().retention_in_days(30))?;
     let execution_role = Role::new(
         &mut stack,
-        root,
         "AppExecutionRole",
         RoleProps::assumed_by_service("ecs-tasks.amazonaws.com").managed_policy(
             ManagedPolicy::aws_managed("service-role/AmazonECSTaskExecutionRolePolicy"),
@@ -174,7 +169,6 @@ pub fn build() -> Result<Stack> {
     )?;
     let service_sg = SecurityGroup::new(
         &mut stack,
-        root,
         "AppServiceSecurityGroup",
         m.vpc,
         SecurityGroupProps::new().description("App service tasks"),
@@ -211,7 +205,6 @@ pub fn build() -> Result<Stack> {
     // After a failed one: a message on the alert topic.
     RotationRefresh::new(
         &mut stack,
-        root,
         "AppSecretsRefresh",
         RotationRefreshProps::new(m.user)
             .secret(api_key)

@@ -42,12 +42,10 @@ pub struct Mission {
 
 /// Adds the mission's constructs to `stack`.
 pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
-    let root = stack.root();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
 
     let vpc = Vpc::new(
         stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -58,40 +56,23 @@ pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
     // One customer-managed key encrypts the database storage and both secrets.
     let key = Key::new(
         stack,
-        root,
         "DataKey",
         KeyProps::new().description("Encrypts the database and its secrets"),
     )?;
 
     // Secrets Manager is reachable from the isolated subnets only through an endpoint.
-    let endpoint_sg = SecurityGroup::new(
-        stack,
-        root,
-        "SecretManagerEpSg",
-        vpc,
-        SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC"),
-    )?;
-    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block(stack)?);
-    endpoint_sg.add_ingress_rule(
-        stack,
-        &vpc_cidr,
-        &Port::tcp(443),
-        Some("HTTPS from the VPC"),
-    )?;
-    InterfaceVpcEndpoint::new(
-        stack,
-        root,
-        "SecretManagerEndpoint",
-        vpc,
-        InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
-            .subnets(isolated.clone())
-            .security_groups(vec![endpoint_sg])
-            .private_dns_enabled(true),
-    )?;
+    let sg_props =
+        SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC");
+    let endpoint_sg = SecurityGroup::new(stack, "SecretManagerEpSg", vpc, sg_props)?;
+    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block());
+    endpoint_sg.add_ingress_rule(stack, &vpc_cidr, &Port::tcp(443), "HTTPS from the VPC")?;
+    let endpoint = InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
+        .subnets(isolated.clone())
+        .security_groups([endpoint_sg]);
+    InterfaceVpcEndpoint::new(stack, "SecretManagerEndpoint", vpc, endpoint)?;
 
     let admin = Secret::new(
         stack,
-        root,
         "DbAdminSecret",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("admin"))
@@ -99,10 +80,9 @@ pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
     )?;
     let cluster = DatabaseCluster::new(
         stack,
-        root,
         "AuroraCluster",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?,
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         )
         .credentials(Credentials::from_secret(admin))
@@ -114,15 +94,12 @@ pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
         .iam_authentication(true)
         .monitoring_interval(std::time::Duration::from_secs(60)),
     )?;
-    let admin_attached = cluster
-        .secret()
-        .expect("credentials from a secret are attached");
+    let admin_attached = cluster.secret();
 
     // Single-user rotation of the admin secret. The rotation creates its security group and
     // opens the database to it; RotateImmediatelyOnUpdate is false unless asked for.
     SecretRotation::new(
         stack,
-        root,
         "DbAdminSecretRotation",
         SecretRotationProps::single_user(
             SecretRotationApplication::MysqlSingleUser,
@@ -138,7 +115,6 @@ pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
     // multi-user function reads the admin secret's ARN from the user's value (`masterarn`).
     let user = Secret::new(
         stack,
-        root,
         "DbUserSecret",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app_user"))
@@ -148,7 +124,6 @@ pub fn build_mission(stack: &mut Stack) -> Result<Mission> {
     let user_attached = user.attach(stack, &cluster)?;
     SecretRotation::new(
         stack,
-        root,
         "DbUserSecretRotation",
         SecretRotationProps::multi_user(
             SecretRotationApplication::MysqlMultiUser,

@@ -243,13 +243,11 @@ impl Finding {
     /// assert!(finding.to_string().starts_with("error[multi-user-without-master] Schedule: "));
     /// ```
     pub fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic {
-            severity: self.severity,
-            code: self.kind.as_str().to_string(),
-            path: self.resources.first().cloned().unwrap_or_default(),
-            message: self.message.clone(),
-            fix: self.fix.clone(),
-        }
+        let path = self.resources.first().cloned().unwrap_or_default();
+        let mut d = Diagnostic::error(self.kind.as_str(), path, self.message.clone())
+            .with_fix(self.fix.clone());
+        d.severity = self.severity;
+        d
     }
 }
 

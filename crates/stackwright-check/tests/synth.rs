@@ -27,8 +27,10 @@ fn synth_fails_on_an_error_finding() {
         .find(|d| d.code == "no-route-to-secrets-manager")
         .expect("diagnostic");
     assert_eq!(d.severity, Severity::Error);
-    // synth adds the construct path to the logical ID.
-    assert_eq!(d.path, "Ours/Rotation (Rotation)");
+    // synth gives the construct path, and keeps the logical ID in a field of its own.
+    assert_eq!(d.path, "Ours/Rotation");
+    assert_eq!(d.logical_id.as_deref(), Some("Rotation"));
+    assert!(d.to_string().contains("Ours/Rotation (Rotation): "), "{d}");
     assert!(d.fix.contains("NAT gateway"), "{}", d.fix);
     // Plain synth runs no analyzer.
     assert!(stack.synth().is_ok());

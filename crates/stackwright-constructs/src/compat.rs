@@ -1,16 +1,18 @@
 //! The switch for moving a CDK app to stackwright: [`use_cdk_defaults`].
 
-use stackwright_core::Stack;
+use stackwright_core::Tree;
 
-/// The stack state [`use_cdk_defaults`] sets; constructs read it with [`uses_cdk_defaults`].
+/// The construct-tree state [`use_cdk_defaults`] sets; constructs read it with
+/// [`uses_cdk_defaults`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CdkDefaults {
     on: bool,
 }
 
-/// Turns off, for the constructs added to `stack` afterwards, every deviation from the AWS CDK
-/// that would make CloudFormation replace a resource the CDK app has already deployed — so a
-/// CDK app moved to stackwright deploys without replacing its database:
+/// Turns off, for the constructs added afterwards (to this stack and every other stack of its
+/// app: the switch is the construct tree's), every deviation from the AWS CDK that would make
+/// CloudFormation replace a resource the CDK app has already deployed — so a CDK app moved to
+/// stackwright deploys without replacing its database:
 ///
 /// - `StorageEncrypted: true` on database clusters without a key (a create-only property: the
 ///   cluster, its instances and what refers to them would be replaced). An explicit
@@ -28,11 +30,11 @@ pub struct CdkDefaults {
 /// assert!(uses_cdk_defaults(&stack));
 /// # Ok::<(), stackwright_core::Error>(())
 /// ```
-pub fn use_cdk_defaults(stack: &mut Stack) {
-    stack.state_mut::<CdkDefaults>().on = true;
+pub fn use_cdk_defaults(tree: &mut Tree) {
+    tree.state_mut::<CdkDefaults>().on = true;
 }
 
-/// Whether [`use_cdk_defaults`] was called on the stack.
-pub fn uses_cdk_defaults(stack: &Stack) -> bool {
-    stack.state::<CdkDefaults>().is_some_and(|s| s.on)
+/// Whether [`use_cdk_defaults`] was called on the construct tree.
+pub fn uses_cdk_defaults(tree: &Tree) -> bool {
+    tree.state::<CdkDefaults>().is_some_and(|s| s.on)
 }

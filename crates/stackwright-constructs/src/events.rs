@@ -9,17 +9,16 @@
 //! use stackwright_core::Stack;
 //!
 //! let mut stack = Stack::new("Demo")?;
-//! let root = stack.root();
-//! let topic = Topic::new(&mut stack, root, "Topic", TopicProps::new())?;
+//! let topic = Topic::new(&mut stack, "Topic", TopicProps::new())?;
 //! let pattern = json!({"source": ["aws.secretsmanager"]});
-//! let rule = Rule::new(&mut stack, root, "Rule", RuleProps::new(pattern.into()))?;
+//! let rule = Rule::new(&mut stack, "Rule", RuleProps::new(pattern.into()))?;
 //! rule.add_sns_target(&mut stack, &topic)?;
 //! let t = stack.synth()?.template.to_json();
 //! assert_eq!(t["Resources"]["Rule4C995B7F"]["Properties"]["State"], "ENABLED");
 //! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack, ToValue, Value};
+use stackwright_core::{Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value};
 use stackwright_l1::events::{cfn_rule, CfnRule};
 
 use crate::iam::PolicyStatement;
@@ -86,24 +85,24 @@ impl Rule {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
     /// let pattern = json!({"source": ["aws.secretsmanager"]});
-    /// Rule::new(&mut stack, root, "Rule", RuleProps::new(pattern.into()).enabled(false))?;
+    /// Rule::new(&mut stack, "Rule", RuleProps::new(pattern.into()).enabled(false))?;
     /// let t = stack.synth()?.template;
     /// let rule = t.resources_of_type("AWS::Events::Rule").next().unwrap().1.to_json();
     /// assert_eq!(rule["Properties"]["State"], "DISABLED");
     /// assert_eq!(rule["Properties"]["EventPattern"]["source"][0], "aws.secretsmanager");
     ///
     /// let empty = RuleProps::new(json!({}).into());
-    /// assert!(Rule::new(&mut stack, root, "Empty", empty).unwrap_err().has_code("SW-EVENTS-001"));
+    /// assert!(Rule::new(&mut stack, "Empty", empty).unwrap_err().has_code("SW-EVENTS-001"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: RuleProps) -> Result<Rule> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: RuleProps) -> Result<Rule> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         let empty = props.pattern.as_map().is_none_or(|m| m.is_empty());
         if empty {
             return Err(Error::invalid(
-                "SW-EVENTS-001",
+                crate::codes::EVENTS_PATTERN_INVALID,
                 path,
                 "the event pattern is not a non-empty JSON object",
                 "match at least one field, e.g. {\"source\": [\"aws.secretsmanager\"]}",
@@ -111,7 +110,7 @@ impl Rule {
         }
         if props.description.as_ref().is_some_and(|d| d.len() > 512) {
             return Err(Error::invalid(
-                "SW-EVENTS-001",
+                crate::codes::EVENTS_PATTERN_INVALID,
                 path,
                 "the description is longer than 512 characters",
                 "shorten it",
@@ -150,7 +149,7 @@ impl Rule {
         self.resource.attr(CfnRule::ATTR_ARN)
     }
 
-    fn add_target(&self, stack: &mut Stack, arn: Expr<String>) -> Result<()> {
+    fn add_target(&self, stack: &mut Tree, arn: Expr<String>) -> Result<()> {
         let path = stack.path(self.node);
         let owned = stack.owns(self.node);
         let node = self.node;
@@ -159,17 +158,10 @@ impl Rule {
             .rules
             .get_mut(self.index)
             .filter(|r| owned && r.node == node)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "SW-CORE-002",
-                    &path,
-                    "this rule belongs to another stack",
-                    "build each construct in the stack that uses it",
-                )
-            })?;
+            .ok_or_else(|| stackwright_core::foreign_construct("rule", node))?;
         if st.targets.len() >= MAX_TARGETS {
             return Err(Error::invalid(
-                "SW-EVENTS-002",
+                crate::codes::EVENTS_TOO_MANY_TARGETS,
                 path,
                 format!("a rule takes at most {MAX_TARGETS} targets"),
                 "add another rule with the same pattern",
@@ -188,7 +180,7 @@ impl Rule {
     /// Invokes `function` on every matching event: the target, and the permission for
     /// `events.amazonaws.com` with `SourceArn` = this rule, placed under the rule as
     /// `AllowEventRule<function unique id>` (the CDK's id).
-    pub fn add_lambda_target(&self, stack: &mut Stack, function: &Function) -> Result<()> {
+    pub fn add_lambda_target(&self, stack: &mut Tree, function: &Function) -> Result<()> {
         self.add_target(stack, function.function_arn())?;
         let id = format!("AllowEventRule{}", stack.unique_id(function.node()));
         if stack.child(self.node, &id).is_none() {
@@ -205,7 +197,7 @@ impl Rule {
     /// Publishes every matching event to `topic`: the target, and a statement of the topic's
     /// policy letting `events.amazonaws.com` publish, for this rule only (`aws:SourceArn`;
     /// the CDK leaves the condition out).
-    pub fn add_sns_target(&self, stack: &mut Stack, topic: &Topic) -> Result<()> {
+    pub fn add_sns_target(&self, stack: &mut Tree, topic: &Topic) -> Result<()> {
         self.add_target(stack, topic.topic_arn())?;
         topic.add_to_resource_policy(
             stack,

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 use stackwright_core::{
-    Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack, ToValue, Value,
+    Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope, ToValue, Tree, Value,
 };
 use stackwright_l1::kms::CfnKey;
 
@@ -74,8 +74,7 @@ impl Key {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// Key::new(&mut stack, root, "Key", KeyProps::new().description("Secrets"))?;
+    /// Key::new(&mut stack, "Key", KeyProps::new().description("Secrets"))?;
     /// let t = stack.synth()?.template;
     /// let key = t.resources_of_type("AWS::KMS::Key").next().unwrap().1.to_json();
     /// assert_eq!(key["Properties"]["EnableKeyRotation"], true);
@@ -83,7 +82,8 @@ impl Key {
     /// assert_eq!(key["Properties"]["KeyPolicy"]["Statement"][0]["Action"], "kms:*");
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: KeyProps) -> Result<Key> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: KeyProps) -> Result<Key> {
+        let (stack, scope) = scope.parts();
         let node = stack.scope(scope, id)?;
         let mut l1 = CfnKey::new();
         if let Some(d) = &props.description {
@@ -118,20 +118,15 @@ impl Key {
     }
 
     /// Adds a statement to the key policy (identical statements are added once).
-    pub(crate) fn add_to_policy(&self, stack: &mut Stack, statement: Value) -> Result<()> {
+    pub(crate) fn add_to_policy(&self, stack: &mut Tree, statement: Value) -> Result<()> {
         if !stack.owns(self.node) {
-            return Err(Error::invalid(
-                "SW-CORE-002",
-                stack.name(),
-                "this key belongs to another stack",
-                "build each construct in the stack that uses it",
-            ));
+            return Err(stackwright_core::foreign_construct("key", self.node));
         }
         // The statement goes straight into the rendered policy (no re-rendering of the others).
         let res = stack.resource_mut(self.resource.node())?;
         if !crate::iam::push_statement(res.properties.get_mut("KeyPolicy"), statement) {
             return Err(Error::invalid(
-                "SW-KMS-001",
+                crate::codes::KMS_KEY_POLICY_REPLACED,
                 stack.path(self.node),
                 "the key's policy was replaced by one without a Statement list",
                 "add statements before overriding KeyPolicy, or write the whole policy yourself",
@@ -142,7 +137,7 @@ impl Key {
 
     /// Lets Secrets Manager use the key for the account's secrets (the statements the CDK's
     /// `Secret` adds to its key: encrypt/decrypt and grants, through Secrets Manager only).
-    pub(crate) fn grant_to_secrets_manager(&self, stack: &mut Stack) -> Result<()> {
+    pub(crate) fn grant_to_secrets_manager(&self, stack: &mut Tree) -> Result<()> {
         let via = |actions: &[&str]| {
             let mut m =
                 crate::iam::statement(actions, "Allow", Some(account_root()), &[Expr::lit("*")]);

@@ -11,7 +11,6 @@
 //! let root = stack.root();
 //! let f = Function::new(
 //!     &mut stack,
-//!     root,
 //!     "Handler",
 //!     FunctionProps::new(
 //!         Runtime::Python312,
@@ -31,7 +30,9 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack, ToValue, Value};
+use stackwright_core::{
+    DiagnosticCode, Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value,
+};
 use stackwright_l1::lambda::{cfn_function, CfnFunction, CfnPermission};
 
 use crate::ec2::{
@@ -214,8 +215,8 @@ impl FunctionProps {
         self
     }
     /// Use these security groups instead of creating one (VPC functions only).
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// Whether the security group the function creates allows all outbound traffic (default
@@ -286,10 +287,9 @@ impl Function {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let f = Function::new(&mut stack, root, "Fn", FunctionProps::new(
+    /// let f = Function::new(&mut stack, "Fn", FunctionProps::new(
     ///     Runtime::Python312, "index.handler", Code::inline("def handler(e, c):\n    return 1\n"))
     ///     .vpc(vpc))?;
     /// assert_eq!(f.security_groups().len(), 1); // created, since none was given
@@ -298,12 +298,8 @@ impl Function {
     /// assert!(role.contains("AWSLambdaVPCAccessExecutionRole"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
-        id: &str,
-        props: FunctionProps,
-    ) -> Result<Function> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: FunctionProps) -> Result<Function> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         validate(&path, &props)?;
         let selected = match props.vpc {
@@ -312,7 +308,7 @@ impl Function {
                 let selected = vpc.select_subnets(stack, &sel)?;
                 if selected.types.contains(&SubnetType::Public) {
                     return Err(Error::invalid(
-                        "SW-LAMBDA-007",
+                        crate::codes::LAMBDA_PUBLIC_SUBNETS,
                         &path,
                         "the function would run in public subnets, where Lambda gives it no \
                          public address, so it reaches neither the internet nor AWS APIs",
@@ -340,7 +336,7 @@ impl Function {
                         "service-role/AWSLambdaVPCAccessExecutionRole",
                     ));
                 }
-                let r = Role::new(stack, node, "ServiceRole", rp)?;
+                let r = Role::new(&mut stack.at(node), "ServiceRole", rp)?;
                 r.add_depends_on(stack, &connectivity)?;
                 r
             }
@@ -352,8 +348,7 @@ impl Function {
                 stack.unique_id(node)
             );
             let sg = SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 vpc,
                 SecurityGroupProps::new()
@@ -445,14 +440,14 @@ impl Function {
     }
 
     /// Adds a statement to the execution role's default policy.
-    pub fn add_to_role_policy(&self, stack: &mut Stack, statement: PolicyStatement) -> Result<()> {
+    pub fn add_to_role_policy(&self, stack: &mut Tree, statement: PolicyStatement) -> Result<()> {
         self.role.add_to_policy(stack, statement)
     }
 
     /// Adds an `AWS::Lambda::Permission` named `id` under the function.
     pub fn add_permission(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         id: &str,
         permission: Permission,
     ) -> Result<Handle<CfnPermission>> {
@@ -468,14 +463,14 @@ impl Function {
     /// the permission of an EventBridge target under the rule).
     pub fn add_permission_in(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         scope: NodeId,
         id: &str,
         permission: Permission,
     ) -> Result<Handle<CfnPermission>> {
         if permission.principal.is_empty() || permission.principal.contains(char::is_whitespace) {
             return Err(Error::invalid(
-                "SW-LAMBDA-008",
+                crate::codes::LAMBDA_PERMISSION_PRINCIPAL_INVALID,
                 format!("{}/{id}", stack.path(scope)),
                 format!("`{}` is not a principal", permission.principal),
                 "name a service principal such as events.amazonaws.com",
@@ -503,17 +498,18 @@ impl Connectable for Function {
 }
 
 fn validate(path: &str, p: &FunctionProps) -> Result<()> {
-    let bad = |code: &str, msg: String, fix: &str| Err(Error::invalid(code, path, msg, fix));
+    let bad =
+        |code: DiagnosticCode, msg: String, fix: &str| Err(Error::invalid(code, path, msg, fix));
     if p.handler.is_empty() || p.handler.len() > 128 || p.handler.contains(char::is_whitespace) {
         return bad(
-            "SW-LAMBDA-001",
+            crate::codes::LAMBDA_HANDLER_INVALID,
             format!("`{}` is not a handler", p.handler),
             "name the entry point as `file.function`, e.g. index.handler (up to 128 characters)",
         );
     }
     if p.runtime.name().is_empty() {
         return bad(
-            "SW-LAMBDA-001",
+            crate::codes::LAMBDA_HANDLER_INVALID,
             "the runtime is empty".into(),
             "choose a runtime such as Runtime::Python312",
         );
@@ -521,7 +517,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     if let Code::Inline(src) = &p.code {
         if !p.runtime.supports_inline() {
             return bad(
-                "SW-LAMBDA-002",
+                crate::codes::LAMBDA_INLINE_CODE_RUNTIME,
                 format!(
                     "CloudFormation inlines code only for Python and Node.js, not {}",
                     p.runtime.name()
@@ -531,14 +527,14 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
         }
         if src.trim().is_empty() {
             return bad(
-                "SW-LAMBDA-002",
+                crate::codes::LAMBDA_INLINE_CODE_RUNTIME,
                 "the inline code is empty".into(),
                 "pass the function's source",
             );
         }
         if src.len() > MAX_INLINE_CODE_BYTES {
             return bad(
-                "SW-LAMBDA-002",
+                crate::codes::LAMBDA_INLINE_CODE_RUNTIME,
                 format!(
                     "the inline code is {} bytes; CloudFormation takes at most {MAX_INLINE_CODE_BYTES}",
                     src.len()
@@ -550,7 +546,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     if let Some(t) = p.timeout {
         if t.subsec_nanos() != 0 || !(1..=900).contains(&t.as_secs()) {
             return bad(
-                "SW-LAMBDA-003",
+                crate::codes::LAMBDA_TIMEOUT_INVALID,
                 format!("timeout {t:?} is not a whole number of seconds from 1 to 900"),
                 "choose 1 to 900 whole seconds",
             );
@@ -559,7 +555,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     if let Some(m) = p.memory_size {
         if !(128..=10240).contains(&m) {
             return bad(
-                "SW-LAMBDA-004",
+                crate::codes::LAMBDA_MEMORY_INVALID,
                 format!("memory size {m} MB is outside 128 to 10240"),
                 "choose 128 to 10240 MB",
             );
@@ -572,7 +568,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             return bad(
-                "SW-LAMBDA-005",
+                crate::codes::LAMBDA_FUNCTION_NAME_INVALID,
                 format!("`{n}` is not a valid function name"),
                 "use 1 to 64 letters, digits, hyphens and underscores",
             );
@@ -585,14 +581,14 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
             && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ok {
             return bad(
-                "SW-LAMBDA-006",
+                crate::codes::LAMBDA_ENVIRONMENT_NAME_INVALID,
                 format!("`{k}` is not a valid environment variable name"),
                 "start with a letter; use letters, digits and underscores (two characters at least)",
             );
         }
         if RESERVED_ENV.contains(&k.as_str()) {
             return bad(
-                "SW-LAMBDA-006",
+                crate::codes::LAMBDA_ENVIRONMENT_NAME_INVALID,
                 format!("`{k}` is reserved: Lambda sets it itself"),
                 "choose another name",
             );
@@ -601,7 +597,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     }
     if env_bytes > MAX_ENVIRONMENT_BYTES {
         return bad(
-            "SW-LAMBDA-006",
+            crate::codes::LAMBDA_ENVIRONMENT_NAME_INVALID,
             format!(
                 "the environment variables take {env_bytes} bytes; Lambda allows {MAX_ENVIRONMENT_BYTES}"
             ),
@@ -610,7 +606,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     }
     if p.vpc.is_none() && (p.vpc_subnets.is_some() || !p.security_groups.is_empty()) {
         return bad(
-            "SW-LAMBDA-007",
+            crate::codes::LAMBDA_PUBLIC_SUBNETS,
             "subnets or security groups were given for a function outside a VPC".into(),
             "also pass the VPC with FunctionProps::vpc",
         );

@@ -7,8 +7,7 @@
 //! use stackwright_core::Stack;
 //!
 //! let mut stack = Stack::new("Demo")?;
-//! let root = stack.root();
-//! let topic = Topic::new(&mut stack, root, "Topic", TopicProps::new())?;
+//! let topic = Topic::new(&mut stack, "Topic", TopicProps::new())?;
 //! topic.add_subscription(&mut stack, "email", "ops@example.com")?;
 //! let publish = PolicyStatement::allow()
 //!     .action("sns:Publish")
@@ -20,7 +19,7 @@
 //! # Ok::<(), stackwright_core::Error>(())
 //! ```
 
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack, ToValue, Value};
+use stackwright_core::{Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value};
 use stackwright_l1::sns::{cfn_topic, CfnTopic, CfnTopicPolicy};
 
 use crate::iam::PolicyStatement;
@@ -89,8 +88,7 @@ impl Topic {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// Topic::new(&mut stack, root, "Alerts", TopicProps::new()
+    /// Topic::new(&mut stack, "Alerts", TopicProps::new()
     ///     .display_name("Rotation alerts")
     ///     .kms_master_key("alias/aws/sns"))?;
     /// let t = stack.synth()?.template;
@@ -99,11 +97,12 @@ impl Topic {
     /// assert_eq!(topic["Properties"]["KmsMasterKeyId"], "alias/aws/sns");
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: TopicProps) -> Result<Topic> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: TopicProps) -> Result<Topic> {
+        let (stack, scope) = scope.parts();
         if let Some(n) = &props.display_name {
             if n.len() > 100 {
                 return Err(Error::invalid(
-                    "SW-SNS-001",
+                    crate::codes::SNS_DISPLAY_NAME_TOO_LONG,
                     format!("{}/{id}", stack.path(scope)),
                     "the display name is longer than 100 characters",
                     "shorten it",
@@ -146,53 +145,38 @@ impl Topic {
         self.resource
     }
 
-    fn state_mut<'s>(&self, stack: &'s mut Stack) -> Result<&'s mut TopicState> {
+    fn state_mut<'s>(&self, stack: &'s mut Tree) -> Result<&'s mut TopicState> {
         let owned = stack.owns(self.node);
-        let name = stack.name().to_string();
         let node = self.node;
         stack
             .state_mut::<SnsState>()
             .topics
             .get_mut(self.index)
             .filter(|t| owned && t.node == node)
-            .ok_or_else(|| {
-                Error::invalid(
-                    "SW-CORE-002",
-                    name,
-                    "this topic belongs to another stack",
-                    "build each construct in the stack that uses it",
-                )
-            })
+            .ok_or_else(|| stackwright_core::foreign_construct("topic", self.node))
     }
 
     /// The statements of the topic's resource policy, in order.
-    pub fn policy_statements(&self, stack: &Stack) -> Result<Vec<PolicyStatement>> {
+    pub fn policy_statements(&self, stack: &Tree) -> Result<Vec<PolicyStatement>> {
         stack
             .state::<SnsState>()
             .and_then(|s| s.topics.get(self.index))
             .filter(|t| t.node == self.node && stack.owns(self.node))
             .map(|t| t.statements.clone())
-            .ok_or_else(|| {
-                Error::invalid(
-                    "SW-CORE-002",
-                    stack.name(),
-                    "this topic belongs to another stack",
-                    "build each construct in the stack that uses it",
-                )
-            })
+            .ok_or_else(|| stackwright_core::foreign_construct("topic", self.node))
     }
 
     /// Adds a statement (with a principal) to the topic's resource policy, created as child
     /// `Policy` with the first statement. Statements get ids `"0"`, `"1"`, ... in order.
     pub fn add_to_resource_policy(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         statement: PolicyStatement,
     ) -> Result<()> {
         statement.check(stack, self.node)?;
         if !statement.has_principal() {
             return Err(Error::invalid(
-                "SW-IAM-001",
+                crate::codes::IAM_ROLE_POLICY_PRINCIPAL,
                 stack.path(self.node),
                 "a statement of a topic's policy names no principal",
                 "say who may act on the topic, e.g. .service_principal(\"events.amazonaws.com\")",
@@ -235,15 +219,10 @@ impl Topic {
     }
 
     /// Subscribes an endpoint (`email`, `https`, `sqs`, `lambda`, ...) to the topic.
-    pub fn add_subscription(
-        &self,
-        stack: &mut Stack,
-        protocol: &str,
-        endpoint: &str,
-    ) -> Result<()> {
+    pub fn add_subscription(&self, stack: &mut Tree, protocol: &str, endpoint: &str) -> Result<()> {
         if !PROTOCOLS.contains(&protocol) || endpoint.trim().is_empty() {
             return Err(Error::invalid(
-                "SW-SNS-002",
+                crate::codes::SNS_SUBSCRIPTION_INVALID,
                 stack.path(self.node),
                 format!("`{protocol}` subscription to `{endpoint}` is not valid"),
                 format!(

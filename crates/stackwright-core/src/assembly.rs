@@ -43,8 +43,8 @@ use serde_json::{json, Map as JsonMap, Value as Json};
 use sha2::{Digest, Sha256};
 
 use crate::diag::{Error, Result, Severity};
-use crate::stack::{App, NodeId, Stack, Synthesized};
 use crate::template::{Section, Template};
+use crate::tree::{App, NodeId, Synthesized, Tree};
 use crate::value::Value;
 
 /// The cloud assembly schema version written to `manifest.json` and the asset manifests: the
@@ -118,12 +118,16 @@ impl App {
         let dir = dir.as_ref();
         let mut synthesized = self.synth()?;
         for s in &mut synthesized {
-            add_bootstrap_check(&mut s.template).map_err(|e| {
-                let d = e.diagnostics()[0].clone();
-                Error::invalid(&d.code, &s.stack_name, d.message, d.fix)
-            })?;
+            add_bootstrap_check(&mut s.template).map_err(|e| e.at_path(&s.stack_name))?;
         }
-        let files = render_assembly(self.stacks(), &synthesized);
+        let stacks: Vec<(&Tree, NodeId)> = synthesized
+            .iter()
+            .filter_map(|s| {
+                self.stack_nodes()
+                    .find(|(tree, root)| tree.node_id(*root) == s.stack_name)
+            })
+            .collect();
+        let files = render_assembly(&stacks, &synthesized);
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
         let mut written = Vec::new();
         for (name, bytes) in &files {
@@ -141,7 +145,7 @@ impl App {
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::invalid(
-        "SW-ASM-001",
+        crate::codes::ASSEMBLY_WRITE_FAILED,
         path.display().to_string(),
         format!("cannot write the cloud assembly: {e}"),
         "choose a folder you can write to (it is created when missing)",
@@ -171,7 +175,7 @@ pub fn add_bootstrap_check(template: &mut Template) -> Result<()> {
         || template.rules.contains_key(CHECK_BOOTSTRAP_VERSION_RULE)
     {
         return Err(Error::invalid(
-            "SW-ASM-002",
+            crate::codes::ASSEMBLY_BOOTSTRAP_CLASH,
             "Template",
             format!(
                 "the template already has a `{BOOTSTRAP_VERSION_PARAMETER}` parameter or a \
@@ -239,10 +243,13 @@ fn pretty(v: &Json) -> Vec<u8> {
 }
 
 /// Every file of the assembly, in writing order (templates first, the manifest last).
-fn render_assembly(stacks: &[Stack], synthesized: &[Synthesized]) -> Vec<(String, Vec<u8>)> {
+fn render_assembly(
+    stacks: &[(&Tree, NodeId)],
+    synthesized: &[Synthesized],
+) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut artifacts = JsonMap::new();
-    for (stack, s) in stacks.iter().zip(synthesized) {
+    for s in synthesized {
         let name = &s.stack_name;
         let template_file = format!("{name}.template.json");
         let assets_file = format!("{name}.assets.json");
@@ -271,7 +278,7 @@ fn render_assembly(stacks: &[Stack], synthesized: &[Synthesized]) -> Vec<(String
             "dockerImages": {},
         });
         files.push((assets_file.clone(), pretty(&assets)));
-        files.push((metadata_file.clone(), pretty(&metadata(stack, s))));
+        files.push((metadata_file.clone(), pretty(&metadata(s))));
 
         let assets_id = format!("{name}.assets");
         artifacts.insert(
@@ -306,7 +313,7 @@ fn render_assembly(stacks: &[Stack], synthesized: &[Synthesized]) -> Vec<(String
                         "bootstrapStackVersionSsmParameter": bootstrap_ssm_parameter(),
                     }
                 },
-                "dependencies": [assets_id],
+                "dependencies": s.dependencies.iter().cloned().chain([assets_id]).collect::<Vec<_>>(),
                 "additionalMetadataFile": metadata_file,
                 "displayName": name,
             }),
@@ -332,8 +339,8 @@ fn hex(bytes: &[u8]) -> String {
 /// `<Stack>.metadata.json`: the logical ID of every element by construct path (the CDK CLI
 /// prints paths with them), the bootstrap elements, and each synth warning as an
 /// `aws:cdk:warning` on the stack, which the CDK CLI prints when it reads the assembly.
-fn metadata(stack: &Stack, s: &Synthesized) -> Json {
-    let root = format!("/{}", stack.name());
+fn metadata(s: &Synthesized) -> Json {
+    let root = format!("/{}", s.stack_name);
     let mut m = JsonMap::new();
     let mut stack_entries = Vec::new();
     for w in &s.warnings {
@@ -364,15 +371,15 @@ fn metadata(stack: &Stack, s: &Synthesized) -> Json {
 
 /// `tree.json`: the construct tree of every stack, with the type and logical ID of each
 /// resource and the logical ID of each other element.
-fn tree(stacks: &[Stack], synthesized: &[Synthesized]) -> Json {
+fn tree(stacks: &[(&Tree, NodeId)], synthesized: &[Synthesized]) -> Json {
     let mut children = JsonMap::new();
-    for (stack, s) in stacks.iter().zip(synthesized) {
+    for (&(stack, root), s) in stacks.iter().zip(synthesized) {
         let by_path: IndexMap<&str, &str> = s
             .paths
             .iter()
             .map(|(id, path)| (path.as_str(), id.as_str()))
             .collect();
-        let mut node = tree_node(stack, stack.root(), &by_path, &s.template);
+        let mut node = tree_node(stack, root, &by_path, &s.template);
         if let Json::Object(obj) = &mut node {
             let kids = obj
                 .entry("children")
@@ -383,14 +390,14 @@ fn tree(stacks: &[Stack], synthesized: &[Synthesized]) -> Json {
                         id.to_string(),
                         json!({
                             "id": id,
-                            "path": format!("{}/{id}", stack.name()),
+                            "path": format!("{}/{id}", s.stack_name),
                             "attributes": {"aws:cdk:cloudformation:logicalId": id},
                         }),
                     );
                 }
             }
         }
-        children.insert(stack.name().to_string(), node);
+        children.insert(s.stack_name.clone(), node);
     }
     json!({
         "version": "tree-0.1",
@@ -398,7 +405,7 @@ fn tree(stacks: &[Stack], synthesized: &[Synthesized]) -> Json {
     })
 }
 
-fn tree_node(stack: &Stack, node: NodeId, by_path: &IndexMap<&str, &str>, t: &Template) -> Json {
+fn tree_node(stack: &Tree, node: NodeId, by_path: &IndexMap<&str, &str>, t: &Template) -> Json {
     let path = stack.path(node);
     let mut m = JsonMap::new();
     m.insert("id".into(), Json::String(stack.node_id(node).to_string()));

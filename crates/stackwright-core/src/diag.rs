@@ -21,6 +21,45 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A diagnostic code: a stable, greppable name (`SW-VPC-004`) and, where the problem is about
+/// one field of a construct's props, that field's name as spec documents write it
+/// (`subnets`), so a spec error can point at the line. Each crate keeps its codes in one
+/// registry (`stackwright_core::codes`, `stackwright_constructs::codes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DiagnosticCode {
+    /// The stable name.
+    pub name: &'static str,
+    /// The props field the problem is about, if one.
+    pub field: Option<&'static str>,
+}
+
+impl DiagnosticCode {
+    /// A code about no field in particular.
+    pub const fn new(name: &'static str) -> DiagnosticCode {
+        DiagnosticCode { name, field: None }
+    }
+    /// A code about a props field (its spec-document name).
+    pub const fn on_field(name: &'static str, field: &'static str) -> DiagnosticCode {
+        DiagnosticCode {
+            name,
+            field: Some(field),
+        }
+    }
+}
+
+/// A code of one's own, e.g. for a check a program adds (`"MY-001"`).
+impl From<&'static str> for DiagnosticCode {
+    fn from(name: &'static str) -> DiagnosticCode {
+        DiagnosticCode::new(name)
+    }
+}
+
+impl fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 /// One problem found while building or synthesizing a stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -28,28 +67,44 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code such as `SW-VPC-002`; tests and acknowledgements use it.
     pub code: String,
-    /// The construct path (or logical ID) the problem is about.
+    /// The construct path the problem is about (a logical ID when only that is known, as in
+    /// findings on a template read from a file).
     pub path: String,
+    /// The logical ID of the element the problem is about, when synth knows it.
+    pub logical_id: Option<String>,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// The props field the problem is about, from its [`DiagnosticCode`].
+    pub field: Option<&'static str>,
 }
 
 impl Diagnostic {
     /// An error.
-    pub fn error(code: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: impl Into<DiagnosticCode>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let code = code.into();
         Diagnostic {
             severity: Severity::Error,
-            code: code.to_string(),
+            code: code.name.to_string(),
+            field: code.field,
             path: path.into(),
+            logical_id: None,
             message: message.into(),
             fix: String::new(),
         }
     }
 
     /// A warning.
-    pub fn warning(code: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: impl Into<DiagnosticCode>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, path, message)
@@ -65,11 +120,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}] {}: {}",
-            self.severity, self.code, self.path, self.message
-        )?;
+        write!(f, "{}[{}] {}", self.severity, self.code, self.path)?;
+        if let Some(id) = &self.logical_id {
+            write!(f, " ({id})")?;
+        }
+        write!(f, ": {}", self.message)?;
         if !self.fix.is_empty() {
             write!(f, " (fix: {})", self.fix)?;
         }
@@ -102,7 +157,7 @@ fn list(d: &[Diagnostic]) -> String {
 impl Error {
     /// A builder error with a code, the construct path, the problem and the fix.
     pub fn invalid(
-        code: &str,
+        code: impl Into<DiagnosticCode>,
         path: impl Into<String>,
         message: impl Into<String>,
         fix: impl Into<String>,
@@ -110,6 +165,18 @@ impl Error {
         Error::Invalid(Box::new(
             Diagnostic::error(code, path, message).with_fix(fix),
         ))
+    }
+
+    /// The same error about another construct path (a builder error found by a helper that
+    /// did not know the path); synth errors keep theirs.
+    pub fn at_path(self, path: impl Into<String>) -> Error {
+        match self {
+            Error::Invalid(mut d) => {
+                d.path = path.into();
+                Error::Invalid(d)
+            }
+            other => other,
+        }
     }
 
     /// The diagnostics this error carries.
@@ -120,11 +187,39 @@ impl Error {
         }
     }
 
-    /// True when some diagnostic of this error has the given code.
-    pub fn has_code(&self, code: &str) -> bool {
-        self.diagnostics().iter().any(|d| d.code == code)
+    /// True when some diagnostic of this error has the given code (a [`DiagnosticCode`] or its name).
+    pub fn has_code(&self, code: impl Into<CodeName>) -> bool {
+        let name = code.into().0;
+        self.diagnostics().iter().any(|d| d.code == name)
+    }
+}
+
+/// The name of a code, as [`Error::has_code`] takes it: a [`DiagnosticCode`] or a string.
+pub struct CodeName(String);
+
+impl From<DiagnosticCode> for CodeName {
+    fn from(c: DiagnosticCode) -> CodeName {
+        CodeName(c.name.to_string())
+    }
+}
+
+impl From<&str> for CodeName {
+    fn from(s: &str) -> CodeName {
+        CodeName(s.to_string())
     }
 }
 
 /// The result type of builders and synth.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The error for a construct handle used with the tree of another app (`SW-CORE-002`): the
+/// one place that says so, for every construct library.
+pub fn foreign_construct(what: &str, node: crate::NodeId) -> Error {
+    Error::invalid(
+        crate::codes::FOREIGN_CONSTRUCT,
+        format!("{node:?}"),
+        format!("this {what} belongs to another app"),
+        "build the stacks that share constructs in one App (`App::new_stack`); a construct of a \
+         separately built Stack is used only in that stack",
+    )
+}

@@ -19,24 +19,25 @@
 //! ```
 
 pub mod assembly;
+pub mod codes;
 pub mod diag;
 pub mod expr;
 pub mod logical_id;
 pub mod read;
 mod render;
-pub mod stack;
 pub mod template;
+pub mod tree;
 pub mod value;
 
 pub use assembly::CloudAssembly;
-pub use diag::{Diagnostic, Error, Result, Severity};
+pub use diag::{foreign_construct, CodeName, Diagnostic, DiagnosticCode, Error, Result, Severity};
 pub use expr::{Attr, Cond, ConditionName, Expr, MappingName, Pseudo};
 pub use read::ReadError;
-pub use stack::{
-    AnyElement, App, CfnResource, Handle, NodeId, Output, Parameter, RawResource, RemovalPolicy,
-    ResourceData, Stack, Synthesized, TemplateCheck,
-};
 pub use template::{Resource, Section, Template};
+pub use tree::{
+    AnyElement, App, CfnResource, Handle, NodeId, Output, Parameter, RawResource, RemovalPolicy,
+    ResourceData, Scope, ScopeMut, Stack, StackMut, Synthesized, TemplateCheck, Tree,
+};
 pub use value::{Intrinsic, Name, ToValue, Value};
 
 /// A resource tag (`Key`/`Value`), shared by every resource type that takes `Tags`.

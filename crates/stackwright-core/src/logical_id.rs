@@ -80,6 +80,19 @@ pub fn is_valid_logical_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_ID_LEN && id.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// The lower-case hex MD5 of a string, as the CDK's `md5hash` (used where it appends a hash
+/// of inputs to a logical ID, e.g. a `DatabaseSecret`'s password criteria).
+///
+/// ```
+/// assert_eq!(stackwright_core::logical_id::md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+/// ```
+pub fn md5_hex(s: &str) -> String {
+    Md5::digest(s.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 
 use indexmap::IndexMap;
 
-use crate::stack::NodeId;
+use crate::tree::NodeId;
 
 /// A CloudFormation value: a literal, a list, a map, or an intrinsic function.
 #[derive(Debug, Clone, PartialEq)]

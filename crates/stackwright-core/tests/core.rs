@@ -671,3 +671,108 @@ fn unknown_top_level_keys_and_flow_yaml_are_kept() {
         Err(stackwright_core::ReadError::Json { .. })
     ));
 }
+
+/// Cross-stack references in one app: a `Ref` and a `Fn::GetAtt` of another stack's element
+/// become exports there and imports here, once each however often they are used, and the
+/// importing stack comes after the exporting one whatever the creation order.
+#[test]
+fn cross_stack_references_export_once_and_order_the_stacks() {
+    let mut app = stackwright_core::App::new();
+    let mut consumer = app.new_stack("Consumer").unwrap();
+    let consumer_root = consumer.root();
+    let placeholder = consumer
+        .add(
+            consumer_root,
+            "Placeholder",
+            RawResource::new("AWS::SNS::Topic"),
+        )
+        .unwrap();
+    let mut producer = app.new_stack("Producer").unwrap();
+    let root = producer.root();
+    let bucket = producer
+        .add(root, "Bucket", RawResource::new("AWS::S3::Bucket"))
+        .unwrap();
+    let mut consumer = app.stack_mut("Consumer").unwrap();
+    for id in ["A", "B"] {
+        consumer
+            .add(
+                consumer_root,
+                id,
+                RawResource::new("AWS::SQS::Queue")
+                    .prop("Name", bucket.ref_())
+                    .prop("Arn", bucket.get_att::<String>("Arn")),
+            )
+            .unwrap();
+    }
+    let _ = placeholder;
+    let out = app.synth().unwrap();
+    assert_eq!(out[0].stack_name, "Producer");
+    assert_eq!(out[1].dependencies, ["Producer"]);
+    let producer = out[0].template.to_json();
+    let outputs = producer["Outputs"].as_object().unwrap();
+    assert_eq!(outputs.len(), 2, "{outputs:?}");
+    let (id, output) = outputs.iter().nth(1).unwrap();
+    assert!(id.starts_with("ExportsOutputFnGetAttBucketArn"), "{id}");
+    assert_eq!(output["Value"], json!({"Fn::GetAtt": ["Bucket", "Arn"]}));
+    assert_eq!(output["Export"]["Name"], format!("Producer:{id}"));
+    let consumer = out[1].template.to_json();
+    assert_eq!(
+        consumer["Resources"]["B"]["Properties"]["Arn"],
+        json!({"Fn::ImportValue": format!("Producer:{id}")})
+    );
+}
+
+/// Two stacks that import from each other cannot be deployed: synth names both references.
+#[test]
+fn a_reference_cycle_between_stacks_is_an_error_naming_both_paths() {
+    let mut app = stackwright_core::App::new();
+    let mut a = app.new_stack("A").unwrap();
+    let root_a = a.root();
+    let topic = a
+        .add(root_a, "Topic", RawResource::new("AWS::SNS::Topic"))
+        .unwrap();
+    let mut b = app.new_stack("B").unwrap();
+    let root_b = b.root();
+    let queue = b
+        .add(
+            root_b,
+            "Queue",
+            RawResource::new("AWS::SQS::Queue").prop("T", topic.ref_()),
+        )
+        .unwrap();
+    let mut a = app.stack_mut("A").unwrap();
+    a.add(
+        root_a,
+        "Sub",
+        RawResource::new("AWS::SNS::Subscription").prop("Q", queue.ref_()),
+    )
+    .unwrap();
+    let err = app.synth().unwrap_err();
+    assert!(err.has_code("SW-CORE-017"), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("`A/Sub` uses `B/Queue`"), "{text}");
+    assert!(text.contains("`B/Queue` uses `A/Topic`"), "{text}");
+}
+
+/// A handle of a stack built on its own is not valid in another stack: a clear error, not a
+/// silently wrong template.
+#[test]
+fn a_handle_of_a_separate_stack_is_refused() {
+    let mut one = Stack::new("One").unwrap();
+    let root = one.root();
+    let topic = one
+        .add(root, "Topic", RawResource::new("AWS::SNS::Topic"))
+        .unwrap();
+    let mut two = Stack::new("Two").unwrap();
+    let root = two.root();
+    two.add(
+        root,
+        "Queue",
+        RawResource::new("AWS::SQS::Queue").prop("T", topic.ref_()),
+    )
+    .unwrap();
+    let err = two.synth().unwrap_err();
+    assert!(err.has_code("SW-CORE-010"), "{err}");
+    assert!(err.to_string().contains("another app"), "{err}");
+    assert!(two.resource_mut(topic.node()).is_err());
+}

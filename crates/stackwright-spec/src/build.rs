@@ -8,7 +8,8 @@ use stackwright::ec2::{
     SecurityGroupProps, SubnetSelection, Vpc,
 };
 use stackwright::rds::{
-    ClusterEngine, ClusterInstance, Credentials, DatabaseCluster, DatabaseClusterProps,
+    AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
+    DatabaseCluster, DatabaseClusterProps,
 };
 use stackwright::secretsmanager::{
     AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
@@ -102,16 +103,11 @@ impl<'a> Builder<'a> {
     /// else the one the diagnostic's code is about, else the construct) and carries the
     /// construct's diagnostic.
     fn refused(&self, field: Option<FieldPath>, e: stackwright::Error) -> SpecError {
-        let field = field.unwrap_or_else(|| {
-            let code = e
-                .diagnostics()
-                .first()
-                .map(|d| d.code.clone())
-                .unwrap_or_default();
-            match field_of_code(&code) {
-                Some(key) => self.field(key),
-                None => self.construct_path(),
-            }
+        // The construct's diagnostic code names the props field it is about
+        // (`stackwright::constructs::codes`).
+        let field = field.unwrap_or_else(|| match e.diagnostics().first().and_then(|d| d.field) {
+            Some(key) => self.field(key),
+            None => self.construct_path(),
         });
         invalid(field, &e)
     }
@@ -204,9 +200,7 @@ impl<'a> Builder<'a> {
     /// name stands for its master secret.
     fn rotatable(&self, field: FieldPath, name: &str) -> Res<RotatableSecret> {
         if let Some(Built::Cluster(c)) = self.built.get(name) {
-            return c.secret().map(RotatableSecret::from).ok_or_else(|| {
-                SpecError::at(field, format!("the cluster `{name}` has no master secret"))
-            });
+            return Ok(c.secret().into());
         }
         let s = match self.lookup(field.clone(), name, "Secret")? {
             Built::Secret(s) => *s,
@@ -258,9 +252,8 @@ impl<'a> Builder<'a> {
     }
 
     fn construct(&mut self, id: &str, c: &ConstructSpec) -> Res<Built> {
-        let root = self.stack.root();
         match c {
-            ConstructSpec::Vpc(props) => Vpc::new(&mut self.stack, root, id, props.clone())
+            ConstructSpec::Vpc(props) => Vpc::new(&mut self.stack, id, props.clone())
                 .map(Built::Vpc)
                 .map_err(|e| self.refused(None, e)),
             ConstructSpec::SecurityGroup(s) => self.security_group_construct(id, s),
@@ -273,7 +266,7 @@ impl<'a> Builder<'a> {
                 if let Some(r) = k.enable_key_rotation {
                     props = props.enable_key_rotation(r);
                 }
-                stackwright::kms::Key::new(&mut self.stack, root, id, props)
+                stackwright::kms::Key::new(&mut self.stack, id, props)
                     .map(Built::Key)
                     .map_err(|e| self.refused(None, e))
             }
@@ -297,8 +290,7 @@ impl<'a> Builder<'a> {
         if let Some(n) = &s.security_group_name {
             props = props.security_group_name(n);
         }
-        let root = self.stack.root();
-        let sg = SecurityGroup::new(&mut self.stack, root, id, vpc, props)
+        let sg = SecurityGroup::new(&mut self.stack, id, vpc, props)
             .map_err(|e| self.refused(None, e))?;
         for (key, rules, ingress) in [("ingress", &s.ingress, true), ("egress", &s.egress, false)] {
             for (i, r) in rules.iter().enumerate() {
@@ -324,10 +316,7 @@ impl<'a> Builder<'a> {
             }
             PeerSpec::VpcCidr(v) => {
                 let vpc = self.vpc(peer_at.clone().key("vpcCidr"), v)?;
-                let cidr = vpc
-                    .cidr_block(&self.stack)
-                    .map_err(|e| self.refused(Some(peer_at.clone()), e))?;
-                Peer::ipv4_expr(cidr)
+                Peer::ipv4_expr(vpc.cidr_block())
             }
             PeerSpec::SecurityGroup(g) => {
                 Peer::SecurityGroup(self.security_group(peer_at.clone().key("securityGroup"), g)?)
@@ -376,8 +365,7 @@ impl<'a> Builder<'a> {
         if let Some(o) = e.open {
             props = props.open(o);
         }
-        let root = self.stack.root();
-        InterfaceVpcEndpoint::new(&mut self.stack, root, id, vpc, props)
+        InterfaceVpcEndpoint::new(&mut self.stack, id, vpc, props)
             .map(|e| Built::Endpoint(Box::new(e)))
             .map_err(|err| self.refused(None, err))
     }
@@ -420,9 +408,7 @@ impl<'a> Builder<'a> {
             Some(c) => Some(self.cluster(self.field("attachTo"), c)?),
             None => None,
         };
-        let root = self.stack.root();
-        let secret =
-            Secret::new(&mut self.stack, root, id, props).map_err(|e| self.refused(None, e))?;
+        let secret = Secret::new(&mut self.stack, id, props).map_err(|e| self.refused(None, e))?;
         if let Some(c) = cluster {
             secret
                 .attach(&mut self.stack, &c)
@@ -459,9 +445,11 @@ impl<'a> Builder<'a> {
 
     fn cluster_construct(&mut self, id: &str, d: &DatabaseClusterSpec) -> Res<Built> {
         let engine = match &d.engine {
-            EngineSpec::AuroraMysql(v) => ClusterEngine::aurora_mysql(v)
+            EngineSpec::AuroraMysql(v) => AuroraMysqlVersion::of(v)
+                .map(ClusterEngine::aurora_mysql)
                 .map_err(|e| self.refused(Some(self.field("engine").key("auroraMysql")), e))?,
-            EngineSpec::AuroraPostgres(v) => ClusterEngine::aurora_postgres(v)
+            EngineSpec::AuroraPostgres(v) => AuroraPostgresVersion::of(v)
+                .map(ClusterEngine::aurora_postgres)
                 .map_err(|e| self.refused(Some(self.field("engine").key("auroraPostgres")), e))?,
         };
         let vpc = self.vpc(self.field("vpc"), &d.vpc)?;
@@ -514,8 +502,7 @@ impl<'a> Builder<'a> {
         if let Some(n) = &d.default_database_name {
             props = props.default_database_name(n);
         }
-        let root = self.stack.root();
-        DatabaseCluster::new(&mut self.stack, root, id, props)
+        DatabaseCluster::new(&mut self.stack, id, props)
             .map(|c| Built::Cluster(Box::new(c)))
             .map_err(|e| self.refused(None, e))
     }
@@ -587,8 +574,7 @@ impl<'a> Builder<'a> {
         if let Some(k) = &r.master_secret_kms_key_arn {
             props = props.master_secret_kms_key_arn(k.as_str());
         }
-        let root = self.stack.root();
-        SecretRotation::new(&mut self.stack, root, id, props)
+        SecretRotation::new(&mut self.stack, id, props)
             .map(|_| Built::Other("SecretRotation"))
             .map_err(|e| self.refused(None, e))
     }
@@ -675,32 +661,10 @@ impl<'a> Builder<'a> {
         for e in &r.alert_emails {
             props = props.alert_email(e);
         }
-        let root = self.stack.root();
-        RotationRefresh::new(&mut self.stack, root, id, props)
+        RotationRefresh::new(&mut self.stack, id, props)
             .map(|_| Built::Other("RotationRefresh"))
             .map_err(|e| self.refused(None, e))
     }
-}
-
-/// The props field a construct diagnostic is about, by its code.
-fn field_of_code(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "SW-VPC-001" | "SW-VPC-002" => "cidr",
-        "SW-VPC-003" | "SW-VPC-004" | "SW-VPC-005" => "subnets",
-        "SW-VPC-006" | "SW-VPC-007" | "SW-VPC-008" => "natGateways",
-        "SW-VPC-009" => "maxAzs",
-        "SW-VPC-011" | "SW-VPC-012" => "subnets",
-        "SW-RDS-002" => "backupRetentionDays",
-        "SW-RDS-004" => "readers",
-        "SW-RDS-006" | "SW-SEC-002" => "credentials",
-        "SW-SEC-001" => "generate",
-        "SW-ROT-002" => "masterSecret",
-        "SW-ROT-003" => "automaticallyAfter",
-        "SW-ROT-004" | "SW-ROT-005" => "secret",
-        "SW-REFRESH-001" | "SW-REFRESH-002" | "SW-REFRESH-003" => "services",
-        "SW-REFRESH-004" => "alertEmails",
-        _ => return None,
-    })
 }
 
 /// A construct's error as a spec error about `field`: the diagnostic (code, construct path,

@@ -95,5 +95,28 @@ fn stack500(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, mission, app, stack500);
+/// Apps of one network stack and 50, 100 and 200 stacks importing its VPC: time should grow
+/// linearly with the number of stacks (200 stacks: at most 100 ms).
+fn shared_network(c: &mut Criterion) {
+    let mut g = c.benchmark_group("shared_network");
+    g.sampling_mode(SamplingMode::Flat)
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(8));
+    for consumers in [50usize, 100, 200] {
+        g.throughput(Throughput::Elements(consumers as u64));
+        g.bench_with_input(
+            BenchmarkId::new("importing_stacks", consumers),
+            &consumers,
+            |b, &n| {
+                b.iter(|| {
+                    let app = common::shared_network_app(n).unwrap();
+                    black_box(common::synth_app(app).unwrap())
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+criterion_group!(benches, mission, app, stack500, shared_network);
 criterion_main!(benches);

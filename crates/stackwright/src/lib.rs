@@ -11,16 +11,20 @@
 //!   [`sns`], [`kms`];
 //! - the generated L1 resource types: [`l1`];
 //! - the rotation-readiness analyzer: [`check`], which [`synth`] and [`app`] run on every
-//!   template, so a rotation that cannot reach Secrets Manager or its database fails synth.
+//!   template, so a rotation that cannot reach Secrets Manager or its database fails synth;
+//! - with the `assertions` feature, `assertions`: the CDK's template assertions for tests
+//!   (`Template::has_resource_properties`, `Match`, `Capture`).
 //!
 //! # Guide
 //!
 //! ## 1. A stack is an arena; constructs are handles
 //!
-//! A [`Stack`] owns every construct. Builders take `&mut Stack`, a scope (the stack's
-//! [`Stack::root`], or another construct's node) and a construct id, and return a small `Copy`
-//! handle ([`ec2::Vpc`], [`ec2::SecurityGroup`], [`secretsmanager::Secret`]...) that later
-//! builders take. Construct ids give the CDK's logical IDs: the same tree gives the same
+//! An app owns one construct tree: a [`Stack`] is an app of one stack, an [`App`] holds
+//! several ([`App::new_stack`]). Builders take a scope (`&mut stack`, or a construct in it:
+//! `&mut stack.at(node)`) and a construct id, and return a small `Copy` handle ([`ec2::Vpc`],
+//! [`ec2::SecurityGroup`], [`secretsmanager::Secret`]...) that later builders take, in any stack
+//! of the app: a handle of another stack becomes an `Export` there and an `Fn::ImportValue`
+//! here. Construct ids give the CDK's logical IDs: the same tree gives the same
 //! template as aws-cdk-lib, byte for byte but for the deviations the README lists.
 //!
 //! ```
@@ -28,10 +32,8 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Demo")?;
-//! let root = stack.root();
 //! Vpc::new(
 //!     &mut stack,
-//!     root,
 //!     "Vpc",
 //!     VpcProps::new()
 //!         .nat_gateways(0)
@@ -58,12 +60,11 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Orders")?;
-//! let root = stack.root();
-//! let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+//! let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
 //!     .nat_gateways(0)
 //!     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
-//! let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
-//! let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc)
+//! let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+//! let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
 //!     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)))?;
 //! db.add_rotation_single_user(&mut stack, RotationOptions::new())?;
 //! // The rotation function would run in isolated subnets with no route to Secrets Manager.
@@ -89,8 +90,7 @@
 //! use stackwright::Stack;
 //!
 //! let mut stack = Stack::new("Network")?;
-//! let root = stack.root();
-//! Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+//! Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 //! let mut app = stackwright::app(); // runs the analyzer on every stack
 //! app.add_stack(stack)?;
 //! let dir = std::env::temp_dir().join(format!("stackwright-guide-{}", std::process::id()));
@@ -123,10 +123,12 @@
 //! (raw L1 resources), and spec files in `examples/specs/`.
 
 mod against;
+#[cfg(feature = "assertions")]
+pub mod assertions;
 mod program;
 
 pub use against::{check_against, AgainstError};
-pub use program::{run, run_with, run_with_args, RunArgs, RunMode};
+pub use program::{run, run_app, run_app_with, run_with, run_with_args, RunArgs, RunMode};
 pub use stackwright_check as check;
 pub use stackwright_constructs::{
     compat, days, ec2, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
@@ -151,8 +153,7 @@ pub fn synth(stack: &Stack) -> Result<Synthesized> {
 ///
 /// let build = || -> stackwright::Result<Stack> {
 ///     let mut stack = Stack::new("Network")?;
-///     let root = stack.root();
-///     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+///     Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 ///     Ok(stack)
 /// };
 /// let owned = stackwright::synth_owned(build()?)?;

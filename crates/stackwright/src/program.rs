@@ -146,8 +146,7 @@ impl RunArgs {
 ///
 /// fn build() -> Result<Stack> {
 ///     let mut stack = Stack::new("Network")?;
-///     let root = stack.root();
-///     Vpc::new(&mut stack, root, "Vpc", VpcProps::new())?;
+///     Vpc::new(&mut stack, "Vpc", VpcProps::new())?;
 ///     Ok(stack)
 /// }
 ///
@@ -240,23 +239,7 @@ pub fn run_with_args(
                 }
             }
             let result = app.and_then(|app| app.synth_to_dir(&dir));
-            return match result {
-                Ok(assembly) => {
-                    for w in assembly.warnings() {
-                        let _ = writeln!(err, "{w}");
-                    }
-                    let _ = writeln!(
-                        err,
-                        "cloud assembly written to {0}; deploy with: cdk deploy --app {0}",
-                        dir.display()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    let _ = writeln!(err, "{e}");
-                    ExitCode::from(1)
-                }
-            };
+            return report_assembly(result, &dir, err);
         }
         RunMode::Json | RunMode::Yaml => match build().and_then(crate::synth_owned) {
             Ok(s) => {
@@ -278,6 +261,34 @@ pub fn run_with_args(
             }
         },
     };
+    write_out(&text, out, err)
+}
+
+fn report_assembly(
+    result: Result<crate::CloudAssembly>,
+    dir: &std::path::Path,
+    err: &mut dyn Write,
+) -> ExitCode {
+    match result {
+        Ok(assembly) => {
+            for w in assembly.warnings() {
+                let _ = writeln!(err, "{w}");
+            }
+            let _ = writeln!(
+                err,
+                "cloud assembly written to {0}; deploy with: cdk deploy --app {0} --all",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn write_out(text: &str, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -285,4 +296,123 @@ pub fn run_with_args(
             ExitCode::from(1)
         }
     }
+}
+
+const APP_USAGE: &str = "\
+Usage: PROGRAM [--yaml] [--out DIR]
+
+Prints the app's CloudFormation templates on standard output, in deployment order (a stack
+after the stacks it imports from): as JSON, one object whose keys are the stack names and
+whose values are the templates; with --yaml, one YAML document per stack, each after a
+`# <stack name>` comment line.
+
+Options:
+  --yaml       print YAML instead of JSON
+  --out DIR    write a cloud assembly for the AWS CDK CLI to DIR instead of printing
+               (then: cdk ls --app DIR, cdk deploy --app DIR --all)
+  -h, --help   print this help
+
+Warnings go to standard error. Exit codes: 0 synthesized, 1 a stack does not synthesize,
+2 bad arguments.";
+
+/// The `main` of a program that builds several stacks in one [`crate::App`] (made with
+/// [`crate::app`], so the rotation-readiness analyzer runs on every stack): the arguments of
+/// [`run`], and the templates printed together (see `--help`) or written as one cloud
+/// assembly.
+///
+/// ```no_run
+/// use stackwright::ec2::{Vpc, VpcProps};
+/// use stackwright::{App, Result};
+///
+/// fn build() -> Result<App> {
+///     let mut app = stackwright::app();
+///     let mut network = app.new_stack("Network")?;
+///     Vpc::new(&mut network, "Vpc", VpcProps::new())?;
+///     Ok(app)
+/// }
+///
+/// fn main() -> std::process::ExitCode {
+///     stackwright::run_app(build)
+/// }
+/// ```
+pub fn run_app(build: impl FnOnce() -> Result<crate::App>) -> ExitCode {
+    let output = match RunMode::parse(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}\n\n{APP_USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    run_app_with(
+        output,
+        build,
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
+    )
+}
+
+/// [`run_app`] with the output chosen and the streams given (for tests and embedding).
+///
+/// ```
+/// use stackwright::{run_app_with, RawResource, RunMode};
+///
+/// let build = || {
+///     let mut app = stackwright::app();
+///     for name in ["Blue", "Green"] {
+///         let mut stack = app.new_stack(name)?;
+///         let root = stack.root();
+///         stack.add(root, "Topic", RawResource::new("AWS::SNS::Topic"))?;
+///     }
+///     Ok(app)
+/// };
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// assert_eq!(run_app_with(RunMode::Json, build, &mut out, &mut err), std::process::ExitCode::SUCCESS);
+/// let printed: serde_json::Value = serde_json::from_slice(&out).unwrap();
+/// assert_eq!(printed["Green"]["Resources"]["Topic"]["Type"], "AWS::SNS::Topic");
+/// ```
+pub fn run_app_with(
+    output: RunMode,
+    build: impl FnOnce() -> Result<crate::App>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let text = match output {
+        RunMode::Help => {
+            let _ = writeln!(out, "{APP_USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        RunMode::Assembly(dir) => {
+            return report_assembly(build().and_then(|app| app.synth_to_dir(&dir)), &dir, err);
+        }
+        RunMode::Json | RunMode::Yaml => match build().and_then(crate::App::into_synth) {
+            Ok(stacks) => {
+                for w in stacks.iter().flat_map(|s| &s.warnings) {
+                    let _ = writeln!(err, "{w}");
+                }
+                if output == RunMode::Yaml {
+                    stacks
+                        .iter()
+                        .map(|s| {
+                            format!("# {}\n---\n{}", s.stack_name, s.template.to_yaml_string())
+                        })
+                        .collect::<Vec<_>>()
+                        .join("")
+                } else {
+                    let all: serde_json::Map<String, serde_json::Value> = stacks
+                        .iter()
+                        .map(|s| (s.stack_name.clone(), s.template.to_json()))
+                        .collect();
+                    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(all))
+                        .unwrap_or_default();
+                    text.push('\n');
+                    text
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    write_out(&text, out, err)
 }

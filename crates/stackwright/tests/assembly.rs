@@ -1,9 +1,7 @@
 //! `App::synth_to_dir`: the cloud assembly's files, without the CDK CLI (see `cdk_cli.rs` for
 //! the CLI reading them).
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod mission;
+use crate::support::synth as mission;
 
 use std::path::{Path, PathBuf};
 
@@ -139,24 +137,17 @@ fn synth_errors_and_name_clashes_write_nothing() {
         AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps, RotationOptions,
     };
     let mut stack = Stack::new("Broken").unwrap();
-    let root = stack.root();
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .nat_gateways(0)
             .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)),
     )
     .unwrap();
-    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap();
-    let db = DatabaseCluster::new(
-        &mut stack,
-        root,
-        "Db",
-        DatabaseClusterProps::new(engine, vpc),
-    )
-    .unwrap();
+    let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    let db =
+        DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)).unwrap();
     db.add_rotation_single_user(&mut stack, RotationOptions::new())
         .unwrap();
     let mut app = stackwright::app();

@@ -11,13 +11,9 @@
 //! network would fail instead of leaving the machine. `cdk deploy --app DIR` needs an AWS
 //! account bootstrapped with `cdk bootstrap` and is not run here.
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod mission;
+use crate::support::synth as mission;
 
-#[path = "../../../examples/postgres_multi_user_nat.rs"]
-#[allow(dead_code)]
-mod postgres;
+use crate::support::postgres_multi_user_nat as postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -194,5 +190,25 @@ fn cdk_diff_against_the_cdk_template_shows_no_difference() {
         "{}",
         run.text
     );
+    std::fs::remove_dir_all(&home).ok();
+}
+
+use crate::support::multi_stack;
+
+/// `cargo run --example multi_stack -- --out DIR`: the CLI lists the network stack first, and
+/// `cdk diff` of each stack against the CDK's own template for the same tree finds only the
+/// documented `StorageEncrypted` deviation.
+#[test]
+fn cdk_ls_lists_the_multi_stack_app_in_deployment_order() {
+    let home =
+        std::env::temp_dir().join(format!("stackwright-cdk-cli-multi-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
+    let out = home.join("cdk.out");
+    multi_stack::build().unwrap().synth_to_dir(&out).unwrap();
+    let run = cdk(&home, &["ls", "--app", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.text);
+    let stacks: Vec<&str> = run.text.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(stacks, ["NetworkStack", "DatabaseStack"], "{}", run.text);
     std::fs::remove_dir_all(&home).ok();
 }

@@ -35,11 +35,9 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
     if cdk_defaults {
         use_cdk_defaults(&mut stack);
     }
-    let root = stack.root();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -49,13 +47,12 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
     .unwrap();
     let sg = SecurityGroup::new(
         &mut stack,
-        root,
         "SecretManagerEpSg",
         vpc,
         SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC"),
     )
     .unwrap();
-    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    let cidr = Peer::ipv4_expr(vpc.cidr_block());
     sg.add_ingress_rule(
         &mut stack,
         &cidr,
@@ -65,7 +62,6 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
     .unwrap();
     InterfaceVpcEndpoint::new(
         &mut stack,
-        root,
         "SecretManagerEndpoint",
         vpc,
         InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
@@ -76,27 +72,24 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
     .unwrap();
     let admin = Secret::new(
         &mut stack,
-        root,
         "DbAdminSecret",
         SecretProps::new().generate(GenerateSecretString::database_credentials("admin")),
     )
     .unwrap();
     let cluster = DatabaseCluster::new(
         &mut stack,
-        root,
         "AuroraCluster",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         )
         .credentials(Credentials::from_secret(admin))
         .vpc_subnets(isolated.clone()),
     )
     .unwrap();
-    let master = cluster.secret().unwrap();
+    let master = cluster.secret();
     SecretRotation::new(
         &mut stack,
-        root,
         "DbAdminSecretRotation",
         SecretRotationProps::single_user(
             SecretRotationApplication::MysqlSingleUser,
@@ -110,7 +103,6 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
     .unwrap();
     let user = Secret::new(
         &mut stack,
-        root,
         "DbUserSecret",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app_user"))
@@ -120,7 +112,6 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
     let attached = user.attach(&mut stack, &cluster).unwrap();
     SecretRotation::new(
         &mut stack,
-        root,
         "DbUserSecretRotation",
         SecretRotationProps::multi_user(
             SecretRotationApplication::MysqlMultiUser,
@@ -288,10 +279,8 @@ fn with_cdk_defaults_a_rotation_functions_permission_is_kept() {
         if cdk_defaults {
             use_cdk_defaults(&mut stack);
         }
-        let root = stack.root();
         let secret = Secret::new(
             &mut stack,
-            root,
             "ApiKeySecret",
             SecretProps::new().generate(
                 GenerateSecretString::json(serde_json::json!({"client_id": "app"}), "api_key")
@@ -302,7 +291,7 @@ fn with_cdk_defaults_a_rotation_functions_permission_is_kept() {
         let code = Code::inline("def handler(event, context):\n    pass\n");
         let props = FunctionProps::new(Runtime::Python312, "index.handler", code)
             .timeout(stackwright::seconds(30));
-        let f = Function::new(&mut stack, root, "RotationFunction", props).unwrap();
+        let f = Function::new(&mut stack, "RotationFunction", props).unwrap();
         RotationSchedule::new(
             &mut stack,
             "RotationSchedule",

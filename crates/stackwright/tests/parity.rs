@@ -18,9 +18,9 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{Expr, Stack};
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod synth;
+use crate::support::synth;
+
+use crate::support::multi_stack;
 
 fn reference(name: &str) -> Json {
     let path = format!(
@@ -38,7 +38,10 @@ fn reference(name: &str) -> Json {
 /// Our template with the documented deviations taken back out, so the rest must be equal.
 /// `StorageEncrypted: true` is stackwright's default; the CDK writes it only when a key is given.
 fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
-    let mut t = stack.synth().unwrap().template.to_json();
+    without_deviations(stack.synth().unwrap().template.to_json(), cdk)
+}
+
+fn without_deviations(mut t: Json, cdk: &Json) -> Json {
     if let Some(res) = t.get_mut("Resources").and_then(Json::as_object_mut) {
         for (id, r) in res.iter_mut() {
             if r["Type"] == "AWS::RDS::DBCluster" {
@@ -120,8 +123,7 @@ fn the_comparison_checks_key_order() {
 
 fn vpc_stack(name: &str, props: VpcProps) -> (Stack, Vpc) {
     let mut stack = Stack::new(name).unwrap();
-    let root = stack.root();
-    let vpc = Vpc::new(&mut stack, root, "Vpc", props).unwrap();
+    let vpc = Vpc::new(&mut stack, "Vpc", props).unwrap();
     (stack, vpc)
 }
 
@@ -179,11 +181,9 @@ fn mission_base(
     readers: usize,
 ) -> (Stack, Vpc, DatabaseCluster) {
     let mut stack = Stack::new(name).unwrap();
-    let root = stack.root();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -193,13 +193,12 @@ fn mission_base(
     .unwrap();
     let sg = SecurityGroup::new(
         &mut stack,
-        root,
         "SecretManagerEpSg",
         vpc,
         SecurityGroupProps::new().description("Secrets Manager endpoint: HTTPS from the VPC"),
     )
     .unwrap();
-    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    let cidr = Peer::ipv4_expr(vpc.cidr_block());
     sg.add_ingress_rule(
         &mut stack,
         &cidr,
@@ -209,7 +208,6 @@ fn mission_base(
     .unwrap();
     InterfaceVpcEndpoint::new(
         &mut stack,
-        root,
         "SecretManagerEndpoint",
         vpc,
         InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
@@ -219,7 +217,6 @@ fn mission_base(
     .unwrap();
     let admin = Secret::new(
         &mut stack,
-        root,
         "DbAdminSecret",
         SecretProps::new().generate(GenerateSecretString::database_credentials("admin")),
     )
@@ -230,20 +227,18 @@ fn mission_base(
     for _ in 0..readers {
         props = props.reader(ClusterInstance::provisioned("reader"));
     }
-    let cluster = DatabaseCluster::new(&mut stack, root, "AuroraCluster", props).unwrap();
+    let cluster = DatabaseCluster::new(&mut stack, "AuroraCluster", props).unwrap();
     (stack, vpc, cluster)
 }
 
 #[test]
 fn mission_postgres() {
-    let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V15_4).unwrap();
+    let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V15_4);
     let (mut stack, vpc, cluster) = mission_base("MissionPostgres", engine, 1);
-    let root = stack.root();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
-    let master = cluster.secret().unwrap();
+    let master = cluster.secret();
     SecretRotation::new(
         &mut stack,
-        root,
         "DbAdminSecretRotation",
         SecretRotationProps::single_user(
             SecretRotationApplication::PostgresSingleUser,
@@ -257,7 +252,6 @@ fn mission_postgres() {
     .unwrap();
     let user = Secret::new(
         &mut stack,
-        root,
         "DbUserSecret",
         SecretProps::new()
             .generate(GenerateSecretString::database_credentials("app_user"))
@@ -267,7 +261,6 @@ fn mission_postgres() {
     let attached = user.attach(&mut stack, &cluster).unwrap();
     SecretRotation::new(
         &mut stack,
-        root,
         "DbUserSecretRotation",
         SecretRotationProps::multi_user(
             SecretRotationApplication::PostgresMultiUser,
@@ -285,15 +278,14 @@ fn mission_postgres() {
 
 #[test]
 fn hosted_rotation() {
-    let engine =
-        ClusterEngine::aurora_mysql(stackwright::rds::AuroraMysqlVersion::V3_04_0).unwrap();
+    let engine = ClusterEngine::aurora_mysql(stackwright::rds::AuroraMysqlVersion::V3_04_0);
     let (mut stack, vpc, cluster) = mission_base("HostedRotationStack", engine, 0);
     HostedRotation::new(
         &mut stack,
         "Rotation",
         HostedRotationProps::single_user(
             SecretRotationApplication::MysqlSingleUser,
-            cluster.secret().unwrap(),
+            cluster.secret(),
             &cluster,
             vpc,
         )
@@ -328,11 +320,9 @@ fn hosted_rotation() {
 #[test]
 fn security_group_rules() {
     let (mut stack, vpc) = vpc_stack("SgRules", VpcProps::new());
-    let root = stack.root();
-    let a = SecurityGroup::new(&mut stack, root, "A", vpc, SecurityGroupProps::new()).unwrap();
+    let a = SecurityGroup::new(&mut stack, "A", vpc, SecurityGroupProps::new()).unwrap();
     SecurityGroup::new(
         &mut stack,
-        root,
         "B",
         vpc,
         SecurityGroupProps::new().allow_all_outbound(false),
@@ -340,7 +330,6 @@ fn security_group_rules() {
     .unwrap();
     let c = SecurityGroup::new(
         &mut stack,
-        root,
         "C",
         vpc,
         SecurityGroupProps::new().allow_all_outbound(false),
@@ -368,7 +357,6 @@ fn security_group_rules() {
         .unwrap();
     InterfaceVpcEndpoint::new(
         &mut stack,
-        root,
         "KmsEp",
         vpc,
         InterfaceVpcEndpointProps::new(InterfaceService::kms()),
@@ -436,10 +424,8 @@ fn the_nat_turn_counter_runs_across_subnet_groups() {
 #[test]
 fn egress_rules_ipv6_and_the_placeholder() {
     let (mut stack, vpc) = isolated_vpc_stack("SgEgress");
-    let root = stack.root();
     let v6_443 = Port::tcp(443);
-    let open =
-        SecurityGroup::new(&mut stack, root, "Open", vpc, SecurityGroupProps::new()).unwrap();
+    let open = SecurityGroup::new(&mut stack, "Open", vpc, SecurityGroupProps::new()).unwrap();
     open.add_egress_rule(&mut stack, &Peer::any_ipv6(), &v6_443, None)
         .unwrap();
     // Ignored: the group allows all outbound IPv4 traffic.
@@ -447,7 +433,6 @@ fn egress_rules_ipv6_and_the_placeholder() {
         .unwrap();
     let v6 = SecurityGroup::new(
         &mut stack,
-        root,
         "V6Only",
         vpc,
         SecurityGroupProps::new().allow_all_outbound(false),
@@ -462,7 +447,6 @@ fn egress_rules_ipv6_and_the_placeholder() {
     .unwrap();
     let mixed = SecurityGroup::new(
         &mut stack,
-        root,
         "Mixed",
         vpc,
         SecurityGroupProps::new().allow_all_outbound(false),
@@ -480,7 +464,6 @@ fn egress_rules_ipv6_and_the_placeholder() {
         .unwrap();
     let dual = SecurityGroup::new(
         &mut stack,
-        root,
         "Dual",
         vpc,
         SecurityGroupProps::new().allow_all_ipv6_outbound(true),
@@ -490,7 +473,6 @@ fn egress_rules_ipv6_and_the_placeholder() {
         .unwrap();
     let dual_closed = SecurityGroup::new(
         &mut stack,
-        root,
         "DualClosed",
         vpc,
         SecurityGroupProps::new()
@@ -498,7 +480,7 @@ fn egress_rules_ipv6_and_the_placeholder() {
             .allow_all_ipv6_outbound(true),
     )
     .unwrap();
-    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    let cidr = Peer::ipv4_expr(vpc.cidr_block());
     dual_closed
         .add_egress_rule(&mut stack, &cidr, &v6_443, None)
         .unwrap();
@@ -516,9 +498,8 @@ fn egress_rules_ipv6_and_the_placeholder() {
 #[test]
 fn standalone_rules_default_egress_and_indirect_peers() {
     let (mut stack, vpc) = isolated_vpc_stack("SgStandalone");
-    let root = stack.root();
     let standalone = || SecurityGroupProps::new().disable_inline_rules();
-    let open = SecurityGroup::new(&mut stack, root, "Open", vpc, standalone()).unwrap();
+    let open = SecurityGroup::new(&mut stack, "Open", vpc, standalone()).unwrap();
     open.add_ingress_rule(
         &mut stack,
         &Peer::ipv4("10.0.0.0/16").unwrap(),
@@ -530,13 +511,12 @@ fn standalone_rules_default_egress_and_indirect_peers() {
         .unwrap();
     let closed = SecurityGroup::new(
         &mut stack,
-        root,
         "Closed",
         vpc,
         standalone().allow_all_outbound(false),
     )
     .unwrap();
-    let cidr = Peer::ipv4_expr(vpc.cidr_block(&stack).unwrap());
+    let cidr = Peer::ipv4_expr(vpc.cidr_block());
     // The same rule twice with an intrinsic peer: the CDK numbers the second id, so both stay.
     closed
         .add_ingress_rule(&mut stack, &cidr, &Port::tcp(443), None)
@@ -549,7 +529,6 @@ fn standalone_rules_default_egress_and_indirect_peers() {
         .unwrap();
     let egress = SecurityGroup::new(
         &mut stack,
-        root,
         "Egress",
         vpc,
         standalone().allow_all_outbound(false),
@@ -576,7 +555,6 @@ fn standalone_rules_default_egress_and_indirect_peers() {
         .unwrap();
     SecurityGroup::new(
         &mut stack,
-        root,
         "Dual",
         vpc,
         standalone().allow_all_ipv6_outbound(true),
@@ -584,10 +562,8 @@ fn standalone_rules_default_egress_and_indirect_peers() {
     .unwrap();
     // Inline rules on, but an intrinsic port makes the rule standalone.
     let indirect =
-        SecurityGroup::new(&mut stack, root, "Indirect", vpc, SecurityGroupProps::new()).unwrap();
-    let port = Port::tcp_expr(Expr::from_value(
-        vpc.cidr_block(&stack).unwrap().into_value(),
-    ));
+        SecurityGroup::new(&mut stack, "Indirect", vpc, SecurityGroupProps::new()).unwrap();
+    let port = Port::tcp_expr(Expr::from_value(vpc.cidr_block().into_value()));
     indirect
         .add_ingress_rule(&mut stack, &cidr, &port, None)
         .unwrap();
@@ -600,10 +576,9 @@ fn standalone_rules_default_egress_and_indirect_peers() {
 #[test]
 fn port_labels_in_descriptions_and_rule_ids() {
     let (mut stack, vpc) = isolated_vpc_stack("SgPorts");
-    let root = stack.root();
     let closed = || SecurityGroupProps::new().allow_all_outbound(false);
-    let web = SecurityGroup::new(&mut stack, root, "Web", vpc, closed()).unwrap();
-    let db = SecurityGroup::new(&mut stack, root, "Db", vpc, closed()).unwrap();
+    let web = SecurityGroup::new(&mut stack, "Web", vpc, closed()).unwrap();
+    let db = SecurityGroup::new(&mut stack, "Db", vpc, closed()).unwrap();
     let cidr = Peer::ipv4("10.0.0.0/16").unwrap();
     for port in [
         Port::tcp(22),
@@ -638,4 +613,99 @@ fn vpc_tags_reach_every_taggable_resource() {
             .tag("Env", "prod"),
     );
     assert_same(&stack, "VpcTagged");
+}
+
+/// Two stacks that share a VPC (`examples/multi_stack.rs`): the network stack's exports, the
+/// database stack's imports, the CDK's `DatabaseSecret` for generated credentials, and the
+/// order of the stacks.
+#[test]
+fn multi_stack_exports_and_imports() {
+    let out = multi_stack::build().unwrap().synth().unwrap();
+    let names: Vec<&str> = out.iter().map(|s| s.stack_name.as_str()).collect();
+    assert_eq!(names, ["NetworkStack", "DatabaseStack"]);
+    assert_eq!(out[1].dependencies, ["NetworkStack"]);
+    assert!(out[0].dependencies.is_empty());
+    for s in &out {
+        let cdk = reference(&s.stack_name);
+        let ours = without_deviations(s.template.to_json(), &cdk);
+        assert_same_json(&ours, &cdk, &s.stack_name);
+    }
+}
+
+/// The manifest records the dependency as the CDK's does: the stacks it imports from, then
+/// its own assets.
+#[test]
+fn multi_stack_manifest_dependencies() {
+    let dir = std::env::temp_dir().join(format!("stackwright-multi-stack-{}", std::process::id()));
+    multi_stack::build().unwrap().synth_to_dir(&dir).unwrap();
+    let manifest: Json =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let artifacts = manifest["artifacts"].as_object().unwrap();
+    assert_eq!(
+        artifacts["DatabaseStack"]["dependencies"],
+        serde_json::json!(["NetworkStack", "DatabaseStack.assets"])
+    );
+    assert_eq!(
+        artifacts["NetworkStack"]["dependencies"],
+        serde_json::json!(["NetworkStack.assets"])
+    );
+}
+
+/// Connections between groups of two stacks: the other side's rule of a connection made in
+/// the database stack lands in the database stack too (the CDK's `determineRuleScope`), so
+/// the database stack imports from the app stack and never the other way.
+#[test]
+fn security_group_rules_between_two_stacks() {
+    let mut app = stackwright::App::new();
+    let mut a = app.new_stack("SgCrossApp").unwrap();
+    let vpc = Vpc::new(
+        &mut a,
+        "Vpc",
+        VpcProps::new()
+            .max_azs(2)
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap();
+    let app_sg = SecurityGroup::new(
+        &mut a,
+        "AppSg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .description("App tier"),
+    )
+    .unwrap();
+    let mut b = app.new_stack("SgCrossDb").unwrap();
+    let db_sg = SecurityGroup::new(
+        &mut b,
+        "DbSg",
+        vpc,
+        SecurityGroupProps::new().description("Database tier"),
+    )
+    .unwrap();
+    db_sg
+        .connections()
+        .allow_from(&mut b, &app_sg, &Port::tcp(5432), Some("app to db"))
+        .unwrap();
+    let cache_sg = SecurityGroup::new(
+        &mut b,
+        "CacheSg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .description("Cache tier"),
+    )
+    .unwrap();
+    cache_sg
+        .connections()
+        .allow_to(&mut b, &app_sg, &Port::tcp(8080), Some("cache to app"))
+        .unwrap();
+    let out = app.synth().unwrap();
+    assert_eq!(out[1].dependencies, ["SgCrossApp"]);
+    for s in &out {
+        let cdk = reference(&s.stack_name);
+        assert_same_json(&s.template.to_json(), &cdk, &s.stack_name);
+    }
 }

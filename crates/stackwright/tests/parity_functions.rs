@@ -129,10 +129,8 @@ fn assert_same(stack: &Stack, name: &str) {
 }
 
 fn api_key_secret(stack: &mut Stack) -> Secret {
-    let root = stack.root();
     Secret::new(
         stack,
-        root,
         "ApiKeySecret",
         SecretProps::new().generate(
             GenerateSecretString::json(json!({"client_id": "app"}), "api_key")
@@ -143,10 +141,8 @@ fn api_key_secret(stack: &mut Stack) -> Secret {
 }
 
 fn isolated_vpc(stack: &mut Stack) -> Vpc {
-    let root = stack.root();
     Vpc::new(
         stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -167,9 +163,8 @@ fn python(timeout: Option<u64>) -> FunctionProps {
 #[test]
 fn custom_rotation_function() {
     let mut stack = Stack::new("CustomRotationStack").unwrap();
-    let root = stack.root();
     let secret = api_key_secret(&mut stack);
-    let f = Function::new(&mut stack, root, "RotationFunction", python(Some(30))).unwrap();
+    let f = Function::new(&mut stack, "RotationFunction", python(Some(30))).unwrap();
     RotationSchedule::new(
         &mut stack,
         "RotationSchedule",
@@ -182,12 +177,10 @@ fn custom_rotation_function() {
 #[test]
 fn custom_rotation_function_in_a_vpc() {
     let mut stack = Stack::new("CustomRotationVpcStack").unwrap();
-    let root = stack.root();
     let vpc = isolated_vpc(&mut stack);
     let secret = api_key_secret(&mut stack);
     let f = Function::new(
         &mut stack,
-        root,
         "RotationFunction",
         python(Some(30))
             .vpc(vpc)
@@ -206,8 +199,7 @@ fn custom_rotation_function_in_a_vpc() {
 #[test]
 fn rules_with_lambda_and_sns_targets() {
     let mut stack = Stack::new("RotationRuleStack").unwrap();
-    let root = stack.root();
-    let f = Function::new(&mut stack, root, "Handler", python(None)).unwrap();
+    let f = Function::new(&mut stack, "Handler", python(None)).unwrap();
     f.add_to_role_policy(
         &mut stack,
         PolicyStatement::allow()
@@ -215,7 +207,7 @@ fn rules_with_lambda_and_sns_targets() {
             .resource("arn:aws:ecs:us-east-1:111122223333:service/app/web"),
     )
     .unwrap();
-    let topic = Topic::new(&mut stack, root, "Topic", TopicProps::new()).unwrap();
+    let topic = Topic::new(&mut stack, "Topic", TopicProps::new()).unwrap();
     let pattern = |name: &str| {
         json!({
             "source": ["aws.secretsmanager"],
@@ -226,7 +218,6 @@ fn rules_with_lambda_and_sns_targets() {
     };
     let ok = Rule::new(
         &mut stack,
-        root,
         "Succeeded",
         RuleProps::new(pattern("RotationSucceeded")),
     )
@@ -234,7 +225,6 @@ fn rules_with_lambda_and_sns_targets() {
     ok.add_lambda_target(&mut stack, &f).unwrap();
     let failed = Rule::new(
         &mut stack,
-        root,
         "Failed",
         RuleProps::new(pattern("RotationFailed")),
     )
@@ -246,14 +236,12 @@ fn rules_with_lambda_and_sns_targets() {
 #[test]
 fn grant_connect() {
     let mut stack = Stack::new("GrantConnectStack").unwrap();
-    let root = stack.root();
     let vpc = isolated_vpc(&mut stack);
     let cluster = DatabaseCluster::new(
         &mut stack,
-        root,
         "AuroraCluster",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         )
         .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated))
@@ -262,7 +250,6 @@ fn grant_connect() {
     .unwrap();
     let role = Role::new(
         &mut stack,
-        root,
         "TaskRole",
         RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"),
     )

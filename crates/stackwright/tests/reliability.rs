@@ -5,29 +5,19 @@ use proptest::prelude::*;
 use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
 use stackwright::Stack;
 
-#[path = "../../../examples/l1_intrinsics.rs"]
-#[allow(dead_code)]
-mod l1_intrinsics;
+use crate::support::l1_intrinsics;
 
-#[path = "../../../examples/isolated_endpoints.rs"]
-#[allow(dead_code)]
-mod isolated_endpoints;
+use crate::support::isolated_endpoints;
 
-#[path = "../../../examples/postgres_multi_user_nat.rs"]
-#[allow(dead_code)]
-mod postgres_multi_user_nat;
+use crate::support::postgres_multi_user_nat;
 
-#[path = "../../../examples/rotation_refresh.rs"]
-#[allow(dead_code)]
-mod rotation_refresh;
+use crate::support::rotation_refresh;
 
-#[path = "../../../examples/custom_rotation.rs"]
-#[allow(dead_code)]
-mod custom_rotation;
+use crate::support::custom_rotation;
 
 // `rotation_refresh` builds on the mission stack and already includes `examples/synth.rs`;
 // including the file a second time would compile it twice under two names.
-use rotation_refresh::mission as synth;
+use crate::support::synth;
 
 #[test]
 fn the_same_program_gives_the_same_bytes_100_times() {
@@ -168,7 +158,7 @@ fn logical_ids_of_the_examples_are_pinned() {
             "DatabaseSecurityGroup5C91FDCB",
             "DatabaseSecurityGroupfromPostgresMultiUserDatabaseRotationSingleUserSecurityGroup0219A3D3IndirectPortFAA5AEC3",
             "DatabaseSecurityGroupfromPostgresMultiUserDatabaseAppUserRotationSecurityGroupBE981D15IndirectPortB3457828",
-            "DatabaseSecret3B817195",
+            "PostgresMultiUserDatabaseSecretD34E55543fdaad7efa858a3daf9490cf0a702aeb",
             "DatabaseSecretAttachmentE5D1B020",
             "DatabaseSecretAttachmentRotationScheduleA4E9F034",
             "DatabaseSecretAttachmentPolicy5ACFE6CA",
@@ -346,8 +336,7 @@ fn valid_layout() -> impl Strategy<Value = Layout> {
 
 fn build(l: &Layout, name: &str) -> stackwright::Result<Stack> {
     let mut stack = Stack::new(name)?;
-    let root = stack.root();
-    Vpc::new(&mut stack, root, "Vpc", props(l))?;
+    Vpc::new(&mut stack, "Vpc", props(l))?;
     Ok(stack)
 }
 
@@ -405,10 +394,9 @@ proptest! {
                 let dup = l.groups[0];
                 l.groups.push(dup);
                 let mut stack = Stack::new("Dup").unwrap();
-                let root = stack.root();
                 let mut p = props(&l);
                 p = p.subnet(SubnetConfiguration::new("G0", SubnetType::Isolated));
-                prop_assert!(Vpc::new(&mut stack, root, "Vpc", p).is_err());
+                prop_assert!(Vpc::new(&mut stack, "Vpc", p).is_err());
                 return Ok(());
             }
         }
@@ -429,9 +417,8 @@ fn malformed_cidrs_are_errors() {
         "10.0.0.1/16",
     ] {
         let mut stack = Stack::new("S").unwrap();
-        let root = stack.root();
         assert!(
-            Vpc::new(&mut stack, root, "Vpc", VpcProps::new().cidr(cidr)).is_err(),
+            Vpc::new(&mut stack, "Vpc", VpcProps::new().cidr(cidr)).is_err(),
             "{cidr}"
         );
     }

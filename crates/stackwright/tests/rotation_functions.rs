@@ -61,10 +61,8 @@ fn err_code(e: Error) -> String {
 }
 
 fn json_secret(stack: &mut Stack, id: &str) -> Secret {
-    let root = stack.root();
     Secret::new(
         stack,
-        root,
         id,
         SecretProps::new().generate(
             GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")
@@ -80,10 +78,8 @@ fn python(code: &str) -> FunctionProps {
 }
 
 fn isolated_vpc(stack: &mut Stack) -> Vpc {
-    let root = stack.root();
     Vpc::new(
         stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -98,15 +94,8 @@ fn isolated_vpc(stack: &mut Stack) -> Vpc {
 #[test]
 fn custom_schedule_grants_exactly_what_rotation_needs() {
     let mut stack = Stack::new("Custom").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "Token");
-    let f = Function::new(
-        &mut stack,
-        root,
-        "Rotator",
-        python("def handler(e, c): pass\n"),
-    )
-    .unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("def handler(e, c): pass\n")).unwrap();
     RotationSchedule::new(
         &mut stack,
         "RotationSchedule",
@@ -169,17 +158,15 @@ fn custom_schedule_grants_exactly_what_rotation_needs() {
 fn custom_schedule_with_a_kms_key_adds_the_key_statement() {
     let key_arn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let mut stack = Stack::new("Kms").unwrap();
-    let root = stack.root();
     let secret = Secret::new(
         &mut stack,
-        root,
         "Token",
         SecretProps::new()
             .kms_key(key_arn)
             .generate(GenerateSecretString::json(json!({}), "token")),
     )
     .unwrap();
-    let f = Function::new(&mut stack, root, "Rotator", python("x = 1\n")).unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("x = 1\n")).unwrap();
     RotationSchedule::new(
         &mut stack,
         "Rotation",
@@ -214,14 +201,13 @@ fn kms_key_of_the_stack_is_named_by_its_arn() {
     let key = stack.add(root, "Key", CfnKey::new()).unwrap();
     let secret = Secret::new(
         &mut stack,
-        root,
         "Token",
         SecretProps::new()
             .kms_key(key.ref_())
             .generate(GenerateSecretString::json(json!({}), "token")),
     )
     .unwrap();
-    let f = Function::new(&mut stack, root, "Rotator", python("x = 1\n")).unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("x = 1\n")).unwrap();
     RotationSchedule::new(
         &mut stack,
         "Rotation",
@@ -240,15 +226,8 @@ fn kms_key_of_the_stack_is_named_by_its_arn() {
 #[test]
 fn kms_key_given_by_alias_is_refused() {
     let mut stack = Stack::new("KmsAlias").unwrap();
-    let root = stack.root();
-    let secret = Secret::new(
-        &mut stack,
-        root,
-        "Token",
-        SecretProps::new().kms_key("alias/app"),
-    )
-    .unwrap();
-    let f = Function::new(&mut stack, root, "Rotator", python("x = 1\n")).unwrap();
+    let secret = Secret::new(&mut stack, "Token", SecretProps::new().kms_key("alias/app")).unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("x = 1\n")).unwrap();
     let e = RotationSchedule::new(
         &mut stack,
         "Rotation",
@@ -261,10 +240,9 @@ fn kms_key_given_by_alias_is_refused() {
 #[test]
 fn one_function_for_two_secrets_gets_one_permission_per_secret() {
     let mut stack = Stack::new("Shared").unwrap();
-    let root = stack.root();
     let a = json_secret(&mut stack, "A");
     let b = json_secret(&mut stack, "B");
-    let f = Function::new(&mut stack, root, "Rotator", python("x = 1\n")).unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("x = 1\n")).unwrap();
     RotationSchedule::new(&mut stack, "Rotation", RotationScheduleProps::new(a, &f)).unwrap();
     RotationSchedule::new(&mut stack, "Rotation", RotationScheduleProps::new(b, &f)).unwrap();
     let t = template(&stack);
@@ -292,16 +270,14 @@ fn one_function_for_two_secrets_gets_one_permission_per_secret() {
 #[test]
 fn a_secret_takes_one_schedule() {
     let mut stack = Stack::new("Twice").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "Token");
-    let f = Function::new(&mut stack, root, "Rotator", python("x = 1\n")).unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("x = 1\n")).unwrap();
     RotationSchedule::new(&mut stack, "One", RotationScheduleProps::new(secret, &f)).unwrap();
     let e = RotationSchedule::new(&mut stack, "Two", RotationScheduleProps::new(secret, &f))
         .unwrap_err();
     assert_eq!(err_code(e), "SW-ROT-004");
     let e = JsonKeyRotation::new(
         &mut stack,
-        root,
         "Three",
         JsonKeyRotationProps::new(secret, "api_key"),
     )
@@ -312,9 +288,8 @@ fn a_secret_takes_one_schedule() {
 #[test]
 fn schedule_interval_is_checked() {
     let mut stack = Stack::new("Interval").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "Token");
-    let f = Function::new(&mut stack, root, "Rotator", python("x = 1\n")).unwrap();
+    let f = Function::new(&mut stack, "Rotator", python("x = 1\n")).unwrap();
     let e = RotationSchedule::new(
         &mut stack,
         "Rotation",
@@ -329,11 +304,9 @@ fn schedule_interval_is_checked() {
 #[test]
 fn json_key_rotation_ships_the_tested_source() {
     let mut stack = Stack::new("JsonKey").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "PartnerApi");
     JsonKeyRotation::new(
         &mut stack,
-        root,
         "PartnerApiRotation",
         JsonKeyRotationProps::new(secret, "api_key"),
     )
@@ -368,13 +341,11 @@ fn json_key_rotation_ships_the_tested_source() {
 #[test]
 fn json_key_rotation_appends_hooks() {
     let mut stack = Stack::new("Hooks").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "PartnerApi");
     let hooks =
         "def set_secret(client, arn, token, pending):\n    partner.update(pending[\"api_key\"])\n";
     JsonKeyRotation::new(
         &mut stack,
-        root,
         "Rotation",
         JsonKeyRotationProps::new(secret, "api_key").hooks(hooks),
     )
@@ -390,10 +361,9 @@ fn json_key_rotation_appends_hooks() {
 #[test]
 fn json_key_rotation_refuses_bad_input() {
     let mut stack = Stack::new("Bad").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "PartnerApi");
     let code = |stack: &mut Stack, id: &str, props: JsonKeyRotationProps| {
-        err_code(JsonKeyRotation::new(stack, root, id, props).unwrap_err())
+        err_code(JsonKeyRotation::new(stack, id, props).unwrap_err())
     };
     assert_eq!(
         code(&mut stack, "A", JsonKeyRotationProps::new(secret, "")),
@@ -419,7 +389,7 @@ fn json_key_rotation_refuses_bad_input() {
         ),
         "SW-LAMBDA-014"
     );
-    let plain = Secret::new(&mut stack, root, "Plain", SecretProps::new()).unwrap();
+    let plain = Secret::new(&mut stack, "Plain", SecretProps::new()).unwrap();
     assert_eq!(
         code(&mut stack, "E", JsonKeyRotationProps::new(plain, "api_key")),
         "SW-LAMBDA-012"
@@ -427,15 +397,14 @@ fn json_key_rotation_refuses_bad_input() {
     let vpc = isolated_vpc(&mut stack);
     let db = DatabaseCluster::new(
         &mut stack,
-        root,
         "Db",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         ),
     )
     .unwrap();
-    let admin = db.secret().unwrap().secret();
+    let admin = db.secret().secret();
     assert_eq!(
         code(
             &mut stack,
@@ -455,12 +424,10 @@ fn json_key_rotation_refuses_bad_input() {
 fn json_key_rotation_in_a_vpc_is_checked_by_the_analysis() {
     let build = |with_endpoint: bool| {
         let mut stack = Stack::new("InVpc").unwrap();
-        let root = stack.root();
         let vpc = isolated_vpc(&mut stack);
         if with_endpoint {
             InterfaceVpcEndpoint::new(
                 &mut stack,
-                root,
                 "SecretsManagerEndpoint",
                 vpc,
                 InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager()),
@@ -470,7 +437,6 @@ fn json_key_rotation_in_a_vpc_is_checked_by_the_analysis() {
         let secret = json_secret(&mut stack, "PartnerApi");
         JsonKeyRotation::new(
             &mut stack,
-            root,
             "Rotation",
             JsonKeyRotationProps::new(secret, "api_key")
                 .vpc(vpc)
@@ -505,15 +471,13 @@ fn json_key_rotation_in_a_vpc_is_checked_by_the_analysis() {
 
 fn refresh_stack(props: impl FnOnce(Secret) -> RotationRefreshProps) -> Result<Stack, Error> {
     let mut stack = Stack::new("Refresh").unwrap();
-    let root = stack.root();
     let secret = Secret::new(
         &mut stack,
-        root,
         "DbUser",
         SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
     )
     .unwrap();
-    RotationRefresh::new(&mut stack, root, "Refresh", props(secret))?;
+    RotationRefresh::new(&mut stack, "Refresh", props(secret))?;
     Ok(stack)
 }
 
@@ -593,13 +557,11 @@ fn refresh_matches_the_rotation_succeeded_event_of_the_secret() {
 #[test]
 fn refresh_of_services_named_by_intrinsics() {
     let mut stack = Stack::new("Intrinsic").unwrap();
-    let root = stack.root();
     let secret = json_secret(&mut stack, "Key");
     let cluster_arn: Expr<String> = Expr::import_value("ClusterArn");
     let service_arn: Expr<String> = Expr::import_value("ServiceArn");
     RotationRefresh::new(
         &mut stack,
-        root,
         "Refresh",
         RotationRefreshProps::new(secret)
             .service(cluster_arn, "web")
@@ -683,12 +645,10 @@ fn refresh_alert_topic_receives_rotation_failed() {
 #[test]
 fn refresh_matches_several_secrets_with_one_rule() {
     let mut stack = Stack::new("Several").unwrap();
-    let root = stack.root();
     let a = json_secret(&mut stack, "A");
     let b = json_secret(&mut stack, "B");
     RotationRefresh::new(
         &mut stack,
-        root,
         "Refresh",
         RotationRefreshProps::new(a)
             .secret(b)
@@ -756,14 +716,12 @@ fn refresh_refuses_bad_input() {
 fn grant_connect_writes_rds_db_connect_for_the_user() {
     let build = |iam: bool| {
         let mut stack = Stack::new("Iam").unwrap();
-        let root = stack.root();
         let vpc = isolated_vpc(&mut stack);
         let cluster = DatabaseCluster::new(
             &mut stack,
-            root,
             "Db",
             DatabaseClusterProps::new(
-                ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+                ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
                 vpc,
             )
             .iam_authentication(iam),
@@ -771,7 +729,6 @@ fn grant_connect_writes_rds_db_connect_for_the_user() {
         .unwrap();
         let role = Role::new(
             &mut stack,
-            root,
             "TaskRole",
             RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"),
         )
@@ -813,26 +770,23 @@ fn grant_connect_writes_rds_db_connect_for_the_user() {
 #[test]
 fn function_in_public_subnets_is_refused() {
     let mut stack = Stack::new("Public").unwrap();
-    let root = stack.root();
     let vpc = Vpc::new(
         &mut stack,
-        root,
         "Vpc",
         VpcProps::new()
             .nat_gateways(0)
             .subnet(SubnetConfiguration::new("Public", SubnetType::Public)),
     )
     .unwrap();
-    let e = Function::new(&mut stack, root, "F", python("x = 1\n").vpc(vpc)).unwrap_err();
+    let e = Function::new(&mut stack, "F", python("x = 1\n").vpc(vpc)).unwrap_err();
     assert_eq!(err_code(e), "SW-LAMBDA-007");
 }
 
 #[test]
 fn function_in_a_vpc_gets_its_security_group() {
     let mut stack = Stack::new("Sg").unwrap();
-    let root = stack.root();
     let vpc = isolated_vpc(&mut stack);
-    Function::new(&mut stack, root, "F", python("x = 1\n").vpc(vpc)).unwrap();
+    Function::new(&mut stack, "F", python("x = 1\n").vpc(vpc)).unwrap();
     let t = template(&stack);
     let (sg_id, sg) = one(&t, "AWS::EC2::SecurityGroup");
     assert_eq!(

@@ -19,14 +19,12 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{days, seconds, Stack};
 
-#[path = "../../../examples/rotation_refresh.rs"]
-#[allow(dead_code)]
-mod rotation_refresh;
+use crate::support::rotation_refresh;
 
 macro_rules! snapshot {
     ($name:expr, $body:expr) => {
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {
@@ -44,10 +42,8 @@ fn checked(stack: &Stack) -> String {
 }
 
 fn isolated_vpc(stack: &mut Stack) -> Vpc {
-    let root = stack.root();
     Vpc::new(
         stack,
-        root,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -58,10 +54,8 @@ fn isolated_vpc(stack: &mut Stack) -> Vpc {
 }
 
 fn secrets_manager_endpoint(stack: &mut Stack, vpc: Vpc) {
-    let root = stack.root();
     InterfaceVpcEndpoint::new(
         stack,
-        root,
         "SecretsManagerEndpoint",
         vpc,
         InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
@@ -81,22 +75,19 @@ fn rotation_refresh_example() {
 #[test]
 fn hosted_rotation() {
     let mut stack = Stack::new("HostedRotation").unwrap();
-    let root = stack.root();
     let vpc = isolated_vpc(&mut stack);
     secrets_manager_endpoint(&mut stack, vpc);
     let admin = Secret::new(
         &mut stack,
-        root,
         "DbAdminSecret",
         SecretProps::new().generate(GenerateSecretString::database_credentials("admin")),
     )
     .unwrap();
     let cluster = DatabaseCluster::new(
         &mut stack,
-        root,
         "AuroraCluster",
         DatabaseClusterProps::new(
-            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0).unwrap(),
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
             vpc,
         )
         .credentials(Credentials::from_secret(admin))
@@ -108,7 +99,7 @@ fn hosted_rotation() {
         "Rotation",
         HostedRotationProps::single_user(
             SecretRotationApplication::MysqlSingleUser,
-            cluster.secret().unwrap(),
+            cluster.secret(),
             &cluster,
             vpc,
         )
@@ -124,10 +115,8 @@ fn hosted_rotation() {
 #[test]
 fn custom_rotation_functions() {
     let mut stack = Stack::new("CustomRotation").unwrap();
-    let root = stack.root();
     let api_key = Secret::new(
         &mut stack,
-        root,
         "PartnerApiKey",
         SecretProps::new().generate(
             GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")
@@ -137,7 +126,6 @@ fn custom_rotation_functions() {
     .unwrap();
     JsonKeyRotation::new(
         &mut stack,
-        root,
         "PartnerApiKeyRotation",
         JsonKeyRotationProps::new(api_key, "api_key")
             .hooks(
@@ -150,7 +138,6 @@ fn custom_rotation_functions() {
     .unwrap();
     let token = Secret::new(
         &mut stack,
-        root,
         "ServiceToken",
         SecretProps::new()
             .kms_key("arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
@@ -162,7 +149,6 @@ fn custom_rotation_functions() {
     .unwrap();
     let rotator = Function::new(
         &mut stack,
-        root,
         "TokenRotator",
         FunctionProps::new(
             Runtime::Python312,
@@ -187,12 +173,10 @@ fn custom_rotation_functions() {
 #[test]
 fn custom_rotation_function_in_a_vpc() {
     let mut stack = Stack::new("CustomRotationVpc").unwrap();
-    let root = stack.root();
     let vpc = isolated_vpc(&mut stack);
     secrets_manager_endpoint(&mut stack, vpc);
     let api_key = Secret::new(
         &mut stack,
-        root,
         "PartnerApiKey",
         SecretProps::new().generate(GenerateSecretString::json(
             json!({"client_id": "shop"}),
@@ -202,7 +186,6 @@ fn custom_rotation_function_in_a_vpc() {
     .unwrap();
     JsonKeyRotation::new(
         &mut stack,
-        root,
         "PartnerApiKeyRotation",
         JsonKeyRotationProps::new(api_key, "api_key")
             .vpc(vpc)
@@ -217,17 +200,14 @@ fn custom_rotation_function_in_a_vpc() {
 #[test]
 fn rotation_refresh() {
     let mut stack = Stack::new("RotationRefresh").unwrap();
-    let root = stack.root();
     let user = Secret::new(
         &mut stack,
-        root,
         "DbUserSecret",
         SecretProps::new().generate(GenerateSecretString::database_credentials("app_user")),
     )
     .unwrap();
     RotationRefresh::new(
         &mut stack,
-        root,
         "Refresh",
         RotationRefreshProps::new(user)
             .service("arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "web")

@@ -1,13 +1,13 @@
 //! VPC endpoints: interface endpoints (with their security group and private DNS) and
 //! gateway endpoints for S3 and DynamoDB.
 
-use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Stack};
+use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Scope, Tree};
 use stackwright_l1::ec2::CfnVPCEndpoint;
 
-use super::security_group::{
+use super::vpc::{SubnetSelection, SubnetType, Vpc};
+use super::{
     Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
 };
-use super::vpc::{SubnetSelection, SubnetType, Vpc};
 
 /// An AWS service reachable through an interface endpoint.
 ///
@@ -136,8 +136,8 @@ impl InterfaceVpcEndpointProps {
         self
     }
     /// Use these security groups instead of creating one.
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// Private DNS (default true): only with it does the regional hostname resolve to the
@@ -171,12 +171,11 @@ impl InterfaceVpcEndpoint {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
     /// use stackwright_constructs::ec2::{InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps};
-    /// InterfaceVpcEndpoint::new(&mut stack, root, "SecretsManager", vpc,
+    /// InterfaceVpcEndpoint::new(&mut stack, "SecretsManager", vpc,
     ///     InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
     ///         .subnets(SubnetSelection::by_type(SubnetType::Isolated)))?;
     /// let t = stack.synth()?.template;
@@ -187,16 +186,16 @@ impl InterfaceVpcEndpoint {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         vpc: Vpc,
         props: InterfaceVpcEndpointProps,
     ) -> Result<Self> {
+        let (stack, scope) = scope.parts();
         let selection = props.subnets.clone().one_per_az();
         let selected = vpc.select_subnets(stack, &selection).map_err(|e| {
             Error::invalid(
-                "SW-VPC-012",
+                crate::codes::VPC_ENDPOINT_WITHOUT_SUBNETS,
                 format!("{}/{id}", stack.path(scope)),
                 format!("an interface endpoint needs subnets: {e}"),
                 "select subnets the VPC has for the endpoint",
@@ -205,8 +204,7 @@ impl InterfaceVpcEndpoint {
         let node = stack.scope(scope, id)?;
         let groups = if props.security_groups.is_empty() {
             vec![SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 vpc,
                 SecurityGroupProps::new(),
@@ -216,10 +214,10 @@ impl InterfaceVpcEndpoint {
         };
         let connections = Connections::new(groups.clone(), Some(Port::tcp(props.service.port)));
         if props.open {
-            let cidr = Peer::ipv4_expr(vpc.cidr_block(stack)?);
+            let cidr = Peer::ipv4_expr(vpc.cidr_block());
             connections.allow_from(stack, &cidr, &Port::tcp(props.service.port), None)?;
         }
-        let mut l1 = CfnVPCEndpoint::new(vpc.vpc_id(stack)?)
+        let mut l1 = CfnVPCEndpoint::new(vpc.vpc_id())
             .private_dns_enabled(props.private_dns_enabled)
             .security_group_ids(Expr::list(groups.iter().map(SecurityGroup::group_id)))
             .service_name(props.service.service_name())
@@ -288,8 +286,7 @@ impl GatewayService {
 /// use stackwright_core::Stack;
 ///
 /// let mut stack = Stack::new("Demo")?;
-/// let root = stack.root();
-/// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+/// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
 ///     .subnet(SubnetConfiguration::new("Public", SubnetType::Public))
 ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
 /// vpc.add_gateway_endpoint(&mut stack, "S3", GatewayService::S3, vec![])?;
@@ -317,18 +314,18 @@ impl Vpc {
     /// Adds an interface endpoint as a child of the VPC.
     pub fn add_interface_endpoint(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         id: &str,
         props: InterfaceVpcEndpointProps,
     ) -> Result<InterfaceVpcEndpoint> {
-        InterfaceVpcEndpoint::new(stack, self.node(), id, *self, props)
+        InterfaceVpcEndpoint::new(&mut stack.at(self.node()), id, *self, props)
     }
 
     /// Adds a gateway endpoint as a child of the VPC, routed from the selected subnets
     /// (default: private-with-egress, public and isolated subnets, in that order).
     pub fn add_gateway_endpoint(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         id: &str,
         service: GatewayService,
         subnets: Vec<SubnetSelection>,
@@ -358,14 +355,14 @@ impl Vpc {
         }
         if route_tables.is_empty() {
             return Err(Error::invalid(
-                "SW-VPC-012",
+                crate::codes::VPC_ENDPOINT_WITHOUT_SUBNETS,
                 format!("{}/{id}", stack.path(self.node())),
                 "a gateway endpoint needs at least one subnet's route table",
                 "select subnets the VPC has",
             ));
         }
         let node = stack.scope(self.node(), id)?;
-        let mut l1 = CfnVPCEndpoint::new(self.vpc_id(stack)?)
+        let mut l1 = CfnVPCEndpoint::new(self.vpc_id())
             .route_table_ids(Expr::list(route_tables))
             .service_name(Expr::join(
                 "",

@@ -1,7 +1,7 @@
 //! `Vpc`: subnets of three kinds across availability zones, with the CDK's CIDR split,
 //! route tables, internet and NAT gateways, and subnet selection.
 
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack};
+use stackwright_core::{DiagnosticCode, Error, Expr, Handle, NodeId, Result, Scope, Tree};
 use stackwright_l1::ec2::{
     CfnEIP, CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
     CfnSubnetRouteTableAssociation, CfnVPC, CfnVPCGatewayAttachment,
@@ -146,6 +146,7 @@ impl VpcProps {
 pub struct Vpc {
     pub(crate) node: NodeId,
     pub(crate) index: usize,
+    resource: Handle<CfnVPC>,
 }
 
 /// A subnet group of a VPC, as handed out by [`Vpc::group`] / [`Vpc::groups`].
@@ -235,7 +236,13 @@ pub struct SelectedSubnets {
     pub connectivity: Vec<NodeId>,
 }
 
-fn err(stack: &Stack, node: NodeId, code: &str, msg: impl Into<String>, fix: &str) -> Error {
+fn err(
+    stack: &Tree,
+    node: NodeId,
+    code: DiagnosticCode,
+    msg: impl Into<String>,
+    fix: &str,
+) -> Error {
     Error::invalid(code, stack.path(node), msg, fix)
 }
 
@@ -249,8 +256,7 @@ impl Vpc {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .cidr("10.1.0.0/16")
     ///     .nat_gateways(1)
     ///     .subnet(SubnetConfiguration::new("Public", SubnetType::Public).cidr_mask(24))
@@ -260,27 +266,30 @@ impl Vpc {
     /// assert_eq!(t.resources_of_type("AWS::EC2::NatGateway").count(), 1);
     ///
     /// // NAT gateways need a public subnet to live in.
-    /// let err = Vpc::new(&mut stack, root, "Other", VpcProps::new()
+    /// let err = Vpc::new(&mut stack, "Other", VpcProps::new()
     ///     .nat_gateways(1)
     ///     .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress))).unwrap_err();
     /// assert!(err.has_code("SW-VPC-006"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: VpcProps) -> Result<Vpc> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: VpcProps) -> Result<Vpc> {
+        let (stack, scope) = scope.parts();
         let path_hint = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path_hint, msg, fix);
+        let bad = |code: DiagnosticCode, msg: String, fix: &str| {
+            Error::invalid(code, &path_hint, msg, fix)
+        };
 
         let cidr_text = props.cidr.clone().unwrap_or_else(|| "10.0.0.0/16".into());
         let cidr = Ipv4Cidr::parse(&cidr_text).ok_or_else(|| {
             bad(
-                "SW-VPC-001",
+                crate::codes::VPC_CIDR_INVALID,
                 format!("`{cidr_text}` is not an IPv4 CIDR block"),
                 "write it as a.b.c.d/n with the network address, e.g. 10.0.0.0/16",
             )
         })?;
         if !(16..=28).contains(&cidr.prefix) {
             return Err(bad(
-                "SW-VPC-002",
+                crate::codes::VPC_CIDR_PREFIX_INVALID,
                 format!(
                     "a VPC's CIDR prefix must be /16 to /28, got /{}",
                     cidr.prefix
@@ -290,14 +299,14 @@ impl Vpc {
         }
         if !props.availability_zones.is_empty() && props.max_azs.is_some() {
             return Err(bad(
-                "SW-VPC-009",
+                crate::codes::VPC_AZS_GIVEN_TWICE,
                 "give either max_azs or availability_zones, not both".into(),
                 "drop max_azs when naming the zones",
             ));
         }
         if props.max_azs == Some(0) {
             return Err(bad(
-                "SW-VPC-009",
+                crate::codes::VPC_AZS_GIVEN_TWICE,
                 "max_azs must be at least 1".into(),
                 "use 1 or more",
             ));
@@ -310,7 +319,7 @@ impl Vpc {
             for az in &props.availability_zones {
                 if az.is_empty() || seen.contains(az) {
                     return Err(bad(
-                        "SW-VPC-009",
+                        crate::codes::VPC_AZS_GIVEN_TWICE,
                         format!("availability zone `{az}` is empty or listed twice"),
                         "list each zone once",
                     ));
@@ -335,14 +344,14 @@ impl Vpc {
         for (i, c) in configs.iter().enumerate() {
             if c.name.is_empty() || c.name.contains('/') {
                 return Err(bad(
-                    "SW-VPC-005",
+                    crate::codes::VPC_SUBNET_GROUP_NAME_INVALID,
                     format!("subnet group name `{}` is empty or contains `/`", c.name),
                     "name every group",
                 ));
             }
             if configs[..i].iter().any(|o| o.name == c.name) {
                 return Err(bad(
-                    "SW-VPC-005",
+                    crate::codes::VPC_SUBNET_GROUP_NAME_INVALID,
                     format!("two subnet groups are named `{}`", c.name),
                     "give every subnet group a unique name",
                 ));
@@ -350,7 +359,7 @@ impl Vpc {
             if let Some(m) = c.cidr_mask {
                 if !(16..=28).contains(&m) {
                     return Err(bad(
-                        "SW-VPC-003",
+                        crate::codes::VPC_SUBNET_MASK_INVALID,
                         format!(
                             "subnet group `{}` has cidr_mask /{m}; it must be /16 to /28",
                             c.name
@@ -366,7 +375,7 @@ impl Vpc {
         let nat_count = match props.nat_gateways {
             Some(n) if n as usize > az_count => {
                 return Err(bad(
-                    "SW-VPC-007",
+                    crate::codes::VPC_TOO_MANY_NAT_GATEWAYS,
                     format!(
                         "{n} NAT gateways requested but the VPC has {az_count} availability zones"
                     ),
@@ -379,14 +388,14 @@ impl Vpc {
         };
         if nat_count == 0 && has_private {
             return Err(bad(
-                "SW-VPC-008",
+                crate::codes::VPC_PRIVATE_SUBNETS_WITHOUT_NAT,
                 "private-with-egress subnets need a NAT gateway, but nat_gateways is 0".into(),
                 "make those subnets isolated (and add VPC endpoints), or allow NAT gateways",
             ));
         }
         if nat_count > 0 && !has_public {
             return Err(bad(
-                "SW-VPC-006",
+                crate::codes::VPC_NAT_WITHOUT_PUBLIC_SUBNETS,
                 "NAT gateways need a public subnet group to live in, and there is none".into(),
                 "add a public subnet group, or set nat_gateways(0) with isolated subnets",
             ));
@@ -403,7 +412,7 @@ impl Vpc {
         let mut planned: Vec<(usize, Vec<Ipv4Cidr>)> = Vec::new();
         let out_of_space = |name: &str| {
             bad(
-                "SW-VPC-004",
+                crate::codes::VPC_SUBNETS_DO_NOT_FIT,
                 format!("subnet group `{name}` does not fit in {cidr}"),
                 "use a larger VPC CIDR, smaller cidr_mask values, fewer groups or fewer AZs",
             )
@@ -429,7 +438,7 @@ impl Vpc {
                 .ok_or_else(|| out_of_space(first))?;
             if !(16..=28).contains(&mask) {
                 return Err(bad(
-                    "SW-VPC-004",
+                    crate::codes::VPC_SUBNETS_DO_NOT_FIT,
                     format!(
                         "the space left in {cidr} gives /{mask} subnets; masks must be /16 to /28"
                     ),
@@ -627,34 +636,29 @@ impl Vpc {
             }
         }
 
+        let resource = state.resource;
         let ec2 = stack.state_mut::<Ec2State>();
         ec2.vpcs.push(state);
         Ok(Vpc {
             node: vpc_node,
             index: ec2.vpcs.len() - 1,
+            resource,
         })
     }
 
-    pub(crate) fn state<'s>(&self, stack: &'s Stack) -> Result<&'s VpcState> {
+    pub(crate) fn state<'s>(&self, stack: &'s Tree) -> Result<&'s VpcState> {
         stack
             .state::<Ec2State>()
             .and_then(|s| s.vpcs.get(self.index))
             .filter(|v| v.node == self.node && stack.owns(self.node))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "SW-CORE-002",
-                    stack.name(),
-                    "this VPC belongs to another stack",
-                    "build each construct in the stack that uses it",
-                )
-            })
+            .ok_or_else(|| stackwright_core::foreign_construct("VPC", self.node))
     }
 
     /// The tags a resource on `node` inherits when it lives under the VPC (the CDK tags the
     /// VPC's whole subtree with its tags and `Name`); `None` elsewhere.
     pub(crate) fn inherited_tags(
         &self,
-        stack: &Stack,
+        stack: &Tree,
         node: NodeId,
     ) -> Option<Vec<stackwright_core::Tag>> {
         let mut cur = stack.parent(node);
@@ -676,27 +680,27 @@ impl Vpc {
     }
 
     /// `Ref` of the VPC (its id).
-    pub fn vpc_id(&self, stack: &Stack) -> Result<Expr<String>> {
-        Ok(self.state(stack)?.resource.ref_())
+    pub fn vpc_id(&self) -> Expr<String> {
+        self.resource.ref_()
     }
 
     /// `Fn::GetAtt <vpc>.CidrBlock`.
-    pub fn cidr_block(&self, stack: &Stack) -> Result<Expr<String>> {
-        Ok(self.state(stack)?.resource.get_att("CidrBlock"))
+    pub fn cidr_block(&self) -> Expr<String> {
+        self.resource.get_att("CidrBlock")
     }
 
     /// The VPC's CIDR block as configured.
-    pub fn cidr(&self, stack: &Stack) -> Result<Ipv4Cidr> {
+    pub fn cidr(&self, stack: &Tree) -> Result<Ipv4Cidr> {
         Ok(self.state(stack)?.cidr)
     }
 
     /// The availability zones (literal names or `Fn::Select` over `Fn::GetAZs`).
-    pub fn availability_zones(&self, stack: &Stack) -> Result<Vec<Expr<String>>> {
+    pub fn availability_zones(&self, stack: &Tree) -> Result<Vec<Expr<String>>> {
         Ok(self.state(stack)?.azs.clone())
     }
 
     /// The subnet groups, in allocation order.
-    pub fn groups(&self, stack: &Stack) -> Result<Vec<SubnetGroup>> {
+    pub fn groups(&self, stack: &Tree) -> Result<Vec<SubnetGroup>> {
         let n = self.state(stack)?.groups.len();
         Ok((0..n)
             .map(|index| SubnetGroup { vpc: *self, index })
@@ -704,7 +708,7 @@ impl Vpc {
     }
 
     /// The subnet group of a name.
-    pub fn group(&self, stack: &Stack, name: &str) -> Result<SubnetGroup> {
+    pub fn group(&self, stack: &Tree, name: &str) -> Result<SubnetGroup> {
         let st = self.state(stack)?;
         st.groups
             .iter()
@@ -714,7 +718,7 @@ impl Vpc {
                 err(
                     stack,
                     self.node,
-                    "SW-VPC-011",
+                    crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                     format!(
                         "the VPC has no subnet group `{name}`; it has {}",
                         group_list(st)
@@ -725,7 +729,7 @@ impl Vpc {
     }
 
     /// Every subnet of the VPC.
-    pub fn all_subnets(&self, stack: &Stack) -> Result<Vec<Subnet>> {
+    pub fn all_subnets(&self, stack: &Tree) -> Result<Vec<Subnet>> {
         let n = self.state(stack)?.subnets.len();
         Ok((0..n).map(|index| Subnet { vpc: *self, index }).collect())
     }
@@ -737,8 +741,7 @@ impl Vpc {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(1)
     ///     .subnet(SubnetConfiguration::new("Public", SubnetType::Public))
     ///     .subnet(SubnetConfiguration::new("App", SubnetType::PrivateWithEgress)))?;
@@ -754,7 +757,7 @@ impl Vpc {
     /// ```
     pub fn select_subnets(
         &self,
-        stack: &Stack,
+        stack: &Tree,
         selection: &SubnetSelection,
     ) -> Result<SelectedSubnets> {
         let st = self.state(stack)?;
@@ -783,7 +786,7 @@ impl Vpc {
                     return Err(err(
                         stack,
                         self.node,
-                        "SW-VPC-011",
+                        crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                         "the subnet group belongs to another VPC",
                         "select a group of this VPC",
                     ));
@@ -797,7 +800,7 @@ impl Vpc {
                         return Err(err(
                             stack,
                             self.node,
-                            "SW-VPC-011",
+                            crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                             "a selected subnet belongs to another VPC",
                             "select subnets of this VPC",
                         ));
@@ -825,7 +828,7 @@ impl Vpc {
             return Err(err(
                 stack,
                 self.node,
-                "SW-VPC-011",
+                crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                 format!(
                     "the subnet selection matches no subnet; the VPC has {}",
                     group_list(st)
@@ -869,26 +872,26 @@ fn group_list(st: &VpcState) -> String {
 
 impl SubnetGroup {
     /// The group's name.
-    pub fn name<'s>(&self, stack: &'s Stack) -> Result<&'s str> {
+    pub fn name<'s>(&self, stack: &'s Tree) -> Result<&'s str> {
         Ok(&self.vpc.state(stack)?.groups[self.index].name)
     }
     /// The group's kind.
-    pub fn subnet_type(&self, stack: &Stack) -> Result<SubnetType> {
+    pub fn subnet_type(&self, stack: &Tree) -> Result<SubnetType> {
         Ok(self.vpc.state(stack)?.groups[self.index].subnet_type)
     }
 }
 
 impl Subnet {
     /// `Ref` of the subnet.
-    pub fn subnet_id(&self, stack: &Stack) -> Result<Expr<String>> {
+    pub fn subnet_id(&self, stack: &Tree) -> Result<Expr<String>> {
         Ok(self.vpc.state(stack)?.subnets[self.index].subnet.ref_())
     }
     /// The subnet's CIDR block.
-    pub fn cidr(&self, stack: &Stack) -> Result<Ipv4Cidr> {
+    pub fn cidr(&self, stack: &Tree) -> Result<Ipv4Cidr> {
         Ok(self.vpc.state(stack)?.subnets[self.index].cidr)
     }
     /// `Ref` of the subnet's route table.
-    pub fn route_table_id(&self, stack: &Stack) -> Result<Expr<String>> {
+    pub fn route_table_id(&self, stack: &Tree) -> Result<Expr<String>> {
         Ok(self.vpc.state(stack)?.subnets[self.index]
             .route_table
             .ref_())

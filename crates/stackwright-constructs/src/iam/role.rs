@@ -2,7 +2,7 @@
 
 use indexmap::IndexMap;
 use stackwright_core::logical_id::make_unique_id;
-use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Stack, ToValue, Value};
+use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Scope, ToValue, Tree, Value};
 use stackwright_l1::iam::{CfnPolicy, CfnRole};
 
 use super::{one_or_list, policy_document};
@@ -149,10 +149,10 @@ impl PolicyStatement {
         self.principal.is_some()
     }
 
-    pub(crate) fn check(&self, stack: &Stack, node: NodeId) -> Result<()> {
+    pub(crate) fn check(&self, stack: &Tree, node: NodeId) -> Result<()> {
         let bad = |msg: String| {
             Error::invalid(
-                "SW-IAM-001",
+                crate::codes::IAM_ROLE_POLICY_PRINCIPAL,
                 stack.path(node),
                 msg,
                 "give every statement at least one `service:Action` and one resource",
@@ -276,8 +276,7 @@ struct RoleState {
 /// use stackwright_core::Stack;
 ///
 /// let mut stack = Stack::new("Demo")?;
-/// let root = stack.root();
-/// let role = Role::new(&mut stack, root, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
+/// let role = Role::new(&mut stack, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
 /// role.add_to_policy(
 ///     &mut stack,
 ///     PolicyStatement::allow().action("sqs:SendMessage").resource("arn:aws:sqs:us-east-1:111122223333:q"),
@@ -301,23 +300,23 @@ impl Role {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// Role::new(&mut stack, root, "Role", RoleProps::assumed_by_service("lambda.amazonaws.com"))?;
+    /// Role::new(&mut stack, "Role", RoleProps::assumed_by_service("lambda.amazonaws.com"))?;
     /// let t = stack.synth()?.template;
     /// let (_, role) = t.resources_of_type("AWS::IAM::Role").next().unwrap();
     /// let trust = &role.to_json()["Properties"]["AssumeRolePolicyDocument"]["Statement"][0];
     /// assert_eq!(trust["Action"], "sts:AssumeRole");
     /// assert_eq!(trust["Principal"]["Service"], "lambda.amazonaws.com");
     ///
-    /// let err = Role::new(&mut stack, root, "Bad", RoleProps::assumed_by_service("")).unwrap_err();
+    /// let err = Role::new(&mut stack, "Bad", RoleProps::assumed_by_service("")).unwrap_err();
     /// assert!(err.has_code("SW-IAM-002"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: RoleProps) -> Result<Role> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: RoleProps) -> Result<Role> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         if props.assumed_by.is_empty() || props.assumed_by.contains(char::is_whitespace) {
             return Err(Error::invalid(
-                "SW-IAM-002",
+                crate::codes::IAM_SERVICE_PRINCIPAL_INVALID,
                 path,
                 format!("`{}` is not a service principal", props.assumed_by),
                 "name the service that assumes the role, e.g. lambda.amazonaws.com",
@@ -373,17 +372,17 @@ impl Role {
         self.resource
     }
 
-    fn state<'s>(&self, stack: &'s Stack) -> Result<&'s RoleState> {
+    fn state<'s>(&self, stack: &'s Tree) -> Result<&'s RoleState> {
         stack
             .state::<IamState>()
             .and_then(|s| s.roles.get(self.index))
             .filter(|r| r.node == self.node && stack.owns(self.node))
-            .ok_or_else(|| foreign(stack))
+            .ok_or_else(|| stackwright_core::foreign_construct("role", self.node))
     }
 
-    fn state_mut<'s>(&self, stack: &'s mut Stack) -> Result<&'s mut RoleState> {
+    fn state_mut<'s>(&self, stack: &'s mut Tree) -> Result<&'s mut RoleState> {
         if !stack.owns(self.node) {
-            return Err(foreign(stack));
+            return Err(stackwright_core::foreign_construct("role", self.node));
         }
         let node = self.node;
         stack
@@ -391,16 +390,16 @@ impl Role {
             .roles
             .get_mut(self.index)
             .filter(|r| r.node == node)
-            .ok_or_else(|| foreign_name(""))
+            .ok_or_else(|| stackwright_core::foreign_construct("role", node))
     }
 
     /// The statements of the role's default policy, in order.
-    pub fn statements(&self, stack: &Stack) -> Result<Vec<PolicyStatement>> {
+    pub fn statements(&self, stack: &Tree) -> Result<Vec<PolicyStatement>> {
         Ok(self.state(stack)?.statements.clone())
     }
 
     /// The role's default policy (`AWS::IAM::Policy`), once a statement was added.
-    pub fn default_policy(&self, stack: &Stack) -> Result<Option<Handle<CfnPolicy>>> {
+    pub fn default_policy(&self, stack: &Tree) -> Result<Option<Handle<CfnPolicy>>> {
         Ok(self.state(stack)?.policy)
     }
 
@@ -412,8 +411,7 @@ impl Role {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let role = Role::new(&mut stack, root, "Role", RoleProps::assumed_by_service("lambda.amazonaws.com"))?;
+    /// let role = Role::new(&mut stack, "Role", RoleProps::assumed_by_service("lambda.amazonaws.com"))?;
     /// let read = PolicyStatement::allow().action("secretsmanager:GetSecretValue").resource("arn:aws:secretsmanager:us-east-1:111122223333:secret:db");
     /// role.add_to_policy(&mut stack, read.clone())?;
     /// role.add_to_policy(&mut stack, read)?; // identical: added once
@@ -426,11 +424,11 @@ impl Role {
     /// assert!(role.add_to_policy(&mut stack, with_principal).unwrap_err().has_code("SW-IAM-001"));
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn add_to_policy(&self, stack: &mut Stack, statement: PolicyStatement) -> Result<()> {
+    pub fn add_to_policy(&self, stack: &mut Tree, statement: PolicyStatement) -> Result<()> {
         statement.check(stack, self.node)?;
         if statement.has_principal() {
             return Err(Error::invalid(
-                "SW-IAM-001",
+                crate::codes::IAM_ROLE_POLICY_PRINCIPAL,
                 stack.path(self.node),
                 "a statement of a role's policy names a principal",
                 "leave the principal out: a role's policies apply to the role itself",
@@ -497,7 +495,7 @@ impl Role {
     /// Makes `resource`, which refers to the role (so already waits for it), also wait for
     /// the role's default policy, now and once it is created. The CDK also lists the role
     /// itself in `DependsOn`; cfn-lint flags that as redundant (W3005), so it is left out.
-    pub(crate) fn add_dependent(&self, stack: &mut Stack, resource: NodeId) -> Result<()> {
+    pub(crate) fn add_dependent(&self, stack: &mut Tree, resource: NodeId) -> Result<()> {
         let policy = {
             let st = self.state_mut(stack)?;
             if !st.dependents.contains(&resource) {
@@ -513,7 +511,7 @@ impl Role {
 
     /// Makes the role's resources (the role and its default policy, now and once created)
     /// wait for `nodes`.
-    pub(crate) fn add_depends_on(&self, stack: &mut Stack, nodes: &[NodeId]) -> Result<()> {
+    pub(crate) fn add_depends_on(&self, stack: &mut Tree, nodes: &[NodeId]) -> Result<()> {
         let policy = {
             let st = self.state_mut(stack)?;
             for n in nodes {
@@ -531,17 +529,4 @@ impl Role {
         }
         Ok(())
     }
-}
-
-fn foreign(stack: &Stack) -> Error {
-    foreign_name(stack.name())
-}
-
-fn foreign_name(stack: &str) -> Error {
-    Error::invalid(
-        "SW-CORE-002",
-        stack,
-        "this role belongs to another stack",
-        "build each construct in the stack that uses it",
-    )
 }

@@ -2,7 +2,8 @@
 //! security group and credentials.
 
 use stackwright_core::{
-    Diagnostic, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack,
+    Diagnostic, DiagnosticCode, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope,
+    Tree,
 };
 use stackwright_l1::rds::{cfn_db_cluster, CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup};
 
@@ -168,8 +169,8 @@ impl DatabaseClusterProps {
         self
     }
     /// Use these security groups instead of creating one.
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// The port (default: the engine's).
@@ -240,7 +241,7 @@ pub struct DatabaseCluster {
     security_groups: Vec<SecurityGroup>,
     vpc: Vpc,
     vpc_subnets: SubnetSelection,
-    secret: Option<AttachedSecret>,
+    secret: AttachedSecret,
     iam_authentication: bool,
 }
 
@@ -254,16 +255,15 @@ impl DatabaseCluster {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
     /// use stackwright_constructs::rds::{AuroraPostgresVersion, ClusterEngine, ClusterInstance, DatabaseCluster, DatabaseClusterProps};
-    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc)
+    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
     ///     .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated))
     ///     .reader(ClusterInstance::provisioned("reader").instance_class("r6g.large")))?;
-    /// assert!(db.secret().is_some()); // generated master credentials, attached to the cluster
+    /// let _master = db.secret(); // generated master credentials, attached to the cluster
     /// let t = stack.synth()?.template;
     /// let (_, cluster) = t.resources_of_type("AWS::RDS::DBCluster").next().unwrap();
     /// assert_eq!(cluster.to_json()["Properties"]["StorageEncrypted"], true);
@@ -272,17 +272,18 @@ impl DatabaseCluster {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: DatabaseClusterProps,
     ) -> Result<DatabaseCluster> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
+        let bad =
+            |code: DiagnosticCode, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         if let Some(d) = props.backup_retention_days {
             if !(1..=35).contains(&d) {
                 return Err(bad(
-                    "SW-RDS-002",
+                    crate::codes::RDS_BACKUP_RETENTION_INVALID,
                     format!("backup retention must be 1 to 35 days, got {d}"),
                     "choose 1 to 35 days",
                 ));
@@ -300,7 +301,7 @@ impl DatabaseCluster {
                 || (max * 2.0).fract() != 0.0)
         {
             return Err(bad(
-                "SW-RDS-003",
+                crate::codes::RDS_SERVERLESS_CAPACITY_INVALID,
                 format!("Serverless v2 capacity {min}..{max} is not valid"),
                 "use multiples of 0.5 ACU with 0 <= min <= max <= 256 and max >= 0.5",
             ));
@@ -313,7 +314,7 @@ impl DatabaseCluster {
             }
             Some(d) => {
                 return Err(bad(
-                    "SW-RDS-007",
+                    crate::codes::RDS_MONITORING_INTERVAL_INVALID,
                     format!("enhanced monitoring interval {d:?} is not one RDS accepts"),
                     "use 1, 5, 10, 15, 30 or 60 seconds",
                 ))
@@ -323,7 +324,7 @@ impl DatabaseCluster {
         for i in std::iter::once(&props.writer).chain(props.readers.iter()) {
             if ids.contains(&i.id.as_str()) {
                 return Err(bad(
-                    "SW-RDS-004",
+                    crate::codes::RDS_DUPLICATE_INSTANCE,
                     format!("two instances are named `{}`", i.id),
                     "give every instance a unique id",
                 ));
@@ -340,7 +341,7 @@ impl DatabaseCluster {
         if selected.subnet_ids.len() < 2 {
             stack.report(
                 Diagnostic::warning(
-                    "SW-RDS-005",
+                    crate::codes::RDS_FEWER_THAN_TWO_SUBNETS,
                     stack.path(node),
                     format!("cluster requires at least 2 subnets, got {}", selected.subnet_ids.len()),
                 )
@@ -358,8 +359,7 @@ impl DatabaseCluster {
         )?;
         let security_groups = if props.security_groups.is_empty() {
             vec![SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 props.vpc,
                 SecurityGroupProps::new().description("RDS security group"),
@@ -367,16 +367,25 @@ impl DatabaseCluster {
         } else {
             props.security_groups.clone()
         };
-        let secret = match props.credentials.clone() {
-            Some(Credentials::FromSecret(s)) => s,
+        // Credentials generated for a user name (`Credentials::from_generated_secret`) are the
+        // CDK's `DatabaseSecret` with `usernameAsString`: its logical ID is the secret's unique
+        // id and a hash of the password criteria (`replaceOnPasswordCriteriaChanges`), and the
+        // cluster takes the user name literally. Default credentials (the engine's user) keep
+        // the secret's own logical ID and read the user name from the secret.
+        let (secret, master_username) = match props.credentials.clone() {
+            Some(Credentials::FromSecret(s)) => (s, s.value_from_json("username")),
             other => {
-                let username = match other {
-                    Some(Credentials::Generated { username }) => username,
-                    _ => props.engine.default_username().to_string(),
+                let (username, username_as_string) = match other {
+                    Some(Credentials::Generated { username }) => (username, true),
+                    _ => (props.engine.default_username().to_string(), false),
                 };
-                Secret::new(
-                    stack,
-                    node,
+                let generate =
+                    GenerateSecretString::database_credentials(&username).password_length(30);
+                let criteria = serde_json::json!({
+                    "excludeCharacters": generate.exclude_characters.as_deref().unwrap_or_default(),
+                });
+                let secret = Secret::new(
+                    &mut stack.at(node),
                     "Secret",
                     SecretProps::new()
                         .description(Expr::join(
@@ -386,11 +395,20 @@ impl DatabaseCluster {
                                 Pseudo::stack_name(),
                             ],
                         ))
-                        .generate(
-                            GenerateSecretString::database_credentials(&username)
-                                .password_length(30),
-                        ),
-                )?
+                        .generate(generate),
+                )?;
+                if username_as_string {
+                    let id = format!(
+                        "{}{}",
+                        stack.unique_id(secret.node()),
+                        stackwright_core::logical_id::md5_hex(&criteria.to_string())
+                    );
+                    let id = &id[id.len().saturating_sub(255)..];
+                    stack.override_logical_id(secret.resource.node(), id)?;
+                    (secret, Expr::lit(username))
+                } else {
+                    (secret, secret.value_from_json("username"))
+                }
             }
         };
 
@@ -431,7 +449,7 @@ impl DatabaseCluster {
             .engine(props.engine.engine_type())
             .engine_version(props.engine.version())
             .master_user_password(secret.value_from_json("password"))
-            .master_username(secret.value_from_json("username"))
+            .master_username(master_username)
             .vpc_security_group_ids(Expr::list(
                 security_groups.iter().map(SecurityGroup::group_id),
             ));
@@ -521,7 +539,7 @@ impl DatabaseCluster {
             security_groups,
             vpc: props.vpc,
             vpc_subnets: props.vpc_subnets,
-            secret: Some(attached),
+            secret: attached,
             iam_authentication: props.iam_authentication,
         })
     }
@@ -551,7 +569,7 @@ impl DatabaseCluster {
         &self.engine
     }
     /// The cluster's master secret (attached to the cluster).
-    pub fn secret(&self) -> Option<AttachedSecret> {
+    pub fn secret(&self) -> AttachedSecret {
         self.secret
     }
     /// The VPC.
@@ -588,22 +606,21 @@ impl DatabaseCluster {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(0)
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
-    /// let cluster = DatabaseCluster::new(&mut stack, root, "Db",
-    ///     DatabaseClusterProps::new(ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?, vpc)
+    /// let cluster = DatabaseCluster::new(&mut stack, "Db",
+    ///     DatabaseClusterProps::new(ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0), vpc)
     ///         .iam_authentication(true))?;
-    /// let role = Role::new(&mut stack, root, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
+    /// let role = Role::new(&mut stack, "TaskRole", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
     /// cluster.grant_connect(&mut stack, &role, "app_user")?;
     /// assert_eq!(role.statements(&stack)?[0].action_names(), ["rds-db:connect"]);
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn grant_connect(&self, stack: &mut Stack, role: &Role, db_user: &str) -> Result<()> {
+    pub fn grant_connect(&self, stack: &mut Tree, role: &Role, db_user: &str) -> Result<()> {
         let path = stack.path(self.node);
         if !self.iam_authentication {
             return Err(Error::invalid(
-                "SW-RDS-009",
+                crate::codes::RDS_IAM_AUTHENTICATION_OFF,
                 path,
                 "IAM database authentication is off for this cluster, so an IAM token cannot log in",
                 "turn it on with DatabaseClusterProps::iam_authentication(true)",
@@ -616,7 +633,7 @@ impl DatabaseCluster {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
         if !valid {
             return Err(Error::invalid(
-                "SW-RDS-008",
+                crate::codes::RDS_DATABASE_USER_INVALID,
                 path,
                 format!("`{db_user}` is not a database user name"),
                 "name one database user (letters, digits, `_`, `-`, `.`; no wildcards)",
@@ -676,11 +693,11 @@ impl HasDefaultPort for DatabaseCluster {
 
 /// A secret used as master credentials must hold a JSON object with a `username` and a
 /// generated `password`.
-fn check_credentials_secret(stack: &Stack, secret: Secret) -> Result<()> {
+fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
     let path = stack.path(secret.node());
     let bad = |msg: &str| {
         Error::invalid(
-            "SW-RDS-006",
+            crate::codes::RDS_CREDENTIALS_SECRET_INVALID,
             &path,
             msg,
             "generate the secret with GenerateSecretString::database_credentials(\"admin\") (a template {\"username\": ...} and the key password)",
@@ -711,7 +728,7 @@ fn check_credentials_secret(stack: &Stack, secret: Secret) -> Result<()> {
     }
     if secret.attachment(stack)?.is_some() {
         return Err(Error::invalid(
-            "SW-SEC-002",
+            crate::codes::SECRET_ALREADY_ATTACHED,
             &path,
             "the credentials secret is already attached to a database",
             "use a secret of its own for each cluster",

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, Result, Stack};
+use stackwright_core::{Error, Result, Tree};
 
 use super::cluster::DatabaseCluster;
 use crate::ec2::SubnetSelection;
@@ -81,10 +81,9 @@ impl DatabaseCluster {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
-    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc))?;
     /// db.add_rotation_single_user(&mut stack, RotationOptions::new().automatically_after(days(7)))?;
     /// let t = stack.synth()?.template;
     /// let (_, schedule) = t.resources_of_type("AWS::SecretsManager::RotationSchedule").next().unwrap();
@@ -95,10 +94,10 @@ impl DatabaseCluster {
     /// ```
     pub fn add_rotation_single_user(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         options: RotationOptions,
     ) -> Result<SecretRotation> {
-        let secret = self.master_secret_or_err(stack)?;
+        let secret = self.secret();
         // A second call fails in SecretRotation::new (SW-ROT-004): the master secret has its
         // schedule already.
         let props = SecretRotationProps::single_user(
@@ -108,8 +107,7 @@ impl DatabaseCluster {
             self.vpc(),
         );
         SecretRotation::new(
-            stack,
-            self.node(),
+            &mut stack.at(self.node()),
             "RotationSingleUser",
             options.apply(self, props),
         )
@@ -119,15 +117,15 @@ impl DatabaseCluster {
     /// multi-user function, logging in with the cluster's master secret.
     pub fn add_rotation_multi_user(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         id: &str,
         secret: AttachedSecret,
         options: RotationOptions,
     ) -> Result<SecretRotation> {
-        let master = self.master_secret_or_err(stack)?;
+        let master = self.secret();
         if !secret.is_attached_to(stack, self) {
             return Err(Error::invalid(
-                "SW-ROT-005",
+                crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
                 format!("{}/{id}", stack.path(self.node())),
                 format!(
                     "`{}` is attached to another database, so the function would change the \
@@ -144,17 +142,6 @@ impl DatabaseCluster {
             self,
             self.vpc(),
         );
-        SecretRotation::new(stack, self.node(), id, options.apply(self, props))
-    }
-
-    fn master_secret_or_err(&self, stack: &Stack) -> Result<AttachedSecret> {
-        self.secret().ok_or_else(|| {
-            Error::invalid(
-                "SW-ROT-006",
-                stack.path(self.node()),
-                "the cluster has no master secret to rotate",
-                "create the cluster with credentials from a secret",
-            )
-        })
+        SecretRotation::new(&mut stack.at(self.node()), id, options.apply(self, props))
     }
 }

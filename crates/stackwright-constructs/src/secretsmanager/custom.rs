@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, Handle, NodeId, Pseudo, Result, Stack};
+use stackwright_core::{Handle, NodeId, Pseudo, Result, Tree};
 use stackwright_l1::lambda::CfnPermission;
 use stackwright_l1::secretsmanager::CfnRotationSchedule;
 
@@ -89,10 +89,9 @@ impl RotationScheduleProps {
 ///
 /// let mut stack = Stack::new("Demo")?;
 /// let root = stack.root();
-/// let secret = Secret::new(&mut stack, root, "Token", SecretProps::new())?;
+/// let secret = Secret::new(&mut stack, "Token", SecretProps::new())?;
 /// let f = Function::new(
 ///     &mut stack,
-///     root,
 ///     "Rotator",
 ///     FunctionProps::new(Runtime::Python312, "index.handler", Code::inline("def handler(e, c): pass\n")),
 /// )?;
@@ -110,13 +109,11 @@ pub struct RotationSchedule {
 
 impl RotationSchedule {
     /// Adds the schedule under the secret as `id`.
-    pub fn new(stack: &mut Stack, id: &str, props: RotationScheduleProps) -> Result<Self> {
+    pub fn new(stack: &mut Tree, id: &str, props: RotationScheduleProps) -> Result<Self> {
         let secret_scope = props.secret.node();
         let path = format!("{}/{id}", stack.path(secret_scope));
-        check_interval(stack, secret_scope, props.automatically_after).map_err(|e| {
-            let d = e.diagnostics()[0].clone();
-            Error::invalid(&d.code, &path, d.message, d.fix)
-        })?;
+        check_interval(stack, secret_scope, props.automatically_after)
+            .map_err(|e| e.at_path(&path))?;
         check_no_schedule(stack, props.secret.secret(), &path)?;
         let function = &props.function;
         let secret = props.secret.secret();

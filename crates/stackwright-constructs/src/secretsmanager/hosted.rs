@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Stack};
+use stackwright_core::{Error, Expr, Handle, NodeId, Result, Tree};
 use stackwright_l1::secretsmanager::{cfn_rotation_schedule, CfnRotationSchedule};
 
 use super::rotation::{add_schedule_at, ScheduleFunction, SecretRotationApplication};
@@ -130,22 +130,21 @@ impl HostedRotation {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
-    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
-    /// let master = db.secret().expect("generated credentials");
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let master = db.secret();
     /// HostedRotation::new(&mut stack, "Rotation", HostedRotationProps::single_user(
     ///     SecretRotationApplication::PostgresSingleUser, master, &db, vpc))?;
     /// let t = stack.synth()?.template.to_json();
     /// assert_eq!(t["Transform"], "AWS::SecretsManager-2024-09-16");
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, id: &str, props: HostedRotationProps) -> Result<HostedRotation> {
+    pub fn new(stack: &mut Tree, id: &str, props: HostedRotationProps) -> Result<HostedRotation> {
         let path = format!("{}/{id}", stack.path(props.secret.node()));
         let Some(port) = props.target.default_port().cloned() else {
             return Err(Error::invalid(
-                "SW-ROT-001",
+                crate::codes::ROTATION_TARGET_WITHOUT_PORT,
                 &path,
                 "the rotation target has no default port, so the database ingress cannot be written",
                 "rotate against a database (a DatabaseCluster)",
@@ -153,7 +152,7 @@ impl HostedRotation {
         };
         let rotation_type = props.application.hosted_rotation_type().ok_or_else(|| {
             Error::invalid(
-                "SW-ROT-007",
+                crate::codes::ROTATION_NOT_HOSTED,
                 &path,
                 format!("{:?} has no hosted rotation", props.application),
                 "use SecretRotation",
@@ -161,7 +160,7 @@ impl HostedRotation {
         })?;
         if props.application.is_multi_user() && props.master_secret.is_none() {
             return Err(Error::invalid(
-                "SW-ROT-002",
+                crate::codes::ROTATION_MULTI_USER_WITHOUT_MASTER,
                 &path,
                 "multi-user hosted rotation needs a master secret",
                 "use HostedRotationProps::multi_user",
@@ -188,8 +187,7 @@ impl HostedRotation {
         let security_group = match props.security_group {
             Some(sg) => sg,
             None => SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 props.vpc,
                 SecurityGroupProps::new(),
@@ -222,7 +220,7 @@ impl HostedRotation {
         if let Some(n) = &props.function_name {
             lambda = lambda.rotation_lambda_name(n.clone());
         }
-        stack.add_transform(HOSTED_ROTATION_TRANSFORM);
+        stack.add_transform(node, HOSTED_ROTATION_TRANSFORM)?;
         let schedule = add_schedule_at(
             stack,
             props.secret,

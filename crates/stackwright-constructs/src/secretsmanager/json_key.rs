@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, NodeId, Result, Stack};
+use stackwright_core::{DiagnosticCode, Error, NodeId, Result, Scope};
 
 use super::custom::{RotationSchedule, RotationScheduleProps};
 use super::secret::{check_interval, check_no_schedule, RotatableSecret, Secret};
@@ -80,8 +80,8 @@ impl JsonKeyRotationProps {
         self
     }
     /// Use these security groups instead of creating one.
-    pub fn security_groups(mut self, groups: Vec<SecurityGroup>) -> Self {
-        self.security_groups = groups;
+    pub fn security_groups(mut self, groups: impl IntoIterator<Item = SecurityGroup>) -> Self {
+        self.security_groups = groups.into_iter().collect();
         self
     }
     /// Length of new values (default: the secret's generation setting, else 32).
@@ -130,13 +130,11 @@ impl JsonKeyRotationProps {
 /// let root = stack.root();
 /// let secret = Secret::new(
 ///     &mut stack,
-///     root,
 ///     "PartnerApi",
 ///     SecretProps::new().generate(GenerateSecretString::json(json!({"client_id": "shop"}), "api_key")),
 /// )?;
 /// JsonKeyRotation::new(
 ///     &mut stack,
-///     root,
 ///     "PartnerApiRotation",
 ///     JsonKeyRotationProps::new(secret, "api_key"),
 /// )?;
@@ -172,35 +170,33 @@ impl JsonKeyRotation {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
     /// let value = GenerateSecretString::json(json!({"client_id": "shop"}), "api_key");
-    /// let secret = Secret::new(&mut stack, root, "Api", SecretProps::new().generate(value))?;
+    /// let secret = Secret::new(&mut stack, "Api", SecretProps::new().generate(value))?;
     /// let typo = JsonKeyRotationProps::new(secret, "apikey");
-    /// let err = JsonKeyRotation::new(&mut stack, root, "Rotation", typo).unwrap_err();
+    /// let err = JsonKeyRotation::new(&mut stack, "Rotation", typo).unwrap_err();
     /// assert!(err.has_code("SW-LAMBDA-012"));
     ///
-    /// JsonKeyRotation::new(&mut stack, root, "Rotation", JsonKeyRotationProps::new(secret, "api_key"))?;
+    /// JsonKeyRotation::new(&mut stack, "Rotation", JsonKeyRotationProps::new(secret, "api_key"))?;
     /// let t = stack.synth()?.template;
     /// assert_eq!(t.resources_of_type("AWS::SecretsManager::RotationSchedule").count(), 1);
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: JsonKeyRotationProps,
     ) -> Result<JsonKeyRotation> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
+        let bad =
+            |code: DiagnosticCode, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         let secret = props.secret;
-        check_interval(stack, secret.node(), props.automatically_after).map_err(|e| {
-            let d = e.diagnostics()[0].clone();
-            Error::invalid(&d.code, &path, d.message, d.fix)
-        })?;
+        check_interval(stack, secret.node(), props.automatically_after)
+            .map_err(|e| e.at_path(&path))?;
         check_no_schedule(stack, secret, &path)?;
         if secret.attachment(stack)?.is_some() {
             return Err(bad(
-                "SW-LAMBDA-011",
+                crate::codes::LAMBDA_JSON_KEY_OF_DATABASE_SECRET,
                 format!(
                     "`{}` is attached to a database: changing one of its keys without the \
                      database would lock its users out",
@@ -211,7 +207,7 @@ impl JsonKeyRotation {
         }
         if props.key.is_empty() {
             return Err(bad(
-                "SW-LAMBDA-012",
+                crate::codes::LAMBDA_JSON_KEY_MISSING,
                 "the key to rotate is empty".into(),
                 "name the key of the JSON secret to rotate, e.g. api_key",
             ));
@@ -236,7 +232,7 @@ impl JsonKeyRotation {
                     .to_string()
             };
             return Err(bad(
-                "SW-LAMBDA-012",
+                crate::codes::LAMBDA_JSON_KEY_MISSING,
                 format!(
                     "`{}` cannot be rotated by key: {what}",
                     stack.path(secret.node())
@@ -253,7 +249,7 @@ impl JsonKeyRotation {
             .unwrap_or(32);
         if !(4..=4096).contains(&length) {
             return Err(bad(
-                "SW-LAMBDA-013",
+                crate::codes::LAMBDA_JSON_KEY_LENGTH,
                 format!("new values of {length} characters cannot be generated"),
                 "choose a length from 4 to 4096",
             ));
@@ -274,7 +270,7 @@ impl JsonKeyRotation {
                     |name: &str| h.lines().any(|l| l.starts_with(&format!("def {name}(")));
                 if !defines("set_secret") && !defines("test_secret") {
                     return Err(bad(
-                        "SW-LAMBDA-014",
+                        crate::codes::LAMBDA_SET_SECRET_MISSING,
                         "the hooks define neither `set_secret` nor `test_secret`".into(),
                         "define `def set_secret(client, arn, token, pending):` and/or \
                          `def test_secret(client, arn, token, pending):` at the top level",
@@ -313,7 +309,7 @@ impl JsonKeyRotation {
         if !props.security_groups.is_empty() {
             fp = fp.security_groups(props.security_groups.clone());
         }
-        let function = Function::new(stack, node, "Function", fp)?;
+        let function = Function::new(&mut stack.at(node), "Function", fp)?;
         let schedule = RotationSchedule::new(
             stack,
             "RotationSchedule",

@@ -26,7 +26,7 @@
 //!
 //! The secret's ARN is its `Ref`: the full ARN with the random suffix, as the event carries it.
 
-use stackwright_core::{Error, Expr, NodeId, Pseudo, Result, Stack, Value};
+use stackwright_core::{Error, Expr, NodeId, Pseudo, Result, Scope, Value};
 
 use indexmap::IndexMap;
 use stackwright_core::ToValue;
@@ -147,7 +147,7 @@ impl EcsService {
     fn check(&self, path: &str) -> Result<()> {
         let bad = |what: &str, got: &str, fix: &str| {
             Err(Error::invalid(
-                "SW-REFRESH-002",
+                crate::codes::REFRESH_SERVICE_INVALID,
                 path,
                 format!("`{got}` is not {what}"),
                 fix,
@@ -289,13 +289,11 @@ impl RotationRefreshProps {
 /// let root = stack.root();
 /// let secret = Secret::new(
 ///     &mut stack,
-///     root,
 ///     "DbUser",
 ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
 /// )?;
 /// let refresh = RotationRefresh::new(
 ///     &mut stack,
-///     root,
 ///     "Refresh",
 ///     RotationRefreshProps::new(secret)
 ///         .service("arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "web")
@@ -326,15 +324,14 @@ impl RotationRefresh {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
     /// let value = GenerateSecretString::database_credentials("app");
-    /// let secret = Secret::new(&mut stack, root, "DbUser", SecretProps::new().generate(value))?;
+    /// let secret = Secret::new(&mut stack, "DbUser", SecretProps::new().generate(value))?;
     ///
     /// // Nothing to refresh is an error.
-    /// let none = RotationRefresh::new(&mut stack, root, "Refresh", RotationRefreshProps::new(secret));
+    /// let none = RotationRefresh::new(&mut stack, "Refresh", RotationRefreshProps::new(secret));
     /// assert!(none.unwrap_err().has_code("SW-REFRESH-001"));
     ///
-    /// RotationRefresh::new(&mut stack, root, "Refresh", RotationRefreshProps::new(secret)
+    /// RotationRefresh::new(&mut stack, "Refresh", RotationRefreshProps::new(secret)
     ///     .service("arn:aws:ecs:eu-west-1:111122223333:cluster/prod", "web")
     ///     .alert_email("ops@example.com"))?;
     /// let t = stack.synth()?.template;
@@ -344,15 +341,15 @@ impl RotationRefresh {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: RotationRefreshProps,
     ) -> Result<RotationRefresh> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         if props.services.is_empty() {
             return Err(Error::invalid(
-                "SW-REFRESH-001",
+                crate::codes::REFRESH_NO_SERVICE,
                 &path,
                 "no ECS service to refresh",
                 "add the services that read the secret: .service(cluster_arn, service_name)",
@@ -360,7 +357,7 @@ impl RotationRefresh {
         }
         if props.services.len() > MAX_SERVICES {
             return Err(Error::invalid(
-                "SW-REFRESH-001",
+                crate::codes::REFRESH_NO_SERVICE,
                 &path,
                 format!(
                     "{} services; one refresh handles at most {MAX_SERVICES}",
@@ -375,7 +372,7 @@ impl RotationRefresh {
             let arn = s.service_arn();
             if arns.contains(&arn) {
                 return Err(Error::invalid(
-                    "SW-REFRESH-003",
+                    crate::codes::REFRESH_DUPLICATE_SERVICE,
                     &path,
                     "the same service is listed twice",
                     "list each service once",
@@ -389,7 +386,7 @@ impl RotationRefresh {
             });
             if !ok {
                 return Err(Error::invalid(
-                    "SW-REFRESH-004",
+                    crate::codes::REFRESH_ALERT_EMAIL_INVALID,
                     &path,
                     format!("`{e}` is not an email address"),
                     "pass an address such as ops@example.com",
@@ -420,8 +417,7 @@ impl RotationRefresh {
         }
         services_json.push(Expr::lit("]"));
         let function = Function::new(
-            stack,
-            node,
+            &mut stack.at(node),
             "Function",
             FunctionProps::new(
                 Runtime::Python312,
@@ -443,8 +439,7 @@ impl RotationRefresh {
         )?;
 
         let on_success = Rule::new(
-            stack,
-            node,
+            &mut stack.at(node),
             "OnRotationSucceeded",
             RuleProps::new(rotation_event_pattern("RotationSucceeded", &secret_arns))
                 .description("Rotation succeeded: redeploy the ECS services"),
@@ -452,13 +447,12 @@ impl RotationRefresh {
         on_success.add_lambda_target(stack, &function)?;
 
         let (topic, on_failure) = if props.alert_topic {
-            let topic = Topic::new(stack, node, "AlertTopic", TopicProps::new())?;
+            let topic = Topic::new(&mut stack.at(node), "AlertTopic", TopicProps::new())?;
             for e in &props.alert_emails {
                 topic.add_subscription(stack, "email", e)?;
             }
             let rule = Rule::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "OnRotationFailed",
                 RuleProps::new(rotation_event_pattern("RotationFailed", &secret_arns))
                     .description("Rotation failed: alert"),

@@ -7,7 +7,9 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
-use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Stack, Value};
+use stackwright_core::{
+    Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope, Tree, Value,
+};
 use stackwright_l1::secretsmanager::{cfn_rotation_schedule, CfnRotationSchedule};
 use stackwright_l1::serverless::CfnApplication;
 
@@ -288,18 +290,17 @@ impl SecretRotation {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new().nat_gateways(1))?;
-    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
-    /// let master = db.secret().expect("generated credentials");
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let master = db.secret();
     /// // The user's value names the master secret (`masterarn`), which the function reads.
-    /// let user = Secret::new(&mut stack, root, "AppUser", SecretProps::new()
+    /// let user = Secret::new(&mut stack, "AppUser", SecretProps::new()
     ///     .generate(GenerateSecretString::database_credentials("app"))
     ///     .master_secret(master))?;
     /// let user = user.attach(&mut stack, &db)?;
     /// // Multi-user rotation: the types require an attached secret and a master secret.
-    /// SecretRotation::new(&mut stack, root, "AppUserRotation", SecretRotationProps::multi_user(
+    /// SecretRotation::new(&mut stack, "AppUserRotation", SecretRotationProps::multi_user(
     ///     SecretRotationApplication::MysqlMultiUser, user, master, &db, vpc))?;
     /// let t = stack.synth()?.template;
     /// assert_eq!(t.resources_of_type("AWS::Serverless::Application").count(), 1);
@@ -308,15 +309,15 @@ impl SecretRotation {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn new(
-        stack: &mut Stack,
-        scope: NodeId,
+        scope: &mut dyn Scope,
         id: &str,
         props: SecretRotationProps,
     ) -> Result<SecretRotation> {
+        let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         let Some(_) = props.target.default_port() else {
             return Err(Error::invalid(
-                "SW-ROT-001",
+                crate::codes::ROTATION_TARGET_WITHOUT_PORT,
                 &path,
                 "the rotation target has no default port, so the database ingress cannot be written",
                 "rotate against a database (a DatabaseCluster) or give the target a default port",
@@ -325,7 +326,7 @@ impl SecretRotation {
         if props.application.is_multi_user() {
             if props.master_secret.is_none() {
                 return Err(Error::invalid(
-                    "SW-ROT-002",
+                    crate::codes::ROTATION_MULTI_USER_WITHOUT_MASTER,
                     &path,
                     format!(
                         "{:?} is a multi-user rotation and needs a master secret",
@@ -336,7 +337,7 @@ impl SecretRotation {
             }
             if matches!(props.secret, RotatableSecret::Plain(_)) {
                 return Err(Error::invalid(
-                    "SW-ROT-005",
+                    crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
                     &path,
                     "multi-user rotation needs the user's secret attached to the database",
                     "attach it first: secret.attach(&mut stack, &cluster)",
@@ -345,7 +346,7 @@ impl SecretRotation {
         }
         check_interval(stack, scope, props.automatically_after).map_err(|e| {
             Error::invalid(
-                "SW-ROT-003",
+                crate::codes::ROTATION_INTERVAL_INVALID,
                 &path,
                 e.diagnostics()[0].message.clone(),
                 e.diagnostics()[0].fix.clone(),
@@ -362,8 +363,7 @@ impl SecretRotation {
         let security_group = match props.security_group {
             Some(sg) => sg,
             None => SecurityGroup::new(
-                stack,
-                node,
+                &mut stack.at(node),
                 "SecurityGroup",
                 props.vpc,
                 SecurityGroupProps::new(),
@@ -457,7 +457,7 @@ impl SecretRotation {
         stack
             .resource_mut(application.node())?
             .apply_removal_policy(RemovalPolicy::Destroy);
-        stack.add_transform("AWS::Serverless-2016-10-31");
+        stack.add_transform(node, "AWS::Serverless-2016-10-31")?;
 
         let schedule_scope = stack.scope(secret_scope, "RotationSchedule")?;
         let schedule = add_schedule_at(
@@ -508,7 +508,7 @@ pub(crate) enum ScheduleFunction {
 /// Adds the schedule resource (`Resource` under `scope`, itself under the secret), then the
 /// deny-delete policy on the secret, as the CDK does.
 pub(crate) fn add_schedule_at(
-    stack: &mut Stack,
+    stack: &mut Tree,
     secret: RotatableSecret,
     scope: NodeId,
     function: ScheduleFunction,

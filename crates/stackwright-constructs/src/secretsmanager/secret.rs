@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 use stackwright_core::{
-    Error, Expr, Handle, Intrinsic, Name, NodeId, Pseudo, RemovalPolicy, Result, Stack, Value,
+    Error, Expr, Handle, Intrinsic, Name, NodeId, Pseudo, RemovalPolicy, Result, Scope, Tree, Value,
 };
 use stackwright_l1::secretsmanager::{
     cfn_secret, CfnResourcePolicy, CfnSecret, CfnSecretTargetAttachment,
@@ -171,10 +171,9 @@ impl SecretProps {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let admin = Secret::new(&mut stack, root, "Admin",
+    /// let admin = Secret::new(&mut stack, "Admin",
     ///     SecretProps::new().generate(GenerateSecretString::database_credentials("admin")))?;
-    /// Secret::new(&mut stack, root, "AppUser", SecretProps::new()
+    /// Secret::new(&mut stack, "AppUser", SecretProps::new()
     ///     .generate(GenerateSecretString::database_credentials("app"))
     ///     .master_secret(admin))?;
     /// let t = stack.synth()?.template;
@@ -256,8 +255,7 @@ impl Secret {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// Secret::new(&mut stack, root, "AppUser", SecretProps::new()
+    /// Secret::new(&mut stack, "AppUser", SecretProps::new()
     ///     .description("The application's database user")
     ///     .generate(GenerateSecretString::database_credentials("app").password_length(32)))?;
     /// let t = stack.synth()?.template;
@@ -267,12 +265,13 @@ impl Secret {
     /// assert_eq!(g["GenerateStringKey"], "password");
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn new(stack: &mut Stack, scope: NodeId, id: &str, props: SecretProps) -> Result<Secret> {
+    pub fn new(scope: &mut dyn Scope, id: &str, props: SecretProps) -> Result<Secret> {
+        let (stack, scope) = scope.parts();
         if let Some(g) = &props.generate {
             if let Some(t) = &g.secret_string_template {
                 if !t.is_object() {
                     return Err(Error::invalid(
-                        "SW-SEC-001",
+                        crate::codes::SECRET_TEMPLATE_NOT_OBJECT,
                         format!("{}/{id}", stack.path(scope)),
                         "secret_string_template must be a JSON object",
                         "pass an object such as {\"username\": \"admin\"}",
@@ -280,7 +279,7 @@ impl Secret {
                 }
                 if g.generate_string_key.is_none() {
                     return Err(Error::invalid(
-                        "SW-SEC-001",
+                        crate::codes::SECRET_TEMPLATE_NOT_OBJECT,
                         format!("{}/{id}", stack.path(scope)),
                         "a secret_string_template needs a generate_string_key",
                         "name the key the generated value goes under, e.g. password",
@@ -360,28 +359,21 @@ impl Secret {
         Expr::secrets_manager_dynamic_ref(self.secret_arn(), key)
     }
 
-    pub(crate) fn state<'s>(&self, stack: &'s Stack) -> Result<&'s SecretState> {
+    pub(crate) fn state<'s>(&self, stack: &'s Tree) -> Result<&'s SecretState> {
         stack
             .state::<SecretsState>()
             .and_then(|s| s.secrets.get(self.index))
             .filter(|s| s.node == self.node && stack.owns(self.node))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "SW-CORE-002",
-                    stack.name(),
-                    "this secret belongs to another stack",
-                    "build each construct in the stack that uses it",
-                )
-            })
+            .ok_or_else(|| stackwright_core::foreign_construct("secret", self.node))
     }
 
     /// The generation settings, if the value is generated.
-    pub fn generation<'s>(&self, stack: &'s Stack) -> Result<Option<&'s GenerateSecretString>> {
+    pub fn generation<'s>(&self, stack: &'s Tree) -> Result<Option<&'s GenerateSecretString>> {
         Ok(self.state(stack)?.generate.as_ref())
     }
 
     /// The KMS key the secret is encrypted with, if customer-managed.
-    pub fn kms_key_id(&self, stack: &Stack) -> Result<Option<Expr<String>>> {
+    pub fn kms_key_id(&self, stack: &Tree) -> Result<Option<Expr<String>>> {
         Ok(self.state(stack)?.kms_key_id.clone())
     }
 
@@ -390,7 +382,7 @@ impl Secret {
     /// a key ARN.
     pub(crate) fn kms_key_arn_for_policies(
         &self,
-        stack: &Stack,
+        stack: &Tree,
         path: &str,
     ) -> Result<Option<Expr<String>>> {
         let Some(key) = self.kms_key_id(stack)? else {
@@ -410,7 +402,7 @@ impl Secret {
         match key.value().as_str() {
             Some(s) if s.starts_with("arn:") && s.contains(":key/") => Ok(Some(key)),
             other => Err(Error::invalid(
-                "SW-LAMBDA-010",
+                crate::codes::LAMBDA_SECRET_KEY_NOT_ARN,
                 path,
                 format!(
                     "the secret's KMS key is given as `{}`, not as a key ARN, so the rotation \
@@ -427,7 +419,7 @@ impl Secret {
     /// function by default, as the CDK does).
     pub(crate) fn kms_key_id_or(
         &self,
-        stack: &Stack,
+        stack: &Tree,
         given: &Option<Expr<String>>,
     ) -> Result<Option<Expr<String>>> {
         match given {
@@ -449,10 +441,9 @@ impl Secret {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let key = Key::new(&mut stack, root, "Key", KeyProps::new())?;
-    /// let secret = Secret::new(&mut stack, root, "ApiKey", SecretProps::new().encryption_key(key))?;
-    /// let role = Role::new(&mut stack, root, "TaskExecution",
+    /// let key = Key::new(&mut stack, "Key", KeyProps::new())?;
+    /// let secret = Secret::new(&mut stack, "ApiKey", SecretProps::new().encryption_key(key))?;
+    /// let role = Role::new(&mut stack, "TaskExecution",
     ///     RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
     /// secret.grant_read(&mut stack, &role)?;
     /// let t = stack.synth()?.template;
@@ -462,7 +453,7 @@ impl Secret {
     /// assert_eq!(statements[1]["Action"], "kms:Decrypt");
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
-    pub fn grant_read(&self, stack: &mut Stack, role: &crate::iam::Role) -> Result<()> {
+    pub fn grant_read(&self, stack: &mut Tree, role: &crate::iam::Role) -> Result<()> {
         let path = stack.path(self.node);
         role.add_to_policy(
             stack,
@@ -490,7 +481,7 @@ impl Secret {
     }
 
     /// The attachment of this secret, if it is attached.
-    pub fn attachment(&self, stack: &Stack) -> Result<Option<AttachedSecret>> {
+    pub fn attachment(&self, stack: &Tree) -> Result<Option<AttachedSecret>> {
         Ok(self.state(stack)?.attached)
     }
 
@@ -502,15 +493,14 @@ impl Secret {
     /// use stackwright_core::Stack;
     ///
     /// let mut stack = Stack::new("Demo")?;
-    /// let root = stack.root();
-    /// let vpc = Vpc::new(&mut stack, root, "Vpc", VpcProps::new()
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new()
     ///     .nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)))?;
     /// use stackwright_constructs::rds::{AuroraMysqlVersion, ClusterEngine, DatabaseCluster, DatabaseClusterProps};
     /// use stackwright_constructs::secretsmanager::{GenerateSecretString, Secret, SecretProps};
-    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0)?;
-    /// let db = DatabaseCluster::new(&mut stack, root, "Db", DatabaseClusterProps::new(engine, vpc))?;
-    /// let user = Secret::new(&mut stack, root, "AppUser",
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc))?;
+    /// let user = Secret::new(&mut stack, "AppUser",
     ///     SecretProps::new().generate(GenerateSecretString::database_credentials("app")))?;
     /// let attached = user.attach(&mut stack, &db)?; // what multi-user rotation takes
     /// assert_eq!(attached.secret(), user);
@@ -519,12 +509,12 @@ impl Secret {
     /// ```
     pub fn attach(
         &self,
-        stack: &mut Stack,
+        stack: &mut Tree,
         target: &dyn SecretAttachmentTarget,
     ) -> Result<AttachedSecret> {
         if self.state(stack)?.attached.is_some() {
             return Err(Error::invalid(
-                "SW-SEC-002",
+                crate::codes::SECRET_ALREADY_ATTACHED,
                 stack.path(self.node),
                 "the secret is already attached to a database",
                 "attach each secret once; use the AttachedSecret you already have",
@@ -563,7 +553,7 @@ impl AttachedSecret {
         self.node
     }
     /// Whether the secret is attached to `target`.
-    pub fn is_attached_to(&self, stack: &Stack, target: &dyn SecretAttachmentTarget) -> bool {
+    pub fn is_attached_to(&self, stack: &Tree, target: &dyn SecretAttachmentTarget) -> bool {
         self.secret
             .state(stack)
             .is_ok_and(|s| s.attached_to == Some(target.target_id()))
@@ -620,7 +610,7 @@ impl RotatableSecret {
     }
 
     /// Adds the CDK's `denyAccountRootDelete` policy (child `Policy`), once per secret.
-    pub(crate) fn deny_account_root_delete(&self, stack: &mut Stack) -> Result<()> {
+    pub(crate) fn deny_account_root_delete(&self, stack: &mut Tree) -> Result<()> {
         let scope = self.node();
         if stack
             .state_mut::<SecretsState>()
@@ -667,7 +657,7 @@ fn template_with_master_arn(
         .and_then(Json::as_object)
     else {
         return Err(Error::invalid(
-            "SW-SEC-003",
+            crate::codes::SECRET_MASTER_WITHOUT_GENERATION,
             path,
             "master_secret needs a generated JSON value to write `masterarn` into",
             "generate the value from a template, e.g. \
@@ -676,7 +666,7 @@ fn template_with_master_arn(
     };
     if template.contains_key("masterarn") {
         return Err(Error::invalid(
-            "SW-SEC-003",
+            crate::codes::SECRET_MASTER_WITHOUT_GENERATION,
             path,
             "the secret string template already has a `masterarn` key, and master_secret sets \
              it too",
@@ -696,7 +686,7 @@ fn template_with_master_arn(
 /// Fails when a multi-user rotation's secret is generated here without `masterarn` in its
 /// value: the rotation function reads the master secret's ARN from there and would fail at
 /// `setSecret`. A value not generated here (set outside the stack) is not checked.
-pub(crate) fn check_master_arn_in_value(stack: &Stack, secret: Secret, path: &str) -> Result<()> {
+pub(crate) fn check_master_arn_in_value(stack: &Tree, secret: Secret, path: &str) -> Result<()> {
     let st = secret.state(stack)?;
     let generated_json = st
         .generate
@@ -704,7 +694,7 @@ pub(crate) fn check_master_arn_in_value(stack: &Stack, secret: Secret, path: &st
         .is_some_and(|g| g.secret_string_template.is_some());
     if generated_json && !st.has_master_arn {
         return Err(Error::invalid(
-            "SW-ROT-008",
+            crate::codes::ROTATION_USER_WITHOUT_MASTER_ARN,
             path,
             format!(
                 "the multi-user rotation function reads the master secret's ARN from the \
@@ -721,10 +711,10 @@ pub(crate) fn check_master_arn_in_value(stack: &Stack, secret: Secret, path: &st
 
 /// Fails when the secret already has a rotation schedule, made by any rotation construct
 /// (plain or attached, the secret has one schedule).
-pub(crate) fn check_no_schedule(stack: &Stack, secret: Secret, path: &str) -> Result<()> {
+pub(crate) fn check_no_schedule(stack: &Tree, secret: Secret, path: &str) -> Result<()> {
     if let Some(schedule) = secret.state(stack)?.schedule {
         return Err(Error::invalid(
-            "SW-ROT-004",
+            crate::codes::ROTATION_SECOND_SCHEDULE,
             path,
             format!(
                 "`{}` already has a rotation schedule (`{}`)",
@@ -738,7 +728,7 @@ pub(crate) fn check_no_schedule(stack: &Stack, secret: Secret, path: &str) -> Re
 }
 
 /// Records the secret's rotation schedule (see [`check_no_schedule`]).
-pub(crate) fn set_schedule(stack: &mut Stack, secret: Secret, schedule: NodeId) {
+pub(crate) fn set_schedule(stack: &mut Tree, secret: Secret, schedule: NodeId) {
     if let Some(st) = stack
         .state_mut::<SecretsState>()
         .secrets
@@ -750,13 +740,13 @@ pub(crate) fn set_schedule(stack: &mut Stack, secret: Secret, schedule: NodeId) 
 
 /// Checks a rotation interval: 4 hours to 1000 days in whole hours, or zero (no automatic
 /// rotation).
-pub(crate) fn check_interval(stack: &Stack, node: NodeId, d: Duration) -> Result<()> {
+pub(crate) fn check_interval(stack: &Tree, node: NodeId, d: Duration) -> Result<()> {
     if d.is_zero() {
         return Ok(());
     }
     if !d.as_secs().is_multiple_of(3_600) || d.subsec_nanos() != 0 {
         return Err(Error::invalid(
-            "SW-ROT-003",
+            crate::codes::ROTATION_INTERVAL_INVALID,
             stack.path(node),
             format!(
                 "automatically_after must be a whole number of hours (Secrets Manager schedules \
@@ -768,7 +758,7 @@ pub(crate) fn check_interval(stack: &Stack, node: NodeId, d: Duration) -> Result
     }
     if d < crate::util::hours(4) || d > crate::util::days(1000) {
         return Err(Error::invalid(
-            "SW-ROT-003",
+            crate::codes::ROTATION_INTERVAL_INVALID,
             stack.path(node),
             format!(
                 "automatically_after must be between 4 hours and 1000 days, got {} minutes",

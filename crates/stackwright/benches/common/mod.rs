@@ -13,7 +13,9 @@ mod example;
 
 use std::sync::OnceLock;
 
-use stackwright::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps, Vpc};
+use stackwright::ec2::{
+    Peer, Port, SecurityGroup, SecurityGroupProps, SubnetConfiguration, SubnetType, Vpc, VpcProps,
+};
 use stackwright::secretsmanager::{GenerateSecretString, Secret, SecretProps};
 use stackwright::{Result, Stack};
 
@@ -52,13 +54,11 @@ pub fn padded(name: &str, resources: usize) -> Result<Stack> {
         resources >= have,
         "the mission stack alone has {have} resources"
     );
-    let root = stack.root();
-    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block(&stack)?);
+    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block());
     for i in 0..resources - have {
         if i % 2 == 0 {
             let sg = SecurityGroup::new(
                 &mut stack,
-                root,
                 &format!("AppSg{i}"),
                 vpc,
                 SecurityGroupProps::new().description("Application tier"),
@@ -67,7 +67,6 @@ pub fn padded(name: &str, resources: usize) -> Result<Stack> {
         } else {
             Secret::new(
                 &mut stack,
-                root,
                 &format!("AppSecret{i}"),
                 SecretProps::new().generate(GenerateSecretString::database_credentials("app")),
             )?;
@@ -96,4 +95,32 @@ pub fn synth_app(app: stackwright::App) -> Result<(usize, usize)> {
         bytes += s.template.to_json_string().len();
     }
     Ok((resources, bytes))
+}
+
+/// An app of one network stack (an isolated VPC) and `consumers` stacks that each build a
+/// security group in its VPC admitting HTTPS from its CIDR block: every consumer imports the
+/// VPC's id and CIDR block, so synth resolves `2 * consumers` imports and two exports.
+pub fn shared_network_app(consumers: usize) -> Result<stackwright::App> {
+    let mut app = stackwright::app();
+    let mut network = app.new_stack("Network")?;
+    let vpc = Vpc::new(
+        &mut network,
+        "Vpc",
+        VpcProps::new()
+            .max_azs(2)
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )?;
+    let vpc_cidr = Peer::ipv4_expr(vpc.cidr_block());
+    for i in 0..consumers {
+        let mut stack = app.new_stack(&format!("Service{i}"))?;
+        let sg = SecurityGroup::new(
+            &mut stack,
+            "ServiceSg",
+            vpc,
+            SecurityGroupProps::new().description("Service tier"),
+        )?;
+        sg.add_ingress_rule(&mut stack, &vpc_cidr, &Port::tcp(443), "HTTPS")?;
+    }
+    Ok(app)
 }

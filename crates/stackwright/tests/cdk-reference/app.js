@@ -423,4 +423,52 @@ function apiKeySecret(stack) {
   cluster.grantConnect(role, 'app_user');
 }
 
+// --- Two stacks that pass a VPC across (examples/multi_stack.rs) ----------------------------
+// The database stack uses the network stack's VPC and subnets: the CDK writes Outputs with
+// Exports in NetworkStack and Fn::ImportValue in DatabaseStack, and the dependency in the
+// manifest. Generated credentials: the cluster's secret is a DatabaseSecret.
+{
+  const network = new cdk.Stack(app, 'NetworkStack');
+  const vpc = new ec2.Vpc(network, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const epSg = new ec2.SecurityGroup(network, 'SecretsManagerEndpointSg', { vpc, description: 'HTTPS from the VPC' });
+  epSg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    subnets: isolated,
+    securityGroups: [epSg],
+  });
+
+  const database = new cdk.Stack(app, 'DatabaseStack');
+  const cluster = new rds.DatabaseCluster(database, 'AuroraCluster', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+    credentials: rds.Credentials.fromGeneratedSecret('admin'),
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  cluster.addRotationSingleUser({ rotateImmediatelyOnUpdate: false });
+}
+
+// --- Security-group rules between two stacks ----------------------------------------------
+// A connection made from one stack's side puts the other side's rule in that stack too
+// (determineRuleScope), so that the stacks import one way only.
+{
+  const a = new cdk.Stack(app, 'SgCrossApp');
+  const vpc = new ec2.Vpc(a, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const appSg = new ec2.SecurityGroup(a, 'AppSg', { vpc, allowAllOutbound: false, description: 'App tier' });
+  const b = new cdk.Stack(app, 'SgCrossDb');
+  const dbSg = new ec2.SecurityGroup(b, 'DbSg', { vpc, description: 'Database tier' });
+  dbSg.connections.allowFrom(appSg, ec2.Port.tcp(5432), 'app to db');
+  const cacheSg = new ec2.SecurityGroup(b, 'CacheSg', { vpc, allowAllOutbound: false, description: 'Cache tier' });
+  cacheSg.connections.allowTo(appSg, ec2.Port.tcp(8080), 'cache to app');
+}
+
 app.synth();
