@@ -2,4 +2,5 @@
 
 mod cli;
 mod diff;
+mod integrations;
 mod synth;

@@ -134,6 +134,7 @@ impl fmt::Display for Diagnostic {
 
 /// The error builders and synth return.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Bad input to a builder: one diagnostic.
     #[error("{0}")]

@@ -348,6 +348,12 @@ impl Secret {
         self.node
     }
 
+    /// The `AWS::SecretsManager::Secret` resource, for escape hatches (for instance
+    /// `stack.override_logical_id(secret.resource().node(), "OldId")` to keep a logical ID).
+    pub fn resource(&self) -> Handle<CfnSecret> {
+        self.resource
+    }
+
     /// The secret's ARN (`Ref`).
     pub fn secret_arn(&self) -> Expr<String> {
         self.resource.ref_()

@@ -556,26 +556,31 @@ impl Tree {
 /// The stacks in deployment order: each after the stacks it imports from, otherwise in
 /// creation order (stacks in a cycle keep their place; synth fails on them).
 fn deployment_order(roots: &[u32], layout: &Layout) -> Vec<u32> {
-    let mut done: IndexSet<u32> = IndexSet::new();
-    while done.len() < roots.len() {
-        let next = roots.iter().copied().find(|r| {
-            !done.contains(r)
-                && layout
-                    .imports
-                    .get(r)
-                    .is_none_or(|deps| deps.keys().all(|d| done.contains(d) || !roots.contains(d)))
-        });
-        match next {
-            Some(r) => {
-                done.insert(r);
-            }
-            None => {
-                // A cycle: the rest in creation order.
-                for &r in roots {
-                    done.insert(r);
+    let synthesized: HashSet<u32> = roots.iter().copied().collect();
+    let mut done: IndexSet<u32> = IndexSet::with_capacity(roots.len());
+    // Depth first from each stack in creation order: the stacks it imports from come first.
+    fn visit(
+        root: u32,
+        layout: &Layout,
+        synthesized: &HashSet<u32>,
+        visiting: &mut HashSet<u32>,
+        done: &mut IndexSet<u32>,
+    ) {
+        if done.contains(&root) || !visiting.insert(root) {
+            return; // Done, or a cycle (synth fails on it; creation order is kept).
+        }
+        if let Some(deps) = layout.imports.get(&root) {
+            for &d in deps.keys() {
+                if synthesized.contains(&d) {
+                    visit(d, layout, synthesized, visiting, done);
                 }
             }
         }
+        done.insert(root);
+    }
+    let mut visiting = HashSet::new();
+    for &r in roots {
+        visit(r, layout, &synthesized, &mut visiting, &mut done);
     }
     done.into_iter().collect()
 }
