@@ -9,7 +9,7 @@ from moto.events.models import EventPattern
 
 from conftest import WORKSPACE
 
-SNAPSHOT = WORKSPACE / "snapshots" / "template_rotation_refresh_example.snap"
+SNAPSHOT = WORKSPACE / "crates" / "stackwright" / "tests" / "snapshots" / "template_rotation_refresh_example.snap"
 ACCOUNT = "123456789012"
 
 
