@@ -1,6 +1,7 @@
 //! `stackwright`: check CloudFormation templates for rotation readiness, diagnose a rotation
 //! stuck half-way, and synthesize stacks from spec files.
 
+mod diff;
 mod paint;
 mod synth;
 
@@ -17,6 +18,7 @@ Examples:
   stackwright check template.json cdk.out/*.template.json
   stackwright check --format sarif template.yaml > rotation.sarif
   stackwright doctor --versions versions.json --log rotation.log
+  stackwright diff cdk.out template.json             # what the deploy replaces; exit 1 on data loss
 
 Colors: on when the output is a terminal; NO_COLOR=1 turns them off, CLICOLOR_FORCE=1 on.";
 
@@ -43,6 +45,9 @@ enum Command {
     Check(stackwright_check::CheckArgs),
     /// Diagnose a rotation stuck half-way and print the exact repair.
     Doctor(stackwright_doctor::DoctorArgs),
+    /// Show what a deploy from OLD to NEW replaces or removes; exit 1 when a stateful resource
+    /// would lose its data.
+    Diff(diff::DiffArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
             };
             stackwright_check::run_with(args, &mut stdin, &mut stdout, &mut stderr, &options)
         }
+        Command::Diff(args) => diff::run(args, &mut stdout, &mut stderr),
         Command::Doctor(args) => {
             let mut out = Vec::new();
             let mut err = Vec::new();

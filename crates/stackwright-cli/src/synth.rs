@@ -14,6 +14,7 @@ Examples:
   stackwright synth stack.yaml --format yaml > template.yaml
   stackwright synth stack.json --out cdk.out
   cdk diff --app cdk.out && cdk deploy --app cdk.out
+  stackwright synth stack.yaml --against cdk.out > template.json   # refuses to lose data
   cat stack.yaml | stackwright synth -
 
 The spec lists constructs (Vpc, SecurityGroup, InterfaceVpcEndpoint, Secret, DatabaseCluster,
@@ -21,7 +22,8 @@ SecretRotation, HostedRotation, RotationRefresh) in creation order; `stackwright
 prints its JSON Schema. Synth runs the rotation-readiness analyzer, as `stackwright check`.
 
 Exit codes: 0 synthesized (warnings are printed), 1 the stack does not synthesize (every
-problem is listed), 2 the spec cannot be read or is invalid.";
+problem is listed) or, with --against, deploying it would replace or remove a stateful
+resource, 2 the spec (or OLD) cannot be read or is invalid.";
 
 const SCHEMA_HELP: &str = "\
 Examples:
@@ -46,6 +48,11 @@ pub struct SynthArgs {
     /// (then `cdk deploy --app DIR`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// The deployed template (JSON or YAML) or cloud assembly (e.g. the CDK's cdk.out): write
+    /// nothing when deploying over it would replace or remove a stateful resource.
+    #[arg(long, value_name = "OLD")]
+    pub against: Option<PathBuf>,
 }
 
 /// The format of the printed template.
@@ -145,10 +152,33 @@ pub fn run(
         1
     };
 
+    // With --against: the comparison, before anything is written. `Some(code)` stops.
+    let against = |template: &stackwright::Template, err: &mut dyn Write| {
+        let old = args.against.as_ref()?;
+        let e = stackwright::check_against(old, &stack_name, template).err()?;
+        let _ = writeln!(err, "{}", paint(&e.to_string()));
+        Some(match e {
+            stackwright::AgainstError::Unreadable(_) => 2,
+            stackwright::AgainstError::DataLoss(_) => 1,
+        })
+    };
+
     if let Some(dir) = &args.out {
         let mut app = stackwright::app();
         if let Err(e) = app.add_stack(stack) {
             return failed(err, e);
+        }
+        if args.against.is_some() {
+            match app.synth() {
+                Ok(stacks) => {
+                    for s in &stacks {
+                        if let Some(code) = against(&s.template, err) {
+                            return code;
+                        }
+                    }
+                }
+                Err(e) => return failed(err, e),
+            }
         }
         return match app.synth_to_dir(dir) {
             Ok(assembly) => {
@@ -176,6 +206,9 @@ pub fn run(
                 for w in &s.warnings {
                     report(err, w);
                 }
+            }
+            if let Some(code) = against(&s.template, err) {
+                return code;
             }
             let text = match args.format {
                 TemplateFormat::Json => s.template.to_json_string(),

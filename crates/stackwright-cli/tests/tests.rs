@@ -1,5 +1,6 @@
 //! The `stackwright` command's tests, one binary: its subcommands as a user runs them.
 
 mod cli;
+mod diff;
 mod integrations;
 mod synth;

@@ -25,6 +25,8 @@
 //! Top-level `readOnlyProperties` are not settable; they become `ATTR_*` constants instead,
 //! together with the nested read-only paths (`/properties/Endpoint/Port` is `Endpoint.Port`).
 
+pub mod create_only;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Write as _;

@@ -5,6 +5,7 @@
 //! [`secretsmanager`] (secrets, attachment, rotation).
 
 pub mod codes;
+pub mod compat;
 pub mod ec2;
 pub mod ecs;
 pub mod events;

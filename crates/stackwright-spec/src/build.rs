@@ -92,6 +92,9 @@ impl<'a> Builder<'a> {
         if let Some(d) = &doc.description {
             stack.set_description(d);
         }
+        if doc.cdk_defaults {
+            stackwright::compat::use_cdk_defaults(&mut stack);
+        }
         for a in &doc.acknowledge {
             stack.acknowledge(&a.code, &a.target, &a.reason);
         }

@@ -38,6 +38,11 @@ pub struct SpecDocument {
     /// The template's `Description`.
     #[serde(default)]
     pub description: Option<String>,
+    /// Use the AWS CDK's defaults wherever stackwright's would make CloudFormation replace a
+    /// resource a CDK app has already deployed (`stackwright::compat::use_cdk_defaults`): for
+    /// moving a CDK app to stackwright.
+    #[serde(default)]
+    pub cdk_defaults: bool,
     /// The constructs, keyed by construct id (which gives the CDK logical IDs), in creation
     /// order: the order of the template's resources follows it.
     #[serde(deserialize_with = "unique_keys")]

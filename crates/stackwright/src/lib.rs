@@ -122,17 +122,21 @@
 //! `rotation_refresh.rs` (ECS services redeployed after every rotation), `l1_intrinsics.rs`
 //! (raw L1 resources), and spec files in `examples/specs/`.
 
+mod against;
 #[cfg(feature = "assertions")]
 pub mod assertions;
 mod program;
 
-pub use program::{run, run_app, run_app_with, run_with, RunMode};
+pub use against::{check_against, AgainstError};
+pub use program::{run, run_app, run_app_with, run_with, run_with_args, RunArgs, RunMode};
 pub use stackwright_check as check;
 pub use stackwright_constructs::{
-    days, ec2, ecs, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager, sns,
+    compat, days, ec2, ecs, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager,
+    sns,
 };
 pub use stackwright_core as core;
 pub use stackwright_core::*;
+pub use stackwright_diff as diff;
 pub use stackwright_l1 as l1;
 
 /// Synthesizes a stack and runs the rotation-readiness analyzer on the template: an error

@@ -7,18 +7,21 @@ use std::process::ExitCode;
 use crate::{Result, Stack};
 
 const USAGE: &str = "\
-Usage: PROGRAM [--yaml] [--out DIR]
+Usage: PROGRAM [--yaml] [--out DIR] [--against OLD]
 
 Prints the stack's CloudFormation template as JSON on standard output.
 
 Options:
-  --yaml       print YAML instead of JSON
-  --out DIR    write a cloud assembly for the AWS CDK CLI to DIR instead of printing
-               (then: cdk diff --app DIR, cdk deploy --app DIR)
-  -h, --help   print this help
+  --yaml          print YAML instead of JSON
+  --out DIR       write a cloud assembly for the AWS CDK CLI to DIR instead of printing
+                  (then: cdk diff --app DIR, cdk deploy --app DIR)
+  --against OLD   the deployed template (JSON or YAML) or cloud assembly (e.g. the CDK's
+                  cdk.out): write nothing when deploying over it would replace or remove a
+                  stateful resource (a database, secret, key, bucket, log group...)
+  -h, --help      print this help
 
-Warnings go to standard error. Exit codes: 0 synthesized, 1 the stack does not synthesize,
-2 bad arguments.";
+Warnings go to standard error. Exit codes: 0 synthesized, 1 the stack does not synthesize
+or, with --against, its deploy would lose data, 2 bad arguments (or OLD cannot be read).";
 
 /// What [`run`] was asked to do, parsed from the program's arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,11 +77,68 @@ impl RunMode {
     }
 }
 
-/// The `main` of a program that builds one stack: parses the arguments ([`RunMode::parse`]),
+/// A program's arguments: what to write ([`RunMode`]) and the deployed template to check
+/// against (`--against OLD`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunArgs {
+    /// What to write.
+    pub mode: RunMode,
+    /// The deployed template or cloud assembly: nothing is written when deploying over it
+    /// would replace or remove a stateful resource ([`crate::check_against`]).
+    pub against: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// Parses a program's arguments: `--against OLD` (or `--against=OLD`), and the rest as
+    /// [`RunMode::parse`] does.
+    ///
+    /// ```
+    /// use stackwright::{RunArgs, RunMode};
+    ///
+    /// let args = RunArgs::parse(["--out", "out", "--against", "cdk.out"])?;
+    /// assert_eq!(args.mode, RunMode::Assembly("out".into()));
+    /// assert_eq!(args.against, Some("cdk.out".into()));
+    /// assert!(RunArgs::parse(["--against"]).is_err());
+    /// # Ok::<(), String>(())
+    /// ```
+    pub fn parse<I, S>(args: I) -> std::result::Result<RunArgs, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut against = None;
+        let mut rest = vec![];
+        let mut args = args.into_iter().map(Into::into);
+        while let Some(a) = args.next() {
+            if a == "--against" {
+                match args.next() {
+                    Some(old) if !old.is_empty() => against = Some(PathBuf::from(old)),
+                    _ => {
+                        return Err(
+                            "--against needs the deployed template or cloud assembly, e.g. --against cdk.out"
+                                .into(),
+                        )
+                    }
+                }
+            } else if let Some(old) = a.strip_prefix("--against=").filter(|o| !o.is_empty()) {
+                against = Some(PathBuf::from(old));
+            } else {
+                rest.push(a);
+            }
+        }
+        Ok(RunArgs {
+            mode: RunMode::parse(rest)?,
+            against,
+        })
+    }
+}
+
+/// The `main` of a program that builds one stack: parses the arguments ([`RunArgs::parse`]),
 /// builds the stack, and either prints its template (JSON, or YAML with `--yaml`) after
 /// [`crate::synth`] — so the rotation-readiness analyzer runs — or, with `--out DIR`, writes a
 /// cloud assembly for the AWS CDK CLI with [`crate::app`] and [`crate::App::synth_to_dir`].
-/// Warnings and errors go to standard error.
+/// With `--against OLD`, nothing is printed or written when deploying the stack over OLD would
+/// replace or remove a stateful resource. Warnings and errors go to standard error.
 ///
 /// ```no_run
 /// use stackwright::ec2::{Vpc, VpcProps};
@@ -95,19 +155,14 @@ impl RunMode {
 /// }
 /// ```
 pub fn run(build: impl FnOnce() -> Result<Stack>) -> ExitCode {
-    let output = match RunMode::parse(std::env::args().skip(1)) {
-        Ok(o) => o,
+    let args = match RunArgs::parse(std::env::args().skip(1)) {
+        Ok(a) => a,
         Err(e) => {
             eprintln!("error: {e}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    run_with(
-        output,
-        build,
-        &mut std::io::stdout(),
-        &mut std::io::stderr(),
-    )
+    run_with_args(args, build, &mut std::io::stdout(), &mut std::io::stderr())
 }
 
 /// [`run`] with the output chosen and the streams given (for tests and embedding).
@@ -132,23 +187,67 @@ pub fn run_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> ExitCode {
+    let args = RunArgs {
+        mode: output,
+        against: None,
+    };
+    run_with_args(args, build, out, err)
+}
+
+/// [`run`] with the arguments parsed and the streams given.
+pub fn run_with_args(
+    args: RunArgs,
+    build: impl FnOnce() -> Result<Stack>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let output = args.mode;
+    // With --against: the comparison, before anything is written. `Some(code)` stops.
+    let against = |template: &crate::Template, stack_name: &str, err: &mut dyn Write| {
+        let old = args.against.as_ref()?;
+        let e = crate::check_against(old, stack_name, template).err()?;
+        let _ = writeln!(err, "{e}");
+        Some(match e {
+            crate::AgainstError::Unreadable(_) => ExitCode::from(2),
+            crate::AgainstError::DataLoss(_) => ExitCode::from(1),
+        })
+    };
     let text = match output {
         RunMode::Help => {
             let _ = writeln!(out, "{USAGE}");
             return ExitCode::SUCCESS;
         }
         RunMode::Assembly(dir) => {
-            let result = build().and_then(|stack| {
+            let app = build().and_then(|stack| {
                 let mut app = crate::app();
                 app.add_stack(stack)?;
-                app.synth_to_dir(&dir)
+                Ok(app)
             });
+            if args.against.is_some() {
+                match app.as_ref().map_err(Clone::clone).and_then(|a| a.synth()) {
+                    Ok(stacks) => {
+                        for s in &stacks {
+                            if let Some(code) = against(&s.template, &s.stack_name, err) {
+                                return code;
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        let _ = writeln!(err, "{e}");
+                        return ExitCode::from(1);
+                    }
+                }
+            }
+            let result = app.and_then(|app| app.synth_to_dir(&dir));
             return report_assembly(result, &dir, err);
         }
         RunMode::Json | RunMode::Yaml => match build().and_then(crate::synth_owned) {
             Ok(s) => {
                 for w in &s.warnings {
                     let _ = writeln!(err, "{w}");
+                }
+                if let Some(code) = against(&s.template, &s.stack_name, err) {
+                    return code;
                 }
                 if output == RunMode::Yaml {
                     s.template.to_yaml_string()

@@ -10,6 +10,7 @@ mod cdk_cli;
 mod constructs;
 mod ecs;
 mod examples;
+mod migrate;
 mod outside_crate;
 mod parity;
 mod parity_functions;

@@ -109,7 +109,7 @@ pub struct DatabaseClusterProps {
     credentials: Option<Credentials>,
     security_groups: Vec<SecurityGroup>,
     port: Option<u16>,
-    storage_encrypted: bool,
+    storage_encrypted: Option<bool>,
     kms_key: Option<Expr<String>>,
     iam_authentication: bool,
     deletion_protection: Option<bool>,
@@ -134,7 +134,7 @@ impl DatabaseClusterProps {
             credentials: None,
             security_groups: vec![],
             port: None,
-            storage_encrypted: true,
+            storage_encrypted: None,
             kms_key: None,
             iam_authentication: false,
             deletion_protection: None,
@@ -176,9 +176,10 @@ impl DatabaseClusterProps {
         self.port = Some(port);
         self
     }
-    /// Encrypt storage (default true: a deliberate deviation from the CDK).
+    /// Encrypt storage (default true: a deliberate deviation from the CDK, which
+    /// [`crate::compat::use_cdk_defaults`] turns off).
     pub fn storage_encrypted(mut self, on: bool) -> Self {
-        self.storage_encrypted = on;
+        self.storage_encrypted = Some(on);
         self
     }
     /// A customer-managed KMS key for storage encryption.
@@ -441,7 +442,10 @@ impl DatabaseCluster {
             }
             None => {}
         }
-        if props.storage_encrypted || props.kms_key.is_some() {
+        let encrypted = props
+            .storage_encrypted
+            .unwrap_or(!crate::compat::uses_cdk_defaults(stack));
+        if encrypted || props.kms_key.is_some() {
             l1 = l1.storage_encrypted(true);
         }
         if let Some(k) = &props.kms_key {

@@ -160,13 +160,14 @@ impl RotationSchedule {
         } else {
             format!("InvokeFor{}", stack.unique_id(secret.node()))
         };
-        let permission = function.add_permission(
-            stack,
-            &permission_id,
-            Permission::service("secretsmanager.amazonaws.com")
+        let mut invoke = Permission::service("secretsmanager.amazonaws.com");
+        // Both are create-only: a CDK app's permission without them would be replaced.
+        if !crate::compat::uses_cdk_defaults(stack) {
+            invoke = invoke
                 .source_account(Pseudo::account_id())
-                .source_arn(secret_arn),
-        )?;
+                .source_arn(secret_arn);
+        }
+        let permission = function.add_permission(stack, &permission_id, invoke)?;
         let node = stack.scope(secret_scope, id)?;
         let schedule = add_schedule_at(
             stack,

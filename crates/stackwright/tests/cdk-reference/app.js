@@ -201,6 +201,15 @@ mission('MissionPostgres', {
   multi: secretsmanager.SecretRotationApplication.POSTGRES_ROTATION_MULTI_USER,
 });
 
+// The mission tree as a CDK app without a key writes it (the starting point of a migration:
+// README, "Moving a CDK app to stackwright").
+mission('MissionMigrate', {
+  engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+  readers: undefined,
+  single: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_SINGLE_USER,
+  multi: secretsmanager.SecretRotationApplication.MYSQL_ROTATION_MULTI_USER,
+});
+
 // --- Security group rules ------------------------------------------------------------------
 {
   const stack = new cdk.Stack(app, 'SgRules');
