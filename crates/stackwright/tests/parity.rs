@@ -26,6 +26,14 @@ mod synth;
 #[allow(dead_code)]
 mod multi_stack;
 
+#[path = "../../../examples/rds_instance.rs"]
+#[allow(dead_code)]
+mod rds_instance;
+
+#[path = "../../../examples/managed_password.rs"]
+#[allow(dead_code)]
+mod managed_password;
+
 fn reference(name: &str) -> Json {
     let path = format!(
         "{}/tests/cdk-reference/{name}.template.json",
@@ -48,7 +56,11 @@ fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
 fn without_deviations(mut t: Json, cdk: &Json) -> Json {
     if let Some(res) = t.get_mut("Resources").and_then(Json::as_object_mut) {
         for (id, r) in res.iter_mut() {
-            if r["Type"] == "AWS::RDS::DBCluster" {
+            // Instances of a cluster take the cluster's encryption; a standalone instance
+            // (DatabaseInstance) defaults to encrypted storage like a cluster.
+            let standalone_instance = r["Type"] == "AWS::RDS::DBInstance"
+                && r["Properties"].get("DBClusterIdentifier").is_none();
+            if r["Type"] == "AWS::RDS::DBCluster" || standalone_instance {
                 let props = r["Properties"].as_object_mut().unwrap();
                 assert_eq!(
                     props.get("StorageEncrypted"),
@@ -654,4 +666,22 @@ fn multi_stack_manifest_dependencies() {
         artifacts["NetworkStack"]["dependencies"],
         serde_json::json!(["NetworkStack.assets"])
     );
+}
+
+// --- RDS instances, proxies and managed passwords (issue 16) ----------------------------------
+
+/// `examples/rds_instance.rs`: a PostgreSQL `DatabaseInstance` with generated credentials,
+/// single-user rotation and an RDS Proxy, equal to the CDK's `InstanceStack` (logical IDs,
+/// order, properties) apart from `StorageEncrypted`.
+#[test]
+fn rds_instance_with_rotation_and_proxy() {
+    assert_same(&rds_instance::build().unwrap(), "InstanceStack");
+}
+
+/// `examples/managed_password.rs`: an Aurora MySQL cluster whose password RDS manages
+/// (`ManageMasterUserPassword`, no secret, no `MasterUserPassword`), equal to the CDK's
+/// `ManagedStack` apart from `StorageEncrypted`.
+#[test]
+fn managed_master_password_cluster() {
+    assert_same(&managed_password::build().unwrap(), "ManagedStack");
 }
