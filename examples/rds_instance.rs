@@ -1,7 +1,9 @@
 //! A PostgreSQL instance with single-user rotation and an RDS Proxy in front of it:
 //! `InstanceStack` holds the VPC, the Secrets Manager endpoint the rotation function reaches
-//! Secrets Manager through, the instance `Postgres` (PostgreSQL 16.4, `db.t4g.micro`,
+//! Secrets Manager through, the instance `Postgres` (PostgreSQL 16.8, `db.t4g.micro`,
 //! generated credentials for `postgres`, isolated subnets), its rotation and its proxy.
+//!
+//! PostgreSQL 16.8 rather than 16.4: RDS no longer creates instances of 16.4 (cfn-lint W3691).
 //!
 //! `cargo run --example rds_instance` prints the template (`-- --yaml` for YAML, `-- --out
 //! cdk.out` for a cloud assembly).
@@ -46,7 +48,7 @@ pub fn build() -> Result<Stack> {
     let postgres = DatabaseInstance::new(
         &mut stack,
         "Postgres",
-        DatabaseInstanceProps::new(InstanceEngine::postgres(PostgresVersion::V16_4), vpc)
+        DatabaseInstanceProps::new(InstanceEngine::postgres(PostgresVersion::V16_8), vpc)
             .instance_class("t4g.micro")
             .credentials(Credentials::from_generated_secret("postgres"))
             .vpc_subnets(isolated.clone()),

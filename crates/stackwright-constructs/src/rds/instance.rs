@@ -254,7 +254,7 @@ impl<S: MasterSecretKind> DatabaseInstance<S> {
     /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(0)
     ///     .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated)))?;
     /// let db = DatabaseInstance::new(&mut stack, "Postgres",
-    ///     DatabaseInstanceProps::new(InstanceEngine::postgres(PostgresVersion::V16_4), vpc)
+    ///     DatabaseInstanceProps::new(InstanceEngine::postgres(PostgresVersion::V16_8), vpc)
     ///         .instance_class("t4g.micro")
     ///         .credentials(Credentials::from_generated_secret("postgres"))
     ///         .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)))?;
@@ -467,7 +467,7 @@ impl<S: MasterSecretKind> DatabaseInstance<S> {
     /// let mut stack = Stack::new("Demo")?;
     /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
     /// let db = DatabaseInstance::new(&mut stack, "Db",
-    ///     DatabaseInstanceProps::new(InstanceEngine::mysql(MysqlVersion::V8_0_39), vpc))?;
+    ///     DatabaseInstanceProps::new(InstanceEngine::mysql(MysqlVersion::V8_0_40), vpc))?;
     /// let proxy = db.add_proxy(&mut stack, "Proxy", DatabaseProxyProps::new([db.secret()], vpc))?;
     /// let t = stack.synth()?.template;
     /// let (_, p) = t.resources_of_type("AWS::RDS::DBProxy").next().unwrap();

@@ -32,7 +32,7 @@ fn mysql_major(full: &str) -> Option<String> {
 }
 
 fn mariadb_major(full: &str) -> Option<String> {
-    major_minor_patch(full, &["10.4", "10.5", "10.6", "10.11", "11.4"])
+    major_minor_patch(full, &["10.4", "10.5", "10.6", "10.11", "11.4", "11.8"])
 }
 
 /// `<major>.00.<build>.<n>.v<n>`, majors 13 (2016) to 16 (2022).
@@ -106,34 +106,34 @@ macro_rules! engine_version {
 }
 
 engine_version!(
-    /// A PostgreSQL engine version, e.g. `16.4`.
-    PostgresVersion, "PostgreSQL", "16.4", "V16_4", postgres_major, {
-        /// PostgreSQL 13.16.
-        V13_16 = ("13.16", "13");
-        /// PostgreSQL 14.13.
-        V14_13 = ("14.13", "14");
-        /// PostgreSQL 15.8.
-        V15_8 = ("15.8", "15");
-        /// PostgreSQL 16.4.
+    /// A PostgreSQL engine version, e.g. `16.8`.
+    PostgresVersion, "PostgreSQL", "16.8", "V16_8", postgres_major, {
+        /// PostgreSQL 16.4 (RDS no longer creates new instances of it; existing ones keep it).
         V16_4 = ("16.4", "16");
         /// PostgreSQL 16.6.
         V16_6 = ("16.6", "16");
+        /// PostgreSQL 16.8.
+        V16_8 = ("16.8", "16");
         /// PostgreSQL 17.2.
         V17_2 = ("17.2", "17");
+        /// PostgreSQL 17.4.
+        V17_4 = ("17.4", "17");
+        /// PostgreSQL 17.5.
+        V17_5 = ("17.5", "17");
     }
 );
 
 engine_version!(
-    /// A MySQL engine version, e.g. `8.0.39`.
-    MysqlVersion, "MySQL", "8.0.39", "V8_0_39", mysql_major, {
-        /// MySQL 8.0.36.
-        V8_0_36 = ("8.0.36", "8.0");
-        /// MySQL 8.0.39.
-        V8_0_39 = ("8.0.39", "8.0");
+    /// A MySQL engine version, e.g. `8.0.40`.
+    MysqlVersion, "MySQL", "8.0.40", "V8_0_40", mysql_major, {
         /// MySQL 8.0.40.
         V8_0_40 = ("8.0.40", "8.0");
+        /// MySQL 8.0.41.
+        V8_0_41 = ("8.0.41", "8.0");
         /// MySQL 8.4.3.
         V8_4_3 = ("8.4.3", "8.4");
+        /// MySQL 8.4.4.
+        V8_4_4 = ("8.4.4", "8.4");
     }
 );
 
@@ -144,8 +144,12 @@ engine_version!(
         V10_6_19 = ("10.6.19", "10.6");
         /// MariaDB 10.11.9.
         V10_11_9 = ("10.11.9", "10.11");
+        /// MariaDB 10.11.10.
+        V10_11_10 = ("10.11.10", "10.11");
         /// MariaDB 11.4.3.
         V11_4_3 = ("11.4.3", "11.4");
+        /// MariaDB 11.4.5.
+        V11_4_5 = ("11.4.5", "11.4");
     }
 );
 
@@ -334,7 +338,7 @@ mod tests {
     fn all() -> Vec<InstanceEngine> {
         vec![
             InstanceEngine::postgres(PostgresVersion::V16_4),
-            InstanceEngine::mysql(MysqlVersion::V8_0_39),
+            InstanceEngine::mysql(MysqlVersion::V8_0_40),
             InstanceEngine::mariadb(MariaDbVersion::V10_11_9),
             InstanceEngine::sql_server(
                 SqlServerEdition::Standard,
@@ -429,7 +433,7 @@ mod tests {
             OracleVersion::of("19.0.0.0.ru-2024-10.rur-2024-10.r1").unwrap(),
             OracleVersion::V19_0_0_0_2024_10_R1
         );
-        for bad in ["9.6", "16", "16.x", "42.1", "8.0.39"] {
+        for bad in ["9.6", "16", "16.x", "42.1", "8.0.40"] {
             let e = PostgresVersion::of(bad).unwrap_err();
             assert!(e.has_code("SW-RDS-010"), "{bad}: {e}");
         }

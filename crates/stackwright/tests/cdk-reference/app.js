@@ -445,6 +445,7 @@ function apiKeySecret(stack) {
 }
 
 // --- RDS instance with rotation and a proxy (examples/rds_instance.rs) ---------------------
+// PostgreSQL 16.8: RDS no longer creates instances of 16.4.
 {
   const stack = new cdk.Stack(app, 'InstanceStack');
   const vpc = new ec2.Vpc(stack, 'Vpc', {
@@ -460,7 +461,7 @@ function apiKeySecret(stack) {
     securityGroups: [epSg],
   });
   const instance = new rds.DatabaseInstance(stack, 'Postgres', {
-    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_4 }),
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_8 }),
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
     credentials: rds.Credentials.fromGeneratedSecret('postgres'),
     vpc,
