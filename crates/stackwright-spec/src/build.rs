@@ -3,25 +3,29 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
+use stackwright::ec2::HasDefaultPort;
 use stackwright::ec2::{
     InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
     SecurityGroupProps, SubnetSelection, Vpc,
 };
 use stackwright::rds::{
     AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
-    DatabaseCluster, DatabaseClusterProps,
+    DatabaseCluster, DatabaseClusterProps, DatabaseInstance, DatabaseInstanceProps,
+    DatabaseProxyProps, InstanceEngine, ManagedSecret, MariaDbVersion, MysqlVersion, OracleEdition,
+    OracleVersion, PostgresVersion, ProxySecret, SqlServerEdition, SqlServerVersion,
 };
 use stackwright::secretsmanager::{
     AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
-    RotatableSecret, RotationRefresh, RotationRefreshProps, Secret, SecretProps, SecretRotation,
-    SecretRotationProps,
+    RotatableSecret, RotationRefresh, RotationRefreshProps, Secret, SecretAttachmentTarget,
+    SecretProps, SecretRotation, SecretRotationProps,
 };
 use stackwright::Stack;
 
 use crate::document::{
-    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, EngineSpec, HostedRotationSpec,
-    InstanceSpec, InterfaceVpcEndpointSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec,
-    SecretRotationSpec, SecretSpec, SecurityGroupSpec, SubnetSelectionSpec,
+    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseInstanceSpec, DatabaseProxySpec,
+    EngineSpec, HostedRotationSpec, InstanceEngineSpec, InstanceSpec, InterfaceVpcEndpointSpec,
+    OracleEditionSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec, SecretRotationSpec,
+    SecretSpec, SecurityGroupSpec, SqlServerEditionSpec, SubnetSelectionSpec,
 };
 use crate::error::{FieldPath, SpecError};
 use crate::Spec;
@@ -35,7 +39,53 @@ enum Built {
     Key(stackwright::kms::Key),
     Secret(Secret),
     Cluster(Box<DatabaseCluster>),
+    ManagedCluster(Box<DatabaseCluster<ManagedSecret>>),
+    Instance(Box<DatabaseInstance>),
+    ManagedInstance(Box<DatabaseInstance<ManagedSecret>>),
     Other(&'static str),
+}
+
+/// A database of the spec, whichever kind.
+enum Database {
+    Cluster(DatabaseCluster),
+    ManagedCluster(DatabaseCluster<ManagedSecret>),
+    Instance(DatabaseInstance),
+    ManagedInstance(DatabaseInstance<ManagedSecret>),
+}
+
+impl Database {
+    fn target(&self) -> &dyn HasDefaultPort {
+        match self {
+            Database::Cluster(c) => c,
+            Database::ManagedCluster(c) => c,
+            Database::Instance(i) => i,
+            Database::ManagedInstance(i) => i,
+        }
+    }
+    fn attach_target(&self) -> &dyn SecretAttachmentTarget {
+        match self {
+            Database::Cluster(c) => c,
+            Database::ManagedCluster(c) => c,
+            Database::Instance(i) => i,
+            Database::ManagedInstance(i) => i,
+        }
+    }
+    fn vpc(&self) -> Vpc {
+        match self {
+            Database::Cluster(c) => c.vpc(),
+            Database::ManagedCluster(c) => c.vpc(),
+            Database::Instance(i) => i.vpc(),
+            Database::ManagedInstance(i) => i.vpc(),
+        }
+    }
+    fn master(&self) -> ProxySecret {
+        match self {
+            Database::Cluster(c) => c.secret().into(),
+            Database::ManagedCluster(c) => c.secret().into(),
+            Database::Instance(i) => i.secret().into(),
+            Database::ManagedInstance(i) => i.secret().into(),
+        }
+    }
 }
 
 impl Built {
@@ -46,7 +96,8 @@ impl Built {
             Built::Endpoint(_) => "InterfaceVpcEndpoint",
             Built::Key(_) => "KmsKey",
             Built::Secret(_) => "Secret",
-            Built::Cluster(_) => "DatabaseCluster",
+            Built::Cluster(_) | Built::ManagedCluster(_) => "DatabaseCluster",
+            Built::Instance(_) | Built::ManagedInstance(_) => "DatabaseInstance",
             Built::Other(k) => k,
         }
     }
@@ -201,8 +252,21 @@ impl<'a> Builder<'a> {
     /// A secret as a rotation sees it: through its attachment when it is attached. A cluster's
     /// name stands for its master secret.
     fn rotatable(&self, field: FieldPath, name: &str) -> Res<RotatableSecret> {
-        if let Some(Built::Cluster(c)) = self.built.get(name) {
-            return Ok(c.secret().into());
+        match self.built.get(name) {
+            Some(Built::Cluster(c)) => return Ok(c.secret().into()),
+            Some(Built::Instance(i)) => return Ok(i.secret().into()),
+            Some(Built::ManagedCluster(_) | Built::ManagedInstance(_)) => {
+                return Err(SpecError::at(
+                    field,
+                    format!(
+                        "RDS manages the master password of `{name}` \
+                         (`manageMasterUserPassword`) and rotates it itself every 7 days; a \
+                         Lambda rotation of that secret would fight RDS's: drop this rotation, \
+                         or drop `manageMasterUserPassword` to rotate a generated secret"
+                    ),
+                ))
+            }
+            _ => {}
         }
         let s = match self.lookup(field.clone(), name, "Secret")? {
             Built::Secret(s) => *s,
@@ -228,10 +292,17 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn cluster(&self, field: FieldPath, name: &str) -> Res<DatabaseCluster> {
-        match self.lookup(field, name, "DatabaseCluster")? {
-            Built::Cluster(c) => Ok((**c).clone()),
-            _ => unreachable!("lookup checks the kind"),
+    /// A `DatabaseCluster` or `DatabaseInstance` of the spec.
+    fn database(&self, field: FieldPath, name: &str) -> Res<Database> {
+        match self.built.get(name) {
+            Some(Built::Cluster(c)) => Ok(Database::Cluster((**c).clone())),
+            Some(Built::ManagedCluster(c)) => Ok(Database::ManagedCluster((**c).clone())),
+            Some(Built::Instance(i)) => Ok(Database::Instance((**i).clone())),
+            Some(Built::ManagedInstance(i)) => Ok(Database::ManagedInstance((**i).clone())),
+            _ => {
+                self.lookup(field, name, "DatabaseCluster or DatabaseInstance")?;
+                unreachable!("lookup fails for anything but a database")
+            }
         }
     }
 
@@ -274,6 +345,8 @@ impl<'a> Builder<'a> {
             }
             ConstructSpec::Secret(s) => self.secret_construct(id, s),
             ConstructSpec::DatabaseCluster(d) => self.cluster_construct(id, d),
+            ConstructSpec::DatabaseInstance(d) => self.instance_construct(id, d),
+            ConstructSpec::DatabaseProxy(p) => self.proxy_construct(id, p),
             ConstructSpec::SecretRotation(r) => self.rotation_construct(id, r),
             ConstructSpec::HostedRotation(h) => self.hosted_construct(id, h),
             ConstructSpec::RotationRefresh(r) => self.refresh_construct(id, r),
@@ -407,13 +480,13 @@ impl<'a> Builder<'a> {
             props = props.master_secret(self.rotatable(self.field("masterSecret"), m)?);
         }
         let cluster = match &s.attach_to {
-            Some(c) => Some(self.cluster(self.field("attachTo"), c)?),
+            Some(c) => Some(self.database(self.field("attachTo"), c)?),
             None => None,
         };
         let secret = Secret::new(&mut self.stack, id, props).map_err(|e| self.refused(None, e))?;
         if let Some(c) = cluster {
             secret
-                .attach(&mut self.stack, &c)
+                .attach(&mut self.stack, c.attach_target())
                 .map_err(|e| self.refused(Some(self.field("attachTo")), e))?;
         }
         Ok(Built::Secret(secret))
@@ -467,6 +540,9 @@ impl<'a> Builder<'a> {
             Some(CredentialsSpec::Generated(user)) => {
                 props = props.credentials(Credentials::from_generated_secret(user));
             }
+            Some(CredentialsSpec::Username(user)) => {
+                props = props.credentials(Credentials::from_username(user));
+            }
             None => {}
         }
         if let Some(w) = &d.writer {
@@ -504,8 +580,174 @@ impl<'a> Builder<'a> {
         if let Some(n) = &d.default_database_name {
             props = props.default_database_name(n);
         }
+        if d.manage_master_user_password == Some(true) {
+            let mut props = props.manage_master_user_password();
+            if let Some(k) = &d.master_user_secret_key {
+                let key = self.key(self.field("masterUserSecretKey"), k)?;
+                props = props.master_user_secret_key(key.key_arn());
+            }
+            return DatabaseCluster::new(&mut self.stack, id, props)
+                .map(|c| Built::ManagedCluster(Box::new(c)))
+                .map_err(|e| self.refused(None, e));
+        }
+        self.no_secret_key(&d.master_user_secret_key)?;
         DatabaseCluster::new(&mut self.stack, id, props)
             .map(|c| Built::Cluster(Box::new(c)))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn no_secret_key(&self, key: &Option<String>) -> Res<()> {
+        match key {
+            Some(_) => Err(SpecError::at(
+                self.field("masterUserSecretKey"),
+                "`masterUserSecretKey` is the key of the secret RDS manages: it needs \
+                 `manageMasterUserPassword: true`",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn instance_engine(&self, e: &InstanceEngineSpec) -> Res<InstanceEngine> {
+        let at = |k: &str| self.field("engine").key(k);
+        let r = match e {
+            InstanceEngineSpec::Postgres(v) => PostgresVersion::of(v)
+                .map(InstanceEngine::postgres)
+                .map_err(|e| (at("postgres"), e)),
+            InstanceEngineSpec::Mysql(v) => MysqlVersion::of(v)
+                .map(InstanceEngine::mysql)
+                .map_err(|e| (at("mysql"), e)),
+            InstanceEngineSpec::Mariadb(v) => MariaDbVersion::of(v)
+                .map(InstanceEngine::mariadb)
+                .map_err(|e| (at("mariadb"), e)),
+            InstanceEngineSpec::SqlServer(ev) => {
+                let edition = match ev.edition {
+                    SqlServerEditionSpec::Enterprise => SqlServerEdition::Enterprise,
+                    SqlServerEditionSpec::Standard => SqlServerEdition::Standard,
+                    SqlServerEditionSpec::Express => SqlServerEdition::Express,
+                    SqlServerEditionSpec::Web => SqlServerEdition::Web,
+                };
+                SqlServerVersion::of(&ev.version)
+                    .map(|v| InstanceEngine::sql_server(edition, v))
+                    .map_err(|e| (at("sqlServer").key("version"), e))
+            }
+            InstanceEngineSpec::Oracle(ev) => {
+                let edition = match ev.edition {
+                    OracleEditionSpec::Enterprise => OracleEdition::Enterprise,
+                    OracleEditionSpec::StandardTwo => OracleEdition::StandardTwo,
+                };
+                OracleVersion::of(&ev.version)
+                    .map(|v| InstanceEngine::oracle(edition, v))
+                    .map_err(|e| (at("oracle").key("version"), e))
+            }
+        };
+        r.map_err(|(field, e)| self.refused(Some(field), e))
+    }
+
+    fn instance_construct(&mut self, id: &str, d: &DatabaseInstanceSpec) -> Res<Built> {
+        let engine = self.instance_engine(&d.engine)?;
+        let vpc = self.vpc(self.field("vpc"), &d.vpc)?;
+        let mut props = DatabaseInstanceProps::new(engine, vpc);
+        if let Some(s) = self.selection(vpc, "subnets", &d.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(c) = &d.instance_class {
+            props = props.instance_class(c);
+        }
+        match &d.credentials {
+            Some(CredentialsSpec::Secret(name)) => {
+                let s = self.secret(self.field("credentials").key("secret"), name)?;
+                props = props.credentials(Credentials::from_secret(s));
+            }
+            Some(CredentialsSpec::Generated(user)) => {
+                props = props.credentials(Credentials::from_generated_secret(user));
+            }
+            Some(CredentialsSpec::Username(user)) => {
+                props = props.credentials(Credentials::from_username(user));
+            }
+            None => {}
+        }
+        if !d.security_groups.is_empty() {
+            props =
+                props.security_groups(self.security_groups("securityGroups", &d.security_groups)?);
+        }
+        if let Some(p) = d.port {
+            props = props.port(p);
+        }
+        if let Some(g) = d.allocated_storage {
+            props = props.allocated_storage(g);
+        }
+        if let Some(e) = d.storage_encrypted {
+            props = props.storage_encrypted(e);
+        }
+        if let Some(k) = &d.storage_encryption_key {
+            let key = self.key(self.field("storageEncryptionKey"), k)?;
+            props = props.storage_encryption_key(key.key_arn());
+        }
+        if let Some(a) = d.iam_authentication {
+            props = props.iam_authentication(a);
+        }
+        if let Some(p) = d.deletion_protection {
+            props = props.deletion_protection(p);
+        }
+        if let Some(n) = d.backup_retention_days {
+            props = props.backup_retention_days(n);
+        }
+        if let Some(m) = d.multi_az {
+            props = props.multi_az(m);
+        }
+        if let Some(n) = &d.database_name {
+            props = props.database_name(n);
+        }
+        if d.manage_master_user_password == Some(true) {
+            let mut props = props.manage_master_user_password();
+            if let Some(k) = &d.master_user_secret_key {
+                let key = self.key(self.field("masterUserSecretKey"), k)?;
+                props = props.master_user_secret_key(key.key_arn());
+            }
+            return DatabaseInstance::new(&mut self.stack, id, props)
+                .map(|i| Built::ManagedInstance(Box::new(i)))
+                .map_err(|e| self.refused(None, e));
+        }
+        self.no_secret_key(&d.master_user_secret_key)?;
+        DatabaseInstance::new(&mut self.stack, id, props)
+            .map(|i| Built::Instance(Box::new(i)))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn proxy_construct(&mut self, id: &str, p: &DatabaseProxySpec) -> Res<Built> {
+        let db = self.database(self.field("database"), &p.database)?;
+        let vpc = match &p.vpc {
+            Some(v) => self.vpc(self.field("vpc"), v)?,
+            None => db.vpc(),
+        };
+        let mut secrets = vec![];
+        for (i, name) in p.secrets.iter().enumerate() {
+            let field = self.field("secrets").index(i);
+            secrets.push(match self.built.get(name) {
+                Some(Built::Secret(_)) => ProxySecret::Secret(self.rotatable(field, name)?),
+                _ => self.database(field, name)?.master(),
+            });
+        }
+        if secrets.is_empty() {
+            secrets.push(db.master());
+        }
+        let mut props = DatabaseProxyProps::new(secrets, vpc);
+        if let Some(s) = self.selection(vpc, "subnets", &p.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(a) = p.iam_auth {
+            props = props.iam_auth(a);
+        }
+        if let Some(t) = p.require_tls {
+            props = props.require_tls(t);
+        }
+        let r = match &db {
+            Database::Cluster(c) => c.add_proxy(&mut self.stack, id, props),
+            Database::ManagedCluster(c) => c.add_proxy(&mut self.stack, id, props),
+            Database::Instance(i) => i.add_proxy(&mut self.stack, id, props),
+            Database::ManagedInstance(i) => i.add_proxy(&mut self.stack, id, props),
+        };
+        r.map(|_| Built::Other("DatabaseProxy"))
             .map_err(|e| self.refused(None, e))
     }
 
@@ -525,10 +767,11 @@ impl<'a> Builder<'a> {
     }
 
     fn rotation_construct(&mut self, id: &str, r: &SecretRotationSpec) -> Res<Built> {
-        let cluster = self.cluster(self.field("cluster"), &r.cluster)?;
+        let db = self.database(self.field("cluster"), &r.cluster)?;
+        let cluster = db.target();
         let vpc = match &r.vpc {
             Some(v) => self.vpc(self.field("vpc"), v)?,
-            None => cluster.vpc(),
+            None => db.vpc(),
         };
         let mut props = if r.application.is_multi_user() {
             let Some(master) = &r.master_secret else {
@@ -543,10 +786,10 @@ impl<'a> Builder<'a> {
             };
             let user = self.attached(self.field("secret"), &r.secret)?;
             let master = self.rotatable(self.field("masterSecret"), master)?;
-            SecretRotationProps::multi_user(r.application, user, master, &cluster, vpc)
+            SecretRotationProps::multi_user(r.application, user, master, cluster, vpc)
         } else {
             let secret = self.rotatable(self.field("secret"), &r.secret)?;
-            let mut p = SecretRotationProps::single_user(r.application, secret, &cluster, vpc);
+            let mut p = SecretRotationProps::single_user(r.application, secret, cluster, vpc);
             if let Some(m) = &r.master_secret {
                 p = p.master_secret(self.rotatable(self.field("masterSecret"), m)?);
             }
@@ -582,10 +825,11 @@ impl<'a> Builder<'a> {
     }
 
     fn hosted_construct(&mut self, id: &str, h: &HostedRotationSpec) -> Res<Built> {
-        let cluster = self.cluster(self.field("cluster"), &h.cluster)?;
+        let db = self.database(self.field("cluster"), &h.cluster)?;
+        let cluster = db.target();
         let vpc = match &h.vpc {
             Some(v) => self.vpc(self.field("vpc"), v)?,
-            None => cluster.vpc(),
+            None => db.vpc(),
         };
         let mut props = if h.application.is_multi_user() {
             let Some(master) = &h.master_secret else {
@@ -600,10 +844,10 @@ impl<'a> Builder<'a> {
             };
             let user = self.attached(self.field("secret"), &h.secret)?;
             let master = self.rotatable(self.field("masterSecret"), master)?;
-            HostedRotationProps::multi_user(h.application, user, master, &cluster, vpc)
+            HostedRotationProps::multi_user(h.application, user, master, cluster, vpc)
         } else {
             let secret = self.rotatable(self.field("secret"), &h.secret)?;
-            HostedRotationProps::single_user(h.application, secret, &cluster, vpc)
+            HostedRotationProps::single_user(h.application, secret, cluster, vpc)
         };
         if let Some(s) = self.selection(vpc, "subnets", &h.subnets)? {
             props = props.vpc_subnets(s);
@@ -678,6 +922,9 @@ fn field_of_code(code: &str) -> Option<&'static str> {
         "SW-VPC-009" => "maxAzs",
         "SW-VPC-011" | "SW-VPC-012" => "subnets",
         "SW-RDS-002" => "backupRetentionDays",
+        "SW-RDS-012" => "credentials",
+        "SW-RDS-013" => "allocatedStorage",
+        "SW-RDS-014" | "SW-RDS-015" => "database",
         "SW-RDS-004" => "readers",
         "SW-RDS-006" | "SW-SEC-002" => "credentials",
         "SW-SEC-001" => "generate",
