@@ -80,11 +80,12 @@ fn each_engine_rotates_with_its_own_application() {
     for (engine, port, app, user) in engines() {
         assert_eq!(engine.default_port(), port, "{}", engine.engine_type());
         let mut stack = Stack::new("S").unwrap();
-        let vpc = isolated_vpc(&mut stack);
+        // Private subnets behind a NAT gateway: the function reaches Secrets Manager.
+        let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1)).unwrap();
         let db = DatabaseInstance::new(
             &mut stack,
             "Db",
-            DatabaseInstanceProps::new(engine.clone(), vpc).vpc_subnets(isolated()),
+            DatabaseInstanceProps::new(engine.clone(), vpc),
         )
         .unwrap();
         db.add_rotation_single_user(&mut stack, RotationOptions::new())
@@ -263,11 +264,11 @@ fn the_proxy_may_decrypt_secrets_with_a_customer_managed_key() {
     assert_eq!(statements[1].action_names(), ["kms:Decrypt"]);
     Template::from_stack(&stack).has_resource_properties(
         "AWS::IAM::Policy",
-        json!({"PolicyDocument": {"Statement": Match::array_with(json!([json!({
+        json!({"PolicyDocument": {"Statement": Match::array_with(json!([Match::object_like(json!({
             "Action": "kms:Decrypt",
             "Resource": {"Fn::GetAtt": [Match::string_like_regexp("^Key"), "Arn"]},
             "Condition": {"StringEquals": {"kms:ViaService": Match::any_value()}}
-        })]))}}),
+        }))]))}}),
     );
 }
 
@@ -435,7 +436,7 @@ fn grant_connect_on_an_instance() {
     );
     t.has_resource_properties(
         "AWS::IAM::Policy",
-        json!({"PolicyDocument": {"Statement": [{"Action": "rds-db:connect", "Resource": {"Fn::Join": ["", Match::array_with(json!([json!({"Fn::GetAtt": [Match::string_like_regexp("^Db"), "DbiResourceId"]}), json!("/app")]))]}}]}}),
+        json!({"PolicyDocument": {"Statement": [{"Action": "rds-db:connect", "Resource": {"Fn::Join": ["", Match::array_with(json!([{"Fn::GetAtt": [Match::string_like_regexp("^Db"), "DbiResourceId"]}, "/app"]))]}}]}}),
     );
     let db2 = DatabaseInstance::new(
         &mut stack,
