@@ -110,6 +110,60 @@ pub struct ManagedSecret {
 
 impl ManagedSecret {
     /// `Fn::GetAtt <database>.MasterUserSecret.SecretArn`.
+    ///
+    /// ```
+    /// use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// use stackwright_constructs::iam::{Role, RoleProps};
+    /// use stackwright_constructs::rds::{
+    ///     AuroraMysqlVersion, ClusterEngine, Credentials, DatabaseCluster, DatabaseClusterProps,
+    /// };
+    /// use stackwright_core::Stack;
+    ///
+    /// let mut stack = Stack::new("Demo")?;
+    /// let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
+    ///     .credentials(Credentials::from_username("admin"))
+    ///     .manage_master_user_password())?;
+    /// let role = Role::new(&mut stack, "App", RoleProps::assumed_by_service("ecs-tasks.amazonaws.com"))?;
+    /// db.secret().grant_read(&mut stack, &role)?;
+    /// let t = stack.synth()?.template;
+    /// let (_, cluster) = t.resources_of_type("AWS::RDS::DBCluster").next().unwrap();
+    /// assert_eq!(cluster.to_json()["Properties"]["ManageMasterUserPassword"], true);
+    /// assert!(cluster.to_json()["Properties"].get("MasterUserPassword").is_none());
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    ///
+    /// A Lambda rotation of RDS's secret does not compile: the rotation conveniences exist only
+    /// for databases whose secret is an `AttachedSecret`,
+    ///
+    /// ```compile_fail
+    /// # use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// # use stackwright_constructs::rds::{AuroraMysqlVersion, ClusterEngine, Credentials, DatabaseCluster, DatabaseClusterProps, RotationOptions};
+    /// # use stackwright_core::Stack;
+    /// # let mut stack = Stack::new("Demo")?;
+    /// # let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// # let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);
+    /// let db = DatabaseCluster::new(&mut stack, "Db", DatabaseClusterProps::new(engine, vpc)
+    ///     .manage_master_user_password())?;
+    /// db.add_rotation_single_user(&mut stack, RotationOptions::new())?;
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
+    ///
+    /// and `SecretRotation` does not take a `ManagedSecret`:
+    ///
+    /// ```compile_fail
+    /// # use stackwright_constructs::ec2::{Vpc, VpcProps};
+    /// # use stackwright_constructs::rds::{InstanceEngine, DatabaseInstance, DatabaseInstanceProps, PostgresVersion};
+    /// # use stackwright_constructs::secretsmanager::{SecretRotationApplication, SecretRotationProps};
+    /// # use stackwright_core::Stack;
+    /// # let mut stack = Stack::new("Demo")?;
+    /// # let vpc = Vpc::new(&mut stack, "Vpc", VpcProps::new().nat_gateways(1))?;
+    /// let db = DatabaseInstance::new(&mut stack, "Db", DatabaseInstanceProps::new(
+    ///     InstanceEngine::postgres(PostgresVersion::V16_8), vpc).manage_master_user_password())?;
+    /// SecretRotationProps::single_user(SecretRotationApplication::PostgresSingleUser, db.secret(), &db, vpc);
+    /// # Ok::<(), stackwright_core::Error>(())
+    /// ```
     pub fn secret_arn(&self) -> Expr<String> {
         Expr::get_att_name(Name::Node(self.database), "MasterUserSecret.SecretArn")
     }
