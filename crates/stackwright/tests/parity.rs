@@ -685,3 +685,46 @@ fn rds_instance_with_rotation_and_proxy() {
 fn managed_master_password_cluster() {
     assert_same(&managed_password::build().unwrap(), "ManagedStack");
 }
+
+/// `Credentials::from_username` without a managed password (the secret keeps its own logical
+/// ID, the user name is read from it), a port of one's own, and a proxy in front of a cluster
+/// whose password RDS manages (the target group waits for the cluster and its writer).
+#[test]
+fn managed_password_cluster_behind_a_proxy() {
+    use stackwright::rds::{
+        DatabaseInstance, DatabaseInstanceProps, DatabaseProxyProps, InstanceEngine, MysqlVersion,
+    };
+    let (mut stack, vpc) = isolated_vpc_stack("ManagedProxyStack");
+    let isolated = SubnetSelection::by_type(SubnetType::Isolated);
+    DatabaseInstance::new(
+        &mut stack,
+        "Mysql",
+        DatabaseInstanceProps::new(InstanceEngine::mysql(MysqlVersion::V8_4_3), vpc)
+            .instance_class("t4g.small")
+            .credentials(Credentials::from_username("dbadmin"))
+            .port(3307)
+            .vpc_subnets(isolated.clone()),
+    )
+    .unwrap();
+    let cluster = DatabaseCluster::new(
+        &mut stack,
+        "Aurora",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4),
+            vpc,
+        )
+        .credentials(Credentials::from_username("dbadmin"))
+        .manage_master_user_password()
+        .writer(ClusterInstance::provisioned("writer"))
+        .vpc_subnets(isolated.clone()),
+    )
+    .unwrap();
+    cluster
+        .add_proxy(
+            &mut stack,
+            "Proxy",
+            DatabaseProxyProps::new([cluster.secret()], vpc).vpc_subnets(isolated),
+        )
+        .unwrap();
+    assert_same(&stack, "ManagedProxyStack");
+}

@@ -489,4 +489,31 @@ function apiKeySecret(stack) {
   });
 }
 
+// --- A user name without a managed password; a proxy for a cluster whose password RDS manages --
+{
+  const stack = new cdk.Stack(app, 'ManagedProxyStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  new rds.DatabaseInstance(stack, 'Mysql', {
+    engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_3 }),
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
+    credentials: rds.Credentials.fromUsername('dbadmin'),
+    port: 3307,
+    vpc,
+    vpcSubnets: isolated,
+  });
+  const cluster = new rds.DatabaseCluster(stack, 'Aurora', {
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+    credentials: rds.Credentials.fromUsername('dbadmin'),
+    manageMasterUserPassword: true,
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  cluster.addProxy('Proxy', { secrets: [cluster.secret], vpc, vpcSubnets: isolated });
+}
+
 app.synth();
