@@ -99,9 +99,11 @@ impl MasterSecretKind for ManagedSecret {
 }
 
 /// The master secret RDS creates and rotates itself (`ManageMasterUserPassword`), named
-/// `rds!cluster-...` or `rds!db-...`. RDS rotates it every 7 days; CloudFormation cannot change
-/// or stop that schedule (no property of `AWS::RDS::DBCluster`/`DBInstance` or
-/// `AWS::SecretsManager::RotationSchedule` reaches it), so a schedule of one's own is refused.
+/// `rds!cluster-...` or `rds!db-...`. RDS rotates it every 7 days. CloudFormation cannot change
+/// or stop that schedule: `MasterUserSecret` has only the key and the ARN, and
+/// `AWS::SecretsManager::RotationSchedule` is documented only with a rotation function; the
+/// Secrets Manager API (`rotate-secret --rotation-rules`, no Lambda) changes it outside the
+/// stack. A Lambda rotation of this secret does not compile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedSecret {
     database: NodeId,
