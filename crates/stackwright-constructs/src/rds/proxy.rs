@@ -142,9 +142,9 @@ fn multi_user_warning(stack: &mut Tree, path: String) {
         Diagnostic::warning(
             "SW-RDS-017",
             path,
-            "a multi-user rotation alternates two database users, but an RDS Proxy in front of \
-             the database logs in with the user its secret named when it read it, so clients \
-             of the proxy fail once that user's password changes",
+            "a multi-user rotation alternates two database users, and RDS Proxy does not support \
+             that strategy: clients of the proxy in front of this database fail after a \
+             rotation switches users",
         )
         .with_fix(
             "rotate the secrets a proxy uses with single-user rotation, or give the proxy the \
