@@ -519,3 +519,64 @@ fn a_managed_password_with_a_credentials_secret_is_an_error() {
     .unwrap_err();
     assert!(e.has_code("SW-RDS-012"), "{e}");
 }
+
+/// Proxy options: IAM authentication is required of clients, the idle timeout is written in
+/// seconds, and a timeout RDS Proxy does not accept is refused.
+#[test]
+fn proxy_options_and_a_bad_idle_timeout() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = DatabaseInstance::new(
+        &mut stack,
+        "Db",
+        DatabaseInstanceProps::new(
+            InstanceEngine::sql_server(SqlServerEdition::Web, SqlServerVersion::V16_00_4150_1_V1),
+            vpc,
+        ),
+    )
+    .unwrap();
+    let e = db
+        .add_proxy(
+            &mut stack,
+            "Bad",
+            DatabaseProxyProps::new([db.secret()], vpc)
+                .idle_client_timeout(std::time::Duration::from_secs(30)),
+        )
+        .unwrap_err();
+    assert!(e.has_code("SW-RDS-016"), "{e}");
+    db.add_proxy(
+        &mut stack,
+        "Proxy",
+        DatabaseProxyProps::new([db.secret()], vpc)
+            .iam_auth(true)
+            .idle_client_timeout(std::time::Duration::from_secs(600))
+            .db_proxy_name("orders-proxy"),
+    )
+    .unwrap();
+    Template::from_stack(&stack).has_resource_properties(
+        "AWS::RDS::DBProxy",
+        json!({"EngineFamily": "SQLSERVER", "DBProxyName": "orders-proxy", "IdleClientTimeout": 600,
+               "Auth": [{"IAMAuth": "REQUIRED"}]}),
+    );
+}
+
+/// Default credentials with a managed password: the engine's user, literally, and no secret.
+#[test]
+fn a_managed_password_with_default_credentials() {
+    let mut stack = Stack::new("S").unwrap();
+    let vpc = isolated_vpc(&mut stack);
+    let db = DatabaseInstance::new(
+        &mut stack,
+        "Db",
+        DatabaseInstanceProps::new(InstanceEngine::mariadb(MariaDbVersion::V11_4_5), vpc)
+            .manage_master_user_password(),
+    )
+    .unwrap();
+    assert_eq!(db.secret().kms_key(), None);
+    let t = Template::from_stack(&stack);
+    t.resource_count_is("AWS::SecretsManager::Secret", 0);
+    t.has_resource_properties(
+        "AWS::RDS::DBInstance",
+        json!({"MasterUsername": "admin", "ManageMasterUserPassword": true}),
+    );
+}
