@@ -675,7 +675,11 @@ fn multi_stack_manifest_dependencies() {
 /// order, properties) apart from `StorageEncrypted`.
 #[test]
 fn rds_instance_with_rotation_and_proxy() {
-    assert_same(&rds_instance::build().unwrap(), "InstanceStack");
+    let stack = rds_instance::build().unwrap();
+    assert_same(&stack, "InstanceStack");
+    // The analyzer proves the rotation: no error, and no warning that it cannot.
+    let out = stack.synth().unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 }
 
 /// `examples/managed_password.rs`: an Aurora MySQL cluster whose password RDS manages
@@ -683,7 +687,10 @@ fn rds_instance_with_rotation_and_proxy() {
 /// `ManagedStack` apart from `StorageEncrypted`.
 #[test]
 fn managed_master_password_cluster() {
-    assert_same(&managed_password::build().unwrap(), "ManagedStack");
+    let stack = managed_password::build().unwrap();
+    assert_same(&stack, "ManagedStack");
+    let out = stack.synth().unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
 }
 
 /// `Credentials::from_username` without a managed password (the secret keeps its own logical
