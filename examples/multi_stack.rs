@@ -22,9 +22,9 @@ pub fn build() -> Result<App> {
     let mut app = stackwright::app();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
 
-    let mut network = app.new_stack("NetworkStack")?;
+    let mut net = app.new_stack("NetworkStack")?;
     let vpc = Vpc::new(
-        &mut network,
+        &mut net,
         "Vpc",
         VpcProps::new()
             .max_azs(2)
@@ -32,19 +32,14 @@ pub fn build() -> Result<App> {
             .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
     )?;
     // The endpoint part: a group that admits HTTPS from the VPC, and the endpoint in it.
-    let https = "HTTPS from the VPC";
-    let sg_props = SecurityGroupProps::new().description(https);
-    let sg = SecurityGroup::new(&mut network, "SecretsManagerEndpointSg", vpc, sg_props)?;
-    sg.add_ingress_rule(
-        &mut network,
-        &Peer::ipv4_expr(vpc.cidr_block()),
-        &Port::tcp(443),
-        https,
-    )?;
+    let sg_props = SecurityGroupProps::new().description("HTTPS from the VPC");
+    let sg = SecurityGroup::new(&mut net, "SecretsManagerEndpointSg", vpc, sg_props)?;
+    let cidr = Peer::ipv4_expr(vpc.cidr_block());
+    sg.add_ingress_rule(&mut net, &cidr, &Port::tcp(443), "HTTPS from the VPC")?;
     let endpoint = InterfaceVpcEndpointProps::new(InterfaceService::secrets_manager())
         .subnets(isolated.clone())
         .security_groups([sg]);
-    vpc.add_interface_endpoint(&mut network, "SecretsManagerEndpoint", endpoint)?;
+    vpc.add_interface_endpoint(&mut net, "SecretsManagerEndpoint", endpoint)?;
 
     let mut database = app.new_stack("DatabaseStack")?;
     let engine = ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0);

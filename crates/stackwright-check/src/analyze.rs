@@ -1,6 +1,10 @@
 //! The analysis of each `AWS::SecretsManager::RotationSchedule`.
 
-use stackwright_core::{Resource, Template, Value};
+use stackwright_core::{Resource, Severity, Template, Value};
+
+mod consumers;
+mod secret_rules;
+mod vpc_rules;
 
 use crate::eval::{Eval, Item, Piece, Port, Tok};
 use crate::finding::{Finding, Kind};
@@ -19,6 +23,7 @@ const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 /// use stackwright_core::{Severity, Template};
 ///
 /// let t = Template::parse(r#"
+/// Transform: AWS::SecretsManager-2024-09-16
 /// Resources:
 ///   Schedule:
 ///     Type: AWS::SecretsManager::RotationSchedule
@@ -34,6 +39,15 @@ const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 /// assert!(findings.iter().all(|f| f.kind != Kind::RotateImmediatelyOnUpdate));
 /// ```
 pub fn analyze(t: &Template) -> Vec<Finding> {
+    analyze_with_transforms(t, &|_| &t.transform)
+}
+
+/// [`analyze`] on a template merged from several, each schedule judged with the `Transform`
+/// of the template it comes from.
+pub(crate) fn analyze_with_transforms<'t>(
+    t: &'t Template,
+    transforms_of: &dyn Fn(&str) -> &'t [String],
+) -> Vec<Finding> {
     let e = Eval::new(t);
     let net = Network::new(&e);
     let mut out: Vec<Finding> = Vec::new();
@@ -43,6 +57,7 @@ pub fn analyze(t: &Template) -> Vec<Finding> {
             net: &net,
             id,
             r,
+            transforms: transforms_of(id),
             out: Vec::new(),
         };
         s.check();
@@ -114,6 +129,8 @@ struct Schedule<'a, 't> {
     net: &'a Network<'t>,
     id: &'t str,
     r: &'t Resource,
+    /// The `Transform` of the schedule's template.
+    transforms: &'a [String],
     out: Vec<Finding>,
 }
 
@@ -136,9 +153,23 @@ fn uniq(v: Vec<String>) -> Vec<String> {
 }
 
 impl Schedule<'_, '_> {
-    fn push(&mut self, kind: Kind, mut resources: Vec<String>, message: String, fix: String) {
+    fn push(&mut self, kind: Kind, resources: Vec<String>, message: String, fix: String) {
+        self.push_with(kind, kind.severity(), resources, message, fix);
+    }
+
+    /// A finding whose severity is not its kind's: an error kind that is only likely.
+    fn push_with(
+        &mut self,
+        kind: Kind,
+        severity: Severity,
+        mut resources: Vec<String>,
+        message: String,
+        fix: String,
+    ) {
         resources.insert(0, self.id.to_string());
-        self.out.push(Finding::new(kind, resources, message, fix));
+        let mut f = Finding::new(kind, resources, message, fix);
+        f.severity = severity;
+        self.out.push(f);
     }
 
     fn cannot_prove(&mut self, what: &str, reasons: Vec<String>, resources: Vec<String>) {
@@ -158,26 +189,44 @@ impl Schedule<'_, '_> {
     }
 
     fn check(&mut self) {
+        let secret = self.secret();
         let func = match self.function() {
             Ok(Some(f)) => f,
             // No rotation function: the owning service rotates the secret itself.
-            Ok(None) => return,
+            Ok(None) => {
+                self.check_consumers_of(&secret);
+                return;
+            }
             Err(why) => {
+                self.check_managed_secret(&[]);
                 self.cannot_prove(
                     "the rotation function reaches Secrets Manager and the database",
                     vec![why],
                     vec![],
                 );
                 self.check_rotate_immediately();
+                self.check_consumers_of(&secret);
                 return;
             }
         };
         let fres: Vec<String> = func.res.iter().cloned().collect();
-        let secret = self.secret();
+        self.check_transform(&func, &fres);
+        self.check_managed_secret(&fres);
         let db = self.check_secret(&func, &fres, &secret);
         self.check_multi_user(&func, &fres, &secret);
+        if let Ok(s) = &secret {
+            self.check_proxy(&func, &fres, s);
+            self.check_password_chars(&fres, s);
+        }
         self.check_network(&func, &fres, db.as_ref());
         self.check_rotate_immediately();
+        self.check_consumers_of(&secret);
+    }
+
+    fn check_consumers_of(&mut self, secret: &Result<Secret, String>) {
+        if let Ok(s) = secret {
+            self.check_consumers(s);
+        }
     }
 
     /// The rotation function of the schedule.
@@ -752,9 +801,10 @@ impl Schedule<'_, '_> {
         );
     }
 
+    /// The network checks, in four parts: a function outside any VPC and its database; the
+    /// function's path to Secrets Manager (endpoint or NAT); the endpoint's and its own groups
+    /// on that path; the database's and its own groups on the way to the database.
     fn check_network(&mut self, func: &Func, fres: &[String], db: Option<&Db>) {
-        let e = self.e;
-        let net = self.net;
         if let Some(why) = &func.vpc_unknown {
             self.cannot_prove(
                 "the rotation function reaches Secrets Manager and the database",
@@ -767,59 +817,73 @@ impl Schedule<'_, '_> {
             // Outside any VPC: Secrets Manager is reachable; the database only over the
             // internet.
             if let Some(db) = db {
-                let admitted = net.admits(
-                    &db.groups,
-                    &db.port,
-                    &Source {
-                        groups: &[],
-                        subnets: None,
-                    },
-                );
-                let admitted = with_unknowns(admitted, &db.group_unknown);
-                let mut res = fres.to_vec();
-                res.push(db.id.clone());
-                res.extend(
-                    db.groups
-                        .iter()
-                        .filter_map(|g| g.logical_id().map(String::from)),
-                );
-                match admitted {
-                    Tri::Yes => {}
-                    Tri::No => self.push(
-                        Kind::DbDeniesLambda,
-                        res,
-                        format!(
-                            "the rotation function runs outside any VPC, so it reaches `{}` only \
-                             from the internet, and no security group of the database admits \
-                             that on port {}",
-                            db.id,
-                            port_text(&db.port)
-                        ),
-                        "run the rotation function in the database's VPC (subnets and a \
-                         security group of its own) and admit that security group on the \
-                         database port"
-                            .into(),
-                    ),
-                    Tri::Unknown(w) => {
-                        self.cannot_prove("the database admits the rotation function", w, res)
-                    }
-                }
+                self.check_database_outside_vpc(fres, db);
             }
             return;
         };
+        let fnet = self.function_network(subnet_items, group_items);
+        let endpoints = self.endpoints(&fnet.vpc);
+        let mut egress = Egress::default();
+        if let Some(sm_dest) = self.check_secrets_manager_path(func, fres, &fnet, &endpoints) {
+            self.check_secrets_manager_reach(fres, &fnet, &endpoints, &sm_dest, &mut egress);
+        }
+        if let Some(db) = db {
+            self.check_database_reach(func, fres, &fnet, db, &mut egress);
+        }
+        self.report_egress(fres, &fnet, egress);
+    }
 
+    /// A function outside any VPC reaches the database only from the internet.
+    fn check_database_outside_vpc(&mut self, fres: &[String], db: &Db) {
+        let net = self.net;
+        let admitted = net.admits(
+            &db.groups,
+            &db.port,
+            &Source {
+                groups: &[],
+                subnets: None,
+            },
+        );
+        let admitted = with_unknowns(admitted, &db.group_unknown);
+        let mut res = fres.to_vec();
+        res.push(db.id.clone());
+        res.extend(
+            db.groups
+                .iter()
+                .filter_map(|g| g.logical_id().map(String::from)),
+        );
+        match admitted {
+            Tri::Yes => {}
+            Tri::No => self.push(
+                Kind::DbDeniesLambda,
+                res,
+                format!(
+                    "the rotation function runs outside any VPC, so it reaches `{}` only \
+                     from the internet, and no security group of the database admits \
+                     that on port {}",
+                    db.id,
+                    port_text(&db.port)
+                ),
+                "run the rotation function in the database's VPC (subnets and a \
+                 security group of its own) and admit that security group on the \
+                 database port"
+                    .into(),
+            ),
+            Tri::Unknown(w) => {
+                self.cannot_prove("the database admits the rotation function", w, res)
+            }
+        }
+    }
+
+    /// The function's subnets, groups and VPC.
+    fn function_network(&self, subnet_items: &[Item], group_items: &[Item]) -> FnNet {
+        let e = self.e;
+        let net = self.net;
         let subnets: Vec<SubnetRef> = subnet_items.iter().map(|i| net.subnet(i)).collect();
         let (groups, group_unknown) = net.group_keys(group_items);
         let group_ids: Vec<String> = groups
             .iter()
             .filter_map(|g| g.logical_id().map(String::from))
-            .collect();
-        let known_subnets: Vec<&crate::net::Subnet> = subnets
-            .iter()
-            .filter_map(|s| match s {
-                SubnetRef::Known(s) => Some(s),
-                SubnetRef::Unknown(_) => None,
-            })
             .collect();
         let unknown_subnets: Vec<String> = subnets
             .iter()
@@ -829,9 +893,12 @@ impl Schedule<'_, '_> {
             })
             .collect();
         // The function's VPC: from its subnets, else from its security groups.
-        let vpc: Item = known_subnets
+        let vpc: Item = subnets
             .iter()
-            .map(|s| s.vpc.clone())
+            .filter_map(|s| match s {
+                SubnetRef::Known(s) => Some(s.vpc.clone()),
+                SubnetRef::Unknown(_) => None,
+            })
             .chain(groups.iter().filter_map(|g| match g {
                 GroupKey::Sg(s) => e.res(s).and_then(|r| r.prop("VpcId")).map(|v| e.item(v)),
                 _ => None,
@@ -839,13 +906,41 @@ impl Schedule<'_, '_> {
             .find(|v| !matches!(v, Item::Unknown(_)))
             .unwrap_or_else(|| Item::Unknown("the VPC of the rotation function".into()));
         let vpc_ids: Vec<String> = vpc.res().map(String::from).into_iter().collect();
-        let src = Source {
-            groups: &groups,
-            subnets: Some(&subnets),
-        };
+        FnNet {
+            subnets,
+            groups,
+            group_unknown,
+            group_ids,
+            unknown_subnets,
+            vpc,
+            vpc_ids,
+        }
+    }
 
-        // --- Secrets Manager: endpoint or NAT -------------------------------------------
-        let endpoints = self.endpoints(&vpc);
+    /// How the function reaches Secrets Manager: an endpoint or a NAT gateway; `None` (with a
+    /// finding) when it does not, or when that cannot be proven.
+    fn check_secrets_manager_path(
+        &mut self,
+        func: &Func,
+        fres: &[String],
+        fnet: &FnNet,
+        endpoints: &[Endpoint],
+    ) -> Option<(Vec<GroupKey>, SmPath)> {
+        let net = self.net;
+        let FnNet {
+            subnets,
+            unknown_subnets,
+            vpc,
+            vpc_ids,
+            ..
+        } = fnet;
+        let known_subnets: Vec<&crate::net::Subnet> = subnets
+            .iter()
+            .filter_map(|s| match s {
+                SubnetRef::Known(s) => Some(s),
+                SubnetRef::Unknown(_) => None,
+            })
+            .collect();
         let active = endpoints.iter().find(|ep| {
             ep.private_dns == Tri::Yes || func.endpoint_res.as_deref() == Some(ep.id.as_str())
         });
@@ -883,15 +978,26 @@ impl Schedule<'_, '_> {
                 let mut res = fres.to_vec();
                 res.push(ep.id.clone());
                 res.extend(lacking.iter().cloned());
+                // Only a subnet provably without a NAT route makes this an error; when the NAT
+                // route is merely unknown, the function may reach Secrets Manager through it.
+                let severity = if lacking.is_empty() {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
                 let no_nat = if lacking.is_empty() {
-                    "whether its subnets have a NAT route is unknown".to_string()
+                    format!(
+                        "whether its subnets have a NAT route depends on {}",
+                        uniq(unknown.clone()).join("; ")
+                    )
                 } else if lacking.len() == 1 {
                     format!("{} has no NAT route", list(&lacking))
                 } else {
                     format!("{} have no NAT route", list(&lacking))
                 };
-                self.push(
+                self.push_with(
                     Kind::EndpointPrivateDnsDisabled,
+                    severity,
                     res,
                     format!(
                         "Secrets Manager endpoint `{}` has private DNS disabled{}, so the \
@@ -923,7 +1029,7 @@ impl Schedule<'_, '_> {
                 );
             } else if !lacking.is_empty() {
                 let unknown_service: Vec<String> =
-                    self.endpoints_unknown_service(&vpc).into_iter().collect();
+                    self.endpoints_unknown_service(vpc).into_iter().collect();
                 if !unknown_service.is_empty() {
                     let mut res = fres.to_vec();
                     res.extend(unknown_service.iter().cloned());
@@ -940,7 +1046,7 @@ impl Schedule<'_, '_> {
                     res.extend(lacking.iter().cloned());
                     res.extend(involved);
                     res.extend(vpc_ids.iter().cloned());
-                    let non_interface = self.non_interface_endpoints(&vpc);
+                    let non_interface = self.non_interface_endpoints(vpc);
                     let ep_note = if non_interface.is_empty() {
                         String::new()
                     } else {
@@ -989,178 +1095,117 @@ impl Schedule<'_, '_> {
                 );
             }
         }
+        sm_dest
+    }
 
-        // --- The endpoint admits the function ---------------------------------------------
-        let mut egress_blocked: Vec<String> = Vec::new();
-        let mut egress_res: Vec<String> = Vec::new();
-        let mut egress_unknown: Vec<String> = Vec::new();
-        if let Some((ep_groups, path)) = &sm_dest {
-            let ep = match path {
-                SmPath::Endpoint(id) => endpoints.iter().find(|e| &e.id == id),
-                SmPath::Nat => None,
-            };
-            if let Some(ep) = ep {
-                let admitted = with_unknowns(
-                    net.admits(ep_groups, &Port::Num(443), &src),
-                    &ep.group_unknown,
-                );
-                let admitted = with_unknowns(admitted, &group_unknown);
-                let mut res = fres.to_vec();
-                res.push(ep.id.clone());
-                res.extend(
-                    ep.groups
-                        .iter()
-                        .filter_map(|g| g.logical_id().map(String::from)),
-                );
-                res.extend(group_ids.iter().cloned());
-                match admitted {
-                    Tri::Yes => {}
-                    Tri::No => {
-                        let groups_text = if ep.default_group {
-                            format!(
-                                "Secrets Manager endpoint `{}` has no SecurityGroupIds, so it \
-                                 uses the VPC's default security group, which admits only its \
-                                 own members",
-                                ep.id
-                            )
-                        } else {
-                            format!(
-                                "no security group of Secrets Manager endpoint `{}` ({}) admits \
-                                 TCP 443 from the rotation function",
-                                ep.id,
-                                ep.groups
-                                    .iter()
-                                    .map(GroupKey::describe)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        };
-                        self.push(
-                            Kind::EndpointDeniesLambda,
-                            res,
-                            format!(
-                                "{groups_text}; the rotation function has security groups {} and \
-                                 subnets {}",
-                                names_or_none(&group_ids),
-                                names_or_none(
-                                    &known_subnets
-                                        .iter()
-                                        .map(|s| s.id.clone())
-                                        .collect::<Vec<_>>()
-                                )
-                            ),
-                            format!(
-                                "add an ingress rule to {} for TCP 443 from {} (or from a CIDR \
-                                 containing its subnets, such as the VPC CIDR)",
-                                match ep.groups.first() {
-                                    Some(g) if !ep.default_group => g.describe(),
-                                    _ => format!(
-                                        "a security group of `{}` (set SecurityGroupIds)",
-                                        ep.id
-                                    ),
-                                },
-                                match group_ids.first() {
-                                    Some(g) => format!("the rotation function's group `{g}`"),
-                                    None => "the rotation function's security group".into(),
-                                }
-                            ),
-                        );
-                    }
-                    Tri::Unknown(w) => self.cannot_prove(
-                        "the Secrets Manager endpoint admits the rotation function on TCP 443",
-                        w,
-                        res,
-                    ),
-                }
-                // Egress to the endpoint.
-                let ep_subnets: Vec<SubnetRef> = ep.subnets.iter().map(|i| net.subnet(i)).collect();
-                let addrs = if !ep_subnets.is_empty()
-                    && ep_subnets.iter().all(|s| matches!(s, SubnetRef::Known(_)))
-                {
-                    DestAddrs::Subnets(&ep_subnets)
-                } else {
-                    DestAddrs::Vpc(vpc.clone())
-                };
-                let out = net.allows_egress(
-                    &groups,
-                    &Port::Num(443),
-                    &Dest {
-                        groups: ep_groups,
-                        addrs,
-                    },
-                );
-                match with_unknowns(out, &group_unknown) {
-                    Tri::Yes => {}
-                    Tri::No => {
-                        egress_blocked
-                            .push(format!("to Secrets Manager endpoint `{}` (TCP 443)", ep.id));
-                        egress_res.push(ep.id.clone());
-                    }
-                    Tri::Unknown(w) => egress_unknown.extend(w),
-                }
-            } else {
-                let out = net.allows_egress(
-                    &groups,
-                    &Port::Num(443),
-                    &Dest {
-                        groups: &[],
-                        addrs: DestAddrs::Internet,
-                    },
-                );
-                match with_unknowns(out, &group_unknown) {
-                    Tri::Yes => {}
-                    Tri::No => egress_blocked
-                        .push("to Secrets Manager through the NAT gateway (TCP 443)".to_string()),
-                    Tri::Unknown(w) => egress_unknown.extend(w),
-                }
-            }
-        }
-
-        // --- The database --------------------------------------------------------------------
-        if let Some(db) = db {
-            let admitted = with_unknowns(net.admits(&db.groups, &db.port, &src), &db.group_unknown);
-            let admitted = with_unknowns(admitted, &group_unknown);
-            let db_group_ids: Vec<String> = db
-                .groups
-                .iter()
-                .filter_map(|g| g.logical_id().map(String::from))
-                .collect();
+    /// The endpoint admits the function on TCP 443, and the function's groups let it out.
+    fn check_secrets_manager_reach(
+        &mut self,
+        fres: &[String],
+        fnet: &FnNet,
+        endpoints: &[Endpoint],
+        sm_dest: &(Vec<GroupKey>, SmPath),
+        egress: &mut Egress,
+    ) {
+        let net = self.net;
+        let FnNet {
+            subnets,
+            groups,
+            group_unknown,
+            group_ids,
+            vpc,
+            ..
+        } = fnet;
+        let src = fnet.source();
+        let Egress {
+            blocked: egress_blocked,
+            res: egress_res,
+            unknown: egress_unknown,
+            nacl_blocked,
+            nacl_unknown,
+        } = egress;
+        let known_subnets: Vec<&crate::net::Subnet> = subnets
+            .iter()
+            .filter_map(|s| match s {
+                SubnetRef::Known(s) => Some(s),
+                SubnetRef::Unknown(_) => None,
+            })
+            .collect();
+        let (ep_groups, path) = sm_dest;
+        let ep = match path {
+            SmPath::Endpoint(id) => endpoints.iter().find(|e| &e.id == id),
+            SmPath::Nat => None,
+        };
+        if let Some(ep) = ep {
+            self.check_vpc_dns(fres, fnet, ep);
+            self.check_endpoint_policy(fres, ep);
+            let ep_subnets: Vec<SubnetRef> = ep.subnets.iter().map(|i| net.subnet(i)).collect();
+            self.nacl_path(
+                fnet,
+                &ep_subnets,
+                &Port::Num(443),
+                nacl_blocked,
+                nacl_unknown,
+            );
+            let admitted = with_unknowns(
+                net.admits(ep_groups, &Port::Num(443), &src),
+                &ep.group_unknown,
+            );
+            let admitted = with_unknowns(admitted, group_unknown);
             let mut res = fres.to_vec();
-            res.push(db.id.clone());
-            res.extend(db_group_ids.iter().cloned());
+            res.push(ep.id.clone());
+            res.extend(
+                ep.groups
+                    .iter()
+                    .filter_map(|g| g.logical_id().map(String::from)),
+            );
             res.extend(group_ids.iter().cloned());
             match admitted {
                 Tri::Yes => {}
                 Tri::No => {
-                    let hosted = matches!(func.kind, FnKind::Hosted { .. });
-                    self.push(
-                        Kind::DbDeniesLambda,
-                        res,
+                    let groups_text = if ep.default_group {
                         format!(
-                            "no security group of database `{}` ({}) admits the rotation \
-                             function ({}) on port {}{}",
-                            db.id,
-                            db.groups
+                            "Secrets Manager endpoint `{}` has no SecurityGroupIds, so it \
+                             uses the VPC's default security group, which admits only its \
+                             own members",
+                            ep.id
+                        )
+                    } else {
+                        format!(
+                            "no security group of Secrets Manager endpoint `{}` ({}) admits \
+                             TCP 443 from the rotation function",
+                            ep.id,
+                            ep.groups
                                 .iter()
                                 .map(GroupKey::describe)
                                 .collect::<Vec<_>>()
-                                .join(", "),
-                            names_or_none(&group_ids),
-                            port_text(&db.port),
-                            if hosted {
-                                "; hosted rotation does not open the database by itself"
-                            } else {
-                                ""
-                            }
+                                .join(", ")
+                        )
+                    };
+                    self.push(
+                        Kind::EndpointDeniesLambda,
+                        res,
+                        format!(
+                            "{groups_text}; the rotation function has security groups {} and \
+                             subnets {}",
+                            names_or_none(group_ids),
+                            names_or_none(
+                                &known_subnets
+                                    .iter()
+                                    .map(|s| s.id.clone())
+                                    .collect::<Vec<_>>()
+                            )
                         ),
                         format!(
-                            "add an ingress rule to {} for TCP {} from {} (CDK: \
-                             `cluster.connections.allowDefaultPortFrom(...)`)",
-                            db.groups
-                                .first()
-                                .map(GroupKey::describe)
-                                .unwrap_or_else(|| "the database's security group".into()),
-                            port_text(&db.port),
+                            "add an ingress rule to {} for TCP 443 from {} (or from a CIDR \
+                             containing its subnets, such as the VPC CIDR)",
+                            match ep.groups.first() {
+                                Some(g) if !ep.default_group => g.describe(),
+                                _ => format!(
+                                    "a security group of `{}` (set SecurityGroupIds)",
+                                    ep.id
+                                ),
+                            },
                             match group_ids.first() {
                                 Some(g) => format!("the rotation function's group `{g}`"),
                                 None => "the rotation function's security group".into(),
@@ -1168,38 +1213,183 @@ impl Schedule<'_, '_> {
                         ),
                     );
                 }
-                Tri::Unknown(w) => {
-                    self.cannot_prove("the database admits the rotation function", w, res)
-                }
+                Tri::Unknown(w) => self.cannot_prove(
+                    "the Secrets Manager endpoint admits the rotation function on TCP 443",
+                    w,
+                    res,
+                ),
             }
-            let addrs = match &db.subnets {
-                Some(s) if !s.is_empty() && s.iter().all(|s| matches!(s, SubnetRef::Known(_))) => {
-                    DestAddrs::Subnets(s)
-                }
-                _ => DestAddrs::Vpc(db.vpc.clone()),
+            // Egress to the endpoint.
+            let ep_subnets: Vec<SubnetRef> = ep.subnets.iter().map(|i| net.subnet(i)).collect();
+            let addrs = if !ep_subnets.is_empty()
+                && ep_subnets.iter().all(|s| matches!(s, SubnetRef::Known(_)))
+            {
+                DestAddrs::Subnets(&ep_subnets)
+            } else {
+                DestAddrs::Vpc(vpc.clone())
             };
             let out = net.allows_egress(
-                &groups,
-                &db.port,
+                groups,
+                &Port::Num(443),
                 &Dest {
-                    groups: &db.groups,
+                    groups: ep_groups,
                     addrs,
                 },
             );
-            match with_unknowns(out, &group_unknown) {
+            match with_unknowns(out, group_unknown) {
                 Tri::Yes => {}
                 Tri::No => {
-                    egress_blocked.push(format!(
-                        "to database `{}` (TCP {})",
-                        db.id,
-                        port_text(&db.port)
-                    ));
-                    egress_res.push(db.id.clone());
+                    egress_blocked
+                        .push(format!("to Secrets Manager endpoint `{}` (TCP 443)", ep.id));
+                    egress_res.push(ep.id.clone());
                 }
                 Tri::Unknown(w) => egress_unknown.extend(w),
             }
+        } else {
+            self.nacl_path(fnet, &[], &Port::Num(443), nacl_blocked, nacl_unknown);
+            let out = net.allows_egress(
+                groups,
+                &Port::Num(443),
+                &Dest {
+                    groups: &[],
+                    addrs: DestAddrs::Internet,
+                },
+            );
+            match with_unknowns(out, group_unknown) {
+                Tri::Yes => {}
+                Tri::No => egress_blocked
+                    .push("to Secrets Manager through the NAT gateway (TCP 443)".to_string()),
+                Tri::Unknown(w) => egress_unknown.extend(w),
+            }
         }
+    }
 
+    /// The database admits the function on its port, and the function's groups let it out.
+    fn check_database_reach(
+        &mut self,
+        func: &Func,
+        fres: &[String],
+        fnet: &FnNet,
+        db: &Db,
+        egress: &mut Egress,
+    ) {
+        let net = self.net;
+        let FnNet {
+            groups,
+            group_unknown,
+            group_ids,
+            ..
+        } = fnet;
+        let src = fnet.source();
+        let Egress {
+            blocked: egress_blocked,
+            res: egress_res,
+            unknown: egress_unknown,
+            nacl_blocked,
+            nacl_unknown,
+        } = egress;
+        let admitted = with_unknowns(net.admits(&db.groups, &db.port, &src), &db.group_unknown);
+        let admitted = with_unknowns(admitted, group_unknown);
+        let db_group_ids: Vec<String> = db
+            .groups
+            .iter()
+            .filter_map(|g| g.logical_id().map(String::from))
+            .collect();
+        let mut res = fres.to_vec();
+        res.push(db.id.clone());
+        res.extend(db_group_ids.iter().cloned());
+        res.extend(group_ids.iter().cloned());
+        match admitted {
+            Tri::Yes => {}
+            Tri::No => {
+                let hosted = matches!(func.kind, FnKind::Hosted { .. });
+                self.push(
+                    Kind::DbDeniesLambda,
+                    res,
+                    format!(
+                        "no security group of database `{}` ({}) admits the rotation \
+                         function ({}) on port {}{}",
+                        db.id,
+                        db.groups
+                            .iter()
+                            .map(GroupKey::describe)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        names_or_none(group_ids),
+                        port_text(&db.port),
+                        if hosted {
+                            "; hosted rotation does not open the database by itself"
+                        } else {
+                            ""
+                        }
+                    ),
+                    format!(
+                        "add an ingress rule to {} for TCP {} from {} (CDK: \
+                         `cluster.connections.allowDefaultPortFrom(...)`)",
+                        db.groups
+                            .first()
+                            .map(GroupKey::describe)
+                            .unwrap_or_else(|| "the database's security group".into()),
+                        port_text(&db.port),
+                        match group_ids.first() {
+                            Some(g) => format!("the rotation function's group `{g}`"),
+                            None => "the rotation function's security group".into(),
+                        }
+                    ),
+                );
+            }
+            Tri::Unknown(w) => {
+                self.cannot_prove("the database admits the rotation function", w, res)
+            }
+        }
+        let addrs = match &db.subnets {
+            Some(s) if !s.is_empty() && s.iter().all(|s| matches!(s, SubnetRef::Known(_))) => {
+                DestAddrs::Subnets(s)
+            }
+            _ => DestAddrs::Vpc(db.vpc.clone()),
+        };
+        let out = net.allows_egress(
+            groups,
+            &db.port,
+            &Dest {
+                groups: &db.groups,
+                addrs,
+            },
+        );
+        match with_unknowns(out, group_unknown) {
+            Tri::Yes => {}
+            Tri::No => {
+                egress_blocked.push(format!(
+                    "to database `{}` (TCP {})",
+                    db.id,
+                    port_text(&db.port)
+                ));
+                egress_res.push(db.id.clone());
+            }
+            Tri::Unknown(w) => egress_unknown.extend(w),
+        }
+        self.nacl_path(
+            fnet,
+            db.subnets.as_deref().unwrap_or(&[]),
+            &db.port,
+            nacl_blocked,
+            nacl_unknown,
+        );
+    }
+
+    /// What the function's groups do not let out, as the checks above found it.
+    fn report_egress(&mut self, fres: &[String], fnet: &FnNet, egress: Egress) {
+        let e = self.e;
+        let FnNet {
+            groups, group_ids, ..
+        } = fnet;
+        let Egress {
+            blocked: egress_blocked,
+            res: egress_res,
+            unknown: egress_unknown,
+            nacl_blocked,
+            nacl_unknown,
+        } = egress;
         if !egress_blocked.is_empty() {
             let mut res = fres.to_vec();
             res.extend(group_ids.iter().cloned());
@@ -1213,7 +1403,7 @@ impl Schedule<'_, '_> {
                 res,
                 format!(
                     "the rotation function's security groups ({}) allow no egress {}{}",
-                    names_or_none(&group_ids),
+                    names_or_none(group_ids),
                     egress_blocked.join(", nor "),
                     if placeholder {
                         " (the \"Disallow all traffic\" placeholder replaced the default \
@@ -1239,6 +1429,36 @@ impl Schedule<'_, '_> {
             self.cannot_prove(
                 "the rotation function's security groups allow its egress",
                 egress_unknown,
+                res,
+            );
+        }
+        if !nacl_blocked.is_empty() {
+            let mut res = fres.to_vec();
+            let mut what = Vec::new();
+            for (w, r) in nacl_blocked {
+                what.push(w);
+                res.extend(r);
+            }
+            let what = uniq(what);
+            self.push(
+                Kind::NaclBlocksRotation,
+                res,
+                format!(
+                    "{}: network ACLs are stateless, so the rotation's connections (or their \
+                     replies) are dropped",
+                    what.join("; ")
+                ),
+                "add allow rules (below any deny that matches) for outbound TCP 443 and the \
+                 database port and inbound TCP 1024-65535 on the function's subnets, and the \
+                 mirror rules on the endpoint's and the database's subnets"
+                    .into(),
+            );
+        }
+        if !nacl_unknown.is_empty() {
+            let res = fres.to_vec();
+            self.cannot_prove(
+                "the network ACLs let the rotation's traffic through",
+                nacl_unknown,
                 res,
             );
         }
@@ -1350,6 +1570,44 @@ impl Schedule<'_, '_> {
             Tri::No
         }
     }
+}
+
+/// The rotation function's place in the network.
+struct FnNet {
+    subnets: Vec<SubnetRef>,
+    groups: Vec<GroupKey>,
+    /// Groups that cannot be resolved.
+    group_unknown: Vec<String>,
+    /// The logical IDs of its groups.
+    group_ids: Vec<String>,
+    /// Subnets that cannot be resolved.
+    unknown_subnets: Vec<String>,
+    vpc: Item,
+    vpc_ids: Vec<String>,
+}
+
+impl FnNet {
+    fn source(&self) -> Source<'_> {
+        Source {
+            groups: &self.groups,
+            subnets: Some(&self.subnets),
+        }
+    }
+}
+
+/// Egress the function's groups lack, collected over the checks.
+#[derive(Default)]
+struct Egress {
+    /// What is blocked ("to database `Db` (TCP 3306)").
+    blocked: Vec<String>,
+    /// The resources involved.
+    res: Vec<String>,
+    /// What cannot be resolved.
+    unknown: Vec<String>,
+    /// What network ACLs block on the way, with the ACLs and subnets involved.
+    nacl_blocked: Vec<(String, Vec<String>)>,
+    /// What network ACLs may block, for want of a fact.
+    nacl_unknown: Vec<String>,
 }
 
 enum SmPath {

@@ -352,10 +352,13 @@ impl<'t> Eval<'t> {
                         ),
                     ),
                 },
-                Intrinsic::ImportValue(name) => out.push(Piece::Tok(match name.as_str() {
-                    Some(n) => Tok::Import(n.to_string()),
-                    None => Tok::Unknown("an imported value".into()),
-                })),
+                Intrinsic::ImportValue(name) => {
+                    let tok = match name.as_str() {
+                        Some(n) => Tok::Import(n.to_string()),
+                        None => self.computed_import(name, depth),
+                    };
+                    out.push(Piece::Tok(tok))
+                }
                 Intrinsic::If(c, _, _) => unknown(
                     out,
                     &format!(
@@ -365,6 +368,37 @@ impl<'t> Eval<'t> {
                 ),
                 _ => unknown(out, "an intrinsic this analyzer cannot evaluate"),
             },
+        }
+    }
+
+    /// An import whose export name is computed: the name as far as it is known, pseudo
+    /// parameters (the exporting stack's name, most often) written `${...}`.
+    fn computed_import(&self, name: &Value, depth: u32) -> Tok {
+        let mut pieces = Vec::new();
+        self.pieces_into(name, depth + 1, &mut pieces);
+        let mut text = String::new();
+        let mut pseudo = Vec::new();
+        for p in &pieces {
+            match p {
+                Piece::Lit(l) => text.push_str(l),
+                Piece::Tok(Tok::Pseudo(n)) => {
+                    text.push_str(&format!("${{{n}}}"));
+                    pseudo.push(n.clone());
+                }
+                Piece::Tok(t) => {
+                    return Tok::Unknown(format!(
+                        "an imported value whose export name depends on {}",
+                        t.describe()
+                    ))
+                }
+            }
+        }
+        if pseudo.iter().any(|p| p == "AWS::StackName") {
+            Tok::Unknown(format!(
+                "imported value `{text}` (no template given exports it for a known stack name)"
+            ))
+        } else {
+            Tok::Unknown(format!("imported value `{text}`"))
         }
     }
 

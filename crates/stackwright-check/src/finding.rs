@@ -6,6 +6,7 @@ use stackwright_core::{Diagnostic, Severity};
 /// The kind of a finding; [`Kind::as_str`] gives its stable kebab-case name, used as the
 /// diagnostic code, the JSON `kind` and the SARIF rule id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Kind {
     /// The function's subnets have no 0.0.0.0/0 route to a NAT gateway and its VPC has no
     /// Secrets Manager interface endpoint.
@@ -24,13 +25,31 @@ pub enum Kind {
     MultiUserWithoutMaster,
     /// A database rotation of a secret attached to no database.
     SecretNotAttached,
+    /// The function's VPC turns off DNS support or DNS hostnames, which the endpoint's private
+    /// DNS needs.
+    VpcDnsDisabled,
+    /// A network ACL of the function's, the endpoint's or the database's subnets blocks the
+    /// rotation's traffic (443, the database port, or the ephemeral return ports).
+    NaclBlocksRotation,
+    /// The Secrets Manager endpoint's policy does not allow the calls a rotation makes.
+    EndpointPolicyDenies,
+    /// A SAR or hosted rotation in a template without the transform that expands it.
+    MissingTransform,
+    /// A secret RDS manages (`ManageMasterUserPassword`) is also given a Lambda rotation.
+    ManagedSecretAlsoRotated,
+    /// A multi-user rotation of a secret an RDS Proxy signs in with.
+    MultiUserBehindProxy,
+    /// A generated database password may contain characters RDS rejects.
+    PasswordCharsRejected,
+    /// ECS tasks read a rotated secret and nothing redeploys them after a rotation.
+    ConsumerNotRefreshed,
     /// Something the proof needs is outside the template.
     CannotProve,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 17] = [
         Kind::NoRouteToSecretsManager,
         Kind::EndpointPrivateDnsDisabled,
         Kind::EndpointDeniesLambda,
@@ -39,6 +58,14 @@ impl Kind {
         Kind::RotateImmediatelyOnUpdate,
         Kind::MultiUserWithoutMaster,
         Kind::SecretNotAttached,
+        Kind::VpcDnsDisabled,
+        Kind::NaclBlocksRotation,
+        Kind::EndpointPolicyDenies,
+        Kind::MissingTransform,
+        Kind::ManagedSecretAlsoRotated,
+        Kind::MultiUserBehindProxy,
+        Kind::PasswordCharsRejected,
+        Kind::ConsumerNotRefreshed,
         Kind::CannotProve,
     ];
 
@@ -60,6 +87,14 @@ impl Kind {
             Kind::RotateImmediatelyOnUpdate => "rotate-immediately-on-update",
             Kind::MultiUserWithoutMaster => "multi-user-without-master",
             Kind::SecretNotAttached => "secret-not-attached",
+            Kind::VpcDnsDisabled => "vpc-dns-disabled",
+            Kind::NaclBlocksRotation => "nacl-blocks-rotation",
+            Kind::EndpointPolicyDenies => "endpoint-policy-denies",
+            Kind::MissingTransform => "missing-transform",
+            Kind::ManagedSecretAlsoRotated => "managed-secret-also-rotated",
+            Kind::MultiUserBehindProxy => "multi-user-behind-proxy",
+            Kind::PasswordCharsRejected => "password-chars-rejected",
+            Kind::ConsumerNotRefreshed => "consumer-not-refreshed",
             Kind::CannotProve => "cannot-prove",
         }
     }
@@ -88,7 +123,10 @@ impl Kind {
     /// ```
     pub fn severity(self) -> Severity {
         match self {
-            Kind::RotateImmediatelyOnUpdate | Kind::CannotProve => Severity::Warning,
+            Kind::RotateImmediatelyOnUpdate
+            | Kind::MultiUserBehindProxy
+            | Kind::ConsumerNotRefreshed
+            | Kind::CannotProve => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -123,6 +161,30 @@ impl Kind {
             }
             Kind::MultiUserWithoutMaster => "A multi-user rotation lacks its master secret",
             Kind::SecretNotAttached => "The rotated secret is attached to no database",
+            Kind::VpcDnsDisabled => {
+                "The VPC turns off DNS support or DNS hostnames, which the Secrets Manager endpoint's private DNS needs"
+            }
+            Kind::NaclBlocksRotation => {
+                "A network ACL blocks the rotation's traffic (HTTPS, the database port, or the return ports)"
+            }
+            Kind::EndpointPolicyDenies => {
+                "The Secrets Manager endpoint's policy does not allow the calls a rotation makes"
+            }
+            Kind::MissingTransform => {
+                "A SAR or hosted rotation is declared without the transform that expands it"
+            }
+            Kind::ManagedSecretAlsoRotated => {
+                "A master secret managed by RDS is also rotated by a Lambda function"
+            }
+            Kind::MultiUserBehindProxy => {
+                "A multi-user rotation alternates the user of a secret an RDS Proxy signs in with"
+            }
+            Kind::PasswordCharsRejected => {
+                "The generated database password may contain characters RDS rejects (/ @ \" and space)"
+            }
+            Kind::ConsumerNotRefreshed => {
+                "ECS tasks read a rotated secret, and nothing redeploys them after a rotation"
+            }
             Kind::CannotProve => {
                 "Something the rotation needs is outside the template and cannot be checked"
             }
@@ -161,6 +223,30 @@ impl Kind {
             }
             Kind::SecretNotAttached => {
                 "Attach the secret to its database with an AWS::SecretsManager::SecretTargetAttachment (it writes host, port, engine and the cluster identifier into the secret) and point the RotationSchedule's SecretId at the attachment (CDK: `secret.attach(cluster)`)."
+            }
+            Kind::VpcDnsDisabled => {
+                "Private DNS of an interface endpoint needs both VPC attributes: set EnableDnsSupport: true and EnableDnsHostnames: true on the AWS::EC2::VPC (CDK: `enableDnsSupport`, `enableDnsHostnames`, both true by default). Without them the rotation function's calls to secretsmanager.<region>.amazonaws.com do not resolve to the endpoint."
+            }
+            Kind::NaclBlocksRotation => {
+                "Network ACLs are stateless: each direction needs its own allow rule, and the first matching rule (lowest RuleNumber) decides. Allow, on the function's subnets, outbound TCP 443 and the database port and inbound TCP 1024-65535 (the return traffic); on the endpoint's and the database's subnets, inbound TCP 443 or the database port from the function's subnets and outbound TCP 1024-65535 back to them."
+            }
+            Kind::EndpointPolicyDenies => {
+                "An endpoint policy limits what may pass the endpoint. Allow at least secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue, UpdateSecretVersionStage and GetRandomPassword (or secretsmanager:*) for the rotation function, or remove the PolicyDocument (the default policy allows everything)."
+            }
+            Kind::MissingTransform => {
+                "A rotation from the Serverless Application Repository (AWS::Serverless::Application) needs `Transform: AWS::Serverless-2016-10-31`; a HostedRotationLambda needs `Transform: AWS::SecretsManager-2024-09-16` (or the older `AWS::SecretsManager-2020-07-23`). Without it CloudFormation rejects the template or creates no rotation function. The CDK adds both by itself."
+            }
+            Kind::ManagedSecretAlsoRotated => {
+                "With ManageMasterUserPassword: true, RDS creates, owns and rotates the master secret itself; a RotationSchedule may only set its RotationRules. Remove the RotationLambdaARN or HostedRotationLambda (Secrets Manager refuses to rotate a managed secret with a Lambda function), or stop letting RDS manage the password and rotate a secret of your own."
+            }
+            Kind::MultiUserBehindProxy => {
+                "A multi-user rotation switches the secret between two database users (user and user_clone). An RDS Proxy signs in with the secret's current user, so the second user needs the same grants and the proxy must accept both; aws-cdk issue #25568 reports connections failing after the switch. Prefer a single-user rotation for the proxy's secret, or verify both users work through the proxy and acknowledge."
+            }
+            Kind::PasswordCharsRejected => {
+                "RDS rejects a master password that contains / @ \" or a space, and the deploy (or the next rotation) fails. Exclude them from the generated password: GenerateSecretString.ExcludeCharacters with at least `/@\" ` (CDK: `DatabaseSecret` does this), or ExcludePunctuation: true."
+            }
+            Kind::ConsumerNotRefreshed => {
+                "An ECS task reads its secrets once, when it starts; after a rotation it keeps the old password until it is replaced, and the old password stops working at the next rotation. Redeploy the services after each rotation: an EventBridge rule on the secret's RotationSucceeded event with a target that calls ecs:UpdateService with forceNewDeployment (stackwright: `RotationRefresh`)."
             }
             Kind::CannotProve => {
                 "Define the missing piece in this template so it can be checked, or verify by hand that the rotation function reaches Secrets Manager (HTTPS 443) and the database on its port; then acknowledge the finding."
@@ -228,6 +314,7 @@ impl Finding {
     /// use stackwright_core::Template;
     ///
     /// let t = Template::parse(r#"
+    /// Transform: AWS::SecretsManager-2024-09-16
     /// Resources:
     ///   Schedule:
     ///     Type: AWS::SecretsManager::RotationSchedule
@@ -243,14 +330,11 @@ impl Finding {
     /// assert!(finding.to_string().starts_with("error[multi-user-without-master] Schedule: "));
     /// ```
     pub fn to_diagnostic(&self) -> Diagnostic {
-        Diagnostic {
-            severity: self.severity,
-            code: self.kind.as_str().to_string(),
-            path: self.resources.first().cloned().unwrap_or_default(),
-            logical_id: None,
-            message: self.message.clone(),
-            fix: self.fix.clone(),
-        }
+        let path = self.resources.first().cloned().unwrap_or_default();
+        let mut d = Diagnostic::error(self.kind.as_str(), path, self.message.clone())
+            .with_fix(self.fix.clone());
+        d.severity = self.severity;
+        d
     }
 }
 

@@ -31,6 +31,14 @@
 //! | `rotate-immediately-on-update` | warning | Set `RotateImmediatelyOnUpdate: false`, so a stuck rotation cannot block the deploy that fixes it. |
 //! | `multi-user-without-master` | error | Pass the master secret (`masterSecretArn` / `MasterSecretArn`), and write its ARN under `masterarn` in the user's secret value, where the function reads it. |
 //! | `secret-not-attached` | error | Attach the secret to its database (`SecretTargetAttachment`) and rotate the attachment. |
+//! | `vpc-dns-disabled` | error | Set `EnableDnsSupport` and `EnableDnsHostnames` to true on the VPC: an endpoint's private DNS needs both. |
+//! | `nacl-blocks-rotation` | error | Network ACLs are stateless: allow outbound 443 and the database port and inbound 1024-65535 on the function's subnets, and the mirror rules on the endpoint's and the database's subnets. |
+//! | `endpoint-policy-denies` | error | Allow `secretsmanager:DescribeSecret`, `GetSecretValue`, `PutSecretValue`, `UpdateSecretVersionStage` and `GetRandomPassword` in the endpoint's policy (or drop the policy). |
+//! | `missing-transform` | error | Add `AWS::Serverless-2016-10-31` (SAR, SAM functions) or `AWS::SecretsManager-2024-09-16` (hosted rotation) to `Transform`. |
+//! | `managed-secret-also-rotated` | error | A `ManageMasterUserPassword` secret is RDS's to rotate: keep only `RotationRules` on its schedule. |
+//! | `multi-user-behind-proxy` | warning | Rotate an RDS Proxy's secret with a single-user rotation, or verify both users sign in through the proxy. |
+//! | `password-chars-rejected` | error | Exclude `/@" ` from the generated master password (`ExcludeCharacters`, or `ExcludePunctuation: true`). |
+//! | `consumer-not-refreshed` | warning | Redeploy the ECS services that read the secret after each rotation: a rule on `RotationSucceeded` whose target may call `ecs:UpdateService` (`RotationRefresh`). |
 //! | `cannot-prove` | warning | Define the missing piece in the template, or verify it by hand and acknowledge. |
 //!
 //! ## Semantics
@@ -67,12 +75,24 @@
 //!   any secret. A secret whose value names its `host` is `cannot-prove` instead.
 //! - Unresolvable values (parameters, imports, conditions, literal ids of resources defined
 //!   elsewhere) never fail: they become `cannot-prove` findings naming what is missing.
+//! - An endpoint with private DNS off is an error only where a subnet provably has no NAT
+//!   route; when the routes are unknown (imported subnets) it is a warning.
+//! - `vpc-dns-disabled` reports an explicit `false`: an absent `EnableDnsHostnames` is false
+//!   too, but then CloudFormation refuses the endpoint itself and says so.
+//! - A network ACL decides by its first matching rule (lowest `RuleNumber`); without an
+//!   association a subnet has the VPC's default ACL, which allows everything.
+//! - A refresh for `consumer-not-refreshed` is an enabled EventBridge rule on the secret's
+//!   `RotationSucceeded` with a target that is a Lambda function whose role may call
+//!   `ecs:UpdateService`, or a target the template cannot see into.
+//! - [`analyze_deployment`] checks many templates as one deployment (see `stackwright check`
+//!   below for directories and cloud assemblies).
 //!
 //! ```
 //! use stackwright_check::{analyze, Kind};
 //! use stackwright_core::Template;
 //!
 //! let t = Template::parse(r#"
+//! Transform: AWS::SecretsManager-2024-09-16
 //! Resources:
 //!   Schedule:
 //!     Type: AWS::SecretsManager::RotationSchedule
@@ -87,7 +107,7 @@
 //!
 //! ## The `check` command
 //!
-//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif]`; with
+//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif|markdown]`; with
 //! the `cli` feature (which brings in clap) a binary only has to mount them:
 //!
 //! ```
@@ -124,16 +144,22 @@
 
 mod analyze;
 mod cli;
+mod deployment;
 mod eval;
 mod finding;
+mod inputs;
+mod markdown;
 mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
 pub use cli::{
-    render_json, render_sarif, render_text, run, CheckArgs, Checked, FileReport, Format,
+    check_files, render_json, render_sarif, render_text, render_text_with, run, run_with,
+    CheckArgs, Checked, FileReport, Format, Mark, Marker, Plain, TextOptions,
 };
+pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
 pub use finding::{Finding, Kind};
+pub use markdown::render_markdown;
 
 use stackwright_core::{Diagnostic, Template, TemplateCheck};
 
@@ -149,6 +175,7 @@ use stackwright_core::{Diagnostic, Template, TemplateCheck};
 /// use stackwright_core::{RawResource, Stack, Value};
 ///
 /// let mut stack = Stack::new("Demo")?;
+/// stack.add_transform("AWS::SecretsManager-2024-09-16");
 /// let root = stack.root();
 /// let hosted = Value::from(serde_json::json!({"RotationType": "MySQLMultiUser"}));
 /// stack.add(root, "Schedule", RawResource::new("AWS::SecretsManager::RotationSchedule")

@@ -39,7 +39,7 @@ fn check(argv: &[&str], stdin: &str) -> (i32, String, String) {
 
 fn snapshot(name: &str, value: &str) {
     insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
         prepend_module_to_snapshot => false,
     }, {
         insta::assert_snapshot!(name, value);
@@ -67,10 +67,7 @@ fn parses_arguments() {
 fn help_shows_examples_and_exit_codes() {
     let err = Cli::try_parse_from(["stackwright", "check", "--help"]).expect_err("help");
     let help = err.to_string();
-    assert!(
-        help.contains("stackwright check cdk.out/*.template.json"),
-        "{help}"
-    );
+    assert!(help.contains("stackwright check cdk.out\n"), "{help}");
     assert!(
         help.contains("Exit codes: 0 no error finding, 1 an error finding, 2"),
         "{help}"
@@ -133,7 +130,9 @@ fn exit_2_on_truncated_json_from_stdin() {
         err.starts_with("error: <stdin>: cannot parse: invalid JSON at line"),
         "{err}"
     );
-    assert!(out.starts_with("<stdin>: cannot parse"), "{out}");
+    // Said once, on standard error only.
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(out.is_empty(), "{out}");
 }
 
 #[test]

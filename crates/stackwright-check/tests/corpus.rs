@@ -6,7 +6,7 @@
 //! - `fixtures/hand/`: hand-written JSON and YAML (short tags);
 //! - `fixtures/ours/`: synthesized by stackwright's core (`tests/support/ours.rs`).
 //!
-//! Each fixture's JSON report is also a snapshot (`snapshots/check_<dir>_<name>.snap`).
+//! Each fixture's JSON report is also a snapshot (`tests/snapshots/check_<dir>_<name>.snap`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -50,7 +50,25 @@ const CORPUS: &[(&str, &[Kind])] = &[
         "cdk/CustomLambdaBroken.template.json",
         &[NoRouteToSecretsManager, DbDeniesLambda],
     ),
+    ("cdk/VpcDnsHostnamesOff.template.json", &[VpcDnsDisabled]),
+    (
+        "cdk/PasswordCharsAllowed.template.json",
+        &[PasswordCharsRejected],
+    ),
+    (
+        "cdk/EndpointPolicyGetOnly.template.json",
+        &[EndpointPolicyDenies],
+    ),
+    ("cdk/NaclNoReturnPorts.template.json", &[NaclBlocksRotation]),
+    (
+        "cdk/EcsConsumerNoRefresh.template.json",
+        &[ConsumerNotRefreshed],
+    ),
     // CDK-made, fixed.
+    ("cdk/PasswordCharsExcluded.template.json", &[]),
+    ("cdk/EndpointPolicyAll.template.json", &[]),
+    ("cdk/NaclReturnPorts.template.json", &[]),
+    ("cdk/EcsConsumerRefreshed.template.json", &[]),
     ("cdk/IsolatedWithEndpoint.template.json", &[]),
     ("cdk/PrivateWithNat.template.json", &[]),
     ("cdk/RotationEgressAllowed.template.json", &[]),
@@ -93,6 +111,28 @@ const CORPUS: &[(&str, &[Kind])] = &[
     ("hand/endpoint-default-sg-member.json", &[]),
     ("hand/private-nat-gateway.json", &[NoRouteToSecretsManager]),
     ("hand/lambda-outside-vpc.json", &[DbDeniesLambda]),
+    ("hand/vpc-dns-hostnames-off.yaml", &[VpcDnsDisabled]),
+    ("hand/vpc-dns-hostnames-on.yaml", &[]),
+    ("hand/nacl-no-return-ports.yaml", &[NaclBlocksRotation]),
+    ("hand/nacl-return-ports.yaml", &[]),
+    (
+        "hand/endpoint-policy-get-only.yaml",
+        &[EndpointPolicyDenies],
+    ),
+    ("hand/endpoint-policy-all.yaml", &[]),
+    ("hand/hosted-no-transform.yaml", &[MissingTransform]),
+    ("hand/hosted-with-transform.yaml", &[]),
+    (
+        "hand/managed-secret-rotated.yaml",
+        &[ManagedSecretAlsoRotated],
+    ),
+    ("hand/managed-secret-schedule.yaml", &[]),
+    ("hand/proxy-multi-user.yaml", &[MultiUserBehindProxy]),
+    ("hand/proxy-single-user.yaml", &[]),
+    ("hand/password-chars-default.yaml", &[PasswordCharsRejected]),
+    ("hand/password-chars-excluded.yaml", &[]),
+    ("hand/ecs-consumer-no-refresh.yaml", &[ConsumerNotRefreshed]),
+    ("hand/ecs-consumer-refreshed.yaml", &[]),
     (
         "hand/wrong-shapes.json",
         &[
@@ -203,6 +243,71 @@ const PAIRS: &[(Kind, &str, &str)] = &[
         "hand/imported-vpc.yaml",
         "hand/imported-vpc-defined.yaml",
     ),
+    (
+        VpcDnsDisabled,
+        "hand/vpc-dns-hostnames-off.yaml",
+        "hand/vpc-dns-hostnames-on.yaml",
+    ),
+    (
+        NaclBlocksRotation,
+        "hand/nacl-no-return-ports.yaml",
+        "hand/nacl-return-ports.yaml",
+    ),
+    (
+        EndpointPolicyDenies,
+        "hand/endpoint-policy-get-only.yaml",
+        "hand/endpoint-policy-all.yaml",
+    ),
+    (
+        MissingTransform,
+        "hand/hosted-no-transform.yaml",
+        "hand/hosted-with-transform.yaml",
+    ),
+    (
+        ManagedSecretAlsoRotated,
+        "hand/managed-secret-rotated.yaml",
+        "hand/managed-secret-schedule.yaml",
+    ),
+    (
+        MultiUserBehindProxy,
+        "hand/proxy-multi-user.yaml",
+        "hand/proxy-single-user.yaml",
+    ),
+    (
+        PasswordCharsRejected,
+        "hand/password-chars-default.yaml",
+        "hand/password-chars-excluded.yaml",
+    ),
+    (
+        ConsumerNotRefreshed,
+        "hand/ecs-consumer-no-refresh.yaml",
+        "hand/ecs-consumer-refreshed.yaml",
+    ),
+    (
+        VpcDnsDisabled,
+        "cdk/VpcDnsHostnamesOff.template.json",
+        "cdk/IsolatedWithEndpoint.template.json",
+    ),
+    (
+        NaclBlocksRotation,
+        "cdk/NaclNoReturnPorts.template.json",
+        "cdk/NaclReturnPorts.template.json",
+    ),
+    (
+        EndpointPolicyDenies,
+        "cdk/EndpointPolicyGetOnly.template.json",
+        "cdk/EndpointPolicyAll.template.json",
+    ),
+    (
+        PasswordCharsRejected,
+        "cdk/PasswordCharsAllowed.template.json",
+        "cdk/PasswordCharsExcluded.template.json",
+    ),
+    (
+        ConsumerNotRefreshed,
+        "cdk/EcsConsumerNoRefresh.template.json",
+        "cdk/EcsConsumerRefreshed.template.json",
+    ),
 ];
 
 fn fixture_text(rel: &str) -> String {
@@ -292,7 +397,7 @@ fn json_reports_match_snapshots() {
         let report = FileReport::from_text(&format!("tests/fixtures/{rel}"), &fixture_text(rel));
         let json = render_json(&[report]);
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
         }, {
             insta::assert_snapshot!(snapshot_name(rel), json);
@@ -333,8 +438,7 @@ fn yaml_and_json_forms_give_the_same_findings() {
     }
 }
 
-#[path = "support/large.rs"]
-mod large;
+use crate::support::large;
 
 #[test]
 fn large_generated_template_is_ready_and_fast_enough() {

@@ -2,6 +2,10 @@
 //! random CloudFormation-shaped templates, mutated fixtures, truncated text, random short-tag
 //! YAML and random strings.
 //!
+//! Directories too: random and mutated cloud assemblies (manifests, asset manifests, nested
+//! templates, stage assemblies), read from memory with `check_files`, never panic and name
+//! every file they cannot read.
+//!
 //! The cases are run with an explicit `TestRunner` so their number is counted and printed
 //! (`cargo test -p stackwright-check --test robustness -- --nocapture`): 2100 per run, in
 //! about 20 s unoptimized. The explicit tests below add cycles through mappings, resources that
@@ -13,7 +17,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value as Json};
-use stackwright_check::{analyze, render_json, render_sarif, render_text, FileReport};
+use std::collections::BTreeMap;
+
+use stackwright_check::{analyze, check_files, render_json, render_sarif, render_text, FileReport};
 use stackwright_core::Template;
 
 const RESOURCE_TYPES: &[&str] = &[
@@ -485,6 +491,7 @@ fn adversarial_inputs() {
 fn self_referencing_mappings_terminate() {
     // A mapping whose value looks itself up, and a `Fn::Sub` variable that refers to itself.
     let text = r#"{
+      "Transform": "AWS::SecretsManager-2024-09-16",
       "Mappings": {"M": {"k": {"v": {"Fn::FindInMap": ["M", "k", "v"]}}}},
       "Resources": {
         "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Fn::FindInMap": ["M", "k", "v"]}}},
@@ -543,4 +550,222 @@ fn evaluation_cycles_terminate() {
     let findings = analyze(&t);
     assert!(!findings.is_empty());
     check_text(text);
+}
+
+/// The files of a random assembly.
+const ASSEMBLY_FILES: &[&str] = &[
+    "A.template.json",
+    "B.template.json",
+    "A.assets.json",
+    "N.nested.template.json",
+    "stage/manifest.json",
+    "../outside.json",
+    "",
+];
+
+const ARTIFACT_TYPES: &[&str] = &[
+    "aws:cloudformation:stack",
+    "cdk:asset-manifest",
+    "cdk:cloud-assembly",
+    "cdk:tree",
+    "bogus",
+];
+
+/// A manifest of random artifacts: right keys with values of any shape.
+fn manifest() -> impl Strategy<Value = Json> {
+    let artifact = (
+        prop::sample::select(ARTIFACT_TYPES),
+        prop::sample::select(ASSEMBLY_FILES),
+        prop::collection::vec(prop::sample::select(&["A", "B", "C", "Missing"][..]), 0..3),
+        value(),
+        any::<u8>(),
+    )
+        .prop_map(|(ty, file, deps, junk, shape)| match shape % 6 {
+            0 => json!({"type": ty, "properties": junk}),
+            1 => json!({"type": ty, "properties": {"templateFile": junk, "file": junk}, "dependencies": junk}),
+            _ => json!({
+                "type": ty,
+                "properties": {"templateFile": file, "file": file, "directoryName": "stage",
+                               "stackName": file},
+                "dependencies": deps,
+                "displayName": file,
+            }),
+        });
+    (
+        prop::collection::vec(
+            (prop::sample::select(&["A", "B", "C", "D"][..]), artifact),
+            0..5,
+        ),
+        any::<bool>(),
+    )
+        .prop_map(|(arts, wrong)| {
+            let arts: Map<String, Json> =
+                arts.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            if wrong {
+                json!({"artifacts": Json::Array(arts.into_values().collect())})
+            } else {
+                json!({"artifacts": arts})
+            }
+        })
+}
+
+/// A template that exports, imports and nests: outputs with export names, imports of them,
+/// nested stacks with parameters.
+fn linked_template() -> impl Strategy<Value = Json> {
+    (
+        template(),
+        prop::collection::vec((prop::sample::select(IDS), value()), 0..3),
+        value(),
+    )
+        .prop_map(|(mut t, exports, param)| {
+            let mut outputs = Map::new();
+            for (i, (id, v)) in exports.into_iter().enumerate() {
+                let name = if i % 2 == 0 {
+                    json!({"Fn::Sub": format!("${{AWS::StackName}}-{id}")})
+                } else {
+                    json!(format!("x-{id}"))
+                };
+                outputs.insert(format!("O{i}"), json!({"Value": v, "Export": {"Name": name}}));
+            }
+            t["Outputs"] = Json::Object(outputs);
+            let res = t["Resources"].as_object_mut().expect("resources");
+            res.insert(
+                "Nested".into(),
+                json!({"Type": "AWS::CloudFormation::Stack",
+                       "Metadata": {"aws:asset:path": "N.nested.template.json"},
+                       "Properties": {"TemplateURL": "https://x/N.json", "Parameters": {"Param": param}}}),
+            );
+            res.insert(
+                "Imported".into(),
+                json!({"Type": "AWS::EC2::SecurityGroupIngress",
+                       "Properties": {"GroupId": {"Fn::ImportValue": "x-Sg"},
+                                      "SourceSecurityGroupId": {"Fn::ImportValue": {"Fn::Sub": "A-Fn"}}}}),
+            );
+            t
+        })
+}
+
+/// Checks an in-memory assembly rooted at `out`: no panic, every unreadable file named.
+fn check_assembly(files: &BTreeMap<String, String>) {
+    let reports = check_files(files, &["out"]);
+    for r in &reports {
+        assert!(r.file.starts_with("out"), "{}", r.file);
+    }
+    let again = check_files(files, &["out"]);
+    assert_eq!(reports, again, "deterministic");
+    let _ = render_text(&reports);
+    let _ = render_json(&reports);
+    let _ = render_sarif(&reports);
+}
+
+fn assembly_fixtures() -> Vec<BTreeMap<String, String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/assemblies");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .expect("assemblies")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.iter()
+        .map(|d| {
+            std::fs::read_dir(d)
+                .expect("assembly")
+                .map(|e| e.expect("entry").path())
+                .map(|p| {
+                    let name = p.file_name().expect("name").to_string_lossy().into_owned();
+                    (
+                        format!("out/{name}"),
+                        std::fs::read_to_string(&p).expect("read"),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn directories_never_panic() {
+    run(
+        "random assemblies",
+        300,
+        (
+            manifest(),
+            prop::collection::vec(linked_template(), 1..5),
+            prop::collection::vec(any::<u8>(), 5),
+        ),
+        |(m, templates, picks)| {
+            let mut files = BTreeMap::new();
+            files.insert("out/manifest.json".to_string(), m.to_string());
+            for (t, pick) in templates.iter().zip(picks) {
+                let name = ASSEMBLY_FILES[pick as usize % ASSEMBLY_FILES.len()];
+                let text = if pick % 3 == 0 {
+                    serde_yaml::to_string(t).expect("yaml")
+                } else {
+                    t.to_string()
+                };
+                files.insert(format!("out/{name}"), text);
+            }
+            check_assembly(&files);
+            // The same files as a plain folder.
+            files.remove("out/manifest.json");
+            check_assembly(&files);
+        },
+    );
+
+    let fixtures = assembly_fixtures();
+    let n = fixtures.len();
+    run(
+        "mutated assemblies",
+        200,
+        (
+            0..n,
+            any::<prop::sample::Index>(),
+            prop::collection::vec(
+                (
+                    prop::collection::vec(any::<u16>(), 1..8),
+                    any::<u8>(),
+                    value(),
+                ),
+                1..6,
+            ),
+        ),
+        |(i, which, muts)| {
+            let mut files = fixtures[i].clone();
+            let key = which
+                .get(&files.keys().cloned().collect::<Vec<_>>())
+                .clone();
+            let mut v: Json = serde_json::from_str(&files[&key]).expect("fixture json");
+            for (path, op, new) in muts {
+                mutate(&mut v, &path, op, new);
+            }
+            files.insert(key, v.to_string());
+            check_assembly(&files);
+        },
+    );
+    run(
+        "truncated assembly files",
+        100,
+        (0..n, any::<prop::sample::Index>(), 0.0f64..1.0),
+        |(i, which, cut)| {
+            let mut files = fixtures[i].clone();
+            let key = which
+                .get(&files.keys().cloned().collect::<Vec<_>>())
+                .clone();
+            let text = files[&key].clone();
+            let mut at = (text.len() as f64 * cut) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            files.insert(key.clone(), text[..at].to_string());
+            let reports = check_files(&files, &["out"]);
+            // A truncated manifest or template is named; a truncated asset manifest only
+            // hides nested templates.
+            if !key.ends_with(".assets.json") && at < text.trim_end().len() {
+                assert!(
+                    reports.iter().any(|r| r.result.is_err() && r.file == key),
+                    "{key} cut at {at}: {reports:?}"
+                );
+            }
+        },
+    );
 }

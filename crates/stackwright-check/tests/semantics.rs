@@ -1,13 +1,14 @@
 //! Focused checks of the network semantics, on small YAML variations of one template.
 
 use stackwright_check::{analyze, Kind};
-use stackwright_core::Template;
+use stackwright_core::{Severity, Template};
 
 use Kind::*;
 
 /// Two private subnets behind a NAT gateway, a Secrets Manager endpoint (whose properties are
 /// `ENDPOINT`), an Aurora MySQL cluster and a SAR rotation. Placeholders are replaced per test.
 const BASE: &str = r#"
+Transform: AWS::Serverless-2016-10-31
 Parameters:
   DbPort: {Type: Number}
 Resources:
@@ -121,6 +122,10 @@ impl Default for T {
 
 impl T {
     fn kinds(&self) -> Vec<Kind> {
+        self.findings().iter().map(|f| f.kind).collect()
+    }
+
+    fn findings(&self) -> Vec<stackwright_check::Finding> {
         let text = BASE
             .replace("ASSOC_B", self.assoc_b)
             .replace("ROUTE", self.route)
@@ -132,7 +137,7 @@ impl T {
             .replace("FN_EGRESS", self.fn_egress)
             .replace("EXTRA", self.extra);
         let t = Template::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        analyze(&t).iter().map(|f| f.kind).collect()
+        analyze(&t)
     }
 }
 
@@ -168,6 +173,39 @@ fn private_dns_absent_means_off_without_a_nat() {
         ..T::default()
     };
     assert_eq!(t.kinds(), [EndpointPrivateDnsDisabled]);
+}
+
+/// Private DNS off is an error only where "no NAT route" is provable: with subnets of another
+/// template (whose routes are unknown), the function may still go out through a NAT gateway.
+#[test]
+fn private_dns_off_is_a_warning_when_the_nat_route_is_unknown() {
+    let endpoint = "Endpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties: {VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-west-1.secretsmanager, VpcEndpointType: Interface, PrivateDnsEnabled: false, SecurityGroupIds: [!Ref EndpointSg]}";
+    let proven = T {
+        route: "",
+        endpoint,
+        ..T::default()
+    };
+    let f = proven.findings();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].kind, f[0].severity),
+        (EndpointPrivateDnsDisabled, Severity::Error)
+    );
+
+    // A function in imported subnets: the NAT route is unknown.
+    let imported = BASE_IMPORTED_SUBNETS;
+    let t = Template::parse(imported).expect("parses");
+    let f: Vec<_> = analyze(&t);
+    let dns = f
+        .iter()
+        .find(|f| f.kind == EndpointPrivateDnsDisabled)
+        .expect("flagged");
+    assert_eq!(dns.severity, Severity::Warning, "{dns:?}");
+    assert!(
+        dns.message.contains("imported value `net-SubnetA`"),
+        "{}",
+        dns.message
+    );
 }
 
 #[test]
@@ -316,3 +354,37 @@ fn a_default_route_to_a_transit_gateway_cannot_be_proven() {
     };
     assert_eq!(t.kinds(), [CannotProve]);
 }
+
+/// A function in imported subnets of a VPC whose Secrets Manager endpoint has private DNS off.
+const BASE_IMPORTED_SUBNETS: &str = r#"
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.9.0.0/16}
+  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties: {VpcId: !Ref Vpc, ServiceName: com.amazonaws.eu-west-1.secretsmanager, VpcEndpointType: Interface, PrivateDnsEnabled: false, SecurityGroupIds: [!Ref EndpointSg]}
+  EndpointSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: endpoint
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 10.9.0.0/16}]
+  FnSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: {GroupDescription: rotation, VpcId: !Ref Vpc}
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::111111111111:role/r
+      Code: {ZipFile: x}
+      VpcConfig:
+        SubnetIds: [!ImportValue net-SubnetA]
+        SecurityGroupIds: [!Ref FnSg]
+  Schedule:
+    Type: AWS::SecretsManager::RotationSchedule
+    Properties:
+      SecretId: arn:aws:secretsmanager:us-east-1:111111111111:secret:app
+      RotationLambdaARN: !GetAtt Fn.Arn
+      RotateImmediatelyOnUpdate: false
+"#;

@@ -6,8 +6,7 @@ use std::path::Path;
 use stackwright_check::{analyze, Kind, RotationReadiness};
 use stackwright_core::{Expr, RawResource, Severity, Template};
 
-#[path = "support/ours.rs"]
-mod ours;
+use crate::support::ours;
 
 use ours::rotation_stack;
 

@@ -54,18 +54,13 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth::run(args, cli.quiet, &mut stdin, &mut stdout, &mut stderr),
         Command::Schema(args) => synth::schema(args, &mut stdout, &mut stderr),
         Command::Check(args) => {
-            let mut out = Vec::new();
-            let mut err = Vec::new();
-            let code = stackwright_check::run(args, &mut stdin, &mut out, &mut err);
-            let mut report = String::from_utf8_lossy(&out).into_owned();
-            if args.format == stackwright_check::Format::Text {
-                if cli.quiet {
-                    report = paint::drop_check_summaries(&report);
-                }
-                report = paint::paint(&report);
-            }
-            let _ = stderr.write_all(paint::paint(&String::from_utf8_lossy(&err)).as_bytes());
-            write_or_fail(&mut stdout, &mut stderr, &report, code)
+            // The analyzer writes the report with the terminal's styles (the streams strip
+            // them when not a terminal), and only the findings with --quiet.
+            let options = stackwright_check::TextOptions {
+                marker: &paint::CheckColors,
+                summaries: !cli.quiet,
+            };
+            stackwright_check::run_with(args, &mut stdin, &mut stdout, &mut stderr, &options)
         }
         Command::Doctor(args) => {
             let mut out = Vec::new();

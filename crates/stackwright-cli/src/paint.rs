@@ -19,8 +19,9 @@ fn styled(style: Style, s: &str) -> String {
     format!("{style}{s}{style:#}")
 }
 
-/// Colors the severities (`error[...]`, `warning:`...), fixes, `ok` summaries, the doctor's
-/// state and the commands to run.
+/// Colors the severities (`error[...]`, `warning:`...), fixes, the doctor's state and the
+/// commands to run, in the text of `synth` and `doctor`. (`check` colours as it writes, with
+/// [`CheckColors`].)
 pub fn paint(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     for line in text.split_inclusive('\n') {
@@ -62,36 +63,24 @@ fn paint_line(line: &str) -> String {
         let style = if state == "healthy" { GOOD } else { ERROR };
         return format!("State: {}{tail}", styled(style, state));
     }
-    if let Some(i) = line.find(": ok (") {
-        return format!("{}: {}{}", &line[..i], styled(GOOD, "ok"), &line[i + 4..]);
-    }
     line.to_string()
 }
 
-/// `check --quiet`: the findings only, without the per-file summary lines.
-pub fn drop_check_summaries(report: &str) -> String {
-    report
-        .split_inclusive('\n')
-        .filter(|l| !is_check_summary(l))
-        .collect()
-}
+/// The colours of `stackwright check`'s text report, applied as the analyzer writes it.
+pub struct CheckColors;
 
-fn is_check_summary(line: &str) -> bool {
-    let Some(i) = line.rfind(": ") else {
-        return false;
-    };
-    let rest = line[i + 2..].trim_end();
-    if rest.starts_with("ok (") && rest.ends_with("checked, no findings)") {
-        return true;
+impl stackwright_check::Marker for CheckColors {
+    fn mark(&self, mark: stackwright_check::Mark, text: &str) -> String {
+        use stackwright_check::Mark;
+        let style = match mark {
+            Mark::Error => ERROR,
+            Mark::Warning => WARNING,
+            Mark::Fix => FIX,
+            Mark::Ok => GOOD,
+            Mark::Stack => COMMAND,
+        };
+        styled(style, text)
     }
-    // `1 error, 2 warnings (3 rotation schedules checked)`
-    let words: Vec<&str> = rest.split_whitespace().collect();
-    words.len() >= 4
-        && words[0].parse::<usize>().is_ok()
-        && words[1].starts_with("error")
-        && words[2].parse::<usize>().is_ok()
-        && words[3].starts_with("warning")
-        && rest.ends_with("checked)")
 }
 
 #[cfg(test)]
@@ -100,10 +89,9 @@ mod tests {
 
     #[test]
     fn paints_severities_fixes_and_states() {
-        let p = paint("a.json: error[db-denies-lambda] X: no\n    fix: open it\na.json: ok (1 rotation schedule checked, no findings)\nState: healthy (fine)\n      $ aws secretsmanager rotate-secret\n");
+        let p = paint("error: stack.yaml: no\n    fix: open it\nState: healthy (fine)\n      $ aws secretsmanager rotate-secret\n");
         assert!(p.contains(&styled(ERROR, "error")));
         assert!(p.contains(&styled(FIX, "fix:")));
-        assert!(p.contains(&styled(GOOD, "ok")));
         assert!(p.contains(&styled(GOOD, "healthy")));
         assert!(p.contains(&styled(COMMAND, "$ aws secretsmanager rotate-secret")));
         assert!(paint("warning: x\n").starts_with(&styled(WARNING, "warning")));
@@ -112,11 +100,13 @@ mod tests {
     }
 
     #[test]
-    fn quiet_check_drops_summaries_only() {
-        let r = "a.json: error[x] A: m\n    fix: f\na.json: 1 error, 0 warnings (1 rotation schedule checked)\nb.json: ok (2 rotation schedules checked, no findings)\n";
+    fn check_marks_are_styled() {
+        use stackwright_check::{Mark, Marker};
         assert_eq!(
-            drop_check_summaries(r),
-            "a.json: error[x] A: m\n    fix: f\n"
+            CheckColors.mark(Mark::Error, "error"),
+            styled(ERROR, "error")
         );
+        assert_eq!(CheckColors.mark(Mark::Ok, "ok"), styled(GOOD, "ok"));
+        assert_eq!(CheckColors.mark(Mark::Fix, "fix:"), styled(FIX, "fix:"));
     }
 }

@@ -48,8 +48,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 /// The body of a committed insta snapshot (after its second `---` line).
 fn snapshot_body(name: &str) -> String {
-    let text = std::fs::read_to_string(workspace().join("snapshots").join(format!("{name}.snap")))
-        .unwrap();
+    let text = std::fs::read_to_string(
+        workspace()
+            .join("crates/stackwright/tests/snapshots")
+            .join(format!("{name}.snap")),
+    )
+    .unwrap();
     let mut dashes = 0;
     let mut body = String::new();
     for line in text.split_inclusive('\n') {

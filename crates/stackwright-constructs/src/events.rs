@@ -102,7 +102,7 @@ impl Rule {
         let empty = props.pattern.as_map().is_none_or(|m| m.is_empty());
         if empty {
             return Err(Error::invalid(
-                "SW-EVENTS-001",
+                crate::codes::EVENTS_PATTERN_INVALID,
                 path,
                 "the event pattern is not a non-empty JSON object",
                 "match at least one field, e.g. {\"source\": [\"aws.secretsmanager\"]}",
@@ -110,7 +110,7 @@ impl Rule {
         }
         if props.description.as_ref().is_some_and(|d| d.len() > 512) {
             return Err(Error::invalid(
-                "SW-EVENTS-001",
+                crate::codes::EVENTS_PATTERN_INVALID,
                 path,
                 "the description is longer than 512 characters",
                 "shorten it",
@@ -161,7 +161,7 @@ impl Rule {
             .ok_or_else(|| stackwright_core::foreign_construct("rule", node))?;
         if st.targets.len() >= MAX_TARGETS {
             return Err(Error::invalid(
-                "SW-EVENTS-002",
+                crate::codes::EVENTS_TOO_MANY_TARGETS,
                 path,
                 format!("a rule takes at most {MAX_TARGETS} targets"),
                 "add another rule with the same pattern",

@@ -126,7 +126,7 @@ impl Key {
         let res = stack.resource_mut(self.resource.node())?;
         if !crate::iam::push_statement(res.properties.get_mut("KeyPolicy"), statement) {
             return Err(Error::invalid(
-                "SW-KMS-001",
+                crate::codes::KMS_KEY_POLICY_REPLACED,
                 stack.path(self.node),
                 "the key's policy was replaced by one without a Statement list",
                 "add statements before overriding KeyPolicy, or write the whole policy yourself",

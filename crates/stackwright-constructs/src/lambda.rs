@@ -30,7 +30,9 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value};
+use stackwright_core::{
+    DiagnosticCode, Error, Expr, Handle, NodeId, Result, Scope, ToValue, Tree, Value,
+};
 use stackwright_l1::lambda::{cfn_function, CfnFunction, CfnPermission};
 
 use crate::ec2::{
@@ -306,7 +308,7 @@ impl Function {
                 let selected = vpc.select_subnets(stack, &sel)?;
                 if selected.types.contains(&SubnetType::Public) {
                     return Err(Error::invalid(
-                        "SW-LAMBDA-007",
+                        crate::codes::LAMBDA_PUBLIC_SUBNETS,
                         &path,
                         "the function would run in public subnets, where Lambda gives it no \
                          public address, so it reaches neither the internet nor AWS APIs",
@@ -468,7 +470,7 @@ impl Function {
     ) -> Result<Handle<CfnPermission>> {
         if permission.principal.is_empty() || permission.principal.contains(char::is_whitespace) {
             return Err(Error::invalid(
-                "SW-LAMBDA-008",
+                crate::codes::LAMBDA_PERMISSION_PRINCIPAL_INVALID,
                 format!("{}/{id}", stack.path(scope)),
                 format!("`{}` is not a principal", permission.principal),
                 "name a service principal such as events.amazonaws.com",
@@ -496,17 +498,18 @@ impl Connectable for Function {
 }
 
 fn validate(path: &str, p: &FunctionProps) -> Result<()> {
-    let bad = |code: &str, msg: String, fix: &str| Err(Error::invalid(code, path, msg, fix));
+    let bad =
+        |code: DiagnosticCode, msg: String, fix: &str| Err(Error::invalid(code, path, msg, fix));
     if p.handler.is_empty() || p.handler.len() > 128 || p.handler.contains(char::is_whitespace) {
         return bad(
-            "SW-LAMBDA-001",
+            crate::codes::LAMBDA_HANDLER_INVALID,
             format!("`{}` is not a handler", p.handler),
             "name the entry point as `file.function`, e.g. index.handler (up to 128 characters)",
         );
     }
     if p.runtime.name().is_empty() {
         return bad(
-            "SW-LAMBDA-001",
+            crate::codes::LAMBDA_HANDLER_INVALID,
             "the runtime is empty".into(),
             "choose a runtime such as Runtime::Python312",
         );
@@ -514,7 +517,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     if let Code::Inline(src) = &p.code {
         if !p.runtime.supports_inline() {
             return bad(
-                "SW-LAMBDA-002",
+                crate::codes::LAMBDA_INLINE_CODE_RUNTIME,
                 format!(
                     "CloudFormation inlines code only for Python and Node.js, not {}",
                     p.runtime.name()
@@ -524,14 +527,14 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
         }
         if src.trim().is_empty() {
             return bad(
-                "SW-LAMBDA-002",
+                crate::codes::LAMBDA_INLINE_CODE_RUNTIME,
                 "the inline code is empty".into(),
                 "pass the function's source",
             );
         }
         if src.len() > MAX_INLINE_CODE_BYTES {
             return bad(
-                "SW-LAMBDA-002",
+                crate::codes::LAMBDA_INLINE_CODE_RUNTIME,
                 format!(
                     "the inline code is {} bytes; CloudFormation takes at most {MAX_INLINE_CODE_BYTES}",
                     src.len()
@@ -543,7 +546,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     if let Some(t) = p.timeout {
         if t.subsec_nanos() != 0 || !(1..=900).contains(&t.as_secs()) {
             return bad(
-                "SW-LAMBDA-003",
+                crate::codes::LAMBDA_TIMEOUT_INVALID,
                 format!("timeout {t:?} is not a whole number of seconds from 1 to 900"),
                 "choose 1 to 900 whole seconds",
             );
@@ -552,7 +555,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     if let Some(m) = p.memory_size {
         if !(128..=10240).contains(&m) {
             return bad(
-                "SW-LAMBDA-004",
+                crate::codes::LAMBDA_MEMORY_INVALID,
                 format!("memory size {m} MB is outside 128 to 10240"),
                 "choose 128 to 10240 MB",
             );
@@ -565,7 +568,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !ok {
             return bad(
-                "SW-LAMBDA-005",
+                crate::codes::LAMBDA_FUNCTION_NAME_INVALID,
                 format!("`{n}` is not a valid function name"),
                 "use 1 to 64 letters, digits, hyphens and underscores",
             );
@@ -578,14 +581,14 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
             && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !ok {
             return bad(
-                "SW-LAMBDA-006",
+                crate::codes::LAMBDA_ENVIRONMENT_NAME_INVALID,
                 format!("`{k}` is not a valid environment variable name"),
                 "start with a letter; use letters, digits and underscores (two characters at least)",
             );
         }
         if RESERVED_ENV.contains(&k.as_str()) {
             return bad(
-                "SW-LAMBDA-006",
+                crate::codes::LAMBDA_ENVIRONMENT_NAME_INVALID,
                 format!("`{k}` is reserved: Lambda sets it itself"),
                 "choose another name",
             );
@@ -594,7 +597,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     }
     if env_bytes > MAX_ENVIRONMENT_BYTES {
         return bad(
-            "SW-LAMBDA-006",
+            crate::codes::LAMBDA_ENVIRONMENT_NAME_INVALID,
             format!(
                 "the environment variables take {env_bytes} bytes; Lambda allows {MAX_ENVIRONMENT_BYTES}"
             ),
@@ -603,7 +606,7 @@ fn validate(path: &str, p: &FunctionProps) -> Result<()> {
     }
     if p.vpc.is_none() && (p.vpc_subnets.is_some() || !p.security_groups.is_empty()) {
         return bad(
-            "SW-LAMBDA-007",
+            crate::codes::LAMBDA_PUBLIC_SUBNETS,
             "subnets or security groups were given for a function outside a VPC".into(),
             "also pass the VPC with FunctionProps::vpc",
         );

@@ -4,6 +4,7 @@
 //! module per service: [`ec2`] (VPC, security groups, endpoints), [`rds`] (Aurora),
 //! [`secretsmanager`] (secrets, attachment, rotation).
 
+pub mod codes;
 pub mod ec2;
 pub mod events;
 pub mod iam;

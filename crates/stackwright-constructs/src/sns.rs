@@ -102,7 +102,7 @@ impl Topic {
         if let Some(n) = &props.display_name {
             if n.len() > 100 {
                 return Err(Error::invalid(
-                    "SW-SNS-001",
+                    crate::codes::SNS_DISPLAY_NAME_TOO_LONG,
                     format!("{}/{id}", stack.path(scope)),
                     "the display name is longer than 100 characters",
                     "shorten it",
@@ -176,7 +176,7 @@ impl Topic {
         statement.check(stack, self.node)?;
         if !statement.has_principal() {
             return Err(Error::invalid(
-                "SW-IAM-001",
+                crate::codes::IAM_ROLE_POLICY_PRINCIPAL,
                 stack.path(self.node),
                 "a statement of a topic's policy names no principal",
                 "say who may act on the topic, e.g. .service_principal(\"events.amazonaws.com\")",
@@ -222,7 +222,7 @@ impl Topic {
     pub fn add_subscription(&self, stack: &mut Tree, protocol: &str, endpoint: &str) -> Result<()> {
         if !PROTOCOLS.contains(&protocol) || endpoint.trim().is_empty() {
             return Err(Error::invalid(
-                "SW-SNS-002",
+                crate::codes::SNS_SUBSCRIPTION_INVALID,
                 stack.path(self.node),
                 format!("`{protocol}` subscription to `{endpoint}` is not valid"),
                 format!(

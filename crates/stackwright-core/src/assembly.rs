@@ -118,10 +118,7 @@ impl App {
         let dir = dir.as_ref();
         let mut synthesized = self.synth()?;
         for s in &mut synthesized {
-            add_bootstrap_check(&mut s.template).map_err(|e| {
-                let d = e.diagnostics()[0].clone();
-                Error::invalid(&d.code, &s.stack_name, d.message, d.fix)
-            })?;
+            add_bootstrap_check(&mut s.template).map_err(|e| e.at_path(&s.stack_name))?;
         }
         let stacks: Vec<(&Tree, NodeId)> = synthesized
             .iter()
@@ -148,7 +145,7 @@ impl App {
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::invalid(
-        "SW-ASM-001",
+        crate::codes::ASSEMBLY_WRITE_FAILED,
         path.display().to_string(),
         format!("cannot write the cloud assembly: {e}"),
         "choose a folder you can write to (it is created when missing)",
@@ -178,7 +175,7 @@ pub fn add_bootstrap_check(template: &mut Template) -> Result<()> {
         || template.rules.contains_key(CHECK_BOOTSTRAP_VERSION_RULE)
     {
         return Err(Error::invalid(
-            "SW-ASM-002",
+            crate::codes::ASSEMBLY_BOOTSTRAP_CLASH,
             "Template",
             format!(
                 "the template already has a `{BOOTSTRAP_VERSION_PARAMETER}` parameter or a \

@@ -21,6 +21,45 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A diagnostic code: a stable, greppable name (`SW-VPC-004`) and, where the problem is about
+/// one field of a construct's props, that field's name as spec documents write it
+/// (`subnets`), so a spec error can point at the line. Each crate keeps its codes in one
+/// registry (`stackwright_core::codes`, `stackwright_constructs::codes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DiagnosticCode {
+    /// The stable name.
+    pub name: &'static str,
+    /// The props field the problem is about, if one.
+    pub field: Option<&'static str>,
+}
+
+impl DiagnosticCode {
+    /// A code about no field in particular.
+    pub const fn new(name: &'static str) -> DiagnosticCode {
+        DiagnosticCode { name, field: None }
+    }
+    /// A code about a props field (its spec-document name).
+    pub const fn on_field(name: &'static str, field: &'static str) -> DiagnosticCode {
+        DiagnosticCode {
+            name,
+            field: Some(field),
+        }
+    }
+}
+
+/// A code of one's own, e.g. for a check a program adds (`"MY-001"`).
+impl From<&'static str> for DiagnosticCode {
+    fn from(name: &'static str) -> DiagnosticCode {
+        DiagnosticCode::new(name)
+    }
+}
+
+impl fmt::Display for DiagnosticCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 /// One problem found while building or synthesizing a stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -37,14 +76,22 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+    /// The props field the problem is about, from its [`DiagnosticCode`].
+    pub field: Option<&'static str>,
 }
 
 impl Diagnostic {
     /// An error.
-    pub fn error(code: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: impl Into<DiagnosticCode>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        let code = code.into();
         Diagnostic {
             severity: Severity::Error,
-            code: code.to_string(),
+            code: code.name.to_string(),
+            field: code.field,
             path: path.into(),
             logical_id: None,
             message: message.into(),
@@ -53,7 +100,11 @@ impl Diagnostic {
     }
 
     /// A warning.
-    pub fn warning(code: &str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: impl Into<DiagnosticCode>,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, path, message)
@@ -83,6 +134,7 @@ impl fmt::Display for Diagnostic {
 
 /// The error builders and synth return.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Bad input to a builder: one diagnostic.
     #[error("{0}")]
@@ -106,7 +158,7 @@ fn list(d: &[Diagnostic]) -> String {
 impl Error {
     /// A builder error with a code, the construct path, the problem and the fix.
     pub fn invalid(
-        code: &str,
+        code: impl Into<DiagnosticCode>,
         path: impl Into<String>,
         message: impl Into<String>,
         fix: impl Into<String>,
@@ -114,6 +166,18 @@ impl Error {
         Error::Invalid(Box::new(
             Diagnostic::error(code, path, message).with_fix(fix),
         ))
+    }
+
+    /// The same error about another construct path (a builder error found by a helper that
+    /// did not know the path); synth errors keep theirs.
+    pub fn at_path(self, path: impl Into<String>) -> Error {
+        match self {
+            Error::Invalid(mut d) => {
+                d.path = path.into();
+                Error::Invalid(d)
+            }
+            other => other,
+        }
     }
 
     /// The diagnostics this error carries.
@@ -124,9 +188,25 @@ impl Error {
         }
     }
 
-    /// True when some diagnostic of this error has the given code.
-    pub fn has_code(&self, code: &str) -> bool {
-        self.diagnostics().iter().any(|d| d.code == code)
+    /// True when some diagnostic of this error has the given code (a [`DiagnosticCode`] or its name).
+    pub fn has_code(&self, code: impl Into<CodeName>) -> bool {
+        let name = code.into().0;
+        self.diagnostics().iter().any(|d| d.code == name)
+    }
+}
+
+/// The name of a code, as [`Error::has_code`] takes it: a [`DiagnosticCode`] or a string.
+pub struct CodeName(String);
+
+impl From<DiagnosticCode> for CodeName {
+    fn from(c: DiagnosticCode) -> CodeName {
+        CodeName(c.name.to_string())
+    }
+}
+
+impl From<&str> for CodeName {
+    fn from(s: &str) -> CodeName {
+        CodeName(s.to_string())
     }
 }
 
@@ -137,7 +217,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// one place that says so, for every construct library.
 pub fn foreign_construct(what: &str, node: crate::NodeId) -> Error {
     Error::invalid(
-        "SW-CORE-002",
+        crate::codes::FOREIGN_CONSTRUCT,
         format!("{node:?}"),
         format!("this {what} belongs to another app"),
         "build the stacks that share constructs in one App (`App::new_stack`); a construct of a \

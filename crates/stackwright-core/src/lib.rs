@@ -19,6 +19,7 @@
 //! ```
 
 pub mod assembly;
+pub mod codes;
 pub mod diag;
 pub mod expr;
 pub mod logical_id;
@@ -29,7 +30,7 @@ pub mod tree;
 pub mod value;
 
 pub use assembly::CloudAssembly;
-pub use diag::{foreign_construct, Diagnostic, Error, Result, Severity};
+pub use diag::{foreign_construct, CodeName, Diagnostic, DiagnosticCode, Error, Result, Severity};
 pub use expr::{Attr, Cond, ConditionName, Expr, MappingName, Pseudo};
 pub use read::ReadError;
 pub use template::{Resource, Section, Template};

@@ -9,6 +9,7 @@ use crate::value::{Intrinsic, Name, Value};
 
 /// Why a template could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReadError {
     /// The text is not valid JSON.
     #[error("invalid JSON at line {line}, column {column}: {message}")]

@@ -7,6 +7,7 @@ use thiserror::Error;
 /// Every variant renders as a single line suitable for standard error; the
 /// command-line entry point maps all of them to exit code 2.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum DoctorError {
     /// A file (or standard input) could not be read.
     #[error("cannot read {what} from {source_name}: {error}")]

@@ -11,7 +11,8 @@
 //! - [`Report::new`] combines both, and [`render_text`] / [`render_json`] print it.
 //!
 //! [`run`] does all of it for the command line, with [`DoctorArgs`] as its
-//! arguments.
+//! arguments; with the `cli` feature (which brings in clap) a binary only has to
+//! mount [`DoctorArgs`] as a subcommand. Without it, [`DoctorArgs`] is plain data.
 //!
 //! ```
 //! use stackwright_doctor::{analyze_log, diagnose, parse_versions, Report, State};
@@ -74,6 +75,7 @@ pub use versions::{
     parse_versions, SecretVersion, VersionList, AWSCURRENT, AWSPENDING, AWSPREVIOUS,
 };
 
+#[cfg(feature = "cli")]
 const AFTER_HELP: &str = "\
 Examples:
   aws secretsmanager list-secret-version-ids --secret-id prod/db > versions.json
@@ -86,31 +88,34 @@ Examples:
 Exit codes: 0 healthy, 1 a repair is needed, 2 unreadable input.";
 
 /// Diagnose a Secrets Manager rotation stuck half-way and print the exact repair.
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
-#[command(after_help = AFTER_HELP)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(feature = "cli", command(after_help = AFTER_HELP))]
 pub struct DoctorArgs {
     /// Output of `aws secretsmanager list-secret-version-ids --secret-id ID`
     /// (a file, or - for standard input).
-    #[arg(long, value_name = "FILE")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub versions: PathBuf,
 
     /// Secret id to use in the repair commands [default: ARN, else Name, from
     /// the versions file].
-    #[arg(long, value_name = "ID")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "ID"))]
     pub secret_id: Option<String>,
 
     /// CloudWatch log text of the rotation Lambda, to find why the rotation
     /// stopped (a file, or - for standard input).
-    #[arg(long, value_name = "FILE")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub log: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Format::Text))]
     pub format: Format,
 }
 
 /// The output format of `stackwright doctor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[non_exhaustive]
 pub enum Format {
     /// Readable plain text.
     #[default]

@@ -4,6 +4,7 @@ use std::fmt;
 
 /// Why a rotation stopped, as far as its log tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LogCause {
     /// `Task timed out after N seconds`, or a botocore network error
     /// (`ConnectTimeoutError`, `ReadTimeoutError`, `EndpointConnectionError`):

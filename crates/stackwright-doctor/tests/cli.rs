@@ -1,9 +1,7 @@
 //! `run` end to end, with fixtures and in-memory buffers.
 
-mod common;
-
+use crate::common::{commands, doctor, doctor_json, fixture, Cli};
 use clap::CommandFactory;
-use common::{commands, doctor, doctor_json, fixture, Cli};
 use stackwright_doctor::Format;
 
 const ARN: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/app-db-AbCdEf";
@@ -679,7 +677,7 @@ fn a_missing_log_file_is_unreadable() {
 fn non_utf8_versions_are_unreadable_but_logs_are_read_lossily() {
     let mut bytes = std::fs::read(fixture("healthy.json")).unwrap();
     bytes.insert(1, 0xff);
-    let args = common::args(&["--versions", "-"]);
+    let args = crate::common::args(&["--versions", "-"]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = stackwright_doctor::run(&args, &mut bytes.as_slice(), &mut out, &mut err);
     assert_eq!(code, 2);
@@ -689,7 +687,7 @@ fn non_utf8_versions_are_unreadable_but_logs_are_read_lossily() {
 
     let mut log = b"\xff\xfe garbage\n".to_vec();
     log.extend(std::fs::read(fixture("timeout.log")).unwrap());
-    let args = common::args(&["--versions", &fixture("healthy.json"), "--log", "-"]);
+    let args = crate::common::args(&["--versions", &fixture("healthy.json"), "--log", "-"]);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = stackwright_doctor::run(&args, &mut log.as_slice(), &mut out, &mut err);
     assert_eq!(code, 1);
@@ -733,15 +731,19 @@ fn text_output_is_plain() {
 #[test]
 fn arguments_and_help() {
     Cli::command().debug_assert();
-    let args = common::args(&["--versions", "v.json"]);
+    let args = crate::common::args(&["--versions", "v.json"]);
     assert_eq!(args.format, Format::Text);
     assert_eq!(args.secret_id, None);
     assert_eq!(args.log, None);
+    assert!(crate::common::Cli::try_parse_from_doctor(&[
+        "--format",
+        "yaml",
+        "--versions",
+        "v.json"
+    ])
+    .is_err());
     assert!(
-        common::Cli::try_parse_from_doctor(&["--format", "yaml", "--versions", "v.json"]).is_err()
-    );
-    assert!(
-        common::Cli::try_parse_from_doctor(&[]).is_err(),
+        crate::common::Cli::try_parse_from_doctor(&[]).is_err(),
         "--versions is required"
     );
 

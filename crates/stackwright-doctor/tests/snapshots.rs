@@ -1,8 +1,6 @@
 //! Snapshots of the text and JSON output for each state and log cause.
 
-mod common;
-
-use common::doctor;
+use crate::common::doctor;
 
 /// Snapshots the text and JSON output of `stackwright doctor <args>` as
 /// `doctor_<name>_text` and `doctor_<name>_json`, with the exit code on top.
@@ -22,7 +20,7 @@ fn snapshot(name: &str, args: &[&str]) {
             outcome.code, outcome.out
         );
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {

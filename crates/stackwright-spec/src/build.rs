@@ -151,16 +151,11 @@ impl<'a> Builder<'a> {
     /// else the one the diagnostic's code is about, else the construct) and carries the
     /// construct's diagnostic.
     fn refused(&self, field: Option<FieldPath>, e: stackwright::Error) -> SpecError {
-        let field = field.unwrap_or_else(|| {
-            let code = e
-                .diagnostics()
-                .first()
-                .map(|d| d.code.clone())
-                .unwrap_or_default();
-            match field_of_code(&code) {
-                Some(key) => self.field(key),
-                None => self.construct_path(),
-            }
+        // The construct's diagnostic code names the props field it is about
+        // (`stackwright::constructs::codes`).
+        let field = field.unwrap_or_else(|| match e.diagnostics().first().and_then(|d| d.field) {
+            Some(key) => self.field(key),
+            None => self.construct_path(),
         });
         invalid(field, &e)
     }
@@ -911,30 +906,6 @@ impl<'a> Builder<'a> {
             .map(|_| Built::Other("RotationRefresh"))
             .map_err(|e| self.refused(None, e))
     }
-}
-
-/// The props field a construct diagnostic is about, by its code.
-fn field_of_code(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "SW-VPC-001" | "SW-VPC-002" => "cidr",
-        "SW-VPC-003" | "SW-VPC-004" | "SW-VPC-005" => "subnets",
-        "SW-VPC-006" | "SW-VPC-007" | "SW-VPC-008" => "natGateways",
-        "SW-VPC-009" => "maxAzs",
-        "SW-VPC-011" | "SW-VPC-012" => "subnets",
-        "SW-RDS-002" => "backupRetentionDays",
-        "SW-RDS-012" => "credentials",
-        "SW-RDS-013" => "allocatedStorage",
-        "SW-RDS-014" | "SW-RDS-015" => "database",
-        "SW-RDS-004" => "readers",
-        "SW-RDS-006" | "SW-SEC-002" => "credentials",
-        "SW-SEC-001" => "generate",
-        "SW-ROT-002" => "masterSecret",
-        "SW-ROT-003" => "automaticallyAfter",
-        "SW-ROT-004" | "SW-ROT-005" => "secret",
-        "SW-REFRESH-001" | "SW-REFRESH-002" | "SW-REFRESH-003" => "services",
-        "SW-REFRESH-004" => "alertEmails",
-        _ => return None,
-    })
 }
 
 /// A construct's error as a spec error about `field`: the diagnostic (code, construct path,

@@ -231,6 +231,7 @@ impl Spec {
 
 /// Why [`Spec::synth`] failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SynthError {
     /// The spec does not build.
     #[error("{0}")]

@@ -39,7 +39,7 @@ fn load(path: &Path) -> Spec {
 
 fn snapshot(name: &str, body: &str) {
     insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {

@@ -1,9 +1,7 @@
 //! `App::synth_to_dir`: the cloud assembly's files, without the CDK CLI (see `cdk_cli.rs` for
 //! the CLI reading them).
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod mission;
+use crate::support::synth as mission;
 
 use std::path::{Path, PathBuf};
 

@@ -6,9 +6,7 @@ use stackwright::assertions::{matches, Capture, Match, Template};
 use stackwright::ec2::{Peer, Port, SecurityGroup, SecurityGroupProps, Vpc, VpcProps};
 use stackwright::Stack;
 
-#[path = "../../../examples/multi_stack.rs"]
-#[allow(dead_code)]
-mod multi_stack;
+use crate::support::multi_stack;
 
 /// Two rotation schedules (one rotating immediately), a secret, a topic without properties,
 /// an output, a parameter, a mapping and a condition.
@@ -850,7 +848,7 @@ fn a_snapshot_of_a_template_next_to_assertions() {
     let template = Template::from_stack(&stack);
     template.resource_count_is("AWS::EC2::NatGateway", 0);
     insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {

@@ -11,13 +11,9 @@
 //! network would fail instead of leaving the machine. `cdk deploy --app DIR` needs an AWS
 //! account bootstrapped with `cdk bootstrap` and is not run here.
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod mission;
+use crate::support::synth as mission;
 
-#[path = "../../../examples/postgres_multi_user_nat.rs"]
-#[allow(dead_code)]
-mod postgres;
+use crate::support::postgres_multi_user_nat as postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -197,9 +193,7 @@ fn cdk_diff_against_the_cdk_template_shows_no_difference() {
     std::fs::remove_dir_all(&home).ok();
 }
 
-#[path = "../../../examples/multi_stack.rs"]
-#[allow(dead_code)]
-mod multi_stack;
+use crate::support::multi_stack;
 
 /// `cargo run --example multi_stack -- --out DIR`: the CLI lists the network stack first, and
 /// `cdk diff` of each stack against the CDK's own template for the same tree finds only the

@@ -19,9 +19,7 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{days, hours, Error, Stack};
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod synth;
+use crate::support::synth;
 
 fn isolated_vpc(stack: &mut Stack) -> Vpc {
     Vpc::new(
@@ -1211,4 +1209,49 @@ fn disabled_inline_rules_remove_the_standalone_placeholder() {
         "AWS::EC2::SecurityGroup",
         json!({"SecurityGroupEgress": Match::absent(), "SecurityGroupIngress": Match::absent()}),
     );
+}
+
+/// `Credentials::from_generated_secret` gives the CDK's `DatabaseSecret` logical ID; a stack
+/// deployed with the earlier ID keeps it with an override on the secret's resource.
+#[test]
+fn generated_credentials_keep_an_earlier_logical_id_with_an_override() {
+    use stackwright::rds::{AuroraMysqlVersion, Credentials};
+    let mut stack = Stack::new("Orders").unwrap();
+    let vpc = Vpc::new(
+        &mut stack,
+        "Vpc",
+        VpcProps::new()
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap();
+    let db = DatabaseCluster::new(
+        &mut stack,
+        "Db",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_mysql(AuroraMysqlVersion::V3_04_0),
+            vpc,
+        )
+        .credentials(Credentials::from_generated_secret("admin"))
+        .vpc_subnets(SubnetSelection::by_type(SubnetType::Isolated)),
+    )
+    .unwrap();
+    let secrets = |stack: &Stack| -> Vec<String> {
+        stack
+            .synth()
+            .unwrap()
+            .template
+            .resources_of_type("AWS::SecretsManager::Secret")
+            .map(|(id, _)| id.to_string())
+            .collect()
+    };
+    assert_eq!(
+        secrets(&stack),
+        ["OrdersDbSecretA36191803fdaad7efa858a3daf9490cf0a702aeb"]
+    );
+    let resource = db.secret().secret().resource().node();
+    stack
+        .override_logical_id(resource, "DbSecretA4F3B2C1")
+        .unwrap();
+    assert_eq!(secrets(&stack), ["DbSecretA4F3B2C1"]);
 }

@@ -3,17 +3,11 @@
 //! rotation-readiness analyzer). The test command lints every `template_*` snapshot with
 //! cfn-lint.
 
-#[path = "../../../examples/isolated_endpoints.rs"]
-#[allow(dead_code)]
-mod isolated_endpoints;
+use crate::support::isolated_endpoints;
 
-#[path = "../../../examples/postgres_multi_user_nat.rs"]
-#[allow(dead_code)]
-mod postgres_multi_user_nat;
+use crate::support::postgres_multi_user_nat;
 
-#[path = "../../../examples/custom_rotation.rs"]
-#[allow(dead_code)]
-mod custom_rotation;
+use crate::support::custom_rotation;
 
 use stackwright::{Result, Stack};
 
@@ -25,7 +19,7 @@ fn template(build: fn() -> Result<Stack>) -> String {
 
 fn snapshot(name: &str, body: &str) {
     insta::with_settings!({
-        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+        snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
         prepend_module_to_snapshot => false,
         omit_expression => true,
     }, {

@@ -43,7 +43,7 @@ fn a_crate_outside_the_workspace_asserts_and_snapshots_its_template() {
     std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     std::fs::create_dir_all(dir.join("tests/snapshots")).unwrap();
     std::fs::copy(
-        workspace.join("snapshots/template_synth_example.snap"),
+        workspace.join("crates/stackwright/tests/snapshots/template_synth_example.snap"),
         dir.join("tests/snapshots/infra__mission_template.snap"),
     )
     .unwrap();

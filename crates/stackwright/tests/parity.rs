@@ -18,21 +18,10 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{Expr, Stack};
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod synth;
+use crate::support::synth;
 
-#[path = "../../../examples/multi_stack.rs"]
-#[allow(dead_code)]
-mod multi_stack;
-
-#[path = "../../../examples/rds_instance.rs"]
-#[allow(dead_code)]
-mod rds_instance;
-
-#[path = "../../../examples/managed_password.rs"]
-#[allow(dead_code)]
-mod managed_password;
+use crate::support::multi_stack;
+use crate::support::{managed_password, rds_instance};
 
 fn reference(name: &str) -> Json {
     let path = format!(
@@ -666,6 +655,64 @@ fn multi_stack_manifest_dependencies() {
         artifacts["NetworkStack"]["dependencies"],
         serde_json::json!(["NetworkStack.assets"])
     );
+}
+
+/// Connections between groups of two stacks: the other side's rule of a connection made in
+/// the database stack lands in the database stack too (the CDK's `determineRuleScope`), so
+/// the database stack imports from the app stack and never the other way.
+#[test]
+fn security_group_rules_between_two_stacks() {
+    let mut app = stackwright::App::new();
+    let mut a = app.new_stack("SgCrossApp").unwrap();
+    let vpc = Vpc::new(
+        &mut a,
+        "Vpc",
+        VpcProps::new()
+            .max_azs(2)
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .unwrap();
+    let app_sg = SecurityGroup::new(
+        &mut a,
+        "AppSg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .description("App tier"),
+    )
+    .unwrap();
+    let mut b = app.new_stack("SgCrossDb").unwrap();
+    let db_sg = SecurityGroup::new(
+        &mut b,
+        "DbSg",
+        vpc,
+        SecurityGroupProps::new().description("Database tier"),
+    )
+    .unwrap();
+    db_sg
+        .connections()
+        .allow_from(&mut b, &app_sg, &Port::tcp(5432), Some("app to db"))
+        .unwrap();
+    let cache_sg = SecurityGroup::new(
+        &mut b,
+        "CacheSg",
+        vpc,
+        SecurityGroupProps::new()
+            .allow_all_outbound(false)
+            .description("Cache tier"),
+    )
+    .unwrap();
+    cache_sg
+        .connections()
+        .allow_to(&mut b, &app_sg, &Port::tcp(8080), Some("cache to app"))
+        .unwrap();
+    let out = app.synth().unwrap();
+    assert_eq!(out[1].dependencies, ["SgCrossApp"]);
+    for s in &out {
+        let cdk = reference(&s.stack_name);
+        assert_same_json(&s.template.to_json(), &cdk, &s.stack_name);
+    }
 }
 
 // --- RDS instances, proxies and managed passwords (issue 16) ----------------------------------

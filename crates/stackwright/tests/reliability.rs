@@ -5,29 +5,19 @@ use proptest::prelude::*;
 use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
 use stackwright::Stack;
 
-#[path = "../../../examples/l1_intrinsics.rs"]
-#[allow(dead_code)]
-mod l1_intrinsics;
+use crate::support::l1_intrinsics;
 
-#[path = "../../../examples/isolated_endpoints.rs"]
-#[allow(dead_code)]
-mod isolated_endpoints;
+use crate::support::isolated_endpoints;
 
-#[path = "../../../examples/postgres_multi_user_nat.rs"]
-#[allow(dead_code)]
-mod postgres_multi_user_nat;
+use crate::support::postgres_multi_user_nat;
 
-#[path = "../../../examples/rotation_refresh.rs"]
-#[allow(dead_code)]
-mod rotation_refresh;
+use crate::support::rotation_refresh;
 
-#[path = "../../../examples/custom_rotation.rs"]
-#[allow(dead_code)]
-mod custom_rotation;
+use crate::support::custom_rotation;
 
 // `rotation_refresh` builds on the mission stack and already includes `examples/synth.rs`;
 // including the file a second time would compile it twice under two names.
-use rotation_refresh::mission as synth;
+use crate::support::synth;
 
 #[test]
 fn the_same_program_gives_the_same_bytes_100_times() {

@@ -19,14 +19,12 @@ use stackwright::secretsmanager::{
 };
 use stackwright::{days, seconds, Stack};
 
-#[path = "../../../examples/rotation_refresh.rs"]
-#[allow(dead_code)]
-mod rotation_refresh;
+use crate::support::rotation_refresh;
 
 macro_rules! snapshot {
     ($name:expr, $body:expr) => {
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {

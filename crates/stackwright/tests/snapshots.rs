@@ -4,18 +4,14 @@
 use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
 use stackwright::Stack;
 
-#[path = "../../../examples/synth.rs"]
-#[allow(dead_code)]
-mod synth;
+use crate::support::synth;
 
-#[path = "../../../examples/l1_intrinsics.rs"]
-#[allow(dead_code)]
-mod l1_intrinsics;
+use crate::support::l1_intrinsics;
 
 macro_rules! snapshot {
     ($name:expr, $body:expr) => {
         insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots"),
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots"),
             prepend_module_to_snapshot => false,
             omit_expression => true,
         }, {

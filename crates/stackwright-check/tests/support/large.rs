@@ -72,5 +72,8 @@ pub fn large_template_json(resources: usize) -> String {
         pad += 1;
     }
     debug_assert!(NETWORK <= resources);
-    serde_json::to_string_pretty(&json!({"Resources": r})).expect("json")
+    serde_json::to_string_pretty(
+        &json!({"Transform": "AWS::SecretsManager-2024-09-16", "Resources": r}),
+    )
+    .expect("json")
 }

@@ -8,6 +8,7 @@ use stackwright_core::{Expr, RawResource, Stack, ToValue, Value};
 /// the database admits. `endpoint`: add a Secrets Manager interface endpoint.
 pub fn rotation_stack(endpoint: bool) -> Stack {
     let mut s = Stack::new("Ours").expect("stack");
+    s.add_transform("AWS::SecretsManager-2024-09-16");
     let root = s.root();
     let vpc = s
         .add(

@@ -4,10 +4,10 @@
 use stackwright_core::{Error, Expr, Handle, NodeId, Pseudo, Result, Scope, Tree};
 use stackwright_l1::ec2::CfnVPCEndpoint;
 
-use super::security_group::{
+use super::vpc::{SubnetSelection, SubnetType, Vpc};
+use super::{
     Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
 };
-use super::vpc::{SubnetSelection, SubnetType, Vpc};
 
 /// An AWS service reachable through an interface endpoint.
 ///
@@ -195,7 +195,7 @@ impl InterfaceVpcEndpoint {
         let selection = props.subnets.clone().one_per_az();
         let selected = vpc.select_subnets(stack, &selection).map_err(|e| {
             Error::invalid(
-                "SW-VPC-012",
+                crate::codes::VPC_ENDPOINT_WITHOUT_SUBNETS,
                 format!("{}/{id}", stack.path(scope)),
                 format!("an interface endpoint needs subnets: {e}"),
                 "select subnets the VPC has for the endpoint",
@@ -355,7 +355,7 @@ impl Vpc {
         }
         if route_tables.is_empty() {
             return Err(Error::invalid(
-                "SW-VPC-012",
+                crate::codes::VPC_ENDPOINT_WITHOUT_SUBNETS,
                 format!("{}/{id}", stack.path(self.node())),
                 "a gateway endpoint needs at least one subnet's route table",
                 "select subnets the VPC has",

@@ -17,19 +17,23 @@
 //! ```
 
 mod cidr;
+mod connections;
 mod endpoint;
+mod peer;
+mod port;
 mod security_group;
 pub(crate) mod state;
 mod vpc;
 
 pub use cidr::Ipv4Cidr;
+pub use connections::{Connectable, Connections, HasDefaultPort};
 pub use endpoint::{
     GatewayService, GatewayVpcEndpoint, InterfaceService, InterfaceVpcEndpoint,
     InterfaceVpcEndpointProps,
 };
-pub use security_group::{
-    Connectable, Connections, HasDefaultPort, Peer, Port, SecurityGroup, SecurityGroupProps,
-};
+pub use peer::Peer;
+pub use port::Port;
+pub use security_group::{SecurityGroup, SecurityGroupProps};
 pub use vpc::{
     SelectedSubnets, Subnet, SubnetConfiguration, SubnetGroup, SubnetSelection, SubnetType, Vpc,
     VpcProps,

@@ -1,4 +1,4 @@
-//! Security groups, peers, ports and CDK-style connections.
+//! Security groups and their rules.
 //!
 //! Rules whose peer is a CIDR and whose ports are literals go inline on the group; rules whose
 //! peer is another security group (or whose port is an intrinsic) become standalone
@@ -13,265 +13,18 @@ use stackwright_l1::ec2::{CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityG
 
 use super::state::{Ec2State, SgState};
 use super::vpc::Vpc;
+use super::{Peer, Port};
 
-/// A port range and protocol.
-///
-/// ```
-/// use stackwright_constructs::ec2::Port;
-///
-/// let https = Port::tcp(443);
-/// assert_eq!((https.protocol(), https.label()), ("tcp", "443"));
-/// assert_eq!(Port::tcp_range(8000, 8080)?.label(), "8000-8080");
-/// assert_eq!(Port::all_traffic().protocol(), "-1");
-/// assert_eq!(Port::icmp_ping().label(), "ICMP Type 8");
-/// assert!(Port::tcp_range(9, 1).unwrap_err().has_code("SW-EC2-001"));
-/// # Ok::<(), stackwright_core::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Port {
-    protocol: &'static str,
-    from: Option<Expr<i64>>,
-    to: Option<Expr<i64>>,
-    label: String,
-    literal: bool,
-}
-
-fn num(n: i64) -> Expr<i64> {
-    Expr::from(n)
-}
-
-impl Port {
-    fn new(protocol: &'static str, from: Option<i64>, to: Option<i64>, label: String) -> Port {
-        Port {
-            protocol,
-            from: from.map(num),
-            to: to.map(num),
-            label,
-            literal: true,
-        }
-    }
-    /// One TCP port.
-    pub fn tcp(port: u16) -> Port {
-        Port::new(
-            "tcp",
-            Some(port.into()),
-            Some(port.into()),
-            port.to_string(),
-        )
-    }
-    /// A TCP port range; `from` must not exceed `to`.
-    pub fn tcp_range(from: u16, to: u16) -> Result<Port> {
-        check_range(from, to)?;
-        Ok(Port::new(
-            "tcp",
-            Some(from.into()),
-            Some(to.into()),
-            format!("{from}-{to}"),
-        ))
-    }
-    /// Every TCP port.
-    pub fn all_tcp() -> Port {
-        Port::new("tcp", Some(0), Some(65535), "ALL PORTS".into())
-    }
-    /// One UDP port.
-    pub fn udp(port: u16) -> Port {
-        Port::new(
-            "udp",
-            Some(port.into()),
-            Some(port.into()),
-            format!("UDP {port}"),
-        )
-    }
-    /// A UDP port range; `from` must not exceed `to`.
-    pub fn udp_range(from: u16, to: u16) -> Result<Port> {
-        check_range(from, to)?;
-        Ok(Port::new(
-            "udp",
-            Some(from.into()),
-            Some(to.into()),
-            format!("UDP {from}-{to}"),
-        ))
-    }
-    /// Every UDP port.
-    pub fn all_udp() -> Port {
-        Port::new("udp", Some(0), Some(65535), "UDP ALL PORTS".into())
-    }
-    /// All traffic, every protocol.
-    pub fn all_traffic() -> Port {
-        Port::new("-1", None, None, "ALL TRAFFIC".into())
-    }
-    /// ICMP of a type and code.
-    pub fn icmp_type_and_code(icmp_type: i16, code: i16) -> Port {
-        Port::new(
-            "icmp",
-            Some(icmp_type.into()),
-            Some(code.into()),
-            format!("ICMP Type {icmp_type} Code {code}"),
-        )
-    }
-    /// ICMP of a type, any code.
-    pub fn icmp_type(icmp_type: i16) -> Port {
-        Port::new(
-            "icmp",
-            Some(icmp_type.into()),
-            Some(-1),
-            format!("ICMP Type {icmp_type}"),
-        )
-    }
-    /// ICMP echo (ping): ICMP type 8, labelled `ICMP Type 8` as in the CDK.
-    pub fn icmp_ping() -> Port {
-        Port::icmp_type(8)
-    }
-    /// All ICMP.
-    pub fn all_icmp() -> Port {
-        Port::new("icmp", Some(-1), Some(-1), "ALL ICMP".into())
-    }
-    /// One TCP port given by an intrinsic (e.g. `Fn::GetAtt <cluster>.Endpoint.Port`);
-    /// rules with it are always standalone resources.
-    pub fn tcp_expr(port: Expr<i64>) -> Port {
-        Port {
-            protocol: "tcp",
-            from: Some(port.clone()),
-            to: Some(port),
-            label: "{IndirectPort}".into(),
-            literal: false,
-        }
-    }
-    /// The CDK's text for this port (`443`, `8000-8080`, `ALL TRAFFIC`, `{IndirectPort}`).
-    pub fn label(&self) -> &str {
-        &self.label
-    }
-    /// The protocol (`tcp`, `udp`, `icmp`, `-1`).
-    pub fn protocol(&self) -> &str {
-        self.protocol
-    }
-    /// The first port, if any.
-    pub fn from_port(&self) -> Option<&Expr<i64>> {
-        self.from.as_ref()
-    }
-    /// The last port, if any.
-    pub fn to_port(&self) -> Option<&Expr<i64>> {
-        self.to.as_ref()
-    }
-}
-
-fn check_range(from: u16, to: u16) -> Result<()> {
-    if from > to {
-        return Err(Error::invalid(
-            "SW-EC2-001",
-            "Port",
-            format!("port range {from}-{to} starts after it ends"),
-            "give the lower port first",
-        ));
-    }
-    Ok(())
-}
-
-/// The other side of a rule.
-///
-/// ```
-/// use stackwright_constructs::ec2::Peer;
-/// use stackwright_core::Expr;
-///
-/// assert_eq!(Peer::ipv4("10.0.0.0/16")?, Peer::Ipv4(Expr::lit("10.0.0.0/16")));
-/// assert_eq!(Peer::any_ipv4(), Peer::ipv4("0.0.0.0/0")?);
-/// assert_eq!(Peer::any_ipv6(), Peer::ipv6("::/0")?);
-/// assert!(Peer::ipv4("10.0.0.0").unwrap_err().has_code("SW-EC2-002")); // no prefix
-/// assert!(Peer::ipv6("10.0.0.0/8").is_err());
-/// # Ok::<(), stackwright_core::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub enum Peer {
-    /// An IPv4 CIDR block.
-    Ipv4(Expr<String>),
-    /// An IPv6 CIDR block.
-    Ipv6(Expr<String>),
-    /// A managed prefix list id.
-    PrefixList(Expr<String>),
-    /// Another security group.
-    SecurityGroup(SecurityGroup),
-}
-
-fn valid_cidr(s: &str, v6: bool) -> bool {
-    let Some((addr, mask)) = s.split_once('/') else {
-        return false;
-    };
-    let Ok(mask) = mask.parse::<u8>() else {
-        return false;
-    };
-    if v6 {
-        addr.parse::<std::net::Ipv6Addr>().is_ok() && mask <= 128
-    } else {
-        addr.parse::<std::net::Ipv4Addr>().is_ok() && mask <= 32
-    }
-}
-
-impl Peer {
-    /// An IPv4 CIDR block such as `10.0.0.0/16`.
-    pub fn ipv4(cidr: &str) -> Result<Peer> {
-        if !valid_cidr(cidr, false) {
-            return Err(Error::invalid(
-                "SW-EC2-002",
-                "Peer",
-                format!("`{cidr}` is not an IPv4 CIDR block"),
-                "write it as a.b.c.d/n",
-            ));
-        }
-        Ok(Peer::Ipv4(Expr::lit(cidr)))
-    }
-    /// An IPv4 CIDR block given by an intrinsic (e.g. the VPC's `CidrBlock`).
-    pub fn ipv4_expr(cidr: Expr<String>) -> Peer {
-        Peer::Ipv4(cidr)
-    }
-    /// `0.0.0.0/0`.
-    pub fn any_ipv4() -> Peer {
-        Peer::Ipv4(Expr::lit("0.0.0.0/0"))
-    }
-    /// An IPv6 CIDR block such as `::/0`.
-    pub fn ipv6(cidr: &str) -> Result<Peer> {
-        if !valid_cidr(cidr, true) {
-            return Err(Error::invalid(
-                "SW-EC2-002",
-                "Peer",
-                format!("`{cidr}` is not an IPv6 CIDR block"),
-                "write it as an IPv6 address and /n",
-            ));
-        }
-        Ok(Peer::Ipv6(Expr::lit(cidr)))
-    }
-    /// `::/0`.
-    pub fn any_ipv6() -> Peer {
-        Peer::Ipv6(Expr::lit("::/0"))
-    }
-    /// A managed prefix list.
-    pub fn prefix_list(id: impl Into<Expr<String>>) -> Peer {
-        Peer::PrefixList(id.into())
-    }
-
-    /// The CDK's `uniqueId` of the peer, as an expression (a CIDR may be an intrinsic).
-    fn unique_id(&self, stack: &Tree) -> Expr<String> {
-        match self {
-            Peer::Ipv4(c) | Peer::Ipv6(c) | Peer::PrefixList(c) => c.clone(),
-            Peer::SecurityGroup(sg) => Expr::lit(stack.unique_id(sg.node)),
-        }
-    }
-
-    /// CIDR peers go inline on the group; security groups and prefix lists become standalone
-    /// rule resources, as in the CDK.
-    fn can_inline(&self) -> bool {
-        matches!(self, Peer::Ipv4(_) | Peer::Ipv6(_))
-    }
-
-    fn rule_keys(&self, ingress: bool) -> (&'static str, Expr<String>) {
-        match (self, ingress) {
-            (Peer::Ipv4(c), _) => ("CidrIp", c.clone()),
-            (Peer::Ipv6(c), _) => ("CidrIpv6", c.clone()),
-            (Peer::PrefixList(p), true) => ("SourcePrefixListId", p.clone()),
-            (Peer::PrefixList(p), false) => ("DestinationPrefixListId", p.clone()),
-            (Peer::SecurityGroup(sg), true) => ("SourceSecurityGroupId", sg.group_id()),
-            (Peer::SecurityGroup(sg), false) => ("DestinationSecurityGroupId", sg.group_id()),
-        }
-    }
+/// Which side of a connection a rule is: what decides where its resource goes and whether an
+/// ignored rule is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RuleSide {
+    /// A rule asked for directly (`add_ingress_rule`, `add_egress_rule`).
+    Own,
+    /// This side of a connection made on this group's connections.
+    Local,
+    /// The other side of a connection made from the peer's connections.
+    Remote,
 }
 
 /// Properties of a [`SecurityGroup`].
@@ -450,6 +203,7 @@ impl SecurityGroup {
                     &any,
                     &Port::all_traffic(),
                     Some(ALLOW_ALL_DESCRIPTION),
+                    RuleSide::Own,
                 )?;
             } else {
                 let none = Peer::Ipv4(Expr::lit(NO_TRAFFIC_CIDR));
@@ -459,6 +213,7 @@ impl SecurityGroup {
                     &none,
                     &no_traffic_port(),
                     Some(NO_TRAFFIC_DESCRIPTION),
+                    RuleSide::Own,
                 )?;
             }
             if props.allow_all_ipv6_outbound {
@@ -469,6 +224,7 @@ impl SecurityGroup {
                     &any,
                     &Port::all_traffic(),
                     Some(ALLOW_ALL_IPV6_DESCRIPTION),
+                    RuleSide::Own,
                 )?;
             }
         }
@@ -562,9 +318,20 @@ impl SecurityGroup {
         port: &Port,
         description: impl Into<Option<&'d str>>,
     ) -> Result<()> {
-        let description = description.into();
+        self.add_ingress(stack, peer, port, description.into(), RuleSide::Own)
+    }
+
+    /// An ingress rule, on the given side of a connection.
+    pub(crate) fn add_ingress(
+        &self,
+        stack: &mut Tree,
+        peer: &Peer,
+        port: &Port,
+        description: Option<&str>,
+        side: RuleSide,
+    ) -> Result<()> {
         if !self.inline(peer, port) {
-            return self.add_standalone(stack, true, peer, port, description);
+            return self.add_standalone(stack, true, peer, port, description, side);
         }
         let rule = self.inline_rule(stack, true, peer, port, description);
         let st = self.state_mut(stack)?;
@@ -607,19 +374,20 @@ impl SecurityGroup {
         port: &Port,
         description: impl Into<Option<&'d str>>,
     ) -> Result<()> {
-        self.add_egress(stack, peer, port, description.into(), true)
+        self.add_egress(stack, peer, port, description.into(), RuleSide::Own)
     }
 
-    /// An egress rule; `warn` reports an ignored rule (the CDK does not for the remote side
-    /// of a connection).
-    fn add_egress(
+    /// An egress rule, on the given side of a connection. Only a rule asked for directly
+    /// reports that it is ignored (the CDK does not for connections).
+    pub(crate) fn add_egress(
         &self,
         stack: &mut Tree,
         peer: &Peer,
         port: &Port,
         description: Option<&str>,
-        warn: bool,
+        side: RuleSide,
     ) -> Result<()> {
+        let warn = side == RuleSide::Own;
         let ipv6 = matches!(peer, Peer::Ipv6(_));
         let st = self.state(stack)?;
         let ignored = if ipv6 {
@@ -632,7 +400,7 @@ impl SecurityGroup {
             if warn {
                 stack.report(
                     Diagnostic::warning(
-                        "SW-EC2-003",
+                        crate::codes::EC2_EGRESS_RULE_IGNORED,
                         stack.path(self.node),
                         format!(
                             "{family}egress rule ignored: the group already allows all outbound {family}traffic"
@@ -654,7 +422,7 @@ impl SecurityGroup {
             };
             if all {
                 return Err(Error::invalid(
-                    "SW-EC2-004",
+                    crate::codes::EC2_ALL_TRAFFIC_EGRESS_RULE,
                     stack.path(self.node),
                     format!(
                         "an all-traffic egress rule to {} cannot be added as a rule",
@@ -672,7 +440,7 @@ impl SecurityGroup {
             self.remove_no_traffic_rule(stack)?;
         }
         if !inline {
-            return self.add_standalone(stack, false, peer, port, description);
+            return self.add_standalone(stack, false, peer, port, description, side);
         }
         let rule = self.inline_rule(stack, false, peer, port, description);
         let st = self.state_mut(stack)?;
@@ -734,6 +502,11 @@ impl SecurityGroup {
     /// an intrinsic prints as `{IndirectPeer}` the first time and `'{IndirectPeerN}'` after
     /// (N counting such rules on the group), so such rules never collide. A rule whose id
     /// exists already is a duplicate and is skipped, as in the CDK.
+    /// A rule as a resource of its own. As the CDK's `determineRuleScope`: a rule is a child of
+    /// its group, except the other side of a connection between groups of two stacks
+    /// ([`RuleSide::Remote`]), which is a child of the peer group, with the id
+    /// `<group unique id>:<port> <from|to, reversed>`, so that it lands in the stack that made
+    /// the connection and the stacks import one way only.
     fn add_standalone(
         &self,
         stack: &mut Tree,
@@ -741,8 +514,26 @@ impl SecurityGroup {
         peer: &Peer,
         port: &Port,
         description: Option<&str>,
+        side: RuleSide,
     ) -> Result<()> {
         let from_to = if ingress { "from" } else { "to" };
+        if let (RuleSide::Remote, Peer::SecurityGroup(other)) = (side, peer) {
+            if stack.stack_of(other.node)? != stack.stack_of(self.node)? {
+                let reversed = if ingress { "to" } else { "from" };
+                let id = format!("{}:{} {reversed}", stack.unique_id(self.node), port.label);
+                let description =
+                    rule_description(from_to, &peer.unique_id(stack), port, description);
+                return self.add_rule_resource(
+                    stack,
+                    other.node,
+                    &id,
+                    ingress,
+                    peer,
+                    port,
+                    description,
+                );
+            }
+        }
         let uid = peer.unique_id(stack);
         let description = rule_description(from_to, &uid, port, description);
         let rendered_peer = match uid.value().as_str() {
@@ -757,7 +548,23 @@ impl SecurityGroup {
             }
         };
         let id = standalone_id(from_to, &rendered_peer, port);
-        if stack.child(self.node, &id).is_some() {
+        self.add_rule_resource(stack, self.node, &id, ingress, peer, port, description)
+    }
+
+    /// The `AWS::EC2::SecurityGroupIngress`/`Egress` of a rule of this group, as the child
+    /// `id` of `scope` (once: an existing child of that id is the same rule).
+    #[allow(clippy::too_many_arguments)]
+    fn add_rule_resource(
+        &self,
+        stack: &mut Tree,
+        scope: NodeId,
+        id: &str,
+        ingress: bool,
+        peer: &Peer,
+        port: &Port,
+        description: Expr<String>,
+    ) -> Result<()> {
+        if stack.child(scope, id).is_some() {
             return Ok(());
         }
         let (key, value) = peer.rule_keys(ingress);
@@ -777,7 +584,7 @@ impl SecurityGroup {
             if let Some(t) = &port.to {
                 r = r.to_port(t.clone());
             }
-            stack.add(self.node, &id, r)?;
+            stack.add(scope, id, r)?;
         } else {
             let mut r = CfnSecurityGroupEgress::new(port.protocol, self.group_id())
                 .description(description);
@@ -793,7 +600,7 @@ impl SecurityGroup {
             if let Some(t) = &port.to {
                 r = r.to_port(t.clone());
             }
-            stack.add(self.node, &id, r)?;
+            stack.add(scope, id, r)?;
         }
         Ok(())
     }
@@ -851,152 +658,5 @@ fn set_list(props: &mut IndexMap<String, Value>, key: &str, list: Vec<Value>) {
         props.shift_remove(key);
     } else {
         props.insert(key.to_string(), Value::List(list));
-    }
-}
-
-/// The security groups (and other peers) of something that can be connected to, and its
-/// default port.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Connections {
-    security_groups: Vec<SecurityGroup>,
-    peers: Vec<Peer>,
-    default_port: Option<Port>,
-}
-
-impl Connections {
-    /// Connections through security groups, with an optional default port.
-    pub fn new(security_groups: Vec<SecurityGroup>, default_port: Option<Port>) -> Self {
-        Connections {
-            security_groups,
-            peers: vec![],
-            default_port,
-        }
-    }
-    /// The security groups.
-    pub fn security_groups(&self) -> &[SecurityGroup] {
-        &self.security_groups
-    }
-    /// The default port, if any.
-    pub fn default_port(&self) -> Option<&Port> {
-        self.default_port.as_ref()
-    }
-
-    fn rule_peers(&self) -> Vec<Peer> {
-        self.security_groups
-            .iter()
-            .map(|sg| Peer::SecurityGroup(*sg))
-            .chain(self.peers.iter().cloned())
-            .collect()
-    }
-
-    /// Allows `other` to connect to this on `port`: ingress on these groups and, where
-    /// `other`'s groups restrict outbound traffic, the matching egress on them.
-    pub fn allow_from(
-        &self,
-        stack: &mut Tree,
-        other: &dyn Connectable,
-        port: &Port,
-        description: Option<&str>,
-    ) -> Result<()> {
-        let other = other.connections();
-        for sg in &self.security_groups {
-            for p in other.rule_peers() {
-                sg.add_ingress_rule(stack, &p, port, description)?;
-            }
-        }
-        for sg in &other.security_groups {
-            for p in self.rule_peers() {
-                sg.add_egress(stack, &p, port, description, false)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Allows this to connect to `other` on `port` (egress here, ingress there).
-    pub fn allow_to(
-        &self,
-        stack: &mut Tree,
-        other: &dyn Connectable,
-        port: &Port,
-        description: Option<&str>,
-    ) -> Result<()> {
-        let other = other.connections();
-        for sg in &self.security_groups {
-            for p in other.rule_peers() {
-                sg.add_egress(stack, &p, port, description, false)?;
-            }
-        }
-        for sg in &other.security_groups {
-            for p in self.rule_peers() {
-                sg.add_ingress_rule(stack, &p, port, description)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Allows members of these groups to reach each other on `port`.
-    pub fn allow_internally(
-        &self,
-        stack: &mut Tree,
-        port: &Port,
-        description: Option<&str>,
-    ) -> Result<()> {
-        for sg in &self.security_groups {
-            for p in self.rule_peers() {
-                sg.add_ingress_rule(stack, &p, port, description)?;
-                sg.add_egress(stack, &p, port, description, false)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Something with security groups that rules can be written against.
-pub trait Connectable {
-    /// Its connections.
-    fn connections(&self) -> Connections;
-}
-
-impl Connectable for Connections {
-    fn connections(&self) -> Connections {
-        self.clone()
-    }
-}
-
-impl Connectable for SecurityGroup {
-    fn connections(&self) -> Connections {
-        Connections::new(vec![*self], None)
-    }
-}
-
-impl Connectable for Peer {
-    fn connections(&self) -> Connections {
-        match self {
-            Peer::SecurityGroup(sg) => sg.connections(),
-            other => Connections {
-                security_groups: vec![],
-                peers: vec![other.clone()],
-                default_port: None,
-            },
-        }
-    }
-}
-
-/// Things that listen on a default port (databases, interface endpoints).
-/// `allow_default_port_from` exists only on these: on anything else it does not compile.
-pub trait HasDefaultPort: Connectable {
-    /// The port clients connect to.
-    fn default_port(&self) -> Port;
-
-    /// Allows `other` to connect on the default port (ingress here; egress on `other`'s groups
-    /// when they restrict outbound traffic).
-    fn allow_default_port_from(
-        &self,
-        stack: &mut Tree,
-        other: &dyn Connectable,
-        description: Option<&str>,
-    ) -> Result<()> {
-        self.connections()
-            .allow_from(stack, other, &self.default_port(), description)
     }
 }

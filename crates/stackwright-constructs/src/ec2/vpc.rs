@@ -1,7 +1,7 @@
 //! `Vpc`: subnets of three kinds across availability zones, with the CDK's CIDR split,
 //! route tables, internet and NAT gateways, and subnet selection.
 
-use stackwright_core::{Error, Expr, Handle, NodeId, Result, Scope, Tree};
+use stackwright_core::{DiagnosticCode, Error, Expr, Handle, NodeId, Result, Scope, Tree};
 use stackwright_l1::ec2::{
     CfnEIP, CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
     CfnSubnetRouteTableAssociation, CfnVPC, CfnVPCGatewayAttachment,
@@ -236,7 +236,13 @@ pub struct SelectedSubnets {
     pub connectivity: Vec<NodeId>,
 }
 
-fn err(stack: &Tree, node: NodeId, code: &str, msg: impl Into<String>, fix: &str) -> Error {
+fn err(
+    stack: &Tree,
+    node: NodeId,
+    code: DiagnosticCode,
+    msg: impl Into<String>,
+    fix: &str,
+) -> Error {
     Error::invalid(code, stack.path(node), msg, fix)
 }
 
@@ -269,19 +275,21 @@ impl Vpc {
     pub fn new(scope: &mut dyn Scope, id: &str, props: VpcProps) -> Result<Vpc> {
         let (stack, scope) = scope.parts();
         let path_hint = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path_hint, msg, fix);
+        let bad = |code: DiagnosticCode, msg: String, fix: &str| {
+            Error::invalid(code, &path_hint, msg, fix)
+        };
 
         let cidr_text = props.cidr.clone().unwrap_or_else(|| "10.0.0.0/16".into());
         let cidr = Ipv4Cidr::parse(&cidr_text).ok_or_else(|| {
             bad(
-                "SW-VPC-001",
+                crate::codes::VPC_CIDR_INVALID,
                 format!("`{cidr_text}` is not an IPv4 CIDR block"),
                 "write it as a.b.c.d/n with the network address, e.g. 10.0.0.0/16",
             )
         })?;
         if !(16..=28).contains(&cidr.prefix) {
             return Err(bad(
-                "SW-VPC-002",
+                crate::codes::VPC_CIDR_PREFIX_INVALID,
                 format!(
                     "a VPC's CIDR prefix must be /16 to /28, got /{}",
                     cidr.prefix
@@ -291,14 +299,14 @@ impl Vpc {
         }
         if !props.availability_zones.is_empty() && props.max_azs.is_some() {
             return Err(bad(
-                "SW-VPC-009",
+                crate::codes::VPC_AZS_GIVEN_TWICE,
                 "give either max_azs or availability_zones, not both".into(),
                 "drop max_azs when naming the zones",
             ));
         }
         if props.max_azs == Some(0) {
             return Err(bad(
-                "SW-VPC-009",
+                crate::codes::VPC_AZS_GIVEN_TWICE,
                 "max_azs must be at least 1".into(),
                 "use 1 or more",
             ));
@@ -311,7 +319,7 @@ impl Vpc {
             for az in &props.availability_zones {
                 if az.is_empty() || seen.contains(az) {
                     return Err(bad(
-                        "SW-VPC-009",
+                        crate::codes::VPC_AZS_GIVEN_TWICE,
                         format!("availability zone `{az}` is empty or listed twice"),
                         "list each zone once",
                     ));
@@ -336,14 +344,14 @@ impl Vpc {
         for (i, c) in configs.iter().enumerate() {
             if c.name.is_empty() || c.name.contains('/') {
                 return Err(bad(
-                    "SW-VPC-005",
+                    crate::codes::VPC_SUBNET_GROUP_NAME_INVALID,
                     format!("subnet group name `{}` is empty or contains `/`", c.name),
                     "name every group",
                 ));
             }
             if configs[..i].iter().any(|o| o.name == c.name) {
                 return Err(bad(
-                    "SW-VPC-005",
+                    crate::codes::VPC_SUBNET_GROUP_NAME_INVALID,
                     format!("two subnet groups are named `{}`", c.name),
                     "give every subnet group a unique name",
                 ));
@@ -351,7 +359,7 @@ impl Vpc {
             if let Some(m) = c.cidr_mask {
                 if !(16..=28).contains(&m) {
                     return Err(bad(
-                        "SW-VPC-003",
+                        crate::codes::VPC_SUBNET_MASK_INVALID,
                         format!(
                             "subnet group `{}` has cidr_mask /{m}; it must be /16 to /28",
                             c.name
@@ -367,7 +375,7 @@ impl Vpc {
         let nat_count = match props.nat_gateways {
             Some(n) if n as usize > az_count => {
                 return Err(bad(
-                    "SW-VPC-007",
+                    crate::codes::VPC_TOO_MANY_NAT_GATEWAYS,
                     format!(
                         "{n} NAT gateways requested but the VPC has {az_count} availability zones"
                     ),
@@ -380,14 +388,14 @@ impl Vpc {
         };
         if nat_count == 0 && has_private {
             return Err(bad(
-                "SW-VPC-008",
+                crate::codes::VPC_PRIVATE_SUBNETS_WITHOUT_NAT,
                 "private-with-egress subnets need a NAT gateway, but nat_gateways is 0".into(),
                 "make those subnets isolated (and add VPC endpoints), or allow NAT gateways",
             ));
         }
         if nat_count > 0 && !has_public {
             return Err(bad(
-                "SW-VPC-006",
+                crate::codes::VPC_NAT_WITHOUT_PUBLIC_SUBNETS,
                 "NAT gateways need a public subnet group to live in, and there is none".into(),
                 "add a public subnet group, or set nat_gateways(0) with isolated subnets",
             ));
@@ -404,7 +412,7 @@ impl Vpc {
         let mut planned: Vec<(usize, Vec<Ipv4Cidr>)> = Vec::new();
         let out_of_space = |name: &str| {
             bad(
-                "SW-VPC-004",
+                crate::codes::VPC_SUBNETS_DO_NOT_FIT,
                 format!("subnet group `{name}` does not fit in {cidr}"),
                 "use a larger VPC CIDR, smaller cidr_mask values, fewer groups or fewer AZs",
             )
@@ -430,7 +438,7 @@ impl Vpc {
                 .ok_or_else(|| out_of_space(first))?;
             if !(16..=28).contains(&mask) {
                 return Err(bad(
-                    "SW-VPC-004",
+                    crate::codes::VPC_SUBNETS_DO_NOT_FIT,
                     format!(
                         "the space left in {cidr} gives /{mask} subnets; masks must be /16 to /28"
                     ),
@@ -710,7 +718,7 @@ impl Vpc {
                 err(
                     stack,
                     self.node,
-                    "SW-VPC-011",
+                    crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                     format!(
                         "the VPC has no subnet group `{name}`; it has {}",
                         group_list(st)
@@ -778,7 +786,7 @@ impl Vpc {
                     return Err(err(
                         stack,
                         self.node,
-                        "SW-VPC-011",
+                        crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                         "the subnet group belongs to another VPC",
                         "select a group of this VPC",
                     ));
@@ -792,7 +800,7 @@ impl Vpc {
                         return Err(err(
                             stack,
                             self.node,
-                            "SW-VPC-011",
+                            crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                             "a selected subnet belongs to another VPC",
                             "select subnets of this VPC",
                         ));
@@ -820,7 +828,7 @@ impl Vpc {
             return Err(err(
                 stack,
                 self.node,
-                "SW-VPC-011",
+                crate::codes::VPC_NO_SUCH_SUBNET_GROUP,
                 format!(
                     "the subnet selection matches no subnet; the VPC has {}",
                     group_list(st)

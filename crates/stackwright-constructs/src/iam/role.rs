@@ -152,7 +152,7 @@ impl PolicyStatement {
     pub(crate) fn check(&self, stack: &Tree, node: NodeId) -> Result<()> {
         let bad = |msg: String| {
             Error::invalid(
-                "SW-IAM-001",
+                crate::codes::IAM_ROLE_POLICY_PRINCIPAL,
                 stack.path(node),
                 msg,
                 "give every statement at least one `service:Action` and one resource",
@@ -316,7 +316,7 @@ impl Role {
         let path = format!("{}/{id}", stack.path(scope));
         if props.assumed_by.is_empty() || props.assumed_by.contains(char::is_whitespace) {
             return Err(Error::invalid(
-                "SW-IAM-002",
+                crate::codes::IAM_SERVICE_PRINCIPAL_INVALID,
                 path,
                 format!("`{}` is not a service principal", props.assumed_by),
                 "name the service that assumes the role, e.g. lambda.amazonaws.com",
@@ -428,7 +428,7 @@ impl Role {
         statement.check(stack, self.node)?;
         if statement.has_principal() {
             return Err(Error::invalid(
-                "SW-IAM-001",
+                crate::codes::IAM_ROLE_POLICY_PRINCIPAL,
                 stack.path(self.node),
                 "a statement of a role's policy names a principal",
                 "leave the principal out: a role's policies apply to the role itself",

@@ -2,7 +2,8 @@
 //! security group and credentials.
 
 use stackwright_core::{
-    Diagnostic, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope, Tree,
+    Diagnostic, DiagnosticCode, Error, Expr, Handle, NodeId, Pseudo, RemovalPolicy, Result, Scope,
+    Tree,
 };
 use stackwright_l1::rds::{cfn_db_cluster, CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup};
 
@@ -321,11 +322,12 @@ impl<S: MasterSecretKind> DatabaseCluster<S> {
     ) -> Result<DatabaseCluster<S>> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
+        let bad =
+            |code: DiagnosticCode, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         if let Some(d) = props.backup_retention_days {
             if !(1..=35).contains(&d) {
                 return Err(bad(
-                    "SW-RDS-002",
+                    crate::codes::RDS_BACKUP_RETENTION_INVALID,
                     format!("backup retention must be 1 to 35 days, got {d}"),
                     "choose 1 to 35 days",
                 ));
@@ -343,7 +345,7 @@ impl<S: MasterSecretKind> DatabaseCluster<S> {
                 || (max * 2.0).fract() != 0.0)
         {
             return Err(bad(
-                "SW-RDS-003",
+                crate::codes::RDS_SERVERLESS_CAPACITY_INVALID,
                 format!("Serverless v2 capacity {min}..{max} is not valid"),
                 "use multiples of 0.5 ACU with 0 <= min <= max <= 256 and max >= 0.5",
             ));
@@ -356,7 +358,7 @@ impl<S: MasterSecretKind> DatabaseCluster<S> {
             }
             Some(d) => {
                 return Err(bad(
-                    "SW-RDS-007",
+                    crate::codes::RDS_MONITORING_INTERVAL_INVALID,
                     format!("enhanced monitoring interval {d:?} is not one RDS accepts"),
                     "use 1, 5, 10, 15, 30 or 60 seconds",
                 ))
@@ -366,7 +368,7 @@ impl<S: MasterSecretKind> DatabaseCluster<S> {
         for i in std::iter::once(&props.writer).chain(props.readers.iter()) {
             if ids.contains(&i.id.as_str()) {
                 return Err(bad(
-                    "SW-RDS-004",
+                    crate::codes::RDS_DUPLICATE_INSTANCE,
                     format!("two instances are named `{}`", i.id),
                     "give every instance a unique id",
                 ));
@@ -381,7 +383,7 @@ impl<S: MasterSecretKind> DatabaseCluster<S> {
         if selected.subnet_ids.len() < 2 {
             stack.report(
                 Diagnostic::warning(
-                    "SW-RDS-005",
+                    crate::codes::RDS_FEWER_THAN_TWO_SUBNETS,
                     stack.path(node),
                     format!("cluster requires at least 2 subnets, got {}", selected.subnet_ids.len()),
                 )

@@ -76,7 +76,7 @@ impl MasterSecretKind for AttachedSecret {
         match secret {
             Some(s) => s.attach(stack, target),
             None => Err(Error::invalid(
-                "SW-RDS-011",
+                crate::codes::RDS_NO_MASTER_SECRET,
                 stack.path(database),
                 "the database has no master secret to attach",
                 "give it credentials",
@@ -237,7 +237,7 @@ pub(crate) fn check_credentials(
 ) -> Result<()> {
     match credentials {
         Some(Credentials::FromSecret(s)) if managed => Err(Error::invalid(
-            "SW-RDS-012",
+            crate::codes::RDS_MANAGED_PASSWORD_WITH_SECRET,
             path,
             format!(
                 "`{}` is given as the credentials, but RDS manages the master password in a \
@@ -332,7 +332,7 @@ fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
     let path = stack.path(secret.node());
     let bad = |msg: &str| {
         Error::invalid(
-            "SW-RDS-006",
+            crate::codes::RDS_CREDENTIALS_SECRET_INVALID,
             &path,
             msg,
             "generate the secret with GenerateSecretString::database_credentials(\"admin\") (a template {\"username\": ...} and the key password)",
@@ -363,7 +363,7 @@ fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
     }
     if secret.attachment(stack)?.is_some() {
         return Err(Error::invalid(
-            "SW-SEC-002",
+            crate::codes::SECRET_ALREADY_ATTACHED,
             &path,
             "the credentials secret is already attached to a database",
             "use a secret of its own for each database",
@@ -386,7 +386,7 @@ pub(crate) fn grant_connect(
     let path = stack.path(database);
     if !iam_authentication {
         return Err(Error::invalid(
-            "SW-RDS-009",
+            crate::codes::RDS_IAM_AUTHENTICATION_OFF,
             path,
             "IAM database authentication is off for this database, so an IAM token cannot log in",
             fix,
@@ -399,7 +399,7 @@ pub(crate) fn grant_connect(
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
     if !valid {
         return Err(Error::invalid(
-            "SW-RDS-008",
+            crate::codes::RDS_DATABASE_USER_INVALID,
             path,
             format!("`{db_user}` is not a database user name"),
             "name one database user (letters, digits, `_`, `-`, `.`; no wildcards)",

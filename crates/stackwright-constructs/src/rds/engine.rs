@@ -67,7 +67,7 @@ impl AuroraMysqlVersion {
     pub fn of(full: &str) -> Result<Self> {
         let bad = || {
             Error::invalid(
-                "SW-RDS-001",
+                crate::codes::RDS_ENGINE_VERSION_INVALID,
                 "ClusterEngine",
                 format!("`{full}` is not an Aurora MySQL engine version"),
                 "use a version such as 8.0.mysql_aurora.3.04.0 (AuroraMysqlVersion::V3_04_0)",
@@ -112,7 +112,7 @@ impl AuroraPostgresVersion {
     pub fn of(full: &str) -> Result<Self> {
         let bad = || {
             Error::invalid(
-                "SW-RDS-001",
+                crate::codes::RDS_ENGINE_VERSION_INVALID,
                 "ClusterEngine",
                 format!("`{full}` is not an Aurora PostgreSQL engine version"),
                 "use a version such as 15.4 (AuroraPostgresVersion::V15_4)",

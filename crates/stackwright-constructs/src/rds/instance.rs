@@ -275,12 +275,14 @@ impl<S: MasterSecretKind> DatabaseInstance<S> {
     ) -> Result<DatabaseInstance<S>> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: String| Error::invalid(code, &path, msg, fix);
+        let bad = |code: stackwright_core::DiagnosticCode, msg: String, fix: String| {
+            Error::invalid(code, &path, msg, fix)
+        };
         let engine = &props.engine;
         let (min, max) = (engine.min_storage_gib(), engine.max_storage_gib());
         if !(min..=max).contains(&props.allocated_storage) {
             return Err(bad(
-                "SW-RDS-013",
+                crate::codes::RDS_STORAGE_OUT_OF_RANGE,
                 format!(
                     "allocated storage of {} GiB is outside what {} accepts ({min} to {max} GiB)",
                     props.allocated_storage,
@@ -292,7 +294,7 @@ impl<S: MasterSecretKind> DatabaseInstance<S> {
         if let Some(d) = props.backup_retention_days {
             if d > 35 {
                 return Err(bad(
-                    "SW-RDS-002",
+                    crate::codes::RDS_BACKUP_RETENTION_INVALID,
                     format!("backup retention must be 0 to 35 days, got {d}"),
                     "choose 0 to 35 days".into(),
                 ));

@@ -85,7 +85,7 @@ macro_rules! engine_version {
             pub fn of(full: &str) -> Result<Self> {
                 let major = $parse(full).ok_or_else(|| {
                     Error::invalid(
-                        "SW-RDS-010",
+                        crate::codes::RDS_INSTANCE_ENGINE_VERSION_INVALID,
                         "InstanceEngine",
                         format!(concat!("`{}` is not a ", $what, " engine version"), full),
                         concat!("use a version such as ", $example, " (", stringify!($name), "::", $constant, ")"),

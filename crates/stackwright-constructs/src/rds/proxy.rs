@@ -140,7 +140,7 @@ struct ProxyState {
 fn multi_user_warning(stack: &mut Tree, path: String) {
     stack.report(
         Diagnostic::warning(
-            "SW-RDS-017",
+            crate::codes::RDS_MULTI_USER_BEHIND_PROXY,
             path,
             "a multi-user rotation alternates two database users, and RDS Proxy does not support \
              that strategy: clients of the proxy in front of this database fail after a \
@@ -173,7 +173,7 @@ impl DatabaseProxy {
         let path = format!("{}/{id}", stack.path(target.database));
         let Some(family) = target.engine_family else {
             return Err(Error::invalid(
-                "SW-RDS-014",
+                crate::codes::RDS_PROXY_ENGINE_UNSUPPORTED,
                 &path,
                 format!("RDS Proxy does not support the engine `{}`", target.engine),
                 "put a proxy only in front of PostgreSQL, MySQL, MariaDB, SQL Server or Aurora",
@@ -181,7 +181,7 @@ impl DatabaseProxy {
         };
         if props.secrets.is_empty() {
             return Err(Error::invalid(
-                "SW-RDS-015",
+                crate::codes::RDS_PROXY_WITHOUT_SECRET,
                 &path,
                 "a proxy needs at least one secret to log in to the database with",
                 "pass the database's secret: DatabaseProxyProps::new([db.secret()], vpc)",
@@ -194,7 +194,7 @@ impl DatabaseProxy {
             }
             Some(d) => {
                 return Err(Error::invalid(
-                    "SW-RDS-016",
+                    crate::codes::RDS_PROXY_IDLE_TIMEOUT_INVALID,
                     &path,
                     format!("idle client timeout {d:?} is not one RDS Proxy accepts"),
                     "use whole seconds from 1 minute to 8 hours",

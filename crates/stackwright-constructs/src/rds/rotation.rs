@@ -127,7 +127,7 @@ pub(crate) fn rotate_multi_user(
 ) -> Result<SecretRotation> {
     if !secret.is_attached_to(stack, db) {
         return Err(Error::invalid(
-            "SW-ROT-005",
+            crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
             format!("{}/{id}", stack.path(db.node())),
             format!(
                 "`{}` is attached to another database, so the function would change the \

@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, Handle, NodeId, Pseudo, Result, Tree};
+use stackwright_core::{Handle, NodeId, Pseudo, Result, Tree};
 use stackwright_l1::lambda::CfnPermission;
 use stackwright_l1::secretsmanager::CfnRotationSchedule;
 
@@ -112,10 +112,8 @@ impl RotationSchedule {
     pub fn new(stack: &mut Tree, id: &str, props: RotationScheduleProps) -> Result<Self> {
         let secret_scope = props.secret.node();
         let path = format!("{}/{id}", stack.path(secret_scope));
-        check_interval(stack, secret_scope, props.automatically_after).map_err(|e| {
-            let d = e.diagnostics()[0].clone();
-            Error::invalid(&d.code, &path, d.message, d.fix)
-        })?;
+        check_interval(stack, secret_scope, props.automatically_after)
+            .map_err(|e| e.at_path(&path))?;
         check_no_schedule(stack, props.secret.secret(), &path)?;
         let function = &props.function;
         let secret = props.secret.secret();

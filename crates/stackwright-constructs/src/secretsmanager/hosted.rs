@@ -144,7 +144,7 @@ impl HostedRotation {
         let path = format!("{}/{id}", stack.path(props.secret.node()));
         let Some(port) = props.target.default_port().cloned() else {
             return Err(Error::invalid(
-                "SW-ROT-001",
+                crate::codes::ROTATION_TARGET_WITHOUT_PORT,
                 &path,
                 "the rotation target has no default port, so the database ingress cannot be written",
                 "rotate against a database (a DatabaseCluster)",
@@ -152,7 +152,7 @@ impl HostedRotation {
         };
         let rotation_type = props.application.hosted_rotation_type().ok_or_else(|| {
             Error::invalid(
-                "SW-ROT-007",
+                crate::codes::ROTATION_NOT_HOSTED,
                 &path,
                 format!("{:?} has no hosted rotation", props.application),
                 "use SecretRotation",
@@ -160,7 +160,7 @@ impl HostedRotation {
         })?;
         if props.application.is_multi_user() && props.master_secret.is_none() {
             return Err(Error::invalid(
-                "SW-ROT-002",
+                crate::codes::ROTATION_MULTI_USER_WITHOUT_MASTER,
                 &path,
                 "multi-user hosted rotation needs a master secret",
                 "use HostedRotationProps::multi_user",

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use stackwright_core::{Error, NodeId, Result, Scope};
+use stackwright_core::{DiagnosticCode, Error, NodeId, Result, Scope};
 
 use super::custom::{RotationSchedule, RotationScheduleProps};
 use super::secret::{check_interval, check_no_schedule, RotatableSecret, Secret};
@@ -188,16 +188,15 @@ impl JsonKeyRotation {
     ) -> Result<JsonKeyRotation> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
-        let bad = |code: &str, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
+        let bad =
+            |code: DiagnosticCode, msg: String, fix: &str| Error::invalid(code, &path, msg, fix);
         let secret = props.secret;
-        check_interval(stack, secret.node(), props.automatically_after).map_err(|e| {
-            let d = e.diagnostics()[0].clone();
-            Error::invalid(&d.code, &path, d.message, d.fix)
-        })?;
+        check_interval(stack, secret.node(), props.automatically_after)
+            .map_err(|e| e.at_path(&path))?;
         check_no_schedule(stack, secret, &path)?;
         if secret.attachment(stack)?.is_some() {
             return Err(bad(
-                "SW-LAMBDA-011",
+                crate::codes::LAMBDA_JSON_KEY_OF_DATABASE_SECRET,
                 format!(
                     "`{}` is attached to a database: changing one of its keys without the \
                      database would lock its users out",
@@ -208,7 +207,7 @@ impl JsonKeyRotation {
         }
         if props.key.is_empty() {
             return Err(bad(
-                "SW-LAMBDA-012",
+                crate::codes::LAMBDA_JSON_KEY_MISSING,
                 "the key to rotate is empty".into(),
                 "name the key of the JSON secret to rotate, e.g. api_key",
             ));
@@ -233,7 +232,7 @@ impl JsonKeyRotation {
                     .to_string()
             };
             return Err(bad(
-                "SW-LAMBDA-012",
+                crate::codes::LAMBDA_JSON_KEY_MISSING,
                 format!(
                     "`{}` cannot be rotated by key: {what}",
                     stack.path(secret.node())
@@ -250,7 +249,7 @@ impl JsonKeyRotation {
             .unwrap_or(32);
         if !(4..=4096).contains(&length) {
             return Err(bad(
-                "SW-LAMBDA-013",
+                crate::codes::LAMBDA_JSON_KEY_LENGTH,
                 format!("new values of {length} characters cannot be generated"),
                 "choose a length from 4 to 4096",
             ));
@@ -271,7 +270,7 @@ impl JsonKeyRotation {
                     |name: &str| h.lines().any(|l| l.starts_with(&format!("def {name}(")));
                 if !defines("set_secret") && !defines("test_secret") {
                     return Err(bad(
-                        "SW-LAMBDA-014",
+                        crate::codes::LAMBDA_SET_SECRET_MISSING,
                         "the hooks define neither `set_secret` nor `test_secret`".into(),
                         "define `def set_secret(client, arn, token, pending):` and/or \
                          `def test_secret(client, arn, token, pending):` at the top level",

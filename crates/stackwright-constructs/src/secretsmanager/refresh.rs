@@ -147,7 +147,7 @@ impl EcsService {
     fn check(&self, path: &str) -> Result<()> {
         let bad = |what: &str, got: &str, fix: &str| {
             Err(Error::invalid(
-                "SW-REFRESH-002",
+                crate::codes::REFRESH_SERVICE_INVALID,
                 path,
                 format!("`{got}` is not {what}"),
                 fix,
@@ -349,7 +349,7 @@ impl RotationRefresh {
         let path = format!("{}/{id}", stack.path(scope));
         if props.services.is_empty() {
             return Err(Error::invalid(
-                "SW-REFRESH-001",
+                crate::codes::REFRESH_NO_SERVICE,
                 &path,
                 "no ECS service to refresh",
                 "add the services that read the secret: .service(cluster_arn, service_name)",
@@ -357,7 +357,7 @@ impl RotationRefresh {
         }
         if props.services.len() > MAX_SERVICES {
             return Err(Error::invalid(
-                "SW-REFRESH-001",
+                crate::codes::REFRESH_NO_SERVICE,
                 &path,
                 format!(
                     "{} services; one refresh handles at most {MAX_SERVICES}",
@@ -372,7 +372,7 @@ impl RotationRefresh {
             let arn = s.service_arn();
             if arns.contains(&arn) {
                 return Err(Error::invalid(
-                    "SW-REFRESH-003",
+                    crate::codes::REFRESH_DUPLICATE_SERVICE,
                     &path,
                     "the same service is listed twice",
                     "list each service once",
@@ -386,7 +386,7 @@ impl RotationRefresh {
             });
             if !ok {
                 return Err(Error::invalid(
-                    "SW-REFRESH-004",
+                    crate::codes::REFRESH_ALERT_EMAIL_INVALID,
                     &path,
                     format!("`{e}` is not an email address"),
                     "pass an address such as ops@example.com",

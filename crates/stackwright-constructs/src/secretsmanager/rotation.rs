@@ -317,7 +317,7 @@ impl SecretRotation {
         let path = format!("{}/{id}", stack.path(scope));
         let Some(_) = props.target.default_port() else {
             return Err(Error::invalid(
-                "SW-ROT-001",
+                crate::codes::ROTATION_TARGET_WITHOUT_PORT,
                 &path,
                 "the rotation target has no default port, so the database ingress cannot be written",
                 "rotate against a database (a DatabaseCluster) or give the target a default port",
@@ -326,7 +326,7 @@ impl SecretRotation {
         if props.application.is_multi_user() {
             if props.master_secret.is_none() {
                 return Err(Error::invalid(
-                    "SW-ROT-002",
+                    crate::codes::ROTATION_MULTI_USER_WITHOUT_MASTER,
                     &path,
                     format!(
                         "{:?} is a multi-user rotation and needs a master secret",
@@ -337,7 +337,7 @@ impl SecretRotation {
             }
             if matches!(props.secret, RotatableSecret::Plain(_)) {
                 return Err(Error::invalid(
-                    "SW-ROT-005",
+                    crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
                     &path,
                     "multi-user rotation needs the user's secret attached to the database",
                     "attach it first: secret.attach(&mut stack, &cluster)",
@@ -346,7 +346,7 @@ impl SecretRotation {
         }
         check_interval(stack, scope, props.automatically_after).map_err(|e| {
             Error::invalid(
-                "SW-ROT-003",
+                crate::codes::ROTATION_INTERVAL_INVALID,
                 &path,
                 e.diagnostics()[0].message.clone(),
                 e.diagnostics()[0].fix.clone(),

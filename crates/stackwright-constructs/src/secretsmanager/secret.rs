@@ -271,7 +271,7 @@ impl Secret {
             if let Some(t) = &g.secret_string_template {
                 if !t.is_object() {
                     return Err(Error::invalid(
-                        "SW-SEC-001",
+                        crate::codes::SECRET_TEMPLATE_NOT_OBJECT,
                         format!("{}/{id}", stack.path(scope)),
                         "secret_string_template must be a JSON object",
                         "pass an object such as {\"username\": \"admin\"}",
@@ -279,7 +279,7 @@ impl Secret {
                 }
                 if g.generate_string_key.is_none() {
                     return Err(Error::invalid(
-                        "SW-SEC-001",
+                        crate::codes::SECRET_TEMPLATE_NOT_OBJECT,
                         format!("{}/{id}", stack.path(scope)),
                         "a secret_string_template needs a generate_string_key",
                         "name the key the generated value goes under, e.g. password",
@@ -348,6 +348,12 @@ impl Secret {
         self.node
     }
 
+    /// The `AWS::SecretsManager::Secret` resource, for escape hatches (for instance
+    /// `stack.override_logical_id(secret.resource().node(), "OldId")` to keep a logical ID).
+    pub fn resource(&self) -> Handle<CfnSecret> {
+        self.resource
+    }
+
     /// The secret's ARN (`Ref`).
     pub fn secret_arn(&self) -> Expr<String> {
         self.resource.ref_()
@@ -402,7 +408,7 @@ impl Secret {
         match key.value().as_str() {
             Some(s) if s.starts_with("arn:") && s.contains(":key/") => Ok(Some(key)),
             other => Err(Error::invalid(
-                "SW-LAMBDA-010",
+                crate::codes::LAMBDA_SECRET_KEY_NOT_ARN,
                 path,
                 format!(
                     "the secret's KMS key is given as `{}`, not as a key ARN, so the rotation \
@@ -514,7 +520,7 @@ impl Secret {
     ) -> Result<AttachedSecret> {
         if self.state(stack)?.attached.is_some() {
             return Err(Error::invalid(
-                "SW-SEC-002",
+                crate::codes::SECRET_ALREADY_ATTACHED,
                 stack.path(self.node),
                 "the secret is already attached to a database",
                 "attach each secret once; use the AttachedSecret you already have",
@@ -657,7 +663,7 @@ fn template_with_master_arn(
         .and_then(Json::as_object)
     else {
         return Err(Error::invalid(
-            "SW-SEC-003",
+            crate::codes::SECRET_MASTER_WITHOUT_GENERATION,
             path,
             "master_secret needs a generated JSON value to write `masterarn` into",
             "generate the value from a template, e.g. \
@@ -666,7 +672,7 @@ fn template_with_master_arn(
     };
     if template.contains_key("masterarn") {
         return Err(Error::invalid(
-            "SW-SEC-003",
+            crate::codes::SECRET_MASTER_WITHOUT_GENERATION,
             path,
             "the secret string template already has a `masterarn` key, and master_secret sets \
              it too",
@@ -694,7 +700,7 @@ pub(crate) fn check_master_arn_in_value(stack: &Tree, secret: Secret, path: &str
         .is_some_and(|g| g.secret_string_template.is_some());
     if generated_json && !st.has_master_arn {
         return Err(Error::invalid(
-            "SW-ROT-008",
+            crate::codes::ROTATION_USER_WITHOUT_MASTER_ARN,
             path,
             format!(
                 "the multi-user rotation function reads the master secret's ARN from the \
@@ -714,7 +720,7 @@ pub(crate) fn check_master_arn_in_value(stack: &Tree, secret: Secret, path: &str
 pub(crate) fn check_no_schedule(stack: &Tree, secret: Secret, path: &str) -> Result<()> {
     if let Some(schedule) = secret.state(stack)?.schedule {
         return Err(Error::invalid(
-            "SW-ROT-004",
+            crate::codes::ROTATION_SECOND_SCHEDULE,
             path,
             format!(
                 "`{}` already has a rotation schedule (`{}`)",
@@ -746,7 +752,7 @@ pub(crate) fn check_interval(stack: &Tree, node: NodeId, d: Duration) -> Result<
     }
     if !d.as_secs().is_multiple_of(3_600) || d.subsec_nanos() != 0 {
         return Err(Error::invalid(
-            "SW-ROT-003",
+            crate::codes::ROTATION_INTERVAL_INVALID,
             stack.path(node),
             format!(
                 "automatically_after must be a whole number of hours (Secrets Manager schedules \
@@ -758,7 +764,7 @@ pub(crate) fn check_interval(stack: &Tree, node: NodeId, d: Duration) -> Result<
     }
     if d < crate::util::hours(4) || d > crate::util::days(1000) {
         return Err(Error::invalid(
-            "SW-ROT-003",
+            crate::codes::ROTATION_INTERVAL_INVALID,
             stack.path(node),
             format!(
                 "automatically_after must be between 4 hours and 1000 days, got {} minutes",

@@ -251,7 +251,7 @@ impl App {
     fn check_unique(&self, name: &str) -> Result<()> {
         if self.stack_names().any(|n| n == name) {
             return Err(Error::invalid(
-                "SW-CORE-016",
+                crate::codes::STACK_NAME_TAKEN,
                 name,
                 format!("the app already has a stack named `{name}`"),
                 "give every stack a unique name",

@@ -127,7 +127,7 @@ fn check_stack_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(
-            "SW-CORE-001",
+            crate::codes::STACK_NAME_INVALID,
             name,
             format!("`{name}` is not a valid stack name"),
             "start with a letter; use only letters, digits and hyphens; at most 128 characters",
@@ -167,7 +167,7 @@ impl Tree {
         let root = self.node_at(0);
         let node = self.add_node(root, name, None).map_err(|_| {
             Error::invalid(
-                "SW-CORE-016",
+                crate::codes::STACK_NAME_TAKEN,
                 name,
                 format!("the app already has a stack named `{name}`"),
                 "give every stack a unique name",
@@ -188,7 +188,7 @@ impl Tree {
         let i = self.check_node(node)?;
         match self.nodes[i].stack {
             0 => Err(Error::invalid(
-                "SW-CORE-002",
+                crate::codes::FOREIGN_CONSTRUCT,
                 "",
                 "the app's root is in no stack",
                 "create constructs in a stack",
@@ -275,7 +275,7 @@ impl Tree {
     fn check_node(&self, node: NodeId) -> Result<usize> {
         if node.tree != self.serial || node.index as usize >= self.nodes.len() {
             return Err(Error::invalid(
-                "SW-CORE-002",
+                crate::codes::FOREIGN_CONSTRUCT,
                 self.stacks
                     .keys()
                     .next()
@@ -293,7 +293,7 @@ impl Tree {
         let p = self.check_node(parent)?;
         if p == 0 && element.is_some() {
             return Err(Error::invalid(
-                "SW-CORE-003",
+                crate::codes::CONSTRUCT_ID_INVALID,
                 id,
                 format!("`{id}` is not in a stack"),
                 "add elements to a stack or to a construct in one",
@@ -301,7 +301,7 @@ impl Tree {
         }
         if id.is_empty() || id.contains('/') {
             return Err(Error::invalid(
-                "SW-CORE-003",
+                crate::codes::CONSTRUCT_ID_INVALID,
                 self.path(parent),
                 format!("construct id `{id}` is empty or contains `/`"),
                 "give every construct a non-empty id without `/`",
@@ -318,7 +318,7 @@ impl Tree {
         };
         if taken {
             return Err(Error::invalid(
-                "SW-CORE-004",
+                crate::codes::CONSTRUCT_ID_TAKEN,
                 format!("{}/{id}", self.path(parent)),
                 format!(
                     "there is already a construct named `{id}` in scope `{}`",
@@ -418,7 +418,7 @@ impl Tree {
         // The construct path is built only for the error.
         if !matches!(self.nodes[i].element, Some(Element::Resource(_))) {
             return Err(Error::invalid(
-                "SW-CORE-005",
+                crate::codes::NOT_A_RESOURCE,
                 self.path(node),
                 "this construct is not a resource",
                 "pass the handle of a resource",
@@ -444,7 +444,7 @@ impl Tree {
         let i = self.check_node(node)?;
         if !is_valid_logical_id(logical_id) {
             return Err(Error::invalid(
-                "SW-CORE-006",
+                crate::codes::LOGICAL_ID_OVERRIDE_INVALID,
                 self.path(node),
                 format!("`{logical_id}` is not a valid logical ID"),
                 "use 1 to 255 ASCII letters and digits",

@@ -207,7 +207,7 @@ impl Tree {
             let Some(id) = id else {
                 diags.push(
                     Diagnostic::error(
-                        "SW-CORE-007",
+                        crate::codes::LOGICAL_ID_ALL_DEFAULT,
                         &path,
                         "cannot compute a logical ID: every path component is `Default`",
                     )
@@ -217,7 +217,7 @@ impl Tree {
             };
             if !is_valid_logical_id(&id) {
                 diags.push(
-                    Diagnostic::error("SW-CORE-008", &path, format!("logical ID `{id}` is not valid"))
+                    Diagnostic::error(crate::codes::LOGICAL_ID_INVALID, &path, format!("logical ID `{id}` is not valid"))
                         .with_fix("logical IDs are 1 to 255 ASCII letters and digits; change the construct id"),
                 );
             }
@@ -225,7 +225,7 @@ impl Tree {
                 let other_path = self.components(other as u32).join("/");
                 diags.push(
                     Diagnostic::error(
-                        "SW-CORE-009",
+                        crate::codes::LOGICAL_ID_CLASH,
                         &path,
                         format!("logical ID `{id}` is also the logical ID of `{other_path}`"),
                     )
@@ -393,7 +393,7 @@ impl Tree {
                     let name = |s: u32| self.nodes[s as usize].id.clone();
                     out.entry(a).or_insert_with(|| {
                         Diagnostic::error(
-                            "SW-CORE-017",
+                            crate::codes::STACK_REFERENCE_CYCLE,
                             user.clone(),
                             format!(
                                 "stacks `{}` and `{}` depend on each other: `{user}` uses `{used}`, and `{user_back}` uses `{used_back}`",
@@ -491,7 +491,7 @@ impl Tree {
                     .is_some()
                 {
                     diags.push(Diagnostic::error(
-                        "SW-CORE-009",
+                        crate::codes::LOGICAL_ID_CLASH,
                         &stack_name,
                         format!("output `{}` is also an export of this stack", e.output_id),
                     ));
@@ -556,26 +556,31 @@ impl Tree {
 /// The stacks in deployment order: each after the stacks it imports from, otherwise in
 /// creation order (stacks in a cycle keep their place; synth fails on them).
 fn deployment_order(roots: &[u32], layout: &Layout) -> Vec<u32> {
-    let mut done: IndexSet<u32> = IndexSet::new();
-    while done.len() < roots.len() {
-        let next = roots.iter().copied().find(|r| {
-            !done.contains(r)
-                && layout
-                    .imports
-                    .get(r)
-                    .is_none_or(|deps| deps.keys().all(|d| done.contains(d) || !roots.contains(d)))
-        });
-        match next {
-            Some(r) => {
-                done.insert(r);
-            }
-            None => {
-                // A cycle: the rest in creation order.
-                for &r in roots {
-                    done.insert(r);
+    let synthesized: HashSet<u32> = roots.iter().copied().collect();
+    let mut done: IndexSet<u32> = IndexSet::with_capacity(roots.len());
+    // Depth first from each stack in creation order: the stacks it imports from come first.
+    fn visit(
+        root: u32,
+        layout: &Layout,
+        synthesized: &HashSet<u32>,
+        visiting: &mut HashSet<u32>,
+        done: &mut IndexSet<u32>,
+    ) {
+        if done.contains(&root) || !visiting.insert(root) {
+            return; // Done, or a cycle (synth fails on it; creation order is kept).
+        }
+        if let Some(deps) = layout.imports.get(&root) {
+            for &d in deps.keys() {
+                if synthesized.contains(&d) {
+                    visit(d, layout, synthesized, visiting, done);
                 }
             }
         }
+        done.insert(root);
+    }
+    let mut visiting = HashSet::new();
+    for &r in roots {
+        visit(r, layout, &synthesized, &mut visiting, &mut done);
     }
     done.into_iter().collect()
 }
@@ -598,7 +603,7 @@ impl Resolver<'_> {
         let Name::Node(node) = n else {
             return n.clone();
         };
-        let bad = |msg: String| Diagnostic::error("SW-CORE-010", path, msg);
+        let bad = |msg: String| Diagnostic::error(crate::codes::REFERENCE_INVALID, path, msg);
         if !self.tree.owns(*node) {
             diags.push(
                 bad(format!("refers to construct {node:?} of another app")).with_fix(
@@ -814,13 +819,13 @@ fn check_names(t: &Template, paths: &IndexMap<String, String>, diags: &mut Vec<D
             match f {
                 Intrinsic::Ref(Name::Logical(n)) if !exists_ref(n) && n != "InvalidReference" => {
                     diags.push(
-                        Diagnostic::error("SW-CORE-011", path(), format!("`Ref: {n}` names no resource, parameter or pseudo parameter"))
+                        Diagnostic::error(crate::codes::REF_UNKNOWN_NAME, path(), format!("`Ref: {n}` names no resource, parameter or pseudo parameter"))
                             .with_fix("refer to elements through their handles"),
                     );
                 }
                 Intrinsic::GetAtt(Name::Logical(n), a) if !t.resources.contains_key(n) && n != "InvalidReference" => {
                     diags.push(
-                        Diagnostic::error("SW-CORE-011", path(), format!("`Fn::GetAtt: {n}.{a}` names no resource"))
+                        Diagnostic::error(crate::codes::REF_UNKNOWN_NAME, path(), format!("`Fn::GetAtt: {n}.{a}` names no resource"))
                             .with_fix("refer to resources through their handles"),
                     );
                 }
@@ -834,7 +839,7 @@ fn check_names(t: &Template, paths: &IndexMap<String, String>, diags: &mut Vec<D
                         if !ok {
                             diags.push(
                                 Diagnostic::error(
-                                    "SW-CORE-012",
+                                    crate::codes::SUB_UNKNOWN_PLACEHOLDER,
                                     path(),
                                     format!("`Fn::Sub` placeholder `${{{ph}}}` names no variable, resource, parameter or pseudo parameter"),
                                 )
@@ -878,7 +883,7 @@ fn check_limits(stack: &str, t: &Template, diags: &mut Vec<Diagnostic>) {
         if n > max {
             diags.push(
                 Diagnostic::error(
-                    "SW-CORE-013",
+                    crate::codes::TEMPLATE_LIMIT_EXCEEDED,
                     stack,
                     format!("{n} {what}; CloudFormation allows at most {max}"),
                 )
@@ -893,12 +898,12 @@ fn check_limits(stack: &str, t: &Template, diags: &mut Vec<Diagnostic>) {
     let bytes = crate::render::pretty_len(t);
     if bytes > MAX_TEMPLATE_BYTES {
         diags.push(
-            Diagnostic::error("SW-CORE-014", stack, format!("the template is {bytes} bytes; CloudFormation accepts at most {MAX_TEMPLATE_BYTES}"))
+            Diagnostic::error(crate::codes::TEMPLATE_TOO_LARGE, stack, format!("the template is {bytes} bytes; CloudFormation accepts at most {MAX_TEMPLATE_BYTES}"))
                 .with_fix("split the stack"),
         );
     } else if bytes > MAX_INLINE_TEMPLATE_BYTES {
         diags.push(
-            Diagnostic::warning("SW-CORE-015", stack, format!("the template is {bytes} bytes, above the {MAX_INLINE_TEMPLATE_BYTES}-byte limit for inline template bodies"))
+            Diagnostic::warning(crate::codes::TEMPLATE_ABOVE_INLINE_LIMIT, stack, format!("the template is {bytes} bytes, above the {MAX_INLINE_TEMPLATE_BYTES}-byte limit for inline template bodies"))
                 .with_fix("deploy through an S3 bucket (`aws cloudformation deploy --s3-bucket ...`) or split the stack"),
         );
     }

@@ -444,6 +444,24 @@ function apiKeySecret(stack) {
   cluster.addRotationSingleUser({ rotateImmediatelyOnUpdate: false });
 }
 
+// --- Security-group rules between two stacks ----------------------------------------------
+// A connection made from one stack's side puts the other side's rule in that stack too
+// (determineRuleScope), so that the stacks import one way only.
+{
+  const a = new cdk.Stack(app, 'SgCrossApp');
+  const vpc = new ec2.Vpc(a, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const appSg = new ec2.SecurityGroup(a, 'AppSg', { vpc, allowAllOutbound: false, description: 'App tier' });
+  const b = new cdk.Stack(app, 'SgCrossDb');
+  const dbSg = new ec2.SecurityGroup(b, 'DbSg', { vpc, description: 'Database tier' });
+  dbSg.connections.allowFrom(appSg, ec2.Port.tcp(5432), 'app to db');
+  const cacheSg = new ec2.SecurityGroup(b, 'CacheSg', { vpc, allowAllOutbound: false, description: 'Cache tier' });
+  cacheSg.connections.allowTo(appSg, ec2.Port.tcp(8080), 'cache to app');
+}
+
 // --- RDS instance with rotation and a proxy (examples/rds_instance.rs) ---------------------
 // PostgreSQL 16.8: RDS no longer creates instances of 16.4.
 {

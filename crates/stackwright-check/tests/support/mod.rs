@@ -1,0 +1,6 @@
+//! What the analyzer's tests share.
+
+#![allow(dead_code)]
+
+pub mod large;
+pub mod ours;

@@ -1,0 +1,5 @@
+//! The `stackwright` command's tests, one binary: its subcommands as a user runs them.
+
+mod cli;
+mod integrations;
+mod synth;

@@ -1,0 +1,23 @@
+//! What the facade's tests share: the examples, each compiled once for every test module.
+
+#![allow(dead_code)]
+
+#[path = "../../../../examples/custom_rotation.rs"]
+pub mod custom_rotation;
+#[path = "../../../../examples/isolated_endpoints.rs"]
+pub mod isolated_endpoints;
+#[path = "../../../../examples/l1_intrinsics.rs"]
+pub mod l1_intrinsics;
+#[path = "../../../../examples/managed_password.rs"]
+pub mod managed_password;
+#[path = "../../../../examples/multi_stack.rs"]
+pub mod multi_stack;
+#[path = "../../../../examples/postgres_multi_user_nat.rs"]
+pub mod postgres_multi_user_nat;
+#[path = "../../../../examples/rds_instance.rs"]
+pub mod rds_instance;
+#[path = "../../../../examples/rotation_refresh.rs"]
+pub mod rotation_refresh;
+
+/// The mission stack (`examples/synth.rs`), which `rotation_refresh` builds on.
+pub(crate) use rotation_refresh::mission as synth;
