@@ -103,6 +103,27 @@ pub const RDS_MONITORING_INTERVAL_INVALID: DiagnosticCode = DiagnosticCode::new(
 pub const RDS_DATABASE_USER_INVALID: DiagnosticCode = DiagnosticCode::new("SW-RDS-008");
 /// Grant_connect on a cluster without IAM database authentication.
 pub const RDS_IAM_AUTHENTICATION_OFF: DiagnosticCode = DiagnosticCode::new("SW-RDS-009");
+/// An instance engine version that is not one of the engine's.
+pub const RDS_INSTANCE_ENGINE_VERSION_INVALID: DiagnosticCode =
+    DiagnosticCode::on_field("SW-RDS-010", "engine");
+/// A database with a secret to attach but none to attach (an internal inconsistency).
+pub const RDS_NO_MASTER_SECRET: DiagnosticCode = DiagnosticCode::new("SW-RDS-011");
+/// A credentials secret given for a database whose password RDS manages.
+pub const RDS_MANAGED_PASSWORD_WITH_SECRET: DiagnosticCode =
+    DiagnosticCode::on_field("SW-RDS-012", "credentials");
+/// Allocated storage outside the engine's range.
+pub const RDS_STORAGE_OUT_OF_RANGE: DiagnosticCode =
+    DiagnosticCode::on_field("SW-RDS-013", "allocatedStorage");
+/// A proxy for an engine RDS Proxy does not support.
+pub const RDS_PROXY_ENGINE_UNSUPPORTED: DiagnosticCode =
+    DiagnosticCode::on_field("SW-RDS-014", "database");
+/// A proxy without a secret.
+pub const RDS_PROXY_WITHOUT_SECRET: DiagnosticCode =
+    DiagnosticCode::on_field("SW-RDS-015", "secrets");
+/// A proxy idle client timeout RDS Proxy does not accept.
+pub const RDS_PROXY_IDLE_TIMEOUT_INVALID: DiagnosticCode = DiagnosticCode::new("SW-RDS-016");
+/// A multi-user rotation of a database behind an RDS Proxy.
+pub const RDS_MULTI_USER_BEHIND_PROXY: DiagnosticCode = DiagnosticCode::new("SW-RDS-017");
 /// No ECS service to refresh.
 pub const REFRESH_NO_SERVICE: DiagnosticCode =
     DiagnosticCode::on_field("SW-REFRESH-001", "services");
@@ -240,6 +261,14 @@ pub const ALL: &[DiagnosticCode] = &[
     RDS_MONITORING_INTERVAL_INVALID,
     RDS_DATABASE_USER_INVALID,
     RDS_IAM_AUTHENTICATION_OFF,
+    RDS_INSTANCE_ENGINE_VERSION_INVALID,
+    RDS_NO_MASTER_SECRET,
+    RDS_MANAGED_PASSWORD_WITH_SECRET,
+    RDS_STORAGE_OUT_OF_RANGE,
+    RDS_PROXY_ENGINE_UNSUPPORTED,
+    RDS_PROXY_WITHOUT_SECRET,
+    RDS_PROXY_IDLE_TIMEOUT_INVALID,
+    RDS_MULTI_USER_BEHIND_PROXY,
     REFRESH_NO_SERVICE,
     REFRESH_SERVICE_INVALID,
     REFRESH_DUPLICATE_SERVICE,

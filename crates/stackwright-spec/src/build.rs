@@ -14,31 +14,30 @@ use stackwright::ecs::{
 };
 use stackwright::rds::{
     AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
-    DatabaseCluster, DatabaseClusterAttributes, DatabaseClusterProps, DatabaseSecret,
-    DatabaseSecretProps, ImportedDatabaseCluster,
+    DatabaseCluster, DatabaseClusterAttributes, DatabaseClusterProps, DatabaseInstance,
+    DatabaseInstanceProps, DatabaseProxyProps, DatabaseSecret, DatabaseSecretProps,
+    ImportedDatabaseCluster, InstanceEngine, ManagedSecret, MariaDbVersion, MysqlVersion,
+    OracleEdition, OracleVersion, PostgresVersion, ProxySecret, SqlServerEdition, SqlServerVersion,
 };
 use stackwright::secretsmanager::{
     AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
-    RotatableSecret, RotationRefresh, RotationRefreshProps, Secret, SecretProps, SecretRotation,
-    SecretRotationProps,
+    RotatableSecret, RotationRefresh, RotationRefreshProps, Secret, SecretAttachmentTarget,
+    SecretProps, SecretRotation, SecretRotationProps,
 };
 use stackwright::Stack;
 
 use crate::document::{
-    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseSecretSpec, EcsClusterSpec,
-    EngineSpec, FargateServiceSpec, FargateTaskDefinitionSpec, HostedRotationSpec,
-    ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceSpec, InterfaceVpcEndpointSpec,
-    PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec, SecretRotationSpec, SecretSpec,
-    SecurityGroupSpec, SubnetSelectionSpec,
+    ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseInstanceSpec, DatabaseProxySpec,
+    DatabaseSecretSpec, EcsClusterSpec, EngineSpec, FargateServiceSpec, FargateTaskDefinitionSpec,
+    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceEngineSpec,
+    InstanceSpec, InterfaceVpcEndpointSpec, OracleEditionSpec, PeerSpec, PortSpec,
+    RotationRefreshSpec, RuleSpec, SecretRotationSpec, SecretSpec, SecurityGroupSpec,
+    SqlServerEditionSpec, SubnetSelectionSpec,
 };
 use crate::error::{FieldPath, SpecError};
 use crate::Spec;
 
 /// A database of the spec: created or imported.
-enum Target {
-    Own(Box<DatabaseCluster>),
-    Imported(Box<ImportedDatabaseCluster>),
-}
 
 /// What a construct of the spec became, for the constructs below it to refer to.
 #[derive(Debug, Clone)]
@@ -53,7 +52,60 @@ enum Built {
     EcsCluster(Cluster),
     TaskDefinition(FargateTaskDefinition),
     Service(FargateService),
+    ManagedCluster(Box<DatabaseCluster<ManagedSecret>>),
+    Instance(Box<DatabaseInstance>),
+    ManagedInstance(Box<DatabaseInstance<ManagedSecret>>),
     Other(&'static str),
+}
+
+/// A database of the spec, whichever kind.
+enum Database {
+    Cluster(DatabaseCluster),
+    ManagedCluster(DatabaseCluster<ManagedSecret>),
+    Instance(DatabaseInstance),
+    ManagedInstance(DatabaseInstance<ManagedSecret>),
+    Imported(ImportedDatabaseCluster),
+}
+
+impl Database {
+    fn target(&self) -> &dyn HasDefaultPort {
+        match self {
+            Database::Cluster(c) => c,
+            Database::ManagedCluster(c) => c,
+            Database::Instance(i) => i,
+            Database::ManagedInstance(i) => i,
+            Database::Imported(c) => c,
+        }
+    }
+    fn attach_target(&self) -> &dyn SecretAttachmentTarget {
+        match self {
+            Database::Cluster(c) => c,
+            Database::ManagedCluster(c) => c,
+            Database::Instance(i) => i,
+            Database::ManagedInstance(i) => i,
+            Database::Imported(c) => c,
+        }
+    }
+    /// The VPC of a database this spec creates (an imported cluster's is not known).
+    fn vpc(&self) -> Option<Vpc> {
+        match self {
+            Database::Cluster(c) => Some(c.vpc()),
+            Database::ManagedCluster(c) => Some(c.vpc()),
+            Database::Instance(i) => Some(i.vpc()),
+            Database::ManagedInstance(i) => Some(i.vpc()),
+            Database::Imported(_) => None,
+        }
+    }
+    /// The master secret of a database this spec creates.
+    fn master(&self) -> Option<ProxySecret> {
+        match self {
+            Database::Cluster(c) => Some(c.secret().into()),
+            Database::ManagedCluster(c) => Some(c.secret().into()),
+            Database::Instance(i) => Some(i.secret().into()),
+            Database::ManagedInstance(i) => Some(i.secret().into()),
+            Database::Imported(_) => None,
+        }
+    }
 }
 
 impl Built {
@@ -64,11 +116,12 @@ impl Built {
             Built::Endpoint(_) => "InterfaceVpcEndpoint",
             Built::Key(_) => "KmsKey",
             Built::Secret(_) => "Secret",
-            Built::Cluster(_) => "DatabaseCluster",
             Built::ImportedCluster(_) => "ImportedDatabaseCluster",
             Built::EcsCluster(_) => "EcsCluster",
             Built::TaskDefinition(_) => "FargateTaskDefinition",
             Built::Service(_) => "FargateService",
+            Built::Cluster(_) | Built::ManagedCluster(_) => "DatabaseCluster",
+            Built::Instance(_) | Built::ManagedInstance(_) => "DatabaseInstance",
             Built::Other(k) => k,
         }
     }
@@ -221,8 +274,21 @@ impl<'a> Builder<'a> {
     /// A secret as a rotation sees it: through its attachment when it is attached. A cluster's
     /// name stands for its master secret.
     fn rotatable(&self, field: FieldPath, name: &str) -> Res<RotatableSecret> {
-        if let Some(Built::Cluster(c)) = self.built.get(name) {
-            return Ok(c.secret().into());
+        match self.built.get(name) {
+            Some(Built::Cluster(c)) => return Ok(c.secret().into()),
+            Some(Built::Instance(i)) => return Ok(i.secret().into()),
+            Some(Built::ManagedCluster(_) | Built::ManagedInstance(_)) => {
+                return Err(SpecError::at(
+                    field,
+                    format!(
+                        "RDS manages the master password of `{name}` \
+                         (`manageMasterUserPassword`) and rotates it itself every 7 days; a \
+                         Lambda rotation of that secret would fight RDS's: drop this rotation, \
+                         or drop `manageMasterUserPassword` to rotate a generated secret"
+                    ),
+                ))
+            }
+            _ => {}
         }
         let s = match self.lookup(field.clone(), name, "Secret")? {
             Built::Secret(s) => *s,
@@ -248,11 +314,42 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn cluster(&self, field: FieldPath, name: &str) -> Res<DatabaseCluster> {
-        match self.lookup(field, name, "DatabaseCluster")? {
-            Built::Cluster(c) => Ok((**c).clone()),
-            _ => unreachable!("lookup checks the kind"),
+    /// A `DatabaseCluster` or `DatabaseInstance` of the spec.
+    fn database(&self, field: FieldPath, name: &str) -> Res<Database> {
+        match self.built.get(name) {
+            Some(Built::Cluster(c)) => Ok(Database::Cluster((**c).clone())),
+            Some(Built::ManagedCluster(c)) => Ok(Database::ManagedCluster((**c).clone())),
+            Some(Built::Instance(i)) => Ok(Database::Instance((**i).clone())),
+            Some(Built::ManagedInstance(i)) => Ok(Database::ManagedInstance((**i).clone())),
+            Some(Built::ImportedCluster(c)) => Ok(Database::Imported((**c).clone())),
+            _ => {
+                self.lookup(field, name, "DatabaseCluster or DatabaseInstance")?;
+                unreachable!("lookup fails for anything but a database")
+            }
         }
+    }
+
+    /// The VPC a function or proxy for `db` runs in: the one named, else the database's own
+    /// (an imported cluster's is not known, so it must be named).
+    fn database_vpc(&self, db: &Database, named: &Option<String>, db_name: &str) -> Res<Vpc> {
+        match (named, db.vpc()) {
+            (Some(v), _) => self.vpc(self.field("vpc"), v),
+            (None, Some(v)) => Ok(v),
+            (None, None) => Err(SpecError::at(
+                self.field("vpc"),
+                format!("`{db_name}` is an ImportedDatabaseCluster: name the VPC to run in"),
+            )),
+        }
+    }
+
+    /// The master secret of a database this spec creates.
+    fn database_master(&self, field: FieldPath, name: &str) -> Res<ProxySecret> {
+        self.database(field.clone(), name)?.master().ok_or_else(|| {
+            SpecError::at(
+                field,
+                format!("`{name}` is an ImportedDatabaseCluster: name the secrets it takes"),
+            )
+        })
     }
 
     fn selection(
@@ -294,6 +391,8 @@ impl<'a> Builder<'a> {
             }
             ConstructSpec::Secret(s) => self.secret_construct(id, s),
             ConstructSpec::DatabaseCluster(d) => self.cluster_construct(id, d),
+            ConstructSpec::DatabaseInstance(d) => self.instance_construct(id, d),
+            ConstructSpec::DatabaseProxy(p) => self.proxy_construct(id, p),
             ConstructSpec::SecretRotation(r) => self.rotation_construct(id, r),
             ConstructSpec::HostedRotation(h) => self.hosted_construct(id, h),
             ConstructSpec::RotationRefresh(r) => self.refresh_construct(id, r),
@@ -397,28 +496,18 @@ impl<'a> Builder<'a> {
             p = p.exclude_characters(x);
         }
         let target = match &d.attach_to {
-            Some(c) => Some(self.attach_target(self.field("attachTo"), c)?),
+            Some(c) => Some(self.database(self.field("attachTo"), c)?),
             None => None,
         };
         let secret = DatabaseSecret::new(&mut self.stack, id, p)
             .map_err(|e| self.refused(None, e))?
             .secret();
         if let Some(t) = target {
-            let r = match &t {
-                Target::Own(c) => secret.attach(&mut self.stack, &**c),
-                Target::Imported(c) => secret.attach(&mut self.stack, &**c),
-            };
-            r.map_err(|e| self.refused(Some(self.field("attachTo")), e))?;
+            secret
+                .attach(&mut self.stack, t.attach_target())
+                .map_err(|e| self.refused(Some(self.field("attachTo")), e))?;
         }
         Ok(Built::Secret(secret))
-    }
-
-    /// A cluster of this spec or an imported one.
-    fn attach_target(&self, field: FieldPath, name: &str) -> Res<Target> {
-        match self.built.get(name) {
-            Some(Built::ImportedCluster(c)) => Ok(Target::Imported(c.clone())),
-            _ => Ok(Target::Own(Box::new(self.cluster(field, name)?))),
-        }
     }
 
     fn security_group_construct(&mut self, id: &str, s: &SecurityGroupSpec) -> Res<Built> {
@@ -548,13 +637,13 @@ impl<'a> Builder<'a> {
             props = props.master_secret(self.rotatable(self.field("masterSecret"), m)?);
         }
         let cluster = match &s.attach_to {
-            Some(c) => Some(self.cluster(self.field("attachTo"), c)?),
+            Some(c) => Some(self.database(self.field("attachTo"), c)?),
             None => None,
         };
         let secret = Secret::new(&mut self.stack, id, props).map_err(|e| self.refused(None, e))?;
         if let Some(c) = cluster {
             secret
-                .attach(&mut self.stack, &c)
+                .attach(&mut self.stack, c.attach_target())
                 .map_err(|e| self.refused(Some(self.field("attachTo")), e))?;
         }
         Ok(Built::Secret(secret))
@@ -612,6 +701,9 @@ impl<'a> Builder<'a> {
             Some(CredentialsSpec::Generated(user)) => {
                 props = props.credentials(Credentials::from_generated_secret(user));
             }
+            Some(CredentialsSpec::Username(user)) => {
+                props = props.credentials(Credentials::from_username(user));
+            }
             None => {}
         }
         if let Some(w) = &d.writer {
@@ -649,8 +741,181 @@ impl<'a> Builder<'a> {
         if let Some(n) = &d.default_database_name {
             props = props.default_database_name(n);
         }
+        if d.manage_master_user_password == Some(true) {
+            let mut props = props.manage_master_user_password();
+            if let Some(k) = &d.master_user_secret_key {
+                let key = self.key(self.field("masterUserSecretKey"), k)?;
+                props = props.master_user_secret_key(key.key_arn());
+            }
+            return DatabaseCluster::new(&mut self.stack, id, props)
+                .map(|c| Built::ManagedCluster(Box::new(c)))
+                .map_err(|e| self.refused(None, e));
+        }
+        self.no_secret_key(&d.master_user_secret_key)?;
         DatabaseCluster::new(&mut self.stack, id, props)
             .map(|c| Built::Cluster(Box::new(c)))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn no_secret_key(&self, key: &Option<String>) -> Res<()> {
+        match key {
+            Some(_) => Err(SpecError::at(
+                self.field("masterUserSecretKey"),
+                "`masterUserSecretKey` is the key of the secret RDS manages: it needs \
+                 `manageMasterUserPassword: true`",
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn instance_engine(&self, e: &InstanceEngineSpec) -> Res<InstanceEngine> {
+        let at = |k: &str| self.field("engine").key(k);
+        let r = match e {
+            InstanceEngineSpec::Postgres(v) => PostgresVersion::of(v)
+                .map(InstanceEngine::postgres)
+                .map_err(|e| (at("postgres"), e)),
+            InstanceEngineSpec::Mysql(v) => MysqlVersion::of(v)
+                .map(InstanceEngine::mysql)
+                .map_err(|e| (at("mysql"), e)),
+            InstanceEngineSpec::Mariadb(v) => MariaDbVersion::of(v)
+                .map(InstanceEngine::mariadb)
+                .map_err(|e| (at("mariadb"), e)),
+            InstanceEngineSpec::SqlServer(ev) => {
+                let edition = match ev.edition {
+                    SqlServerEditionSpec::Enterprise => SqlServerEdition::Enterprise,
+                    SqlServerEditionSpec::Standard => SqlServerEdition::Standard,
+                    SqlServerEditionSpec::Express => SqlServerEdition::Express,
+                    SqlServerEditionSpec::Web => SqlServerEdition::Web,
+                };
+                SqlServerVersion::of(&ev.version)
+                    .map(|v| InstanceEngine::sql_server(edition, v))
+                    .map_err(|e| (at("sqlServer").key("version"), e))
+            }
+            InstanceEngineSpec::Oracle(ev) => {
+                let edition = match ev.edition {
+                    OracleEditionSpec::Enterprise => OracleEdition::Enterprise,
+                    OracleEditionSpec::StandardTwo => OracleEdition::StandardTwo,
+                };
+                OracleVersion::of(&ev.version)
+                    .map(|v| InstanceEngine::oracle(edition, v))
+                    .map_err(|e| (at("oracle").key("version"), e))
+            }
+        };
+        r.map_err(|(field, e)| self.refused(Some(field), e))
+    }
+
+    fn instance_construct(&mut self, id: &str, d: &DatabaseInstanceSpec) -> Res<Built> {
+        let engine = self.instance_engine(&d.engine)?;
+        let vpc = self.vpc(self.field("vpc"), &d.vpc)?;
+        let mut props = DatabaseInstanceProps::new(engine, vpc);
+        if let Some(s) = self.selection(vpc, "subnets", &d.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(c) = &d.instance_class {
+            props = props.instance_class(c);
+        }
+        match &d.credentials {
+            Some(CredentialsSpec::Secret(name)) => {
+                let s = self.secret(self.field("credentials").key("secret"), name)?;
+                props = props.credentials(Credentials::from_secret(s));
+            }
+            Some(CredentialsSpec::Generated(user)) => {
+                props = props.credentials(Credentials::from_generated_secret(user));
+            }
+            Some(CredentialsSpec::Username(user)) => {
+                props = props.credentials(Credentials::from_username(user));
+            }
+            None => {}
+        }
+        if !d.security_groups.is_empty() {
+            props =
+                props.security_groups(self.security_groups("securityGroups", &d.security_groups)?);
+        }
+        if let Some(p) = d.port {
+            props = props.port(p);
+        }
+        if let Some(g) = d.allocated_storage {
+            props = props.allocated_storage(g);
+        }
+        if let Some(e) = d.storage_encrypted {
+            props = props.storage_encrypted(e);
+        }
+        if let Some(k) = &d.storage_encryption_key {
+            let key = self.key(self.field("storageEncryptionKey"), k)?;
+            props = props.storage_encryption_key(key.key_arn());
+        }
+        if let Some(a) = d.iam_authentication {
+            props = props.iam_authentication(a);
+        }
+        if let Some(p) = d.deletion_protection {
+            props = props.deletion_protection(p);
+        }
+        if let Some(n) = d.backup_retention_days {
+            props = props.backup_retention_days(n);
+        }
+        if let Some(m) = d.multi_az {
+            props = props.multi_az(m);
+        }
+        if let Some(n) = &d.database_name {
+            props = props.database_name(n);
+        }
+        if d.manage_master_user_password == Some(true) {
+            let mut props = props.manage_master_user_password();
+            if let Some(k) = &d.master_user_secret_key {
+                let key = self.key(self.field("masterUserSecretKey"), k)?;
+                props = props.master_user_secret_key(key.key_arn());
+            }
+            return DatabaseInstance::new(&mut self.stack, id, props)
+                .map(|i| Built::ManagedInstance(Box::new(i)))
+                .map_err(|e| self.refused(None, e));
+        }
+        self.no_secret_key(&d.master_user_secret_key)?;
+        DatabaseInstance::new(&mut self.stack, id, props)
+            .map(|i| Built::Instance(Box::new(i)))
+            .map_err(|e| self.refused(None, e))
+    }
+
+    fn proxy_construct(&mut self, id: &str, p: &DatabaseProxySpec) -> Res<Built> {
+        let db = self.database(self.field("database"), &p.database)?;
+        let vpc = self.database_vpc(&db, &p.vpc, &p.database)?;
+        let mut secrets = vec![];
+        for (i, name) in p.secrets.iter().enumerate() {
+            let field = self.field("secrets").index(i);
+            secrets.push(match self.built.get(name) {
+                Some(Built::Secret(_)) => ProxySecret::Secret(self.rotatable(field.clone(), name)?),
+                _ => self.database_master(field, name)?,
+            });
+        }
+        if secrets.is_empty() {
+            secrets.push(self.database_master(self.field("database"), &p.database)?);
+        }
+        let mut props = DatabaseProxyProps::new(secrets, vpc);
+        if let Some(s) = self.selection(vpc, "subnets", &p.subnets)? {
+            props = props.vpc_subnets(s);
+        }
+        if let Some(a) = p.iam_auth {
+            props = props.iam_auth(a);
+        }
+        if let Some(t) = p.require_tls {
+            props = props.require_tls(t);
+        }
+        let r = match &db {
+            Database::Cluster(c) => c.add_proxy(&mut self.stack, id, props),
+            Database::ManagedCluster(c) => c.add_proxy(&mut self.stack, id, props),
+            Database::Instance(i) => i.add_proxy(&mut self.stack, id, props),
+            Database::ManagedInstance(i) => i.add_proxy(&mut self.stack, id, props),
+            Database::Imported(_) => {
+                return Err(SpecError::at(
+                    self.field("database"),
+                    format!(
+                        "`{}` is an ImportedDatabaseCluster: a proxy is added to a database this \
+                         spec creates",
+                        p.database
+                    ),
+                ))
+            }
+        };
+        r.map(|_| Built::Other("DatabaseProxy"))
             .map_err(|e| self.refused(None, e))
     }
 
@@ -670,24 +935,9 @@ impl<'a> Builder<'a> {
     }
 
     fn rotation_construct(&mut self, id: &str, r: &SecretRotationSpec) -> Res<Built> {
-        let target = self.attach_target(self.field("cluster"), &r.cluster)?;
-        let vpc = match (&r.vpc, &target) {
-            (Some(v), _) => self.vpc(self.field("vpc"), v)?,
-            (None, Target::Own(c)) => c.vpc(),
-            (None, Target::Imported(_)) => {
-                return Err(SpecError::at(
-                    self.field("vpc"),
-                    format!(
-                        "`{}` is an ImportedDatabaseCluster: name the VPC the function runs in",
-                        r.cluster
-                    ),
-                ))
-            }
-        };
-        let cluster: &dyn stackwright::ec2::HasDefaultPort = match &target {
-            Target::Own(c) => &**c,
-            Target::Imported(c) => &**c,
-        };
+        let db = self.database(self.field("cluster"), &r.cluster)?;
+        let cluster = db.target();
+        let vpc = self.database_vpc(&db, &r.vpc, &r.cluster)?;
         let mut props = if r.application.is_multi_user() {
             let Some(master) = &r.master_secret else {
                 return Err(SpecError::at(
@@ -740,11 +990,9 @@ impl<'a> Builder<'a> {
     }
 
     fn hosted_construct(&mut self, id: &str, h: &HostedRotationSpec) -> Res<Built> {
-        let cluster = self.cluster(self.field("cluster"), &h.cluster)?;
-        let vpc = match &h.vpc {
-            Some(v) => self.vpc(self.field("vpc"), v)?,
-            None => cluster.vpc(),
-        };
+        let db = self.database(self.field("cluster"), &h.cluster)?;
+        let cluster = db.target();
+        let vpc = self.database_vpc(&db, &h.vpc, &h.cluster)?;
         let mut props = if h.application.is_multi_user() {
             let Some(master) = &h.master_secret else {
                 return Err(SpecError::at(
@@ -758,10 +1006,10 @@ impl<'a> Builder<'a> {
             };
             let user = self.attached(self.field("secret"), &h.secret)?;
             let master = self.rotatable(self.field("masterSecret"), master)?;
-            HostedRotationProps::multi_user(h.application, user, master, &cluster, vpc)
+            HostedRotationProps::multi_user(h.application, user, master, cluster, vpc)
         } else {
             let secret = self.rotatable(self.field("secret"), &h.secret)?;
-            HostedRotationProps::single_user(h.application, secret, &cluster, vpc)
+            HostedRotationProps::single_user(h.application, secret, cluster, vpc)
         };
         if let Some(s) = self.selection(vpc, "subnets", &h.subnets)? {
             props = props.vpc_subnets(s);
@@ -919,8 +1167,9 @@ impl Builder<'_> {
         let service =
             FargateService::new(&mut self.stack, id, props).map_err(|e| self.refused(None, e))?;
         for (i, name) in f.databases.iter().enumerate() {
-            let db = self.cluster(self.field("databases").index(i), name)?;
-            db.allow_default_port_from(&mut self.stack, &service, None)
+            let db = self.database(self.field("databases").index(i), name)?;
+            db.target()
+                .allow_default_port_from(&mut self.stack, &service, None)
                 .map_err(|e| self.refused(Some(self.field("databases").index(i)), e))?;
         }
         Ok(Built::Service(service))

@@ -89,6 +89,12 @@ pub enum ConstructSpec {
     /// An Aurora cluster (`rds.DatabaseCluster`): subnet group, security group, credentials,
     /// writer and readers.
     DatabaseCluster(DatabaseClusterSpec),
+    /// An RDS instance (`rds.DatabaseInstance`): PostgreSQL, MySQL, MariaDB, SQL Server or
+    /// Oracle, with its subnet group, security group and credentials.
+    DatabaseInstance(DatabaseInstanceSpec),
+    /// An RDS Proxy in front of a `DatabaseCluster` or `DatabaseInstance`
+    /// (`addProxy`); created under the database.
+    DatabaseProxy(DatabaseProxySpec),
     /// Rotation by AWS's function from the Serverless Application Repository
     /// (`secretsmanager.SecretRotation`); creates the function's security group and opens the
     /// database to it.
@@ -136,6 +142,8 @@ impl ConstructSpec {
             ConstructSpec::KmsKey(_) => "KmsKey",
             ConstructSpec::Secret(_) => "Secret",
             ConstructSpec::DatabaseCluster(_) => "DatabaseCluster",
+            ConstructSpec::DatabaseInstance(_) => "DatabaseInstance",
+            ConstructSpec::DatabaseProxy(_) => "DatabaseProxy",
             ConstructSpec::SecretRotation(_) => "SecretRotation",
             ConstructSpec::HostedRotation(_) => "HostedRotation",
             ConstructSpec::RotationRefresh(_) => "RotationRefresh",
@@ -372,6 +380,143 @@ pub struct DatabaseClusterSpec {
     /// The name of a database to create.
     #[serde(default)]
     pub default_database_name: Option<String>,
+    /// Let RDS keep the master password in a secret of its own and rotate it every 7 days
+    /// (`ManageMasterUserPassword`); no Lambda may rotate that secret.
+    #[serde(default)]
+    pub manage_master_user_password: Option<bool>,
+    /// With `manageMasterUserPassword`: a `KmsKey` construct of this spec for RDS's secret.
+    #[serde(default)]
+    pub master_user_secret_key: Option<String>,
+}
+
+/// An RDS instance.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatabaseInstanceSpec {
+    /// The engine and its version.
+    pub engine: InstanceEngineSpec,
+    /// The VPC (a `Vpc` construct of this spec).
+    pub vpc: String,
+    /// The subnets of the subnet group (default: the private subnets, else the isolated ones,
+    /// else the public ones).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// The instance class, e.g. `t4g.micro` (default `db.m5.large`).
+    #[serde(default)]
+    pub instance_class: Option<String>,
+    /// The master credentials (default: a generated secret for the engine's default user).
+    #[serde(default)]
+    pub credentials: Option<CredentialsSpec>,
+    /// `SecurityGroup` constructs of this spec to use instead of a new group.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// The port (default: the engine's).
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Allocated storage in GiB (default 100; at least 20).
+    #[serde(default)]
+    pub allocated_storage: Option<u32>,
+    /// Encrypt storage (default true, unlike the CDK).
+    #[serde(default)]
+    pub storage_encrypted: Option<bool>,
+    /// A `KmsKey` construct of this spec (listed above) to encrypt storage with.
+    #[serde(default)]
+    pub storage_encryption_key: Option<String>,
+    /// IAM database authentication.
+    #[serde(default)]
+    pub iam_authentication: Option<bool>,
+    /// Deletion protection.
+    #[serde(default)]
+    pub deletion_protection: Option<bool>,
+    /// Days of automated backups to keep (0 to 35).
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 35))]
+    pub backup_retention_days: Option<u32>,
+    /// A standby in a second availability zone.
+    #[serde(default)]
+    pub multi_az: Option<bool>,
+    /// The name of a database to create.
+    #[serde(default)]
+    pub database_name: Option<String>,
+    /// Let RDS keep the master password in a secret of its own and rotate it every 7 days
+    /// (`ManageMasterUserPassword`); no Lambda may rotate that secret.
+    #[serde(default)]
+    pub manage_master_user_password: Option<bool>,
+    /// With `manageMasterUserPassword`: a `KmsKey` construct of this spec for RDS's secret.
+    #[serde(default)]
+    pub master_user_secret_key: Option<String>,
+}
+
+/// The engine of an RDS instance and its version.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum InstanceEngineSpec {
+    /// PostgreSQL, e.g. `16.8`.
+    Postgres(String),
+    /// MySQL, e.g. `8.0.40`.
+    Mysql(String),
+    /// MariaDB, e.g. `10.11.9`.
+    Mariadb(String),
+    /// SQL Server of an edition, e.g. `{edition: standard, version: 16.00.4150.1.v1}`.
+    SqlServer(EditionVersionSpec<SqlServerEditionSpec>),
+    /// Oracle of an edition, e.g. `{edition: enterprise, version: 19.0.0.0.ru-2024-10.rur-2024-10.r1}`.
+    Oracle(EditionVersionSpec<OracleEditionSpec>),
+}
+
+/// An edition and a version.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EditionVersionSpec<E> {
+    /// The edition.
+    pub edition: E,
+    /// The full engine version.
+    pub version: String,
+}
+
+/// A SQL Server edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub enum SqlServerEditionSpec {
+    Enterprise,
+    Standard,
+    Express,
+    Web,
+}
+
+/// An Oracle edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub enum OracleEditionSpec {
+    Enterprise,
+    StandardTwo,
+}
+
+/// An RDS Proxy.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DatabaseProxySpec {
+    /// The database in front of which the proxy stands: a `DatabaseCluster` or
+    /// `DatabaseInstance` construct of this spec.
+    pub database: String,
+    /// The secrets the proxy logs in with: `Secret` constructs, or databases for their master
+    /// secrets (default: the database's master secret).
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// The VPC (default: the database's).
+    #[serde(default)]
+    pub vpc: Option<String>,
+    /// The subnets of the proxy (default: the private subnets, else the isolated ones, else
+    /// the public ones).
+    #[serde(default)]
+    pub subnets: Option<SubnetSelectionSpec>,
+    /// Clients log in with IAM tokens.
+    #[serde(default)]
+    pub iam_auth: Option<bool>,
+    /// Require TLS from clients (default true).
+    #[serde(default)]
+    pub require_tls: Option<bool>,
 }
 
 /// An Aurora engine and version.
@@ -393,6 +538,9 @@ pub enum CredentialsSpec {
     Secret(String),
     /// A generated secret (child `Secret` of the cluster) for this user name.
     Generated(String),
+    /// A user name only: with `manageMasterUserPassword` RDS keeps the password; otherwise a
+    /// secret is generated for it.
+    Username(String),
 }
 
 /// One cluster instance.
@@ -431,8 +579,8 @@ pub struct SecretRotationSpec {
     /// a `DatabaseCluster` for its master secret.
     #[serde(default)]
     pub master_secret: Option<String>,
-    /// The database (a `DatabaseCluster` or `ImportedDatabaseCluster` construct of this spec):
-    /// it admits the function on its port.
+    /// The database (a `DatabaseCluster`, `DatabaseInstance` or `ImportedDatabaseCluster`
+    /// construct of this spec): it admits the function on its port.
     pub cluster: String,
     /// The VPC the function runs in (default: the cluster's; required for an
     /// `ImportedDatabaseCluster`).
@@ -480,8 +628,8 @@ pub struct HostedRotationSpec {
     /// or a `DatabaseCluster` for its master secret).
     #[serde(default)]
     pub master_secret: Option<String>,
-    /// The database (a `DatabaseCluster` or `ImportedDatabaseCluster` construct of this spec):
-    /// it admits the function on its port.
+    /// The database (a `DatabaseCluster`, `DatabaseInstance` or `ImportedDatabaseCluster`
+    /// construct of this spec): it admits the function on its port.
     pub cluster: String,
     /// The VPC the function runs in (default: the cluster's; required for an
     /// `ImportedDatabaseCluster`).

@@ -20,7 +20,7 @@ use stackwright::{Expr, Stack};
 
 use crate::support::synth;
 
-use crate::support::{ecs_service, multi_stack};
+use crate::support::{ecs_service, managed_password, multi_stack, rds_instance};
 
 fn reference(name: &str) -> Json {
     let path = format!(
@@ -44,7 +44,11 @@ fn ours_without_deviations(stack: &Stack, cdk: &Json) -> Json {
 fn without_deviations(mut t: Json, cdk: &Json) -> Json {
     if let Some(res) = t.get_mut("Resources").and_then(Json::as_object_mut) {
         for (id, r) in res.iter_mut() {
-            if r["Type"] == "AWS::RDS::DBCluster" {
+            // Instances of a cluster take the cluster's encryption; a standalone instance
+            // (DatabaseInstance) defaults to encrypted storage like a cluster.
+            let standalone_instance = r["Type"] == "AWS::RDS::DBInstance"
+                && r["Properties"].get("DBClusterIdentifier").is_none();
+            if r["Type"] == "AWS::RDS::DBCluster" || standalone_instance {
                 let props = r["Properties"].as_object_mut().unwrap();
                 assert_eq!(
                     props.get("StorageEncrypted"),
@@ -764,4 +768,72 @@ fn ecs_service_matches_the_cdk_plus_its_refresh() {
     assert_same_json(&ours, &cdk, "ServiceStack");
     // The refresh redeploys the service the CDK tree defines, and synth has nothing to say.
     assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+}
+
+// --- RDS instances, proxies and managed passwords (issue 16) ----------------------------------
+
+/// `examples/rds_instance.rs`: a PostgreSQL `DatabaseInstance` with generated credentials,
+/// single-user rotation and an RDS Proxy, equal to the CDK's `InstanceStack` (logical IDs,
+/// order, properties) apart from `StorageEncrypted`.
+#[test]
+fn rds_instance_with_rotation_and_proxy() {
+    let stack = rds_instance::build().unwrap();
+    assert_same(&stack, "InstanceStack");
+    // The analyzer proves the rotation: no error, and no warning that it cannot.
+    let out = stack.synth().unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+}
+
+/// `examples/managed_password.rs`: an Aurora MySQL cluster whose password RDS manages
+/// (`ManageMasterUserPassword`, no secret, no `MasterUserPassword`), equal to the CDK's
+/// `ManagedStack` apart from `StorageEncrypted`.
+#[test]
+fn managed_master_password_cluster() {
+    let stack = managed_password::build().unwrap();
+    assert_same(&stack, "ManagedStack");
+    let out = stack.synth().unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+}
+
+/// `Credentials::from_username` without a managed password (the secret keeps its own logical
+/// ID, the user name is read from it), a port of one's own, and a proxy in front of a cluster
+/// whose password RDS manages (the target group waits for the cluster and its writer).
+#[test]
+fn managed_password_cluster_behind_a_proxy() {
+    use stackwright::rds::{
+        DatabaseInstance, DatabaseInstanceProps, DatabaseProxyProps, InstanceEngine, MysqlVersion,
+    };
+    let (mut stack, vpc) = isolated_vpc_stack("ManagedProxyStack");
+    let isolated = SubnetSelection::by_type(SubnetType::Isolated);
+    DatabaseInstance::new(
+        &mut stack,
+        "Mysql",
+        DatabaseInstanceProps::new(InstanceEngine::mysql(MysqlVersion::V8_4_3), vpc)
+            .instance_class("t4g.small")
+            .credentials(Credentials::from_username("dbadmin"))
+            .port(3307)
+            .vpc_subnets(isolated.clone()),
+    )
+    .unwrap();
+    let cluster = DatabaseCluster::new(
+        &mut stack,
+        "Aurora",
+        DatabaseClusterProps::new(
+            ClusterEngine::aurora_postgres(AuroraPostgresVersion::V16_4),
+            vpc,
+        )
+        .credentials(Credentials::from_username("dbadmin"))
+        .manage_master_user_password()
+        .writer(ClusterInstance::provisioned("writer"))
+        .vpc_subnets(isolated.clone()),
+    )
+    .unwrap();
+    cluster
+        .add_proxy(
+            &mut stack,
+            "Proxy",
+            DatabaseProxyProps::new([cluster.secret()], vpc).vpc_subnets(isolated),
+        )
+        .unwrap();
+    assert_same(&stack, "ManagedProxyStack");
 }

@@ -14,6 +14,7 @@ mod migrate;
 mod outside_crate;
 mod parity;
 mod parity_functions;
+mod rds_instances;
 mod reliability;
 mod rotation_functions;
 mod rotation_snapshots;

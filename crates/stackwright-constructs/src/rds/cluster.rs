@@ -7,39 +7,17 @@ use stackwright_core::{
 };
 use stackwright_l1::rds::{cfn_db_cluster, CfnDBCluster, CfnDBInstance, CfnDBSubnetGroup};
 
+use super::common::{
+    check_credentials, grant_connect, prepare_credentials, Credentials, ManagedSecret,
+    MasterSecretKind,
+};
 use super::engine::ClusterEngine;
 use crate::ec2::{
     Connectable, Connections, HasDefaultPort, Port, SecurityGroup, SecurityGroupProps,
     SubnetSelection, SubnetType, Vpc,
 };
-use crate::iam::{PolicyStatement, Role};
-use crate::secretsmanager::{AttachedSecret, Secret, SecretAttachmentTarget};
-
-/// The cluster's master credentials.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Credentials {
-    /// Use an existing secret (a JSON object with `username` and a generated `password`);
-    /// the cluster attaches it.
-    FromSecret(Secret),
-    /// Generate a secret (child `Secret`) for this user name.
-    Generated {
-        /// The master user name.
-        username: String,
-    },
-}
-
-impl Credentials {
-    /// Credentials from an existing secret, which the cluster attaches to itself.
-    pub fn from_secret(secret: Secret) -> Self {
-        Credentials::FromSecret(secret)
-    }
-    /// A generated secret for a user name.
-    pub fn from_generated_secret(username: &str) -> Self {
-        Credentials::Generated {
-            username: username.to_string(),
-        }
-    }
-}
+use crate::iam::Role;
+use crate::secretsmanager::{AttachedSecret, SecretAttachmentTarget};
 
 /// The compute of one cluster instance.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,9 +76,11 @@ impl ClusterInstance {
     }
 }
 
-/// Properties of a [`DatabaseCluster`].
+/// Properties of a [`DatabaseCluster`]; `S` is the kind of master secret
+/// ([`AttachedSecret`], or [`ManagedSecret`] after
+/// [`DatabaseClusterProps::manage_master_user_password`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DatabaseClusterProps {
+pub struct DatabaseClusterProps<S = AttachedSecret> {
     engine: ClusterEngine,
     vpc: Vpc,
     vpc_subnets: SubnetSelection,
@@ -119,6 +99,8 @@ pub struct DatabaseClusterProps {
     default_database_name: Option<String>,
     monitoring_interval: Option<std::time::Duration>,
     monitoring_role_arn: Option<Expr<String>>,
+    master_user_secret_key: Option<Expr<String>>,
+    kind: std::marker::PhantomData<S>,
 }
 
 impl DatabaseClusterProps {
@@ -144,8 +126,71 @@ impl DatabaseClusterProps {
             default_database_name: None,
             monitoring_interval: None,
             monitoring_role_arn: None,
+            master_user_secret_key: None,
+            kind: std::marker::PhantomData,
         }
     }
+    /// Lets RDS keep the master password in a secret of its own (`ManageMasterUserPassword`),
+    /// which RDS rotates every 7 days; the cluster's [`DatabaseCluster::secret`] is then a
+    /// [`ManagedSecret`], which the Lambda rotation conveniences do not take.
+    pub fn manage_master_user_password(self) -> DatabaseClusterProps<ManagedSecret> {
+        let DatabaseClusterProps {
+            engine,
+            vpc,
+            vpc_subnets,
+            writer,
+            readers,
+            credentials,
+            security_groups,
+            port,
+            storage_encrypted,
+            kms_key,
+            iam_authentication,
+            deletion_protection,
+            backup_retention_days,
+            removal_policy,
+            serverless_v2_capacity,
+            default_database_name,
+            monitoring_interval,
+            monitoring_role_arn,
+            master_user_secret_key,
+            ..
+        } = self;
+        DatabaseClusterProps {
+            engine,
+            vpc,
+            vpc_subnets,
+            writer,
+            readers,
+            credentials,
+            security_groups,
+            port,
+            storage_encrypted,
+            kms_key,
+            iam_authentication,
+            deletion_protection,
+            backup_retention_days,
+            removal_policy,
+            serverless_v2_capacity,
+            default_database_name,
+            monitoring_interval,
+            monitoring_role_arn,
+            master_user_secret_key,
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+
+impl DatabaseClusterProps<ManagedSecret> {
+    /// The customer-managed KMS key of the secret RDS manages (`MasterUserSecret.KmsKeyId`;
+    /// default: the AWS-managed key of Secrets Manager).
+    pub fn master_user_secret_key(mut self, key_arn: impl Into<Expr<String>>) -> Self {
+        self.master_user_secret_key = Some(key_arn.into());
+        self
+    }
+}
+
+impl<S> DatabaseClusterProps<S> {
     /// The subnets of the subnet group.
     pub fn vpc_subnets(mut self, s: SubnetSelection) -> Self {
         self.vpc_subnets = s;
@@ -230,20 +275,22 @@ impl DatabaseClusterProps {
     }
 }
 
-/// An Aurora cluster.
+/// An Aurora cluster; `S` is the kind of its master secret ([`AttachedSecret`] by default,
+/// [`ManagedSecret`] when RDS manages the password).
 #[derive(Debug, Clone, PartialEq)]
-pub struct DatabaseCluster {
+pub struct DatabaseCluster<S = AttachedSecret> {
     node: NodeId,
     resource: Handle<CfnDBCluster>,
     engine: ClusterEngine,
     security_groups: Vec<SecurityGroup>,
     vpc: Vpc,
     vpc_subnets: SubnetSelection,
-    secret: AttachedSecret,
+    secret: S,
     iam_authentication: bool,
+    instances: Vec<NodeId>,
 }
 
-impl DatabaseCluster {
+impl<S: MasterSecretKind> DatabaseCluster<S> {
     /// Creates the cluster: subnet group, security group, credentials (a generated secret
     /// unless given), the `DBCluster` and its instances, with the CDK's defaults and
     /// encrypted storage.
@@ -272,8 +319,8 @@ impl DatabaseCluster {
     pub fn new(
         scope: &mut dyn Scope,
         id: &str,
-        props: DatabaseClusterProps,
-    ) -> Result<DatabaseCluster> {
+        props: DatabaseClusterProps<S>,
+    ) -> Result<DatabaseCluster<S>> {
         let (stack, scope) = scope.parts();
         let path = format!("{}/{id}", stack.path(scope));
         let bad =
@@ -330,9 +377,7 @@ impl DatabaseCluster {
             ids.push(&i.id);
         }
         // Validate credentials before creating anything.
-        if let Some(Credentials::FromSecret(s)) = &props.credentials {
-            check_credentials_secret(stack, *s)?;
-        }
+        check_credentials(stack, &path, &props.credentials, S::MANAGED)?;
 
         let selected = props.vpc.select_subnets(stack, &props.vpc_subnets)?;
         let node = stack.scope(scope, id)?;
@@ -365,35 +410,13 @@ impl DatabaseCluster {
         } else {
             props.security_groups.clone()
         };
-        // Credentials generated for a user name (`Credentials::from_generated_secret`) are the
-        // CDK's `DatabaseSecret` with `usernameAsString`: its logical ID is the secret's unique
-        // id and a hash of the password criteria (`replaceOnPasswordCriteriaChanges`), and the
-        // cluster takes the user name literally. Default credentials (the engine's user) keep
-        // the secret's own logical ID and read the user name from the secret.
-        let (secret, master_username) = match props.credentials.clone() {
-            Some(Credentials::FromSecret(s)) => (s, s.value_from_json("username")),
-            other => {
-                let (username, username_as_string) = match other {
-                    Some(Credentials::Generated { username }) => (username, true),
-                    _ => (props.engine.default_username().to_string(), false),
-                };
-                // The CDK's DatabaseSecret, replaced when its criteria change only for a user
-                // name given as a string.
-                let secret = super::DatabaseSecret::new(
-                    &mut stack.at(node),
-                    "Secret",
-                    super::DatabaseSecretProps::new(&username)
-                        .replace_on_password_criteria_changes(username_as_string),
-                )?
-                .secret();
-                if username_as_string {
-                    (secret, Expr::lit(username))
-                } else {
-                    (secret, secret.value_from_json("username"))
-                }
-            }
-        };
-
+        let creds = prepare_credentials(
+            stack,
+            node,
+            props.credentials.clone(),
+            props.engine.default_username(),
+            S::MANAGED,
+        )?;
         let monitoring_role = match (monitoring_seconds, &props.monitoring_role_arn) {
             (None, _) => None,
             (Some(_), Some(arn)) => Some(arn.clone()),
@@ -430,11 +453,21 @@ impl DatabaseCluster {
             .db_subnet_group_name(subnet_group.ref_())
             .engine(props.engine.engine_type())
             .engine_version(props.engine.version())
-            .master_user_password(secret.value_from_json("password"))
-            .master_username(master_username)
+            .master_username(creds.username.clone())
             .vpc_security_group_ids(Expr::list(
                 security_groups.iter().map(SecurityGroup::group_id),
             ));
+        if let Some(p) = &creds.password {
+            l1 = l1.master_user_password(p.clone());
+        }
+        if S::MANAGED {
+            l1 = l1.manage_master_user_password(true);
+            if let Some(k) = &props.master_user_secret_key {
+                l1 = l1.master_user_secret(
+                    cfn_db_cluster::MasterUserSecret::default().kms_key_id(k.clone()),
+                );
+            }
+        }
         match props.port {
             Some(p) => l1 = l1.port(i64::from(p)),
             None if props.engine.emits_port() => {
@@ -475,10 +508,17 @@ impl DatabaseCluster {
             .resource_mut(resource.node())?
             .apply_removal_policy(props.removal_policy);
 
-        let attached = secret.attach(stack, &ClusterTarget(resource))?;
+        let attached = S::finish(
+            stack,
+            creds.secret,
+            &ClusterTarget(resource),
+            resource.node(),
+            props.master_user_secret_key.clone(),
+        )?;
 
         let public = selected.types.iter().all(|t| *t == SubnetType::Public);
         let mut writer_node = None;
+        let mut instances = vec![];
         for (i, inst) in std::iter::once(&props.writer)
             .chain(props.readers.iter())
             .enumerate()
@@ -512,6 +552,7 @@ impl DatabaseCluster {
             if i == 0 {
                 writer_node = Some(h.node());
             }
+            instances.push(h.node());
         }
 
         Ok(DatabaseCluster {
@@ -523,6 +564,7 @@ impl DatabaseCluster {
             vpc_subnets: props.vpc_subnets,
             secret: attached,
             iam_authentication: props.iam_authentication,
+            instances,
         })
     }
 
@@ -550,9 +592,9 @@ impl DatabaseCluster {
     pub fn engine(&self) -> &ClusterEngine {
         &self.engine
     }
-    /// The cluster's master secret (attached to the cluster).
-    pub fn secret(&self) -> AttachedSecret {
-        self.secret
+    /// The cluster's master secret: attached to the cluster, or managed by RDS.
+    pub fn secret(&self) -> S {
+        self.secret.clone()
     }
     /// The VPC.
     pub fn vpc(&self) -> Vpc {
@@ -599,44 +641,47 @@ impl DatabaseCluster {
     /// # Ok::<(), stackwright_core::Error>(())
     /// ```
     pub fn grant_connect(&self, stack: &mut Tree, role: &Role, db_user: &str) -> Result<()> {
-        let path = stack.path(self.node);
-        if !self.iam_authentication {
-            return Err(Error::invalid(
-                crate::codes::RDS_IAM_AUTHENTICATION_OFF,
-                path,
-                "IAM database authentication is off for this cluster, so an IAM token cannot log in",
-                "turn it on with DatabaseClusterProps::iam_authentication(true)",
-            ));
-        }
-        let valid = !db_user.is_empty()
-            && db_user.len() <= 63
-            && db_user
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
-        if !valid {
-            return Err(Error::invalid(
-                crate::codes::RDS_DATABASE_USER_INVALID,
-                path,
-                format!("`{db_user}` is not a database user name"),
-                "name one database user (letters, digits, `_`, `-`, `.`; no wildcards)",
-            ));
-        }
-        let arn = crate::util::concat([
-            Expr::lit("arn:"),
-            Pseudo::partition(),
-            Expr::lit(":rds-db:"),
-            Pseudo::region(),
-            Expr::lit(":"),
-            Pseudo::account_id(),
-            Expr::lit(":dbuser:"),
-            self.cluster_resource_id(),
-            Expr::lit(format!("/{db_user}")),
-        ]);
-        role.add_to_policy(
+        grant_connect(
             stack,
-            PolicyStatement::allow()
-                .action("rds-db:connect")
-                .resource(arn),
+            self.node,
+            self.iam_authentication,
+            self.cluster_resource_id(),
+            role,
+            db_user,
+            "turn it on with DatabaseClusterProps::iam_authentication(true)",
+        )
+    }
+}
+
+impl<S: MasterSecretKind> DatabaseCluster<S> {
+    /// Puts an RDS Proxy in front of the cluster (child `id`): its role reads the secrets, its
+    /// security group may reach the cluster on its port; the target group waits for the
+    /// cluster and its instances.
+    pub fn add_proxy(
+        &self,
+        stack: &mut Tree,
+        id: &str,
+        props: super::proxy::DatabaseProxyProps,
+    ) -> Result<super::proxy::DatabaseProxy> {
+        let mut depends_on = self.instances.clone();
+        depends_on.push(self.resource.node());
+        super::proxy::DatabaseProxy::create(
+            stack,
+            id,
+            props,
+            super::proxy::ProxyTarget {
+                database: self.node,
+                kind: "Cluster",
+                engine_family: Some(match self.engine {
+                    ClusterEngine::AuroraMysql(_) => "MYSQL",
+                    ClusterEngine::AuroraPostgres(_) => "POSTGRESQL",
+                }),
+                engine: self.engine.engine_type(),
+                instance_ids: None,
+                cluster_ids: Some(self.resource.ref_()),
+                depends_on,
+                connectable: self,
+            },
         )
     }
 }
@@ -652,7 +697,7 @@ impl SecretAttachmentTarget for ClusterTarget {
     }
 }
 
-impl SecretAttachmentTarget for DatabaseCluster {
+impl<S> SecretAttachmentTarget for DatabaseCluster<S> {
     fn target_id(&self) -> Expr<String> {
         self.resource.ref_()
     }
@@ -661,60 +706,14 @@ impl SecretAttachmentTarget for DatabaseCluster {
     }
 }
 
-impl Connectable for DatabaseCluster {
+impl<S: MasterSecretKind> Connectable for DatabaseCluster<S> {
     fn connections(&self) -> Connections {
         Connections::new(self.security_groups.clone(), Some(self.default_port()))
     }
 }
 
-impl HasDefaultPort for DatabaseCluster {
+impl<S: MasterSecretKind> HasDefaultPort for DatabaseCluster<S> {
     fn default_port(&self) -> Port {
         Port::tcp_expr(Expr::from_value(self.endpoint_port().into_value()))
     }
-}
-
-/// A secret used as master credentials must hold a JSON object with a `username` and a
-/// generated `password`.
-fn check_credentials_secret(stack: &Tree, secret: Secret) -> Result<()> {
-    let path = stack.path(secret.node());
-    let bad = |msg: &str| {
-        Error::invalid(
-            crate::codes::RDS_CREDENTIALS_SECRET_INVALID,
-            &path,
-            msg,
-            "generate the secret with GenerateSecretString::database_credentials(\"admin\") (a template {\"username\": ...} and the key password)",
-        )
-    };
-    let Some(g) = secret.generation(stack)? else {
-        return Err(bad(
-            "the credentials secret has no generated value, so it has no username and password",
-        ));
-    };
-    let Some(t) = &g.secret_string_template else {
-        return Err(bad(
-            "the credentials secret's template is not a JSON object with a `username`",
-        ));
-    };
-    if t.get("username")
-        .and_then(|u| u.as_str())
-        .is_none_or(str::is_empty)
-    {
-        return Err(bad(
-            "the credentials secret's template is not a JSON object with a `username`",
-        ));
-    }
-    if g.generate_string_key.as_deref() != Some("password") {
-        return Err(bad(
-            "the credentials secret must generate its value under the key `password`",
-        ));
-    }
-    if secret.attachment(stack)?.is_some() {
-        return Err(Error::invalid(
-            crate::codes::SECRET_ALREADY_ATTACHED,
-            &path,
-            "the credentials secret is already attached to a database",
-            "use a secret of its own for each cluster",
-        ));
-    }
-    Ok(())
 }

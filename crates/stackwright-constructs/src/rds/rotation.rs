@@ -1,14 +1,15 @@
-//! `DatabaseCluster::add_rotation_single_user` / `add_rotation_multi_user`, with the CDK's
-//! defaults (default exclude characters, the cluster's VPC and subnets).
+//! `add_rotation_single_user` / `add_rotation_multi_user` of clusters and instances, with the
+//! CDK's defaults (default exclude characters, the database's VPC and subnets).
 
 use std::time::Duration;
 
-use stackwright_core::{Error, Result, Tree};
+use stackwright_core::{Error, NodeId, Result, Tree};
 
 use super::cluster::DatabaseCluster;
-use crate::ec2::SubnetSelection;
+use crate::ec2::{HasDefaultPort, SubnetSelection, Vpc};
 use crate::secretsmanager::{
-    AttachedSecret, SecretRotation, SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
+    AttachedSecret, SecretAttachmentTarget, SecretRotation, SecretRotationApplication,
+    SecretRotationProps, DEFAULT_PASSWORD_EXCLUDE_CHARS,
 };
 use crate::util::days;
 
@@ -58,16 +59,88 @@ impl RotationOptions {
         self
     }
 
-    fn apply(&self, cluster: &DatabaseCluster, p: SecretRotationProps) -> SecretRotationProps {
+    fn apply(&self, db: &dyn RotatableDatabase, p: SecretRotationProps) -> SecretRotationProps {
         p.automatically_after(self.automatically_after)
             .exclude_characters(&self.exclude_characters)
             .vpc_subnets(
                 self.vpc_subnets
                     .clone()
-                    .unwrap_or_else(|| cluster.vpc_subnets().clone()),
+                    .unwrap_or_else(|| db.subnets().clone()),
             )
             .rotate_immediately_on_update(self.rotate_immediately_on_update)
     }
+}
+
+/// A database whose master secret a Lambda can rotate (clusters and instances).
+pub(crate) trait RotatableDatabase: HasDefaultPort + SecretAttachmentTarget {
+    fn node(&self) -> NodeId;
+    fn master(&self) -> AttachedSecret;
+    fn in_vpc(&self) -> Vpc;
+    fn subnets(&self) -> &SubnetSelection;
+    fn single_user_app(&self) -> SecretRotationApplication;
+    fn multi_user_app(&self) -> SecretRotationApplication;
+}
+
+impl RotatableDatabase for DatabaseCluster {
+    fn node(&self) -> NodeId {
+        DatabaseCluster::node(self)
+    }
+    fn master(&self) -> AttachedSecret {
+        self.secret()
+    }
+    fn in_vpc(&self) -> Vpc {
+        self.vpc()
+    }
+    fn subnets(&self) -> &SubnetSelection {
+        self.vpc_subnets()
+    }
+    fn single_user_app(&self) -> SecretRotationApplication {
+        self.engine().single_user_rotation()
+    }
+    fn multi_user_app(&self) -> SecretRotationApplication {
+        self.engine().multi_user_rotation()
+    }
+}
+
+pub(crate) fn rotate_single_user(
+    db: &dyn RotatableDatabase,
+    stack: &mut Tree,
+    options: RotationOptions,
+) -> Result<SecretRotation> {
+    // A second call fails in SecretRotation::new (SW-ROT-004): the master secret has its
+    // schedule already.
+    let props =
+        SecretRotationProps::single_user(db.single_user_app(), db.master(), db, db.in_vpc());
+    SecretRotation::new(
+        &mut stack.at(db.node()),
+        "RotationSingleUser",
+        options.apply(db, props),
+    )
+}
+
+pub(crate) fn rotate_multi_user(
+    db: &dyn RotatableDatabase,
+    stack: &mut Tree,
+    id: &str,
+    secret: AttachedSecret,
+    options: RotationOptions,
+) -> Result<SecretRotation> {
+    if !secret.is_attached_to(stack, db) {
+        return Err(Error::invalid(
+            crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
+            format!("{}/{id}", stack.path(db.node())),
+            format!(
+                "`{}` is attached to another database, so the function would change the \
+                 password on that one",
+                stack.path(secret.secret().node())
+            ),
+            "rotate it from the database it is attached to",
+        ));
+    }
+    crate::rds::proxy::warn_multi_user_behind_proxy(stack, db.node(), id);
+    let props =
+        SecretRotationProps::multi_user(db.multi_user_app(), secret, db.master(), db, db.in_vpc());
+    SecretRotation::new(&mut stack.at(db.node()), id, options.apply(db, props))
 }
 
 impl DatabaseCluster {
@@ -97,24 +170,12 @@ impl DatabaseCluster {
         stack: &mut Tree,
         options: RotationOptions,
     ) -> Result<SecretRotation> {
-        let secret = self.secret();
-        // A second call fails in SecretRotation::new (SW-ROT-004): the master secret has its
-        // schedule already.
-        let props = SecretRotationProps::single_user(
-            self.engine().single_user_rotation(),
-            secret,
-            self,
-            self.vpc(),
-        );
-        SecretRotation::new(
-            &mut stack.at(self.node()),
-            "RotationSingleUser",
-            options.apply(self, props),
-        )
+        rotate_single_user(self, stack, options)
     }
 
     /// Rotates an application user's secret (attached to this cluster) with the engine's
-    /// multi-user function, logging in with the cluster's master secret.
+    /// multi-user function, logging in with the cluster's master secret. Behind an RDS Proxy
+    /// this is a warning (`SW-RDS-017`): the proxy holds one of the two alternating users.
     pub fn add_rotation_multi_user(
         &self,
         stack: &mut Tree,
@@ -122,26 +183,6 @@ impl DatabaseCluster {
         secret: AttachedSecret,
         options: RotationOptions,
     ) -> Result<SecretRotation> {
-        let master = self.secret();
-        if !secret.is_attached_to(stack, self) {
-            return Err(Error::invalid(
-                crate::codes::ROTATION_SECRET_OF_OTHER_DATABASE,
-                format!("{}/{id}", stack.path(self.node())),
-                format!(
-                    "`{}` is attached to another database, so the function would change the \
-                     password on that one",
-                    stack.path(secret.secret().node())
-                ),
-                "rotate it from the cluster it is attached to",
-            ));
-        }
-        let props = SecretRotationProps::multi_user(
-            self.engine().multi_user_rotation(),
-            secret,
-            master,
-            self,
-            self.vpc(),
-        );
-        SecretRotation::new(&mut stack.at(self.node()), id, options.apply(self, props))
+        rotate_multi_user(self, stack, id, secret, options)
     }
 }

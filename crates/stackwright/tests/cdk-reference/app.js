@@ -566,4 +566,76 @@ function apiKeySecret(stack) {
   cluster.connections.allowDefaultPortFrom(service);
 }
 
+// --- RDS instance with rotation and a proxy (examples/rds_instance.rs) ---------------------
+// PostgreSQL 16.8: RDS no longer creates instances of 16.4.
+{
+  const stack = new cdk.Stack(app, 'InstanceStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const epSg = new ec2.SecurityGroup(stack, 'SecretsManagerEndpointSg', { vpc, description: 'HTTPS from the VPC' });
+  epSg.addIngressRule(ec2.Peer.ipv4(vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS from the VPC');
+  vpc.addInterfaceEndpoint('SecretsManagerEndpoint', {
+    service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    subnets: isolated,
+    securityGroups: [epSg],
+  });
+  const instance = new rds.DatabaseInstance(stack, 'Postgres', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_8 }),
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    credentials: rds.Credentials.fromGeneratedSecret('postgres'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  instance.addRotationSingleUser({ rotateImmediatelyOnUpdate: false });
+  instance.addProxy('Proxy', { secrets: [instance.secret], vpc, vpcSubnets: isolated });
+}
+
+// --- RDS-managed master password (examples/managed_password.rs) ----------------------------
+{
+  const stack = new cdk.Stack(app, 'ManagedStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+    credentials: rds.Credentials.fromUsername('admin'),
+    manageMasterUserPassword: true,
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+}
+
+// --- A user name without a managed password; a proxy for a cluster whose password RDS manages --
+{
+  const stack = new cdk.Stack(app, 'ManagedProxyStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  new rds.DatabaseInstance(stack, 'Mysql', {
+    engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_3 }),
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.SMALL),
+    credentials: rds.Credentials.fromUsername('dbadmin'),
+    port: 3307,
+    vpc,
+    vpcSubnets: isolated,
+  });
+  const cluster = new rds.DatabaseCluster(stack, 'Aurora', {
+    engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
+    credentials: rds.Credentials.fromUsername('dbadmin'),
+    manageMasterUserPassword: true,
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  cluster.addProxy('Proxy', { secrets: [cluster.secret], vpc, vpcSubnets: isolated });
+}
+
 app.synth();

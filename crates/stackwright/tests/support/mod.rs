@@ -12,10 +12,14 @@ pub mod ecs_service;
 pub mod isolated_endpoints;
 #[path = "../../../../examples/l1_intrinsics.rs"]
 pub mod l1_intrinsics;
+#[path = "../../../../examples/managed_password.rs"]
+pub mod managed_password;
 #[path = "../../../../examples/multi_stack.rs"]
 pub mod multi_stack;
 #[path = "../../../../examples/postgres_multi_user_nat.rs"]
 pub mod postgres_multi_user_nat;
+#[path = "../../../../examples/rds_instance.rs"]
+pub mod rds_instance;
 #[path = "../../../../examples/rotation_refresh.rs"]
 pub mod rotation_refresh;
 
