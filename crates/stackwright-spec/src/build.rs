@@ -37,8 +37,6 @@ use crate::document::{
 use crate::error::{FieldPath, SpecError};
 use crate::Spec;
 
-/// A database of the spec: created or imported.
-
 /// What a construct of the spec became, for the constructs below it to refer to.
 #[derive(Debug, Clone)]
 enum Built {
@@ -51,7 +49,7 @@ enum Built {
     ImportedCluster(Box<ImportedDatabaseCluster>),
     EcsCluster(Cluster),
     TaskDefinition(FargateTaskDefinition),
-    Service(FargateService),
+    Service(Box<FargateService>),
     ManagedCluster(Box<DatabaseCluster<ManagedSecret>>),
     Instance(Box<DatabaseInstance>),
     ManagedInstance(Box<DatabaseInstance<ManagedSecret>>),
@@ -1066,7 +1064,7 @@ impl<'a> Builder<'a> {
         for (i, name) in r.fargate_services.iter().enumerate() {
             let field = self.field("fargateServices").index(i);
             match self.lookup(field, name, "FargateService")? {
-                Built::Service(s) => props = props.fargate_service(*s),
+                Built::Service(s) => props = props.fargate_service(**s),
                 _ => unreachable!("lookup checks the kind"),
             }
         }
@@ -1172,7 +1170,7 @@ impl Builder<'_> {
                 .allow_default_port_from(&mut self.stack, &service, None)
                 .map_err(|e| self.refused(Some(self.field("databases").index(i)), e))?;
         }
-        Ok(Built::Service(service))
+        Ok(Built::Service(Box::new(service)))
     }
 }
 
