@@ -310,43 +310,11 @@ pub const ALL: &[DiagnosticCode] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
+    /// Every code is registered once, and the sources name codes through the registry.
     #[test]
-    fn names_are_unique() {
-        let mut names: Vec<&str> = ALL.iter().map(|c| c.name).collect();
-        names.sort_unstable();
-        let before = names.len();
-        names.dedup();
-        assert_eq!(names.len(), before, "a code is registered twice");
-    }
-
-    /// Code outside this registry names codes through it: no `"SW-..."` literal in a call.
-    #[test]
-    fn the_sources_use_the_registry() {
-        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    visit(&path, found);
-                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("codes.rs")
-                {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
-                    for (n, line) in code.lines().enumerate() {
-                        let t = line.trim_start();
-                        if !t.starts_with("//") && t.starts_with("\"SW-") && t.ends_with("\",") {
-                            found.push(format!("{}:{}: {t}", path.display(), n + 1));
-                        }
-                    }
-                }
-            }
-        }
-        let mut found = Vec::new();
-        visit(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut found,
-        );
-        assert!(found.is_empty(), "codes written as literals: {found:#?}");
+    fn the_registry_is_whole() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let problems = stackwright_core::codes::registry_problems(super::ALL, &src);
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -65,45 +65,68 @@ pub const ALL: &[DiagnosticCode] = &[
     ASSEMBLY_BOOTSTRAP_CLASH,
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_are_unique() {
-        let mut names: Vec<&str> = ALL.iter().map(|c| c.name).collect();
-        names.sort_unstable();
-        let before = names.len();
-        names.dedup();
-        assert_eq!(names.len(), before, "a code is registered twice");
+/// Checks a crate's code registry (for the crate's own tests): the names of `all` that are
+/// registered more than once, and each line under `src` (outside `codes.rs` and test modules)
+/// that writes a `"SW-…"` code as a literal argument instead of naming its constant.
+#[doc(hidden)]
+pub fn registry_problems(all: &[DiagnosticCode], src: &std::path::Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut names: Vec<&str> = all.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    for pair in names.windows(2).filter(|p| p[0] == p[1]) {
+        problems.push(format!("{} is registered twice", pair[0]));
     }
-
-    /// Code outside this registry names codes through it: no `"SW-..."` literal in a call.
-    #[test]
-    fn the_sources_use_the_registry() {
-        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    visit(&path, found);
-                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("codes.rs")
-                {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    let code = text.split("#[cfg(test)]").next().unwrap_or("");
-                    for (n, line) in code.lines().enumerate() {
-                        let t = line.trim_start();
-                        if !t.starts_with("//") && t.starts_with("\"SW-") && t.ends_with("\",") {
-                            found.push(format!("{}:{}: {t}", path.display(), n + 1));
-                        }
+    fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                visit(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("codes.rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let code = text.split("#[cfg(test)]").next().unwrap_or("");
+                for (n, line) in code.lines().enumerate() {
+                    let t = line.trim_start();
+                    if !t.starts_with("//") && t.starts_with("\"SW-") && t.ends_with("\",") {
+                        found.push(format!("{}:{}: {t}", path.display(), n + 1));
                     }
                 }
             }
         }
-        let mut found = Vec::new();
-        visit(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut found,
+    }
+    visit(src, &mut problems);
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every code is registered once, and the sources name codes through the registry.
+    #[test]
+    fn the_registry_is_whole() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let problems = super::registry_problems(super::ALL, &src);
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    /// The check finds a code written twice and a literal code in a call.
+    #[test]
+    fn the_registry_check_finds_both_problems() {
+        let dir = std::env::temp_dir().join(format!("stackwright-codes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("thing.rs"),
+            "fn f() -> Error {\n    Error::invalid(\n        \"SW-THING-001\",\n        \"p\", \"m\", \"f\")\n}\n",
+        )
+        .unwrap();
+        let twice = [super::STACK_NAME_INVALID, super::STACK_NAME_INVALID];
+        let problems = super::registry_problems(&twice, &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+        assert!(problems[0].contains("SW-CORE-001 is registered twice"));
+        assert!(
+            problems[1].ends_with("thing.rs:3: \"SW-THING-001\","),
+            "{problems:#?}"
         );
-        assert!(found.is_empty(), "codes written as literals: {found:#?}");
     }
 }
