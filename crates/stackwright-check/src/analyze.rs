@@ -641,7 +641,10 @@ impl Schedule<'_, '_> {
     fn db(&self, target: &Item, depth: u32) -> Result<Db, String> {
         let e = self.e;
         if let Item::Lit(l) = target {
-            if self.net.facts.type_of(l) == Some("AWS::RDS::DBCluster") {
+            if matches!(
+                self.net.facts.type_of(l),
+                Some("AWS::RDS::DBCluster" | "AWS::RDS::DBInstance")
+            ) {
                 return self.stated_db(l);
             }
         }

@@ -87,11 +87,11 @@
 //!   `ecs:UpdateService`, or a target the template cannot see into.
 //! - [`analyze_deployment`] checks many templates as one deployment (see `stackwright check`
 //!   below for directories and cloud assemblies).
-//! - Stated facts: where a literal id names a subnet, route table, cluster or the VPC's
+//! - Stated facts: where a literal id names a subnet, route table, cluster, instance or the VPC's
 //!   Secrets Manager endpoint outside the template, the facts the program stated about it in
 //!   the template's `Metadata` under [`FACTS_METADATA_KEY`] stand in for the missing resource:
 //!   a subnet's VPC and CIDR block (else the VPC's), its route table's `DefaultRoute` (`none`,
-//!   `nat-gateway`, `internet-gateway`), a cluster's `Endpoint.Port` and `SecurityGroupIds`, a
+//!   `nat-gateway`, `internet-gateway`), a cluster's or instance's `Endpoint.Port` and `SecurityGroupIds`, a
 //!   stated endpoint's private DNS and the CIDR blocks its groups admit on 443. A verdict
 //!   reached that way adds `rests-on-stated-facts` naming each fact used; a missing fact is
 //!   `cannot-prove` naming it.

@@ -215,6 +215,8 @@ pub const IMPORT_SECRET_ARN_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IM
 pub const IMPORT_KEY_ARN_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-007");
 /// Imported cluster attributes that are not valid.
 pub const IMPORT_CLUSTER_ATTRIBUTES_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-008");
+/// Imported instance attributes that are not valid.
+pub const IMPORT_INSTANCE_ATTRIBUTES_INVALID: DiagnosticCode = DiagnosticCode::new("SW-IMP-009");
 /// The CIDR block of an imported subnet that was not stated.
 pub const VPC_SUBNET_CIDR_NOT_STATED: DiagnosticCode = DiagnosticCode::new("SW-VPC-013");
 /// Every code above, in order.
@@ -305,6 +307,7 @@ pub const ALL: &[DiagnosticCode] = &[
     IMPORT_SECRET_ARN_INVALID,
     IMPORT_KEY_ARN_INVALID,
     IMPORT_CLUSTER_ATTRIBUTES_INVALID,
+    IMPORT_INSTANCE_ATTRIBUTES_INVALID,
     VPC_SUBNET_CIDR_NOT_STATED,
 ];
 

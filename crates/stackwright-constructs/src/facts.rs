@@ -5,7 +5,7 @@
 //! prove a rotation.
 //!
 //! The value is a map from the imported resource's id (`vpc-…`, `subnet-…`, `rtb-…`, `sg-…`,
-//! a cluster identifier, a secret ARN) to its stated attributes. Every entry has `Type` (the
+//! a cluster or instance identifier, a secret ARN) to its stated attributes. Every entry has `Type` (the
 //! CloudFormation type of the resource) and `Construct` (the construct path that imported it);
 //! a fact is named `<id>.<Attribute>`, e.g. `subnet-0aaa1111bbbb22220.SubnetType`.
 //!
@@ -16,6 +16,7 @@
 //! | `AWS::EC2::RouteTable` | `DefaultRoute`: `none` (isolated), `nat-gateway` (private with egress), `internet-gateway` (public) |
 //! | `AWS::EC2::SecurityGroup` | `Mutable`; `AllowAllOutbound` when stated |
 //! | `AWS::RDS::DBCluster` | `Endpoint.Address`, `Endpoint.Port`, `SecurityGroupIds`, `Engine` |
+//! | `AWS::RDS::DBInstance` | `Endpoint.Address`, `Endpoint.Port`, `SecurityGroupIds`, `Engine` (when stated) |
 //! | `AWS::SecretsManager::Secret` | `ArnForm` (`complete`, `partial`, `name`) |
 
 use indexmap::IndexMap;

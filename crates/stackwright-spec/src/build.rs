@@ -15,9 +15,10 @@ use stackwright::ecs::{
 use stackwright::rds::{
     AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine, ClusterInstance, Credentials,
     DatabaseCluster, DatabaseClusterAttributes, DatabaseClusterProps, DatabaseInstance,
-    DatabaseInstanceProps, DatabaseProxyProps, DatabaseSecret, DatabaseSecretProps,
-    ImportedDatabaseCluster, InstanceEngine, ManagedSecret, MariaDbVersion, MysqlVersion,
-    OracleEdition, OracleVersion, PostgresVersion, ProxySecret, SqlServerEdition, SqlServerVersion,
+    DatabaseInstanceAttributes, DatabaseInstanceProps, DatabaseProxyProps, DatabaseSecret,
+    DatabaseSecretProps, ImportedDatabaseCluster, ImportedDatabaseInstance, InstanceEngine,
+    ManagedSecret, MariaDbVersion, MysqlVersion, OracleEdition, OracleVersion, PostgresVersion,
+    ProxySecret, SqlServerEdition, SqlServerVersion,
 };
 use stackwright::secretsmanager::{
     AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
@@ -29,10 +30,10 @@ use stackwright::Stack;
 use crate::document::{
     ConstructSpec, CredentialsSpec, DatabaseClusterSpec, DatabaseInstanceSpec, DatabaseProxySpec,
     DatabaseSecretSpec, EcsClusterSpec, EngineSpec, FargateServiceSpec, FargateTaskDefinitionSpec,
-    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedSecretSpec, InstanceEngineSpec,
-    InstanceSpec, InterfaceVpcEndpointSpec, OracleEditionSpec, PeerSpec, PortSpec,
-    RotationRefreshSpec, RuleSpec, SecretRotationSpec, SecretSpec, SecurityGroupSpec,
-    SqlServerEditionSpec, SubnetSelectionSpec,
+    HostedRotationSpec, ImportedDatabaseClusterSpec, ImportedDatabaseInstanceSpec,
+    ImportedSecretSpec, InstanceEngineSpec, InstanceSpec, InterfaceVpcEndpointSpec,
+    OracleEditionSpec, PeerSpec, PortSpec, RotationRefreshSpec, RuleSpec, SecretRotationSpec,
+    SecretSpec, SecurityGroupSpec, SqlServerEditionSpec, SubnetSelectionSpec,
 };
 use crate::error::{FieldPath, SpecError};
 use crate::Spec;
@@ -47,6 +48,7 @@ enum Built {
     Secret(Secret),
     Cluster(Box<DatabaseCluster>),
     ImportedCluster(Box<ImportedDatabaseCluster>),
+    ImportedInstance(Box<ImportedDatabaseInstance>),
     EcsCluster(Cluster),
     TaskDefinition(FargateTaskDefinition),
     Service(Box<FargateService>),
@@ -63,6 +65,7 @@ enum Database {
     Instance(DatabaseInstance),
     ManagedInstance(DatabaseInstance<ManagedSecret>),
     Imported(ImportedDatabaseCluster),
+    ImportedInstance(ImportedDatabaseInstance),
 }
 
 impl Database {
@@ -73,6 +76,7 @@ impl Database {
             Database::Instance(i) => i,
             Database::ManagedInstance(i) => i,
             Database::Imported(c) => c,
+            Database::ImportedInstance(i) => i,
         }
     }
     fn attach_target(&self) -> &dyn SecretAttachmentTarget {
@@ -82,6 +86,7 @@ impl Database {
             Database::Instance(i) => i,
             Database::ManagedInstance(i) => i,
             Database::Imported(c) => c,
+            Database::ImportedInstance(i) => i,
         }
     }
     /// The VPC of a database this spec creates (an imported cluster's is not known).
@@ -91,7 +96,7 @@ impl Database {
             Database::ManagedCluster(c) => Some(c.vpc()),
             Database::Instance(i) => Some(i.vpc()),
             Database::ManagedInstance(i) => Some(i.vpc()),
-            Database::Imported(_) => None,
+            Database::Imported(_) | Database::ImportedInstance(_) => None,
         }
     }
     /// The master secret of a database this spec creates.
@@ -101,7 +106,7 @@ impl Database {
             Database::ManagedCluster(c) => Some(c.secret().into()),
             Database::Instance(i) => Some(i.secret().into()),
             Database::ManagedInstance(i) => Some(i.secret().into()),
-            Database::Imported(_) => None,
+            Database::Imported(_) | Database::ImportedInstance(_) => None,
         }
     }
 }
@@ -115,6 +120,7 @@ impl Built {
             Built::Key(_) => "KmsKey",
             Built::Secret(_) => "Secret",
             Built::ImportedCluster(_) => "ImportedDatabaseCluster",
+            Built::ImportedInstance(_) => "ImportedDatabaseInstance",
             Built::EcsCluster(_) => "EcsCluster",
             Built::TaskDefinition(_) => "FargateTaskDefinition",
             Built::Service(_) => "FargateService",
@@ -320,6 +326,7 @@ impl<'a> Builder<'a> {
             Some(Built::Instance(i)) => Ok(Database::Instance((**i).clone())),
             Some(Built::ManagedInstance(i)) => Ok(Database::ManagedInstance((**i).clone())),
             Some(Built::ImportedCluster(c)) => Ok(Database::Imported((**c).clone())),
+            Some(Built::ImportedInstance(i)) => Ok(Database::ImportedInstance((**i).clone())),
             _ => {
                 self.lookup(field, name, "DatabaseCluster or DatabaseInstance")?;
                 unreachable!("lookup fails for anything but a database")
@@ -335,7 +342,10 @@ impl<'a> Builder<'a> {
             (None, Some(v)) => Ok(v),
             (None, None) => Err(SpecError::at(
                 self.field("vpc"),
-                format!("`{db_name}` is an ImportedDatabaseCluster: name the VPC to run in"),
+                format!(
+                    "`{db_name}` is imported ({}): name the VPC to run in",
+                    self.kind_of(db_name)
+                ),
             )),
         }
     }
@@ -345,7 +355,10 @@ impl<'a> Builder<'a> {
         self.database(field.clone(), name)?.master().ok_or_else(|| {
             SpecError::at(
                 field,
-                format!("`{name}` is an ImportedDatabaseCluster: name the secrets it takes"),
+                format!(
+                    "`{name}` is imported ({}): name the secrets it takes",
+                    self.kind_of(name)
+                ),
             )
         })
     }
@@ -411,6 +424,7 @@ impl<'a> Builder<'a> {
             }
             ConstructSpec::ImportedSecret(s) => self.imported_secret(id, s),
             ConstructSpec::ImportedDatabaseCluster(d) => self.imported_cluster(id, d),
+            ConstructSpec::ImportedDatabaseInstance(d) => self.imported_instance(id, d),
             ConstructSpec::ImportedKmsKey(k) => {
                 stackwright::kms::Key::from_arn(&mut self.stack, id, &k.key_arn)
                     .map(Built::Key)
@@ -483,6 +497,26 @@ impl<'a> Builder<'a> {
         DatabaseCluster::from_attributes(&mut self.stack, id, a)
             .map(|c| Built::ImportedCluster(Box::new(c)))
             .map_err(|e| self.refused(Some(self.imported_field(&e)), e))
+    }
+
+    fn imported_instance(&mut self, id: &str, d: &ImportedDatabaseInstanceSpec) -> Res<Built> {
+        let mut a = DatabaseInstanceAttributes::new(
+            &d.instance_identifier,
+            &d.instance_endpoint_address,
+            d.port,
+        );
+        a = a.security_groups(self.security_groups("securityGroups", &d.security_groups)?);
+        if let Some(e) = &d.engine {
+            a = a.engine(self.instance_engine(e)?);
+        }
+        DatabaseInstance::from_attributes(&mut self.stack, id, a)
+            .map(|i| Built::ImportedInstance(Box::new(i)))
+            .map_err(|e| self.refused(Some(self.imported_field(&e)), e))
+    }
+
+    /// The kind of a built construct, for messages.
+    fn kind_of(&self, name: &str) -> &'static str {
+        self.built.get(name).map(Built::kind).unwrap_or("construct")
     }
 
     fn database_secret(&mut self, id: &str, d: &DatabaseSecretSpec) -> Res<Built> {
@@ -902,13 +936,13 @@ impl<'a> Builder<'a> {
             Database::ManagedCluster(c) => c.add_proxy(&mut self.stack, id, props),
             Database::Instance(i) => i.add_proxy(&mut self.stack, id, props),
             Database::ManagedInstance(i) => i.add_proxy(&mut self.stack, id, props),
-            Database::Imported(_) => {
+            Database::Imported(_) | Database::ImportedInstance(_) => {
                 return Err(SpecError::at(
                     self.field("database"),
                     format!(
-                        "`{}` is an ImportedDatabaseCluster: a proxy is added to a database this \
-                         spec creates",
-                        p.database
+                        "`{}` is an {}: a proxy is added to a database this spec creates",
+                        p.database,
+                        self.kind_of(&p.database)
                     ),
                 ))
             }

@@ -117,6 +117,9 @@ pub enum ConstructSpec {
     /// An Aurora cluster that exists (`rds.DatabaseCluster.fromDatabaseClusterAttributes`): a
     /// rotation target and a secret attachment target.
     ImportedDatabaseCluster(ImportedDatabaseClusterSpec),
+    /// An RDS instance that exists (`rds.DatabaseInstance.fromDatabaseInstanceAttributes`): a
+    /// rotation target and a secret attachment target.
+    ImportedDatabaseInstance(ImportedDatabaseInstanceSpec),
     /// A KMS key that exists (`kms.Key.fromKeyArn`).
     ImportedKmsKey(ImportedKmsKeySpec),
     /// The CDK's database secret (`rds.DatabaseSecret`): `username`, `masterarn` and a
@@ -151,6 +154,7 @@ impl ConstructSpec {
             ConstructSpec::ImportedSecurityGroup(_) => "ImportedSecurityGroup",
             ConstructSpec::ImportedSecret(_) => "ImportedSecret",
             ConstructSpec::ImportedDatabaseCluster(_) => "ImportedDatabaseCluster",
+            ConstructSpec::ImportedDatabaseInstance(_) => "ImportedDatabaseInstance",
             ConstructSpec::ImportedKmsKey(_) => "ImportedKmsKey",
             ConstructSpec::DatabaseSecret(_) => "DatabaseSecret",
             ConstructSpec::EcsCluster(_) => "EcsCluster",
@@ -579,11 +583,11 @@ pub struct SecretRotationSpec {
     /// a `DatabaseCluster` for its master secret.
     #[serde(default)]
     pub master_secret: Option<String>,
-    /// The database (a `DatabaseCluster`, `DatabaseInstance` or `ImportedDatabaseCluster`
-    /// construct of this spec): it admits the function on its port.
+    /// The database (a `DatabaseCluster`, `DatabaseInstance`, `ImportedDatabaseCluster` or
+    /// `ImportedDatabaseInstance` construct of this spec): it admits the function on its port.
     pub cluster: String,
     /// The VPC the function runs in (default: the cluster's; required for an
-    /// `ImportedDatabaseCluster`).
+    /// `ImportedDatabaseCluster` or `ImportedDatabaseInstance`).
     #[serde(default)]
     pub vpc: Option<String>,
     /// Where the function runs (default: the private subnets, else the isolated ones, else
@@ -628,11 +632,11 @@ pub struct HostedRotationSpec {
     /// or a `DatabaseCluster` for its master secret).
     #[serde(default)]
     pub master_secret: Option<String>,
-    /// The database (a `DatabaseCluster`, `DatabaseInstance` or `ImportedDatabaseCluster`
-    /// construct of this spec): it admits the function on its port.
+    /// The database (a `DatabaseCluster`, `DatabaseInstance`, `ImportedDatabaseCluster` or
+    /// `ImportedDatabaseInstance` construct of this spec): it admits the function on its port.
     pub cluster: String,
     /// The VPC the function runs in (default: the cluster's; required for an
-    /// `ImportedDatabaseCluster`).
+    /// `ImportedDatabaseCluster` or `ImportedDatabaseInstance`).
     #[serde(default)]
     pub vpc: Option<String>,
     /// Where the function runs (default: the private subnets, else the isolated ones, else
@@ -870,6 +874,26 @@ pub struct ImportedDatabaseClusterSpec {
     pub engine: Option<EngineSpec>,
 }
 
+/// An RDS instance that exists.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportedDatabaseInstanceSpec {
+    /// The instance identifier.
+    pub instance_identifier: String,
+    /// The instance endpoint's address.
+    pub instance_endpoint_address: String,
+    /// The port the instance listens on.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+    /// The instance's security groups: `SecurityGroup` or `ImportedSecurityGroup` constructs
+    /// of this spec.
+    #[serde(default)]
+    pub security_groups: Vec<String>,
+    /// The engine and its version.
+    #[serde(default)]
+    pub engine: Option<InstanceEngineSpec>,
+}
+
 /// A KMS key that exists.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -891,7 +915,8 @@ pub struct DatabaseSecretSpec {
     /// Characters the password must not contain (default: the CDK's).
     #[serde(default)]
     pub exclude_characters: Option<String>,
-    /// Attach the secret to a `DatabaseCluster` or `ImportedDatabaseCluster` of this spec.
+    /// Attach the secret to a database of this spec (a `DatabaseCluster`, `DatabaseInstance`,
+    /// `ImportedDatabaseCluster` or `ImportedDatabaseInstance`).
     #[serde(default)]
     pub attach_to: Option<String>,
 }

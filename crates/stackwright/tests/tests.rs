@@ -6,6 +6,7 @@ mod support;
 mod assembly;
 mod assertions;
 mod brownfield;
+mod brownfield_instance;
 mod cdk_cli;
 mod constructs;
 mod ecs;

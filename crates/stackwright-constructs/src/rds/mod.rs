@@ -15,7 +15,10 @@ mod secret;
 pub use cluster::{ClusterInstance, DatabaseCluster, DatabaseClusterProps};
 pub use common::{Credentials, ManagedSecret, MasterSecretKind};
 pub use engine::{AuroraMysqlVersion, AuroraPostgresVersion, ClusterEngine};
-pub use import::{DatabaseClusterAttributes, ImportedDatabaseCluster};
+pub use import::{
+    DatabaseClusterAttributes, DatabaseInstanceAttributes, ImportedDatabaseCluster,
+    ImportedDatabaseInstance,
+};
 pub use instance::{DatabaseInstance, DatabaseInstanceProps, StorageType};
 pub use instance_engine::{
     InstanceEngine, MariaDbVersion, MysqlVersion, OracleEdition, OracleVersion, PostgresVersion,
