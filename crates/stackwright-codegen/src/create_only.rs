@@ -80,14 +80,7 @@ pub fn from_cfn_lint(package_dir: &Path) -> Result<CreateOnlyData> {
 
 /// The `createOnlyProperties` of one registry schema, in schema order.
 pub fn create_only_properties(schema: &Json) -> Vec<String> {
-    schema["createOnlyProperties"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| p.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    crate::schema::string_list(schema, "createOnlyProperties")
 }
 
 /// Reads cfn-lint's provider index, a Python module whose `types` dictionary maps each type
