@@ -310,5 +310,116 @@ fn emit_nested(out: &mut String, r: &Resource, s: &StructDef) {
     out.push_str(&format!("impl ToValue for {name} {{\n"));
     out.push_str("fn to_value(&self) -> Value {\nself.clone().into_value()\n}\n\n");
     out.push_str("fn into_value(self) -> Value {\n");
-    emit_into_map(out, &s.fields, "Value::Map(IndexMap::new())", "Value::Map(m)");
+    emit_into_map(
+        out,
+        &s.fields,
+        "Value::Map(IndexMap::new())",
+        "Value::Map(m)",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::resource;
+    use serde_json::json;
+
+    fn emitted(document: serde_json::Value) -> String {
+        let mut out = String::new();
+        emit_resource(&mut out, &resource(document));
+        out
+    }
+
+    #[test]
+    fn a_renamed_field_keeps_its_cloudformation_key() {
+        let text = emitted(json!({
+            "typeName": "AWS::X::Thing",
+            "properties": {
+                "Type": {"type": "string"},
+                "Default": {"type": "boolean"},
+                "IsEnabled": {"type": "boolean"},
+            },
+            "required": ["Type"],
+        }));
+        assert!(text.contains("pub type_: Expr<String>,\n"), "{text}");
+        assert!(text.contains("pub fn new(type_: impl Into<Expr<String>>) -> Self {\nCfnThing {\ndefault: None,\nis_enabled: None,\ntype_: type_.into(),\n}\n}\n"), "{text}");
+        assert!(
+            text.contains("m.insert(\"Type\".into(), self.type_.into_value());\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[allow(clippy::should_implement_trait)]\npub fn default(mut self, v: impl Into<Expr<bool>>) -> Self {\nself.default = Some(v.into());\nself\n}\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[allow(clippy::wrong_self_convention)]\npub fn is_enabled("),
+            "{text}"
+        );
+        assert!(
+            text.contains("IndexMap::with_capacity(1\n+ usize::from(self.default.is_some())\n+ usize::from(self.is_enabled.is_some()));\n"),
+            "{text}"
+        );
+        assert!(text.starts_with(
+            "/// `AWS::X::Thing` resource type.\n#[derive(Debug, Clone, PartialEq)]\n"
+        ));
+    }
+
+    #[test]
+    fn nested_structs_live_in_the_resource_module() {
+        let text = emitted(json!({
+            "typeName": "AWS::RDS::DBProxy",
+            "properties": {
+                "Auth": {"type": "array", "items": {"$ref": "#/definitions/AuthFormat"}},
+                "Arn": {"type": "string"},
+            },
+            "readOnlyProperties": ["/properties/Arn"],
+            "definitions": {"AuthFormat": {"type": "object", "description": "How to authenticate. More.", "properties": {
+                "SecretArn": {"type": "string"},
+                "IAMAuth": {"type": "string", "enum": ["DISABLED", "REQUIRED"]},
+            }}},
+        }));
+        assert!(
+            text.contains("pub auth: Option<Vec<cfn_db_proxy::AuthFormat>>,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pub fn auth(mut self, v: Vec<cfn_db_proxy::AuthFormat>) -> Self {\nself.auth = Some(v);\n"),
+            "a struct list is taken as it is: {text}"
+        );
+        assert!(
+            text.contains("pub const ATTR_ARN: Attr<String> = Attr::new(\"Arn\");\n"),
+            "{text}"
+        );
+        assert!(text.contains("pub mod cfn_db_proxy {\nuse indexmap::IndexMap;\nuse stackwright_core::{Expr, ToValue, Value};\n\n/// `AWS::RDS::DBProxy.AuthFormat` property type.\n///\n/// How to authenticate.\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct AuthFormat {\n"), "{text}");
+        assert!(
+            text.contains("/// `IAMAuth`.\n///\n/// Allowed values: `DISABLED`, `REQUIRED`.\npub iam_auth: Option<Expr<String>>,\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("/// A new `AWS::RDS::DBProxy.AuthFormat` with no properties set.\npub fn new() -> Self {\nSelf::default()\n}\n"),
+            "{text}"
+        );
+        assert!(text.contains("Value::Map(m)\n}\n}\n\n}\n\n"), "{text}");
+    }
+
+    #[test]
+    fn types_and_upper_case_names() {
+        assert_eq!(
+            rust_type(&Ty::PrimList(Prim::Integer), "m::"),
+            "Expr<Vec<i64>>"
+        );
+        assert_eq!(rust_type(&Ty::Struct("S".into()), "m::"), "m::S");
+        assert_eq!(rust_type(&Ty::Tags, "m::"), "Vec<Tag>");
+        assert_eq!(attr_type(AttrTy::StringList), "Vec<String>");
+        let text = emitted(json!({
+            "typeName": "AWS::X::Y",
+            "properties": {"Conf": {"$ref": "#/definitions/VPC"}},
+            "definitions": {"VPC": {"type": "object", "properties": {"Empty": {"type": "object", "properties": {}}}, "required": ["Empty"]}},
+        }));
+        assert!(
+            text.contains("#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::upper_case_acronyms)]\npub struct VPC {\n"),
+            "{text}"
+        );
+        assert!(text.contains("pub empty: Value,\n"), "{text}");
+    }
 }

@@ -126,15 +126,24 @@ mod tests {
             [dir.join("a.rs"), dir.join("mod.rs")],
             "a missing folder: every file is missing"
         );
-        assert_eq!(write(&g, &dir).unwrap(), [dir.join("a.rs"), dir.join("mod.rs")]);
+        assert_eq!(
+            write(&g, &dir).unwrap(),
+            [dir.join("a.rs"), dir.join("mod.rs")]
+        );
         assert!(differences(&g, &dir).is_empty());
         assert!(write(&g, &dir).unwrap().is_empty(), "nothing changed");
 
         std::fs::write(dir.join("old.rs"), "// stale\n").unwrap();
         std::fs::write(dir.join("notes.txt"), "not code\n").unwrap();
         std::fs::write(dir.join("a.rs"), "// edited\n").unwrap();
-        assert_eq!(differences(&g, &dir), [dir.join("a.rs"), dir.join("old.rs")]);
-        assert_eq!(write(&g, &dir).unwrap(), [dir.join("a.rs"), dir.join("old.rs")]);
+        assert_eq!(
+            differences(&g, &dir),
+            [dir.join("a.rs"), dir.join("old.rs")]
+        );
+        assert_eq!(
+            write(&g, &dir).unwrap(),
+            [dir.join("a.rs"), dir.join("old.rs")]
+        );
         assert!(!dir.join("old.rs").exists());
         assert!(dir.join("notes.txt").exists(), "only `.rs` files are stale");
         assert_eq!(std::fs::read_to_string(dir.join("a.rs")).unwrap(), "// a\n");

@@ -108,9 +108,7 @@ fn attr_type(schema: &Schema, segments: &[&str]) -> std::result::Result<AttrTy, 
             }
         }
         [t] if t == "object" => Err(OBJECT),
-        [t] => Ok(AttrTy::Scalar(
-            Prim::from_schema(t).unwrap_or(Prim::String),
-        )),
+        [t] => Ok(AttrTy::Scalar(Prim::from_schema(t).unwrap_or(Prim::String))),
         [] if node.has_properties() => Err(OBJECT),
         _ => Ok(AttrTy::Scalar(Prim::String)),
     }
@@ -151,7 +149,11 @@ mod tests {
             [
                 ("ATTR_ARN", "Arn", AttrTy::Scalar(Prim::String)),
                 ("ATTR_CIDR_BLOCK", "CidrBlock", AttrTy::Scalar(Prim::String)),
-                ("ATTR_ENDPOINT_PORT", "Endpoint.Port", AttrTy::Scalar(Prim::Integer)),
+                (
+                    "ATTR_ENDPOINT_PORT",
+                    "Endpoint.Port",
+                    AttrTy::Scalar(Prim::Integer)
+                ),
                 ("ATTR_IDS", "Ids", AttrTy::StringList),
                 ("ATTR_MISSING", "Missing", AttrTy::Scalar(Prim::String)),
             ],

@@ -48,16 +48,12 @@ impl<'a> Ctx<'a> {
                     self.type_name()
                 ))
             })?;
-        let (name, def) = self
-            .schema
-            .definitions
-            .get_key_value(name)
-            .ok_or_else(|| {
-                err(format!(
-                    "{}: $ref to missing definition `{name}`",
-                    self.type_name()
-                ))
-            })?;
+        let (name, def) = self.schema.definitions.get_key_value(name).ok_or_else(|| {
+            err(format!(
+                "{}: $ref to missing definition `{name}`",
+                self.type_name()
+            ))
+        })?;
         Ok((name, def))
     }
 
@@ -176,7 +172,13 @@ impl<'a> Ctx<'a> {
         let mut fields = vec![];
         for (key, node) in &def.properties {
             let ty = self.classify(node, key, &format!("{name}.{key}"))?;
-            fields.push(field(key, node, ty, def.required.contains(key), OnChange::Updates));
+            fields.push(field(
+                key,
+                node,
+                ty,
+                def.required.contains(key),
+                OnChange::Updates,
+            ));
         }
         self.in_progress.pop();
         check_field_names(self.type_name(), name, &fields)?;

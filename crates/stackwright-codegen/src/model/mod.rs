@@ -220,7 +220,11 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             names,
-            [("ec2", "CfnEIP"), ("ec2", "CfnVPC"), ("rds", "CfnDBCluster")]
+            [
+                ("ec2", "CfnEIP"),
+                ("ec2", "CfnVPC"),
+                ("rds", "CfnDBCluster")
+            ]
         );
     }
 

@@ -103,7 +103,10 @@ mod tests {
             },
         }));
         assert_eq!(
-            r.fields.iter().map(|f| (&*f.cfn, &f.ty)).collect::<Vec<_>>(),
+            r.fields
+                .iter()
+                .map(|f| (&*f.cfn, &f.ty))
+                .collect::<Vec<_>>(),
             [
                 ("AssociatedRoles", &Ty::StructList("DBClusterRole".into())),
                 (
@@ -114,7 +117,10 @@ mod tests {
             "the read-only `Endpoint` is no field"
         );
         let scaling = &r.structs["ServerlessV2ScalingConfiguration"];
-        assert_eq!(scaling.origin, "#/definitions/ServerlessV2ScalingConfiguration");
+        assert_eq!(
+            scaling.origin,
+            "#/definitions/ServerlessV2ScalingConfiguration"
+        );
         assert_eq!(
             scaling.required_order,
             ["MinCapacity", "MaxCapacity"],
@@ -133,7 +139,10 @@ mod tests {
         );
         assert_eq!(scaling.description.as_deref(), Some("How it scales."));
         let role = &r.structs["DBClusterRole"];
-        assert!(role.fields.iter().any(|f| f.rust == "feature_name" && !f.required));
+        assert!(role
+            .fields
+            .iter()
+            .any(|f| f.rust == "feature_name" && !f.required));
         assert_eq!(r.structs.len(), 2);
     }
 

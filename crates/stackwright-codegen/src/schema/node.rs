@@ -10,20 +10,20 @@ use super::string_list;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Combinator {
     /// `anyOf`.
-    AnyOf,
+    Any,
     /// `oneOf`.
-    OneOf,
+    One,
     /// `allOf`.
-    AllOf,
+    All,
 }
 
 impl Combinator {
     /// The keyword as the schema spells it.
     pub fn keyword(self) -> &'static str {
         match self {
-            Combinator::AnyOf => "anyOf",
-            Combinator::OneOf => "oneOf",
-            Combinator::AllOf => "allOf",
+            Combinator::Any => "anyOf",
+            Combinator::One => "oneOf",
+            Combinator::All => "allOf",
         }
     }
 }
@@ -110,7 +110,7 @@ impl Node {
 }
 
 fn shape_combinator(node: &Json) -> Option<Combinator> {
-    [Combinator::AnyOf, Combinator::OneOf, Combinator::AllOf]
+    [Combinator::Any, Combinator::One, Combinator::All]
         .into_iter()
         .find(|c| {
             node.get(c.keyword())
@@ -145,26 +145,35 @@ mod tests {
         assert_eq!(n.required, ["X", "Y"], "repeats are dropped");
         assert!(n.pattern_properties);
         assert!(n.has_properties());
-        assert_eq!(n.properties["Y"].reference.as_deref(), Some("#/definitions/Y"));
+        assert_eq!(
+            n.properties["Y"].reference.as_deref(),
+            Some("#/definitions/Y")
+        );
         let items = n.properties["X"].items.as_deref().unwrap();
         assert_eq!(items.types, ["integer"]);
         assert!(!items.has_properties());
-        assert_eq!(Node::from_json(&json!({"type": 3})).types, Vec::<String>::new());
+        assert_eq!(
+            Node::from_json(&json!({"type": 3})).types,
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn only_combinators_of_several_shapes_count() {
-        let constraint = json!({"type": "object", "properties": {"A": {}}, "oneOf": [{"required": ["A"]}]});
+        let constraint =
+            json!({"type": "object", "properties": {"A": {}}, "oneOf": [{"required": ["A"]}]});
         assert_eq!(Node::from_json(&constraint).shape_combinator, None);
         let shapes = json!({"oneOf": [{"required": ["A"]}], "anyOf": [{"type": "string"}, {"type": "object"}]});
         assert_eq!(
             Node::from_json(&shapes).shape_combinator,
-            Some(Combinator::AnyOf),
+            Some(Combinator::Any),
             "anyOf is looked at first"
         );
         let all = json!({"allOf": [{"$ref": "#/definitions/A"}]});
         assert_eq!(
-            Node::from_json(&all).shape_combinator.map(Combinator::keyword),
+            Node::from_json(&all)
+                .shape_combinator
+                .map(Combinator::keyword),
             Some("allOf")
         );
     }
