@@ -132,8 +132,7 @@ fn service_file(resources: &[Resource]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::tests::resource;
-    use crate::schema::Schema;
+    use crate::model::tests::{bare_schemas, resource};
     use serde_json::json;
 
     #[test]
@@ -160,10 +159,7 @@ mod tests {
 
     #[test]
     fn mod_rs_gates_each_service_behind_its_feature() {
-        let schemas: Vec<Schema> = ["AWS::SNS::Topic", "AWS::EC2::VPC"]
-            .iter()
-            .map(|t| Schema::from_json(&json!({"typeName": t, "properties": {}})).unwrap())
-            .collect();
+        let schemas = bare_schemas(&["AWS::SNS::Topic", "AWS::EC2::VPC"]);
         let files = files(&Model::build(&schemas).unwrap());
         assert_eq!(
             files.keys().collect::<Vec<_>>(),

@@ -324,6 +324,11 @@ mod tests {
     use crate::model::tests::resource;
     use serde_json::json;
 
+    /// Fails, showing `text`, unless it contains `part`.
+    fn assert_has(text: &str, part: &str) {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+
     fn emitted(document: serde_json::Value) -> String {
         let mut out = String::new();
         emit_resource(&mut out, &resource(document));
@@ -341,24 +346,18 @@ mod tests {
             },
             "required": ["Type"],
         }));
-        assert!(text.contains("pub type_: Expr<String>,\n"), "{text}");
-        assert!(text.contains("pub fn new(type_: impl Into<Expr<String>>) -> Self {\nCfnThing {\ndefault: None,\nis_enabled: None,\ntype_: type_.into(),\n}\n}\n"), "{text}");
-        assert!(
-            text.contains("m.insert(\"Type\".into(), self.type_.into_value());\n"),
-            "{text}"
+        assert_has(&text, "pub type_: Expr<String>,\n");
+        assert_has(&text, "pub fn new(type_: impl Into<Expr<String>>) -> Self {\nCfnThing {\ndefault: None,\nis_enabled: None,\ntype_: type_.into(),\n}\n}\n");
+        assert_has(
+            &text,
+            "m.insert(\"Type\".into(), self.type_.into_value());\n",
         );
-        assert!(
-            text.contains("#[allow(clippy::should_implement_trait)]\npub fn default(mut self, v: impl Into<Expr<bool>>) -> Self {\nself.default = Some(v.into());\nself\n}\n"),
-            "{text}"
+        assert_has(&text, "#[allow(clippy::should_implement_trait)]\npub fn default(mut self, v: impl Into<Expr<bool>>) -> Self {\nself.default = Some(v.into());\nself\n}\n");
+        assert_has(
+            &text,
+            "#[allow(clippy::wrong_self_convention)]\npub fn is_enabled(",
         );
-        assert!(
-            text.contains("#[allow(clippy::wrong_self_convention)]\npub fn is_enabled("),
-            "{text}"
-        );
-        assert!(
-            text.contains("IndexMap::with_capacity(1\n+ usize::from(self.default.is_some())\n+ usize::from(self.is_enabled.is_some()));\n"),
-            "{text}"
-        );
+        assert_has(&text, "IndexMap::with_capacity(1\n+ usize::from(self.default.is_some())\n+ usize::from(self.is_enabled.is_some()));\n");
         assert!(text.starts_with(
             "/// `AWS::X::Thing` resource type.\n#[derive(Debug, Clone, PartialEq)]\n"
         ));
@@ -378,28 +377,17 @@ mod tests {
                 "IAMAuth": {"type": "string", "enum": ["DISABLED", "REQUIRED"]},
             }}},
         }));
-        assert!(
-            text.contains("pub auth: Option<Vec<cfn_db_proxy::AuthFormat>>,\n"),
-            "{text}"
+        assert_has(&text, "pub auth: Option<Vec<cfn_db_proxy::AuthFormat>>,\n");
+        // A list of structs is taken as it is, not `impl Into`.
+        assert_has(&text, "pub fn auth(mut self, v: Vec<cfn_db_proxy::AuthFormat>) -> Self {\nself.auth = Some(v);\n");
+        assert_has(
+            &text,
+            "pub const ATTR_ARN: Attr<String> = Attr::new(\"Arn\");\n",
         );
-        assert!(
-            text.contains("pub fn auth(mut self, v: Vec<cfn_db_proxy::AuthFormat>) -> Self {\nself.auth = Some(v);\n"),
-            "a struct list is taken as it is: {text}"
-        );
-        assert!(
-            text.contains("pub const ATTR_ARN: Attr<String> = Attr::new(\"Arn\");\n"),
-            "{text}"
-        );
-        assert!(text.contains("pub mod cfn_db_proxy {\nuse indexmap::IndexMap;\nuse stackwright_core::{Expr, ToValue, Value};\n\n/// `AWS::RDS::DBProxy.AuthFormat` property type.\n///\n/// How to authenticate.\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct AuthFormat {\n"), "{text}");
-        assert!(
-            text.contains("/// `IAMAuth`.\n///\n/// Allowed values: `DISABLED`, `REQUIRED`.\npub iam_auth: Option<Expr<String>>,\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains("/// A new `AWS::RDS::DBProxy.AuthFormat` with no properties set.\npub fn new() -> Self {\nSelf::default()\n}\n"),
-            "{text}"
-        );
-        assert!(text.contains("Value::Map(m)\n}\n}\n\n}\n\n"), "{text}");
+        assert_has(&text, "pub mod cfn_db_proxy {\nuse indexmap::IndexMap;\nuse stackwright_core::{Expr, ToValue, Value};\n\n/// `AWS::RDS::DBProxy.AuthFormat` property type.\n///\n/// How to authenticate.\n#[derive(Debug, Clone, PartialEq, Default)]\npub struct AuthFormat {\n");
+        assert_has(&text, "/// `IAMAuth`.\n///\n/// Allowed values: `DISABLED`, `REQUIRED`.\npub iam_auth: Option<Expr<String>>,\n");
+        assert_has(&text, "/// A new `AWS::RDS::DBProxy.AuthFormat` with no properties set.\npub fn new() -> Self {\nSelf::default()\n}\n");
+        assert_has(&text, "Value::Map(m)\n}\n}\n\n}\n\n");
     }
 
     #[test]
@@ -416,10 +404,7 @@ mod tests {
             "properties": {"Conf": {"$ref": "#/definitions/VPC"}},
             "definitions": {"VPC": {"type": "object", "properties": {"Empty": {"type": "object", "properties": {}}}, "required": ["Empty"]}},
         }));
-        assert!(
-            text.contains("#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::upper_case_acronyms)]\npub struct VPC {\n"),
-            "{text}"
-        );
-        assert!(text.contains("pub empty: Value,\n"), "{text}");
+        assert_has(&text, "#[derive(Debug, Clone, PartialEq)]\n#[allow(clippy::upper_case_acronyms)]\npub struct VPC {\n");
+        assert_has(&text, "pub empty: Value,\n");
     }
 }

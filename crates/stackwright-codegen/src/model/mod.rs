@@ -207,12 +207,17 @@ pub(crate) mod tests {
         Resource::from_schema(&schema, &mut vec![], &mut vec![])
     }
 
-    #[test]
-    fn resources_are_grouped_by_service_and_sorted() {
-        let schemas: Vec<Schema> = ["AWS::EC2::VPC", "AWS::RDS::DBCluster", "AWS::EC2::EIP"]
+    /// Schemas of the given types, without properties.
+    pub(crate) fn bare_schemas(type_names: &[&str]) -> Vec<Schema> {
+        type_names
             .iter()
             .map(|t| Schema::from_json(&json!({"typeName": t, "properties": {}})).unwrap())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn resources_are_grouped_by_service_and_sorted() {
+        let schemas = bare_schemas(&["AWS::EC2::VPC", "AWS::RDS::DBCluster", "AWS::EC2::EIP"]);
         let model = Model::build(&schemas).unwrap();
         let names: Vec<(&str, &str)> = model
             .resources()
@@ -230,10 +235,7 @@ pub(crate) mod tests {
 
     #[test]
     fn two_types_with_one_struct_name_are_an_error() {
-        let schemas: Vec<Schema> = ["AWS::EC2::VPC", "AWS::Ec2::VPC"]
-            .iter()
-            .map(|t| Schema::from_json(&json!({"typeName": t, "properties": {}})).unwrap())
-            .collect();
+        let schemas = bare_schemas(&["AWS::EC2::VPC", "AWS::Ec2::VPC"]);
         assert_eq!(
             Model::build(&schemas).unwrap_err().to_string(),
             "two resource types of service `ec2` map to `CfnVPC`"

@@ -44,16 +44,9 @@ impl Schema {
         if !document.get("properties").is_some_and(Json::is_object) {
             return Err(err(format!("{type_name}: no `properties`")));
         }
-        let definitions = document
-            .get("definitions")
-            .and_then(Json::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(name, node)| (name.clone(), Node::from_json(node)))
-            .collect();
         Ok(Schema {
             root: Node::from_json(document),
-            definitions,
+            definitions: Node::map(document, "definitions"),
             read_only: string_list(document, "readOnlyProperties"),
             create_only: string_list(document, "createOnlyProperties"),
             conditional_create_only: string_list(document, "conditionalCreateOnlyProperties"),

@@ -74,13 +74,7 @@ impl Node {
                 .collect(),
             _ => vec![],
         };
-        let properties = node
-            .get("properties")
-            .and_then(Json::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(name, p)| (name.clone(), Node::from_json(p)))
-            .collect();
+        let properties = Node::map(node, "properties");
         let mut required: Vec<String> = vec![];
         for r in string_list(node, "required") {
             if !required.contains(&r) {
@@ -101,6 +95,16 @@ impl Node {
                 .map(str::to_string),
             enum_values: string_list(node, "enum"),
         }
+    }
+
+    /// The nodes of the object at `key` of `node`, by name (none when it is not an object).
+    pub fn map(node: &Json, key: &str) -> BTreeMap<String, Node> {
+        node.get(key)
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, n)| (name.clone(), Node::from_json(n)))
+            .collect()
     }
 
     /// Whether the node has at least one property.
