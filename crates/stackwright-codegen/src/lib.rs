@@ -54,7 +54,10 @@ pub use emit::{escape_markdown, first_sentence};
 pub use files::{
     differences, display_path, output_dir, rustfmt, schemas_dir, workspace_root, write,
 };
-pub use model::{field_name, nested_module_name, service_name, struct_name, EXTRA_ATTRIBUTES};
+pub use model::{
+    field_name, nested_module_name, service_name, struct_name, SkipReason, SkippedAttribute,
+    ValueMapping, ValueReason, EXTRA_ATTRIBUTES,
+};
 
 use model::Model;
 
@@ -102,9 +105,9 @@ pub struct Generated {
     /// One entry per resource type, sorted by type name.
     pub resources: Vec<ResourceSummary>,
     /// Properties typed as `Value` because the schema gives no single clear type, with the reason.
-    pub value_mappings: Vec<String>,
+    pub value_mappings: Vec<ValueMapping>,
     /// Read-only paths that got no `ATTR_*` constant (objects and lists of objects), with the reason.
-    pub skipped_attributes: Vec<String>,
+    pub skipped_attributes: Vec<SkippedAttribute>,
 }
 
 /// Generates the code from the schemas in `schemas_dir`, formatted with rustfmt.

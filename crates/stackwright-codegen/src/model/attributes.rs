@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use heck::ToShoutySnakeCase;
 
-use super::{AttrDef, AttrTy, Prim};
+use super::{AttrDef, AttrTy, Prim, SkipReason, SkippedAttribute};
 use crate::schema::Schema;
 use crate::{err, Result};
 
@@ -30,7 +30,10 @@ pub const EXTRA_ATTRIBUTES: &[(&str, &[&str])] = &[
 
 /// The attributes of `schema`, sorted by `Fn::GetAtt` name. Read-only paths that get none are
 /// added to `skipped`, with the reason.
-pub(super) fn attributes(schema: &Schema, skipped: &mut Vec<String>) -> Result<Vec<AttrDef>> {
+pub(super) fn attributes(
+    schema: &Schema,
+    skipped: &mut Vec<SkippedAttribute>,
+) -> Result<Vec<AttrDef>> {
     let type_name = &schema.type_name;
     let mut pointers: Vec<String> = schema.read_only.clone();
     for (t, extra) in EXTRA_ATTRIBUTES {
@@ -44,14 +47,19 @@ pub(super) fn attributes(schema: &Schema, skipped: &mut Vec<String>) -> Result<V
             continue;
         };
         let segments: Vec<&str> = path.split('/').collect();
-        if segments.iter().any(|s| *s == "*" || s.is_empty()) {
-            skipped.push(format!("{type_name} {pointer}: inside a list"));
-            continue;
-        }
-        let ty = match attr_type(schema, &segments) {
+        let ty = if segments.iter().any(|s| *s == "*" || s.is_empty()) {
+            Err(SkipReason::InsideList)
+        } else {
+            attr_type(schema, &segments)
+        };
+        let ty = match ty {
             Ok(t) => t,
             Err(reason) => {
-                skipped.push(format!("{type_name} {pointer}: {reason}"));
+                skipped.push(SkippedAttribute {
+                    type_name: type_name.clone(),
+                    pointer,
+                    reason,
+                });
                 continue;
             }
         };
@@ -89,8 +97,7 @@ pub(super) fn attributes(schema: &Schema, skipped: &mut Vec<String>) -> Result<V
 
 /// The type of the property at `segments`, or why it gets no attribute. A path the schema does
 /// not describe is a string.
-fn attr_type(schema: &Schema, segments: &[&str]) -> std::result::Result<AttrTy, &'static str> {
-    const OBJECT: &str = "an object (its members are attributes)";
+fn attr_type(schema: &Schema, segments: &[&str]) -> std::result::Result<AttrTy, SkipReason> {
     let mut node = &schema.root;
     for seg in segments {
         match node.properties.get(*seg) {
@@ -104,19 +111,19 @@ fn attr_type(schema: &Schema, segments: &[&str]) -> std::result::Result<AttrTy, 
             match items.map_or(&[][..], |i| i.types.as_slice()) {
                 [t] if Prim::from_schema(t).is_some() => Ok(AttrTy::StringList),
                 [] if items.is_some_and(|i| !i.has_properties()) => Ok(AttrTy::StringList),
-                _ => Err("a list of objects"),
+                _ => Err(SkipReason::ListOfObjects),
             }
         }
-        [t] if t == "object" => Err(OBJECT),
+        [t] if t == "object" => Err(SkipReason::Object),
         [t] => Ok(AttrTy::Scalar(Prim::from_schema(t).unwrap_or(Prim::String))),
-        [] if node.has_properties() => Err(OBJECT),
+        [] if node.has_properties() => Err(SkipReason::Object),
         _ => Ok(AttrTy::Scalar(Prim::String)),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{resource, try_resource};
+    use super::super::tests::{resource, shown, try_resource};
     use super::*;
     use serde_json::json;
 
@@ -160,7 +167,7 @@ mod tests {
             "`CidrBlock` is an extra attribute of AWS::EC2::VPC"
         );
         assert_eq!(
-            skipped,
+            shown(&skipped),
             [
                 "AWS::EC2::VPC /properties/Endpoint: an object (its members are attributes)",
                 "AWS::EC2::VPC /properties/Objects: a list of objects",

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::names::{field_name, type_ident, RESERVED_TYPE_NAMES};
-use super::{Field, OnChange, Prim, StructDef, Ty};
+use super::{Field, OnChange, Prim, StructDef, Ty, ValueMapping, ValueReason};
 use crate::schema::{Node, Schema};
 use crate::{err, Result};
 
@@ -14,11 +14,11 @@ pub(super) struct Ctx<'a> {
     pub structs: BTreeMap<String, StructDef>,
     /// Structs and definitions being classified, to stop at recursion.
     in_progress: Vec<String>,
-    value_mappings: &'a mut Vec<String>,
+    value_mappings: &'a mut Vec<ValueMapping>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(schema: &'a Schema, value_mappings: &'a mut Vec<String>) -> Ctx<'a> {
+    pub fn new(schema: &'a Schema, value_mappings: &'a mut Vec<ValueMapping>) -> Ctx<'a> {
         Ctx {
             schema,
             structs: BTreeMap::new(),
@@ -32,9 +32,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// `Value`, recording why.
-    fn value(&mut self, location: &str, reason: &str) -> Ty {
-        self.value_mappings
-            .push(format!("{}.{location}: {reason}", self.type_name()));
+    fn value(&mut self, location: &str, reason: ValueReason) -> Ty {
+        self.value_mappings.push(ValueMapping {
+            type_name: self.type_name().to_string(),
+            location: location.to_string(),
+            reason,
+        });
         Ty::Value
     }
 
@@ -79,7 +82,7 @@ impl<'a> Ctx<'a> {
     pub fn classify(&mut self, node: &'a Node, hint: &str, location: &str) -> Result<Ty> {
         if let Some(r) = &node.reference {
             if self.is_tag_ref(node) {
-                return Ok(self.value(location, "a single `Tag` (not a list)"));
+                return Ok(self.value(location, ValueReason::SingleTag));
             }
             let (name, def) = self.definition(r)?;
             if def.has_properties() && def.shape_combinator.is_none() {
@@ -88,7 +91,7 @@ impl<'a> Ctx<'a> {
             }
             let marker = format!("ref:{name}");
             if self.in_progress.contains(&marker) {
-                return Ok(self.value(location, "recursive definition"));
+                return Ok(self.value(location, ValueReason::RecursiveDefinition));
             }
             self.in_progress.push(marker);
             let ty = self.classify(def, name, location);
@@ -96,12 +99,12 @@ impl<'a> Ctx<'a> {
             return ty;
         }
         if let Some(c) = node.shape_combinator {
-            return Ok(self.value(location, &format!("`{}` of several shapes", c.keyword())));
+            return Ok(self.value(location, ValueReason::SeveralShapes(c.keyword())));
         }
         match node.types.as_slice() {
             [t] if t == "array" => {
                 let Some(items) = node.items.as_deref() else {
-                    return Ok(self.value(location, "array without `items`"));
+                    return Ok(self.value(location, ValueReason::ArrayWithoutItems));
                 };
                 if self.is_tag_ref(items) {
                     return Ok(Ty::Tags);
@@ -112,27 +115,27 @@ impl<'a> Ctx<'a> {
                     Ty::Value => {
                         // The item mapping was already recorded.
                         self.value_mappings.pop();
-                        Ok(self.value(location, "array of free-form items"))
+                        Ok(self.value(location, ValueReason::FreeFormItems))
                     }
-                    _ => Ok(self.value(location, "array of arrays")),
+                    _ => Ok(self.value(location, ValueReason::ArrayOfArrays)),
                 }
             }
             [t] if t == "object" => {
                 if node.has_properties() {
                     self.inline_struct(hint, node, location)
                 } else if node.pattern_properties {
-                    Ok(self.value(location, "map (`patternProperties`)"))
+                    Ok(self.value(location, ValueReason::Map))
                 } else {
-                    Ok(self.value(location, "free-form object"))
+                    Ok(self.value(location, ValueReason::FreeFormObject))
                 }
             }
             [t] => match Prim::from_schema(t) {
                 Some(p) => Ok(Ty::Prim(p)),
-                None => Ok(self.value(location, &format!("type `{t}`"))),
+                None => Ok(self.value(location, ValueReason::UnknownType(t.clone()))),
             },
             [] if node.has_properties() => self.inline_struct(hint, node, location),
-            [] => Ok(self.value(location, "no type")),
-            many => Ok(self.value(location, &format!("several types ({})", many.join(", ")))),
+            [] => Ok(self.value(location, ValueReason::NoType)),
+            many => Ok(self.value(location, ValueReason::SeveralTypes(many.to_vec()))),
         }
     }
 
@@ -166,7 +169,7 @@ impl<'a> Ctx<'a> {
             return Ok(Ty::Struct(name.to_string()));
         }
         if self.in_progress.iter().any(|n| n == name) {
-            return Ok(self.value(location, &format!("recursive type `{name}`")));
+            return Ok(self.value(location, ValueReason::RecursiveType(name.to_string())));
         }
         self.in_progress.push(name.to_string());
         let mut fields = vec![];

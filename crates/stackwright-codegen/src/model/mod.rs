@@ -7,12 +7,14 @@
 mod attributes;
 mod classify;
 mod names;
+mod report;
 mod resource;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use attributes::EXTRA_ATTRIBUTES;
 pub use names::{field_name, nested_module_name, service_name, struct_name};
+pub use report::{SkipReason, SkippedAttribute, ValueMapping, ValueReason};
 
 use crate::schema::Schema;
 use crate::{err, Result};
@@ -146,9 +148,9 @@ pub(crate) struct Model {
     /// Resources by service module, each list sorted by struct name.
     pub services: BTreeMap<String, Vec<Resource>>,
     /// Properties typed as `Value`, with the reason. Sorted.
-    pub value_mappings: Vec<String>,
+    pub value_mappings: Vec<ValueMapping>,
     /// Read-only paths that got no attribute, with the reason. Sorted.
-    pub skipped_attributes: Vec<String>,
+    pub skipped_attributes: Vec<SkippedAttribute>,
 }
 
 impl Model {
@@ -177,8 +179,10 @@ impl Model {
                 }
             }
         }
-        value_mappings.sort();
-        skipped_attributes.sort();
+        value_mappings
+            .sort_by(|a, b| (&a.type_name, &a.location).cmp(&(&b.type_name, &b.location)));
+        skipped_attributes
+            .sort_by(|a, b| (&a.type_name, &a.pointer).cmp(&(&b.type_name, &b.pointer)));
         Ok(Model {
             services,
             value_mappings,
@@ -205,6 +209,11 @@ pub(crate) mod tests {
     pub(crate) fn try_resource(document: Json) -> Result<Resource> {
         let schema = Schema::from_json(&document)?;
         Resource::from_schema(&schema, &mut vec![], &mut vec![])
+    }
+
+    /// The reports as they are shown.
+    pub(crate) fn shown<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
+        items.iter().map(T::to_string).collect()
     }
 
     /// Schemas of the given types, without properties.
@@ -256,8 +265,9 @@ pub(crate) mod tests {
             })
             .collect();
         let model = Model::build(&schemas).unwrap();
+        assert_eq!(model.value_mappings[0].reason, ValueReason::FreeFormObject);
         assert_eq!(
-            model.value_mappings,
+            shown(&model.value_mappings),
             [
                 "AWS::A::X.M: free-form object",
                 "AWS::A::X.Z: no type",
@@ -265,8 +275,9 @@ pub(crate) mod tests {
                 "AWS::B::Y.Z: no type",
             ]
         );
+        assert_eq!(model.skipped_attributes[0].reason, SkipReason::Object);
         assert_eq!(
-            model.skipped_attributes,
+            shown(&model.skipped_attributes),
             [
                 "AWS::A::X /properties/Out: an object (its members are attributes)",
                 "AWS::B::Y /properties/Out: an object (its members are attributes)",

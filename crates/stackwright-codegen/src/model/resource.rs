@@ -3,7 +3,7 @@
 use super::attributes::attributes;
 use super::classify::{check_field_names, field, Ctx};
 use super::names::{is_ident, nested_module_name, service_name, struct_name};
-use super::{OnChange, Resource, Ty};
+use super::{OnChange, Resource, SkippedAttribute, Ty, ValueMapping};
 use crate::schema::Schema;
 use crate::{err, Result};
 
@@ -12,8 +12,8 @@ impl Resource {
     /// attribute are added, with the reason, to `value_mappings` and `skipped_attributes`.
     pub fn from_schema(
         schema: &Schema,
-        value_mappings: &mut Vec<String>,
-        skipped_attributes: &mut Vec<String>,
+        value_mappings: &mut Vec<ValueMapping>,
+        skipped_attributes: &mut Vec<SkippedAttribute>,
     ) -> Result<Resource> {
         let type_name = &schema.type_name;
         let struct_name = struct_name(type_name);
@@ -71,7 +71,7 @@ impl Resource {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{resource, try_resource};
+    use super::super::tests::{resource, shown, try_resource};
     use super::super::*;
     use serde_json::json;
 
@@ -199,6 +199,7 @@ mod tests {
         for name in ["Tag", "Map", "Either", "Free", "Multi", "Self"] {
             assert_eq!(ty(name), &Ty::Value, "{name}");
         }
+        let mut mappings = shown(&mappings);
         mappings.sort();
         assert_eq!(
             mappings,
