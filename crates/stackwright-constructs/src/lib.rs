@@ -7,7 +7,9 @@
 pub mod codes;
 pub mod compat;
 pub mod ec2;
+#[cfg(feature = "ecs")]
 pub mod ecs;
+#[cfg(feature = "events")]
 pub mod events;
 pub mod facts;
 pub mod iam;
@@ -15,6 +17,7 @@ pub mod kms;
 pub mod lambda;
 pub mod rds;
 pub mod secretsmanager;
+#[cfg(feature = "sns")]
 pub mod sns;
 mod tags;
 mod util;

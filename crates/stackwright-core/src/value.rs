@@ -275,12 +275,22 @@ impl ToValue for Value {
     }
 }
 
+// Plain loops rather than `collect`: these are instantiated once per list type of every
+// generated L1 struct, and the iterator adapters' code is several times larger to compile.
 impl<T: ToValue> ToValue for Vec<T> {
     fn to_value(&self) -> Value {
-        Value::List(self.iter().map(ToValue::to_value).collect())
+        let mut list = Vec::with_capacity(self.len());
+        for item in self {
+            list.push(item.to_value());
+        }
+        Value::List(list)
     }
     fn into_value(self) -> Value {
-        Value::List(self.into_iter().map(ToValue::into_value).collect())
+        let mut list = Vec::with_capacity(self.len());
+        for item in self {
+            list.push(item.into_value());
+        }
+        Value::List(list)
     }
 }
 

@@ -7,13 +7,19 @@
 //! - the core: [`Stack`], [`App`], typed intrinsics ([`Expr`], [`Pseudo`]), the [`Template`]
 //!   model (also read from any JSON or YAML template), diagnostics, cloud assembly output
 //!   ([`App::synth_to_dir`]);
-//! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`], [`lambda`], [`iam`], [`events`],
-//!   [`sns`], [`kms`];
-//! - the generated L1 resource types: [`l1`];
+//! - the L2 constructs: [`ec2`], [`rds`], [`secretsmanager`], [`lambda`], [`iam`], [`kms`];
+//!   with the `ecs` feature, `ecs` and `secretsmanager::RotationRefresh`; with `events` and
+//!   `sns`, those modules;
+//! - the generated L1 resource types: [`l1`] (the families the enabled constructs use; the
+//!   `logs` feature adds CloudWatch Logs);
 //! - the rotation-readiness analyzer: [`check`], which [`synth`] and [`app`] run on every
 //!   template, so a rotation that cannot reach Secrets Manager or its database fails synth;
 //! - with the `assertions` feature, `assertions`: the CDK's template assertions for tests
 //!   (`Template::has_resource_properties`, `Match`, `Capture`).
+//!
+//! Cargo features, all off by default so that a crate compiles only what it uses: `ecs`
+//! (implies `events` and `sns`), `events`, `sns`, `logs`, `full` (all four), `assertions` (for
+//! dev-dependencies) and `schema` (JSON Schema of the props types).
 //!
 //! # Guide
 //!
@@ -130,9 +136,14 @@ mod program;
 pub use against::{check_against, AgainstError};
 pub use program::{run, run_app, run_app_with, run_with, run_with_args, RunArgs, RunMode};
 pub use stackwright_check as check;
+#[cfg(feature = "ecs")]
+pub use stackwright_constructs::ecs;
+#[cfg(feature = "events")]
+pub use stackwright_constructs::events;
+#[cfg(feature = "sns")]
+pub use stackwright_constructs::sns;
 pub use stackwright_constructs::{
-    compat, days, ec2, ecs, events, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager,
-    sns,
+    compat, days, ec2, hours, iam, kms, lambda, minutes, rds, seconds, secretsmanager,
 };
 pub use stackwright_core as core;
 pub use stackwright_core::*;

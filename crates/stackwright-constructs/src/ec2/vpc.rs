@@ -226,6 +226,7 @@ impl SubnetSelection {
         }
     }
     /// The VPCs of the groups or subnets named explicitly (none for a type or the default).
+    #[cfg(feature = "ecs")]
     pub(crate) fn explicit_vpcs(&self) -> Vec<Vpc> {
         match &self.kind {
             SelectionKind::Group(g) => vec![g.vpc],

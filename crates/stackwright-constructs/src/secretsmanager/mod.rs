@@ -5,6 +5,7 @@
 mod custom;
 mod hosted;
 mod json_key;
+#[cfg(feature = "ecs")]
 mod refresh;
 mod rotation;
 mod secret;
@@ -17,6 +18,7 @@ pub use hosted::{HostedRotation, HostedRotationProps, HOSTED_ROTATION_TRANSFORM}
 pub use json_key::{
     JsonKeyRotation, JsonKeyRotationProps, HOOKS_SEPARATOR, ROTATE_JSON_KEY_SOURCE,
 };
+#[cfg(feature = "ecs")]
 pub use refresh::{
     rotation_event_pattern, EcsService, RotationRefresh, RotationRefreshProps, MAX_SERVICES,
     REFRESH_ECS_SOURCE, SERVICE_EVENT_DETAIL_TYPE,
