@@ -4,6 +4,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use serde_json::{json, Map, Value as Json};
+use stackwright_core::mark::{Mark, Marker, Plain};
 use stackwright_core::Severity;
 
 use crate::analyze::{analyze, rotation_schedule_count};
@@ -54,38 +55,6 @@ pub enum Format {
     /// Markdown with a Mermaid diagram of each rotation's path, for pull-request comments and
     /// CI job summaries.
     Markdown,
-}
-
-/// A part of the text report that a terminal may colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    /// The word `error` of an error finding or an unreadable file.
-    Error,
-    /// The word `warning` of a warning finding.
-    Warning,
-    /// The `fix:` label.
-    Fix,
-    /// The `ok` of a clean file's summary.
-    Ok,
-    /// A stack's heading.
-    Stack,
-}
-
-/// How the text report writes its marked parts: [`Plain`] leaves them as they are; a command
-/// line styles them as it writes them (colours for a terminal).
-pub trait Marker {
-    /// `text` marked as `mark`.
-    fn mark(&self, mark: Mark, text: &str) -> String;
-}
-
-/// No styling: the text report as it is.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Plain;
-
-impl Marker for Plain {
-    fn mark(&self, _: Mark, text: &str) -> String {
-        text.to_string()
-    }
 }
 
 /// How `run` writes the text report.
@@ -279,7 +248,11 @@ pub fn run_with(
         Format::Markdown => crate::render_markdown(&reports),
     };
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        let _ = writeln!(err, "error: cannot write the report: {e}");
+        let _ = writeln!(
+            err,
+            "{}: cannot write the report: {e}",
+            options.marker.mark(Mark::Error, "error")
+        );
         return 2;
     }
     exit_code(&reports)
@@ -443,10 +416,7 @@ pub fn render_text_with(reports: &[FileReport], options: &TextOptions<'_>) -> St
             None => &r.file,
         };
         for f in &c.findings {
-            let severity = match f.severity {
-                Severity::Error => m.mark(Mark::Error, "error"),
-                Severity::Warning => m.mark(Mark::Warning, "warning"),
-            };
+            let severity = m.mark(Mark::from(f.severity), &f.severity.to_string());
             s.push_str(&format!(
                 "{name}: {severity}[{}] {}: {}\n    {} {}\n",
                 f.kind,

@@ -164,13 +164,16 @@ mod net;
 pub use analyze::{analyze, rotation_schedule_count};
 pub use cli::{
     check_files, render_json, render_sarif, render_text, render_text_with, run, run_with,
-    CheckArgs, Checked, FileReport, Format, Mark, Marker, Plain, TextOptions,
+    CheckArgs, Checked, FileReport, Format, TextOptions,
 };
 pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
 pub use facts::FACTS_METADATA_KEY;
 pub use finding::{Finding, Kind};
 pub use markdown::render_markdown;
+/// The marked parts of the text report (one definition for every stackwright report:
+/// [`stackwright_core::mark`]).
+pub use stackwright_core::mark::{Mark, Marker, Plain};
 
 use stackwright_core::{Diagnostic, Template, TemplateCheck};
 

@@ -64,7 +64,16 @@ const CORPUS: &[(&str, &[Kind])] = &[
         "cdk/EcsConsumerNoRefresh.template.json",
         &[ConsumerNotRefreshed],
     ),
+    ("cdk/HostedL1NoTransform.template.json", &[MissingTransform]),
+    (
+        "cdk/ManagedSecretRotated.template.json",
+        &[ManagedSecretAlsoRotated],
+    ),
+    ("cdk/ProxyMultiUser.template.json", &[MultiUserBehindProxy]),
     // CDK-made, fixed.
+    ("cdk/HostedL1WithTransform.template.json", &[]),
+    ("cdk/ManagedSecretSchedule.template.json", &[]),
+    ("cdk/ProxySingleUser.template.json", &[]),
     ("cdk/PasswordCharsExcluded.template.json", &[]),
     ("cdk/EndpointPolicyAll.template.json", &[]),
     ("cdk/NaclReturnPorts.template.json", &[]),
@@ -308,6 +317,21 @@ const PAIRS: &[(Kind, &str, &str)] = &[
         ConsumerNotRefreshed,
         "cdk/EcsConsumerNoRefresh.template.json",
         "cdk/EcsConsumerRefreshed.template.json",
+    ),
+    (
+        MissingTransform,
+        "cdk/HostedL1NoTransform.template.json",
+        "cdk/HostedL1WithTransform.template.json",
+    ),
+    (
+        ManagedSecretAlsoRotated,
+        "cdk/ManagedSecretRotated.template.json",
+        "cdk/ManagedSecretSchedule.template.json",
+    ),
+    (
+        MultiUserBehindProxy,
+        "cdk/ProxyMultiUser.template.json",
+        "cdk/ProxySingleUser.template.json",
     ),
     (
         StatedFacts,

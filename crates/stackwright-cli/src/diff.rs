@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use stackwright_diff::{DiffOptions, Report};
 
-use crate::paint::paint;
+use crate::colors::{error_line, warning_line, Colors};
 
 const DIFF_HELP: &str = "\
 Examples:
@@ -65,7 +65,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let report = match Report::compare(&args.old, &args.new, args.stack.as_deref(), &options) {
         Ok(r) => r,
         Err(e) => {
-            let _ = write!(err, "{}", paint(&format!("error: {e}\n")));
+            let _ = write!(err, "{}", error_line(e));
             return 2;
         }
     };
@@ -79,14 +79,14 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             let _ = write!(
                 err,
                 "{}",
-                paint(&format!(
-                    "warning: --allow-replace {id}: no such resource is replaced or removed\n"
+                warning_line(format!(
+                    "--allow-replace {id}: no such resource is replaced or removed"
                 ))
             );
         }
     }
     let text = match args.format {
-        DiffFormat::Text => paint(&report.to_text()),
+        DiffFormat::Text => report.to_text_with(&Colors),
         DiffFormat::Json => {
             let mut t = serde_json::to_string_pretty(&report.to_json()).unwrap_or_default();
             t.push('\n');

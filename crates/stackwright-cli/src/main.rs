@@ -1,8 +1,8 @@
 //! `stackwright`: check CloudFormation templates for rotation readiness, diagnose a rotation
 //! stuck half-way, and synthesize stacks from spec files.
 
+mod colors;
 mod diff;
-mod paint;
 mod synth;
 
 use std::io::{self, Write};
@@ -62,23 +62,19 @@ fn main() -> ExitCode {
             // The analyzer writes the report with the terminal's styles (the streams strip
             // them when not a terminal), and only the findings with --quiet.
             let options = stackwright_check::TextOptions {
-                marker: &paint::CheckColors,
+                marker: &colors::Colors,
                 summaries: !cli.quiet,
             };
             stackwright_check::run_with(args, &mut stdin, &mut stdout, &mut stderr, &options)
         }
         Command::Diff(args) => diff::run(args, &mut stdout, &mut stderr),
-        Command::Doctor(args) => {
-            let mut out = Vec::new();
-            let mut err = Vec::new();
-            let code = stackwright_doctor::run(args, &mut stdin, &mut out, &mut err);
-            let mut report = String::from_utf8_lossy(&out).into_owned();
-            if args.format == stackwright_doctor::Format::Text {
-                report = paint::paint(&report);
-            }
-            let _ = stderr.write_all(paint::paint(&String::from_utf8_lossy(&err)).as_bytes());
-            write_or_fail(&mut stdout, &mut stderr, &report, code)
-        }
+        Command::Doctor(args) => stackwright_doctor::run_with(
+            args,
+            &mut stdin,
+            &mut stdout,
+            &mut stderr,
+            &colors::Colors,
+        ),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(2))
 }
@@ -88,7 +84,11 @@ fn write_or_fail(out: &mut dyn Write, err: &mut dyn Write, text: &str, code: i32
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => code,
         Err(e) => {
-            let _ = writeln!(err, "error: cannot write the report: {e}");
+            let _ = write!(
+                err,
+                "{}",
+                colors::error_line(format!("cannot write the report: {e}"))
+            );
             2
         }
     }

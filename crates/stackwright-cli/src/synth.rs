@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use stackwright::{Diagnostic, Severity};
 use stackwright_spec::{Format, Spec, SpecError};
 
-use crate::paint::paint;
+use crate::colors::{error_line, Colors};
 
 const SYNTH_HELP: &str = "\
 Examples:
@@ -105,12 +105,12 @@ pub fn run(
     let (name, text, format) = match read_spec(args, stdin) {
         Ok(t) => t,
         Err(e) => {
-            let _ = write!(err, "{}", paint(&format!("error: {e}\n")));
+            let _ = write!(err, "{}", error_line(e));
             return 2;
         }
     };
     let spec_error = |err: &mut dyn Write, e: SpecError| {
-        let _ = write!(err, "{}", paint(&format!("error: {name}: {e}\n")));
+        let _ = write!(err, "{}", error_line(format!("{name}: {e}")));
         2
     };
     let spec = match Spec::parse(&text, format) {
@@ -128,7 +128,7 @@ pub fn run(
             Some(l) => format!("{name}: line {l}: "),
             None => format!("{name}: "),
         };
-        let _ = write!(err, "{}", paint(&format!("{at}{d}\n")));
+        let _ = writeln!(err, "{at}{}", d.to_string_with(&Colors));
     };
     let failed = |err: &mut dyn Write, e: stackwright::Error| {
         let diags = e.diagnostics();
@@ -144,8 +144,8 @@ pub fn run(
         let _ = write!(
             err,
             "{}",
-            paint(&format!(
-                "error: stack `{stack_name}` does not synthesize: {errors} error{}\n",
+            error_line(format!(
+                "stack `{stack_name}` does not synthesize: {errors} error{}",
                 if errors == 1 { "" } else { "s" }
             ))
         );
@@ -156,7 +156,7 @@ pub fn run(
     let against = |template: &stackwright::Template, err: &mut dyn Write| {
         let old = args.against.as_ref()?;
         let e = stackwright::check_against(old, &stack_name, template).err()?;
-        let _ = writeln!(err, "{}", paint(&e.to_string()));
+        let _ = writeln!(err, "{}", e.to_string_with(&Colors));
         Some(match e {
             stackwright::AgainstError::Unreadable(_) => 2,
             stackwright::AgainstError::DataLoss(_) => 1,

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::mark::{Mark, Marker, Plain};
+
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -118,17 +120,30 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic as one line (as [`Display`](fmt::Display) writes it), its severity
+    /// marked by `marker`: `error[SW-VPC-002] App/Vpc: ... (fix: ...)`.
+    pub fn to_string_with(&self, marker: &dyn Marker) -> String {
+        let mut s = format!(
+            "{}[{}] {}",
+            marker.mark(Mark::from(self.severity), &self.severity.to_string()),
+            self.code,
+            self.path
+        );
+        if let Some(id) = &self.logical_id {
+            s.push_str(&format!(" ({id})"));
+        }
+        s.push_str(&format!(": {}", self.message));
+        if !self.fix.is_empty() {
+            s.push_str(&format!(" (fix: {})", self.fix));
+        }
+        s
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}] {}", self.severity, self.code, self.path)?;
-        if let Some(id) = &self.logical_id {
-            write!(f, " ({id})")?;
-        }
-        write!(f, ": {}", self.message)?;
-        if !self.fix.is_empty() {
-            write!(f, " (fix: {})", self.fix)?;
-        }
-        Ok(())
+        f.write_str(&self.to_string_with(&Plain))
     }
 }
 

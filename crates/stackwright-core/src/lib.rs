@@ -23,6 +23,7 @@ pub mod codes;
 pub mod diag;
 pub mod expr;
 pub mod logical_id;
+pub mod mark;
 pub mod read;
 mod render;
 pub mod template;

@@ -44,3 +44,6 @@ pub use diff::{
 };
 pub use input::{pair_stacks, read_template_file, read_templates, InputError, NamedTemplate};
 pub use report::{loss_message, resource_line, Report, StackDiff, Unpaired};
+/// The marked parts of the text report (one definition for every stackwright report:
+/// [`stackwright_core::mark`]).
+pub use stackwright_core::mark::{Mark, Marker, Plain};

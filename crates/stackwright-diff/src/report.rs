@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::Value as Json;
+use stackwright_core::mark::{Mark, Marker, Plain};
 
 use crate::diff::{
     diff_with, ChangeKind, DiffOptions, ReplacementCause, ResourceChange, TemplateDiff,
@@ -118,6 +119,26 @@ impl Report {
     /// The report as text, one line per changed resource as in `cdk diff`'s overview, then a
     /// summary and, for each change that loses data, how to keep the resource.
     pub fn to_text(&self) -> String {
+        self.to_text_with(&Plain)
+    }
+
+    /// [`Report::to_text`] with the `error` of each change that loses data written by
+    /// `marker` (a command line colours it for a terminal).
+    ///
+    /// ```
+    /// use stackwright_diff::{Mark, Marker, Report};
+    ///
+    /// struct Brackets;
+    /// impl Marker for Brackets {
+    ///     fn mark(&self, mark: Mark, text: &str) -> String {
+    ///         format!("<{mark:?}:{text}>")
+    ///     }
+    /// }
+    /// let empty = Report { stacks: vec![], unpaired: vec![] };
+    /// assert_eq!(empty.to_text_with(&Brackets), "");
+    /// ```
+    pub fn to_text_with(&self, marker: &dyn Marker) -> String {
+        let error = marker.mark(Mark::Error, "error");
         let mut out = String::new();
         for s in &self.stacks {
             let _ = writeln!(
@@ -151,7 +172,7 @@ impl Report {
         }
         let losses: Vec<_> = self.data_losses().collect();
         for (stack, r) in &losses {
-            let _ = writeln!(out, "error: {}", loss_message(stack, r));
+            let _ = writeln!(out, "{error}: {}", loss_message(stack, r));
         }
         if !losses.is_empty() {
             let ids: Vec<&str> = losses.iter().map(|(_, r)| r.logical_id.as_str()).collect();

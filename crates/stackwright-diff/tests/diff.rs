@@ -516,3 +516,40 @@ fn an_update_of_a_type_without_a_schema_says_it_may_replace() {
     let topic = |name: &str| one("T", "AWS::SNS::Topic", json!({"DisplayName": name}));
     assert!(!diff(&topic("a"), &topic("b")).resources[0].unknown_type);
 }
+
+/// Marks as `<Kind:text>`.
+struct Brackets;
+
+impl stackwright_diff::Marker for Brackets {
+    fn mark(&self, mark: stackwright_diff::Mark, text: &str) -> String {
+        format!("<{mark:?}:{text}>")
+    }
+}
+
+#[test]
+fn the_text_marks_the_error_of_each_data_loss_only() {
+    let old = template(json!({
+        "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "a"}},
+        "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "a"}},
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "error: a"}}
+    }));
+    let new = template(json!({
+        "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}},
+        "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "b"}},
+        "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "error: b"}}
+    }));
+    let dir = scratch("marks");
+    let (o, n) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&o, old.to_json_string()).unwrap();
+    std::fs::write(&n, new.to_json_string()).unwrap();
+    let report = Report::compare(&o, &n, None, &DiffOptions::default()).unwrap();
+    let plain = report.to_text();
+    let marked = report.to_text_with(&Brackets);
+    let losses = plain.lines().filter(|l| l.starts_with("error: ")).count();
+    assert_eq!(losses, 2, "{plain}");
+    assert_eq!(marked.matches("<Error:error>").count(), losses, "{marked}");
+    assert_eq!(marked.matches('<').count(), losses, "{marked}");
+    assert_eq!(marked.replace("<Error:error>", "error"), plain);
+    assert_eq!(report.to_text_with(&stackwright_diff::Plain), plain);
+    std::fs::remove_dir_all(&dir).ok();
+}

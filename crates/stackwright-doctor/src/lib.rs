@@ -69,8 +69,11 @@ pub use commands::{shell_quote, SECRET_ID_PLACEHOLDER};
 pub use diagnose::{diagnose, Diagnosis, Labels, SecretIdSource, State, Step, When};
 pub use error::DoctorError;
 pub use log::{analyze_log, LogCause, LogFinding, RotationStep};
-pub use render::{render_json, render_text};
+pub use render::{render_json, render_text, render_text_with};
 pub use report::Report;
+/// The marked parts of the text report (one definition for every stackwright report:
+/// [`stackwright_core::mark`]).
+pub use stackwright_core::mark::{Mark, Marker, Plain};
 pub use versions::{
     parse_versions, SecretVersion, VersionList, AWSCURRENT, AWSPENDING, AWSPREVIOUS,
 };
@@ -157,19 +160,49 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    run_with(args, stdin, out, err, &Plain)
+}
+
+/// [`run`], writing the text report ([`render_text_with`]) and the error lines with their
+/// marked parts written by `marker` (a command line colours them for a terminal). The JSON
+/// report is never marked.
+///
+/// ```
+/// use stackwright_doctor::{run_with, DoctorArgs, Format, Mark, Marker};
+///
+/// struct Brackets;
+/// impl Marker for Brackets {
+///     fn mark(&self, mark: Mark, text: &str) -> String {
+///         format!("<{mark:?}:{text}>")
+///     }
+/// }
+/// let args = DoctorArgs { versions: "-".into(), secret_id: None, log: None, format: Format::Text };
+/// let mut stdin = &b"not json"[..];
+/// let (mut out, mut err) = (Vec::new(), Vec::new());
+/// assert_eq!(run_with(&args, &mut stdin, &mut out, &mut err, &Brackets), 2);
+/// assert!(String::from_utf8(err).unwrap().starts_with("<Error:error>: versions input is not valid JSON"));
+/// ```
+pub fn run_with(
+    args: &DoctorArgs,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    marker: &dyn Marker,
+) -> i32 {
+    let error = marker.mark(Mark::Error, "error");
     let report = match build_report(args, stdin) {
         Ok(report) => report,
         Err(e) => {
-            let _ = writeln!(err, "error: {e}");
+            let _ = writeln!(err, "{error}: {e}");
             return 2;
         }
     };
     let text = match args.format {
-        Format::Text => render_text(&report),
+        Format::Text => render_text_with(&report, marker),
         Format::Json => render_json(&report),
     };
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        let _ = writeln!(err, "error: cannot write the report: {e}");
+        let _ = writeln!(err, "{error}: cannot write the report: {e}");
         return 2;
     }
     report.exit_code()

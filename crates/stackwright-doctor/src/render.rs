@@ -1,9 +1,10 @@
 //! Rendering a [`Report`] as plain text or JSON.
 
+use crate::{Mark, Marker, Plain};
 use serde::Serialize;
 
 use crate::commands::SECRET_ID_PLACEHOLDER;
-use crate::diagnose::SecretIdSource;
+use crate::diagnose::{SecretIdSource, State};
 use crate::report::Report;
 
 const WIDTH: usize = 88;
@@ -20,9 +21,38 @@ const WIDTH: usize = 88;
 /// # Ok::<(), stackwright_doctor::DoctorError>(())
 /// ```
 pub fn render_text(report: &Report) -> String {
+    render_text_with(report, &Plain)
+}
+
+/// [`render_text`] with its marked parts written by `marker`: the state ([`Mark::Ok`] when
+/// healthy, else [`Mark::Error`]) and each command to run ([`Mark::Command`], with its `$ `).
+///
+/// ```
+/// use stackwright_doctor::{diagnose, parse_versions, render_text_with, Mark, Marker, Report};
+///
+/// struct Brackets;
+/// impl Marker for Brackets {
+///     fn mark(&self, mark: Mark, text: &str) -> String {
+///         format!("<{mark:?}:{text}>")
+///     }
+/// }
+/// let list = parse_versions(r#"{"Name":"prod/db","Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]}]}"#)?;
+/// let text = render_text_with(&Report::new(diagnose(&list, None), None), &Brackets);
+/// assert!(text.starts_with("State: <Ok:healthy> (nothing is stuck)\n"));
+/// # Ok::<(), stackwright_doctor::DoctorError>(())
+/// ```
+pub fn render_text_with(report: &Report, marker: &dyn Marker) -> String {
     let d = &report.diagnosis;
     let mut out = String::new();
-    out.push_str(&format!("State: {} ({})\n", d.state, d.state.summary()));
+    let state_mark = match d.state {
+        State::Healthy => Mark::Ok,
+        _ => Mark::Error,
+    };
+    out.push_str(&format!(
+        "State: {} ({})\n",
+        marker.mark(state_mark, d.state.as_str()),
+        d.state.summary()
+    ));
     match (&d.secret_id, d.secret_id_source) {
         (Some(id), source) => {
             let from = match source {
@@ -98,8 +128,7 @@ pub fn render_text(report: &Report) -> String {
         }
         if let Some(command) = &step.command {
             out.push_str(&" ".repeat(indent));
-            out.push_str("$ ");
-            out.push_str(command);
+            out.push_str(&marker.mark(Mark::Command, &format!("$ {command}")));
             out.push('\n');
         }
     }

@@ -6,6 +6,7 @@ use crate::diff::{
     diff, loss_message, pair_stacks, read_templates, NamedTemplate, ReplacementCause,
     ResourceChange,
 };
+use crate::mark::{Mark, Marker, Plain};
 use crate::Template;
 
 /// Why [`check_against`] refuses a template.
@@ -98,24 +99,48 @@ pub fn check_against(
     }
 }
 
-impl std::fmt::Display for AgainstError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl AgainstError {
+    /// The error as [`Display`](std::fmt::Display) writes it (one `error: ...` line per
+    /// resource, then why nothing was written), each `error` written by `marker`.
+    ///
+    /// ```
+    /// use stackwright::mark::{Mark, Marker};
+    /// use stackwright::AgainstError;
+    ///
+    /// struct Brackets;
+    /// impl Marker for Brackets {
+    ///     fn mark(&self, mark: Mark, text: &str) -> String {
+    ///         format!("<{mark:?}:{text}>")
+    ///     }
+    /// }
+    /// let e = AgainstError::Unreadable("--against: old.json: cannot read".into());
+    /// assert_eq!(e.to_string_with(&Brackets), "<Error:error>: --against: old.json: cannot read");
+    /// ```
+    pub fn to_string_with(&self, marker: &dyn Marker) -> String {
+        let error = marker.mark(Mark::Error, "error");
         match self {
-            AgainstError::Unreadable(m) => write!(f, "error: {m}"),
+            AgainstError::Unreadable(m) => format!("{error}: {m}"),
             AgainstError::DataLoss(lines) => {
+                let mut s = String::new();
                 for l in lines {
-                    writeln!(f, "error: {l}")?;
+                    s.push_str(&format!("{error}: {l}\n"));
                 }
-                write!(
-                    f,
-                    "error: nothing written: the deploy would lose the data of {} resource{}; \
+                s.push_str(&format!(
+                    "{error}: nothing written: the deploy would lose the data of {} resource{}; \
                      `stackwright diff OLD NEW` shows every change (and takes `--allow-replace ID` \
                      for a replacement that is intended)",
                     lines.len(),
                     if lines.len() == 1 { "" } else { "s" }
-                )
+                ));
+                s
             }
         }
+    }
+}
+
+impl std::fmt::Display for AgainstError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.to_string_with(&Plain))
     }
 }
 
