@@ -28,7 +28,8 @@ impl Marker for Colors {
             Mark::Warning => WARNING,
             Mark::Fix => FIX,
             Mark::Ok => GOOD,
-            Mark::Stack | Mark::Command => BOLD,
+            // Stack names, commands, and any part a later version marks.
+            _ => BOLD,
         };
         format!("{style}{text}{style:#}")
     }

@@ -21,8 +21,10 @@
 
 use crate::Severity;
 
-/// A part of a text report that a terminal may colour.
+/// A part of a text report that a terminal may colour. More parts may be marked in later
+/// versions: a marker outside this crate styles the ones it does not know plainly or boldly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Mark {
     /// The word `error` of an error (a finding, a diagnostic, an unreadable file), or a state
     /// that needs a repair.
