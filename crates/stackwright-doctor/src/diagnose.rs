@@ -3,6 +3,8 @@
 use std::fmt;
 
 use crate::commands::{self, SecretRef};
+use crate::description::{timestamp_millis, SecretDescription};
+use crate::log::LogFinding;
 use crate::versions::{SecretVersion, VersionList, AWSCURRENT, AWSPENDING, AWSPREVIOUS};
 
 /// The state of a secret's staging labels.
@@ -203,6 +205,20 @@ pub struct Diagnosis {
     pub truncated: bool,
     /// The repair, in order.
     pub steps: Vec<Step>,
+    /// When `AWSPENDING` sits on the `AWSCURRENT` version after a rotation that finished
+    /// (the state is then [`State::Healthy`]): what shows that it finished.
+    pub finished: Option<String>,
+}
+
+/// What is known besides the version list: the rotation log and the secret's description
+/// (`describe-secret`). Either can show that the last rotation finished, which makes
+/// `AWSPENDING` on the `AWSCURRENT` version harmless.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence<'a> {
+    /// The finding of the rotation function's log.
+    pub log: Option<&'a LogFinding>,
+    /// The secret's description.
+    pub description: Option<&'a SecretDescription>,
 }
 
 impl Diagnosis {
@@ -272,6 +288,47 @@ impl Diagnosis {
 /// # Ok::<(), stackwright_doctor::DoctorError>(())
 /// ```
 pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
+    diagnose_with(list, secret_id, Evidence::default())
+}
+
+/// [`diagnose`], with what else is known about the secret.
+///
+/// Some of AWS's rotation functions leave `AWSPENDING` on the `AWSCURRENT` version after a
+/// rotation that **succeeded**; Secrets Manager does not count that as a rotation in progress
+/// (the next `RotateSecret` starts normally). So `AWSPENDING` on the `AWSCURRENT` version is
+/// [`State::Healthy`], with a note, when the evidence shows that the rotation that made the
+/// version current finished:
+///
+/// - the log has `finishSecret: Successfully set AWSCURRENT stage to version ID` (or
+///   `Version ID already marked as AWSCURRENT`) for that version, in its last rotation; or
+/// - the description's `LastRotatedDate` is not before the version's `CreatedDate` (the
+///   rotation that created the version is the last one that finished), and its
+///   `VersionIdsToStages` agrees that the version is `AWSCURRENT`.
+///
+/// Without that evidence the state stays `pending-and-current`, and its second step says
+/// what was missing and what would settle it. An incomplete list (a `NextToken`) or one with
+/// several `AWSPREVIOUS` versions is never settled this way.
+///
+/// ```
+/// use stackwright_doctor::{analyze_log, diagnose_with, parse_versions, Evidence, State};
+///
+/// let list = parse_versions(
+///     r#"{"Name":"prod/db","Versions":[
+///         {"VersionId":"b","VersionStages":["AWSCURRENT","AWSPENDING"]},
+///         {"VersionId":"a","VersionStages":["AWSPREVIOUS"]}]}"#,
+/// )?;
+/// let log = analyze_log("finishSecret: Successfully set AWSCURRENT stage to version b for secret prod/db.");
+/// let d = diagnose_with(&list, None, Evidence { log: Some(&log), description: None });
+/// assert_eq!(d.state, State::Healthy);
+/// assert!(d.finished.as_deref().unwrap().contains("finishSecret"));
+///
+/// // Without evidence: ambiguous, and the second step says what would settle it.
+/// let d = diagnose_with(&list, None, Evidence::default());
+/// assert_eq!(d.state, State::PendingAndCurrent);
+/// assert!(d.steps[1].explain.contains("What settles it"));
+/// # Ok::<(), stackwright_doctor::DoctorError>(())
+/// ```
+pub fn diagnose_with(list: &VersionList, secret_id: Option<&str>, evidence: Evidence) -> Diagnosis {
     let (secret_id, source) = match (secret_id, list.arn.as_deref(), list.name.as_deref()) {
         (Some(id), _, _) => (Some(id.to_string()), SecretIdSource::Argument),
         (None, Some(arn), _) => (Some(arn.to_string()), SecretIdSource::Arn),
@@ -311,10 +368,36 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
 
     let secret = SecretRef::new(secret_id.as_deref());
     let truncated = list.next_token.is_some();
+    let mut state = state;
+    let mut finished = None;
+    let mut unsettled = Vec::new();
+    if state == State::PendingAndCurrent && !truncated && previous.len() <= 1 {
+        let version = list
+            .with_stage(AWSCURRENT)
+            .next()
+            .expect("the AWSCURRENT version exists");
+        match rotation_finished(version, evidence) {
+            Ok(why) => {
+                state = State::Healthy;
+                finished = Some(why);
+            }
+            Err(why_not) => unsettled = why_not,
+        }
+    }
     let mut steps = match state {
-        State::Healthy => healthy(&labels),
+        State::Healthy => match &finished {
+            Some(why) => healthy_after_rotation(&secret, &labels, why),
+            None => healthy(&labels),
+        },
         State::PendingNotApplied => pending_not_applied(&secret, &labels),
-        State::PendingAndCurrent => pending_and_current(&secret, &labels, &previous),
+        State::PendingAndCurrent => {
+            let mut steps = pending_and_current(&secret, &labels, &previous);
+            if !truncated && previous.len() <= 1 {
+                let current = labels.current.as_deref().unwrap_or_default();
+                steps.insert(1, unsettled_step(&secret, current, &unsettled));
+            }
+            steps
+        }
         State::NoCurrent => no_current(&secret, list),
         State::MultipleCurrent => multiple(&secret, AWSCURRENT, &current),
         State::MultiplePending => multiple(&secret, AWSPENDING, &pending),
@@ -378,7 +461,126 @@ pub fn diagnose(list: &VersionList, secret_id: Option<&str>) -> Diagnosis {
         versions: list.versions.clone(),
         truncated,
         steps,
+        finished,
     }
+}
+
+/// Whether the rotation that made `version` current finished: `Ok` with the evidence, or
+/// `Err` with why each piece of evidence given does not show it.
+fn rotation_finished(version: &SecretVersion, evidence: Evidence) -> Result<String, Vec<String>> {
+    let id = version.version_id.as_str();
+    let mut why_not = Vec::new();
+    if let Some(log) = evidence.log {
+        match log.finished_version.as_deref() {
+            Some(finished) if finished == id => {
+                return Ok(format!(
+                    "the rotation log shows finishSecret setting AWSCURRENT on version {id}"
+                ))
+            }
+            Some(other) => why_not.push(format!(
+                "the rotation log's last finishSecret is for version {other}, not {id}"
+            )),
+            None => why_not.push(format!(
+                "the rotation log has no finishSecret line for version {id} after its last \
+                 createSecret"
+            )),
+        }
+    }
+    if let Some(description) = evidence.description {
+        let stages = description.stages_of(id);
+        let created = version.created_date.as_deref();
+        let rotated = description.last_rotated_date.as_deref();
+        match (created, rotated) {
+            _ if description.version_ids_to_stages.is_empty() => why_not.push(
+                "the description has no VersionIdsToStages to match it with the version list"
+                    .to_string(),
+            ),
+            _ if !stages.is_some_and(|s| s.iter().any(|s| s == AWSCURRENT)) => {
+                why_not.push(format!(
+                    "the description's VersionIdsToStages does not put AWSCURRENT on version \
+                     {id}: it was taken at another time than the version list"
+                ))
+            }
+            (_, None) => why_not.push(
+                "the description has no LastRotatedDate (no rotation of this secret has \
+                 finished)"
+                    .to_string(),
+            ),
+            (None, Some(_)) => why_not.push(format!(
+                "the version list gives no CreatedDate for version {id}"
+            )),
+            (Some(created), Some(rotated)) => {
+                match (timestamp_millis(created), timestamp_millis(rotated)) {
+                    (Some(c), Some(r)) if r >= c => {
+                        return Ok(format!(
+                            "the secret's LastRotatedDate {rotated} is not before version \
+                             {id}'s CreatedDate {created}"
+                        ))
+                    }
+                    (Some(_), Some(_)) => why_not.push(format!(
+                        "the secret's LastRotatedDate ({rotated}) is before version {id} was \
+                         created ({created}): the rotation that created it has not finished"
+                    )),
+                    _ => why_not.push(format!(
+                        "the dates cannot be compared (LastRotatedDate {rotated}, CreatedDate \
+                         {created})"
+                    )),
+                }
+            }
+        }
+    }
+    Err(why_not)
+}
+
+/// The second step of `pending-and-current`: what would show that nothing is stuck.
+fn unsettled_step(secret: &SecretRef, current: &str, why_not: &[String]) -> Step {
+    let mut text = "This can also be harmless: some of AWS's rotation functions leave \
+        AWSPENDING on the AWSCURRENT version after a rotation that succeeded, and Secrets \
+        Manager does not count that as a rotation in progress."
+        .to_string();
+    if why_not.is_empty() {
+        text.push_str(" Neither a rotation log nor the secret's description was given.");
+    } else {
+        text.push_str(&format!(" Not shown here: {}.", why_not.join("; ")));
+    }
+    text.push_str(&format!(
+        " What settles it: a rotation log with `finishSecret: Successfully set AWSCURRENT stage \
+         to version {current}` (--log), or the secret's description whose LastRotatedDate is \
+         not before version {current}'s CreatedDate (--describe, the output of this \
+         read-only command). Until then, follow the login test below."
+    ));
+    Step::run(
+        When::Always,
+        text,
+        commands::describe(secret) + " > description.json",
+    )
+}
+
+fn healthy_after_rotation(secret: &SecretRef, labels: &Labels, why: &str) -> Vec<Step> {
+    let current = labels.current.as_deref().unwrap_or_default();
+    let mut summary = format!(
+        "Nothing is stuck: version {current} carries AWSCURRENT and a stale AWSPENDING label, \
+         left by a rotation that finished ({why}). Some of AWS's rotation functions leave \
+         AWSPENDING on the AWSCURRENT version after a successful rotation; Secrets Manager \
+         does not count it as a rotation in progress, and the next rotation starts normally."
+    );
+    if let Some(previous) = labels.previous.as_deref().filter(|p| *p != current) {
+        summary.push_str(&format!(
+            " Version {previous} carries AWSPREVIOUS (the password before the last rotation)."
+        ));
+    }
+    vec![
+        Step::explain(When::Always, summary),
+        Step::run(
+            When::Always,
+            format!(
+                "Optionally, tidy up: remove the stale AWSPENDING label (version {current} \
+                 keeps AWSCURRENT):"
+            ),
+            commands::remove_stage(secret, AWSPENDING, current),
+        ),
+        Step::explain(When::Always, HEALTHY_HINT),
+    ]
 }
 
 /// What replaces the repair of an `AWSPENDING` state when the list is incomplete.
@@ -522,8 +724,8 @@ fn pending_and_current(secret: &SecretRef, labels: &Labels, previous_ids: &[&str
             When::Always,
             format!(
                 "Version {current} carries both AWSCURRENT and AWSPENDING: AWSCURRENT was moved \
-                 to the new version but the rotation did not complete, so it is unknown whether \
-                 the database has this password. A login test decides the repair; change no \
+                 to the new version, but nothing here shows that the rotation completed, so it \
+                 is unknown whether the database has this password. A login test decides the repair; change no \
                  label before it."
             ),
         ),

@@ -20,8 +20,8 @@ pub enum DoctorError {
         #[source]
         error: std::io::Error,
     },
-    /// Both `--versions` and `--log` were given as `-`.
-    #[error("--versions and --log cannot both read standard input: give at most one of them as -")]
+    /// Two of `--versions`, `--log` and `--describe` were given as `-`.
+    #[error("two of --versions, --log and --describe cannot both read standard input: give at most one of them as -")]
     StdinTwice,
     /// The versions input is not JSON at all (or is truncated).
     #[error("versions input is not valid JSON ({0}); expected the output of `aws secretsmanager list-secret-version-ids --secret-id ID`")]
@@ -66,6 +66,20 @@ pub enum DoctorError {
     NoStagedVersion {
         /// The number of versions in the list.
         count: usize,
+    },
+    /// The `--describe` input is not JSON (or is truncated).
+    #[error("description input is not valid JSON ({0}); expected the output of `aws secretsmanager describe-secret --secret-id ID`")]
+    DescriptionNotJson(#[source] serde_json::Error),
+    /// The `--describe` input is JSON but has none of `ARN`, `Name`, `VersionIdsToStages`.
+    #[error("description input is not the output of `aws secretsmanager describe-secret --secret-id ID` (a JSON object with ARN, Name and VersionIdsToStages)")]
+    NotADescription,
+    /// The versions input and the description name different secrets.
+    #[error("the versions input is of secret {versions} but the description is of secret {description}: give both of the same secret")]
+    DifferentSecrets {
+        /// The ARN (else Name) of the versions input.
+        versions: String,
+        /// The ARN (else Name) of the description.
+        description: String,
     },
     /// A field of a version, or of the top-level object, has the wrong type.
     #[error("{location}: \"{field}\" must be {expected}, found {found}")]

@@ -52,6 +52,7 @@
 #![warn(missing_docs)]
 
 mod commands;
+mod description;
 mod diagnose;
 mod error;
 mod log;
@@ -66,7 +67,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 pub use commands::{shell_quote, SECRET_ID_PLACEHOLDER};
-pub use diagnose::{diagnose, Diagnosis, Labels, SecretIdSource, State, Step, When};
+pub use description::{parse_description, timestamp_millis, SecretDescription};
+pub use diagnose::{
+    diagnose, diagnose_with, Diagnosis, Evidence, Labels, SecretIdSource, State, Step, When,
+};
 pub use error::DoctorError;
 pub use log::{analyze_log, LogCause, LogFinding, RotationStep};
 pub use render::{render_json, render_text, render_text_with};
@@ -110,6 +114,12 @@ pub struct DoctorArgs {
     #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub log: Option<PathBuf>,
 
+    /// Output of `aws secretsmanager describe-secret --secret-id ID` (a file, or - for
+    /// standard input): its LastRotatedDate shows whether AWSPENDING left on the AWSCURRENT
+    /// version is from a rotation that finished.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
+    pub describe: Option<PathBuf>,
+
     /// Output format.
     #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Format::Text))]
     pub format: Format,
@@ -140,6 +150,7 @@ pub enum Format {
 ///     versions: "-".into(),
 ///     secret_id: None,
 ///     log: None,
+///     describe: None,
 ///     format: Format::Json,
 /// };
 /// let mut stdin = &br#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]}]}"#[..];
@@ -176,7 +187,13 @@ pub fn run(
 ///         format!("<{mark:?}:{text}>")
 ///     }
 /// }
-/// let args = DoctorArgs { versions: "-".into(), secret_id: None, log: None, format: Format::Text };
+/// let args = DoctorArgs {
+///     versions: "-".into(),
+///     secret_id: None,
+///     log: None,
+///     describe: None,
+///     format: Format::Text,
+/// };
 /// let mut stdin = &b"not json"[..];
 /// let (mut out, mut err) = (Vec::new(), Vec::new());
 /// assert_eq!(run_with(&args, &mut stdin, &mut out, &mut err, &Brackets), 2);
@@ -209,8 +226,16 @@ pub fn run_with(
 }
 
 fn build_report(args: &DoctorArgs, stdin: &mut dyn Read) -> Result<Report, DoctorError> {
-    let versions_stdin = is_stdin(&args.versions);
-    if versions_stdin && args.log.as_deref().is_some_and(is_stdin) {
+    let stdin_readers = [
+        Some(args.versions.as_path()),
+        args.log.as_deref(),
+        args.describe.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|path| is_stdin(path))
+    .count();
+    if stdin_readers > 1 {
         return Err(DoctorError::StdinTwice);
     }
     let versions = read_input("versions", &args.versions, stdin)?;
@@ -227,7 +252,33 @@ fn build_report(args: &DoctorArgs, stdin: &mut dyn Read) -> Result<Report, Docto
         }
         None => None,
     };
-    let diagnosis = diagnose(&list, args.secret_id.as_deref());
+    let description = match &args.describe {
+        Some(path) => {
+            let bytes = read_input("description", path, stdin)?;
+            let description = parse_description(&String::from_utf8_lossy(&bytes))?;
+            let ids = |arn: &Option<String>, name: &Option<String>| arn.clone().or(name.clone());
+            // The same secret: compare ARNs when both have one, else names.
+            let (versions_id, description_id) = match (&list.arn, &description.arn) {
+                (Some(a), Some(b)) => (Some(a.clone()), Some(b.clone())),
+                _ => (list.name.clone(), description.name.clone()),
+            };
+            if let (Some(v), Some(d)) = (versions_id, description_id) {
+                if v != d {
+                    return Err(DoctorError::DifferentSecrets {
+                        versions: ids(&list.arn, &list.name).unwrap_or(v),
+                        description: ids(&description.arn, &description.name).unwrap_or(d),
+                    });
+                }
+            }
+            Some(description)
+        }
+        None => None,
+    };
+    let evidence = Evidence {
+        log: log.as_ref(),
+        description: description.as_ref(),
+    };
+    let diagnosis = diagnose_with(&list, args.secret_id.as_deref(), evidence);
     Ok(Report::new(diagnosis, log))
 }
 

@@ -109,6 +109,11 @@ pub struct LogFinding {
     /// action (`secretsmanager:PutSecretValue`) or the refused operation
     /// (`PutSecretValue`) for an access denial; `None` otherwise.
     pub detail: Option<String>,
+    /// The version the most recent rotation's `finishSecret` made `AWSCURRENT` (`finishSecret:
+    /// Successfully set AWSCURRENT stage to version ID`, or `finishSecret: Version ID already
+    /// marked as AWSCURRENT`); `None` when no `finishSecret` succeeded after the last
+    /// `createSecret: Successfully put secret`.
+    pub finished_version: Option<String>,
 }
 
 const EVIDENCE_MAX: usize = 240;
@@ -152,6 +157,7 @@ const EVIDENCE_MAX: usize = 240;
 /// ```
 pub fn analyze_log(text: &str) -> LogFinding {
     let mut last_step: Option<RotationStep> = None;
+    let mut finished_version: Option<String> = None;
     let mut failure: Option<(LogCause, &str)> = None;
     let mut error_line: Option<&str> = None;
     for line in text.lines() {
@@ -163,12 +169,14 @@ pub fn analyze_log(text: &str) -> LogFinding {
             if step == RotationStep::CreateSecret && line.contains("Successfully put secret") {
                 // A new version was put: a new rotation starts here.
                 last_step = Some(step);
+                finished_version = None;
                 failure = None;
                 error_line = None;
             } else {
                 last_step = last_step.max(Some(step));
             }
             if step == RotationStep::FinishSecret {
+                finished_version = finished_version_of(line).or(finished_version);
                 failure = None;
                 error_line = None;
             }
@@ -193,18 +201,21 @@ pub fn analyze_log(text: &str) -> LogFinding {
             last_step,
             evidence: Some(shorten(line)),
             detail: detail(cause, line),
+            finished_version,
         },
         None if last_step == Some(RotationStep::FinishSecret) => LogFinding {
             cause: LogCause::None,
             last_step,
             evidence: None,
             detail: None,
+            finished_version,
         },
         None => LogFinding {
             cause: LogCause::Unknown,
             last_step,
             evidence: error_line.map(shorten),
             detail: None,
+            finished_version,
         },
     }
 }
@@ -245,6 +256,21 @@ fn detail(cause: LogCause, line: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The version named by a `finishSecret` success line.
+fn finished_version_of(line: &str) -> Option<String> {
+    let at = line.find("finishSecret:")? + "finishSecret:".len();
+    let rest = line[at..].trim_start();
+    let after = if let Some(rest) = rest.strip_prefix("Version ") {
+        rest
+    } else {
+        let marker = "to version ";
+        &rest[rest.find(marker)? + marker.len()..]
+    };
+    let id: String = after.chars().take_while(|c| !c.is_whitespace()).collect();
+    let id = id.trim_end_matches(['.', ',']);
+    (!id.is_empty()).then(|| id.to_string())
 }
 
 fn success_step(line: &str) -> Option<RotationStep> {

@@ -6,13 +6,14 @@
 //! its rules: `update-secret-version-stage` fails when the label is not where
 //! `--remove-from-version-id` says or when `--move-to-version-id` would steal it
 //! from another version; moving `AWSCURRENT` moves `AWSPREVIOUS` to the version
-//! it left; `rotate-secret` is refused while `AWSPENDING` exists. Afterwards the
+//! it left; `rotate-secret` is refused while `AWSPENDING` is on a version that is not
+//! `AWSCURRENT`. Afterwards the
 //! version that logs in must still carry a label, and `AWSCURRENT` may only
 //! have moved onto it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnose::{diagnose, Diagnosis, State, When};
+use crate::diagnose::{diagnose, diagnose_with, Diagnosis, Evidence, State, When};
 use crate::log::{LogCause, LogFinding, RotationStep};
 use crate::report::Report;
 use crate::versions::{SecretVersion, VersionList, AWSCURRENT, AWSPENDING, AWSPREVIOUS};
@@ -92,7 +93,13 @@ impl Labels {
                 Ok(())
             }
             ["aws", "secretsmanager", "rotate-secret", ..] => {
-                if self.holders(AWSPENDING).is_empty() {
+                // The RotateSecret API reference: AWSPENDING blocks a new rotation only when
+                // it is not on the same version as AWSCURRENT.
+                if self
+                    .holders(AWSPENDING)
+                    .iter()
+                    .all(|id| self.has(id, AWSCURRENT))
+                {
                     Ok(())
                 } else {
                     Err("A previous rotation isn't complete".into())
@@ -163,6 +170,7 @@ fn logs() -> Vec<Option<LogFinding>> {
                 last_step,
                 evidence: None,
                 detail: None,
+                finished_version: None,
             }));
         }
     }
@@ -196,7 +204,7 @@ fn check_incomplete(versions: &VersionList) {
 /// Checks every world and every log for one version list; returns the state.
 fn check(versions: &VersionList) -> State {
     check_incomplete(versions);
-    let d = diagnose(versions, None);
+    let plain = diagnose(versions, None);
     let initial = Labels::of(versions);
     let mut worlds: Vec<Option<&str>> = vec![None];
     worlds.extend(
@@ -207,13 +215,41 @@ fn check(versions: &VersionList) -> State {
     );
     // Several AWSPREVIOUS versions: a list Secrets Manager never makes, so nothing is repaired.
     let doubtful = initial.holders(AWSPREVIOUS).len() > 1;
-    for log in logs() {
+    // Every log, and each log whose last rotation finished naming each version in turn
+    // (which may settle AWSPENDING on the AWSCURRENT version as healthy).
+    let mut cases: Vec<(Diagnosis, Option<LogFinding>)> =
+        logs().into_iter().map(|log| (plain.clone(), log)).collect();
+    for log in logs().into_iter().flatten() {
+        if log.last_step != Some(RotationStep::FinishSecret) {
+            continue;
+        }
+        for v in &versions.versions {
+            let log = LogFinding {
+                finished_version: Some(v.version_id.clone()),
+                ..log.clone()
+            };
+            let evidence = Evidence {
+                log: Some(&log),
+                description: None,
+            };
+            cases.push((diagnose_with(versions, None, evidence), Some(log)));
+        }
+    }
+    for (d, log) in cases {
         let report = Report::new(d.clone(), log.clone());
+        let settled_tidy_up = |command: &str| {
+            d.finished.is_some()
+                && d.labels.current.as_deref().is_some_and(|c| {
+                    command.ends_with(&format!(
+                        "--version-stage AWSPENDING --remove-from-version-id {c}"
+                    ))
+                })
+        };
         if doubtful || !matches!(d.state, State::PendingNotApplied | State::PendingAndCurrent) {
             for step in &report.steps {
                 let command = step.command.as_deref().unwrap_or_default();
                 assert!(
-                    !is_label_change(command),
+                    !is_label_change(command) || settled_tidy_up(command),
                     "{}: label change offered: {command}",
                     d.state
                 );
@@ -282,7 +318,7 @@ fn check(versions: &VersionList) -> State {
             }
         }
     }
-    d.state
+    plain.state
 }
 
 #[test]
@@ -338,6 +374,40 @@ fn pending_and_current_keeps_the_working_version() {
         ])),
         State::PendingAndCurrent
     );
+}
+
+#[test]
+fn pending_and_current_after_a_finished_rotation_is_healthy_and_keeps_every_version() {
+    for versions in [
+        list(vec![
+            version("c", &[AWSCURRENT, AWSPENDING]),
+            version("p", &[AWSPREVIOUS]),
+        ]),
+        list(vec![version("c", &[AWSCURRENT, AWSPENDING])]),
+    ] {
+        check(&versions);
+        let log = crate::log::analyze_log(
+            "finishSecret: Successfully set AWSCURRENT stage to version c for secret x.",
+        );
+        let evidence = Evidence {
+            log: Some(&log),
+            description: None,
+        };
+        let d = diagnose_with(&versions, None, evidence);
+        assert_eq!(d.state, State::Healthy);
+        assert_eq!(Report::new(d, Some(log)).exit_code(), 0);
+        // Another version's finishSecret settles nothing.
+        let other = crate::log::analyze_log(
+            "finishSecret: Successfully set AWSCURRENT stage to version p for secret x.",
+        );
+        let evidence = Evidence {
+            log: Some(&other),
+            description: None,
+        };
+        let d = diagnose_with(&versions, None, evidence);
+        assert_eq!(d.state, State::PendingAndCurrent);
+        assert!(d.steps[1].explain.contains("is for version p, not c"));
+    }
 }
 
 #[test]

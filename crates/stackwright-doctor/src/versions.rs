@@ -173,7 +173,7 @@ fn parse_version(index: usize, item: &Value) -> Result<SecretVersion, DoctorErro
     })
 }
 
-fn optional_string(
+pub(crate) fn optional_string(
     map: &Map<String, Value>,
     field: &'static str,
     location: &str,
@@ -186,7 +186,7 @@ fn optional_string(
     }
 }
 
-fn optional_date(
+pub(crate) fn optional_date(
     map: &Map<String, Value>,
     field: &'static str,
     location: &str,
@@ -231,7 +231,7 @@ fn bad_field(
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
+pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -762,3 +762,111 @@ fn arguments_and_help() {
     assert!(help.contains("--format <FORMAT>"));
     assert!(help.contains("Exit codes"));
 }
+
+#[test]
+fn pending_on_current_after_a_finished_rotation_is_healthy() {
+    for evidence in [
+        ["--log", "@finish-current.log"],
+        ["--describe", "@describe-rotated.json"],
+    ] {
+        let mut args = vec!["--versions", "@pending-and-current.json"];
+        args.extend(evidence);
+        let (code, json) = doctor_json(&args);
+        assert_eq!(
+            (code, json["state"].as_str()),
+            (0, Some("healthy")),
+            "{evidence:?}"
+        );
+        // The labels are reported as they are.
+        assert_eq!(json["versions"]["current"], CURRENT);
+        assert_eq!(json["versions"]["pending"], CURRENT);
+        let first = json["steps"][0]["explain"].as_str().unwrap();
+        assert!(first.starts_with("Nothing is stuck"), "{first}");
+        assert!(first.contains("does not count it as a rotation in progress"));
+        // The only label change is the optional removal of AWSPENDING from the current
+        // version, which keeps AWSCURRENT.
+        let changes: Vec<String> = commands_when(&json, &["always"])
+            .into_iter()
+            .filter(|c| c.contains("update-secret-version-stage"))
+            .collect();
+        assert_eq!(
+            changes,
+            [format!(
+                "aws secretsmanager update-secret-version-stage --secret-id {ARN} \
+                 --version-stage AWSPENDING --remove-from-version-id {CURRENT}"
+            )]
+        );
+    }
+}
+
+#[test]
+fn pending_on_current_without_evidence_says_what_would_settle_it() {
+    let cases: [(&[&str], &str); 4] = [
+        (&[], "Neither a rotation log nor the secret's description was given"),
+        (
+            &["--log", "@success.log"],
+            "the rotation log's last finishSecret is for version 9b7e4d21-6c3a-4f8e-b1d2-7a5c9e0f3b22, not 3f1c2a9e",
+        ),
+        (
+            &["--log", "@setsecret-login-failed.log"],
+            "the rotation log has no finishSecret line for version 3f1c2a9e",
+        ),
+        (
+            &["--describe", "@describe-not-rotated.json"],
+            "LastRotatedDate (2024-04-01T03:00:04.312000+00:00) is before version 3f1c2a9e-8d4b-4c1e-9a7f-2b6d5e8c0a11 was created (2024-05-01T03:00:01.234000+00:00)",
+        ),
+    ];
+    for (extra, reason) in cases {
+        let mut args = vec!["--versions", "@pending-and-current.json"];
+        args.extend(extra);
+        let (code, json) = doctor_json(&args);
+        assert_eq!(code, 1, "{extra:?}");
+        assert_eq!(json["state"], "pending-and-current", "{extra:?}");
+        let step = json["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["explain"].as_str().unwrap().contains("What settles it"))
+            .unwrap_or_else(|| panic!("{extra:?}: no settling step"));
+        let explain = step["explain"].as_str().unwrap();
+        assert!(explain.contains(reason), "{extra:?}: {explain}");
+        assert!(explain.contains(&format!("to version {CURRENT}`")));
+        assert_eq!(
+            step["command"],
+            format!("aws secretsmanager describe-secret --secret-id {ARN} > description.json")
+        );
+    }
+}
+
+#[test]
+fn a_description_of_another_secret_or_no_description_is_unreadable() {
+    let cases = [
+        ("@describe-other-secret.json", "is of secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/app-db-AbCdEf but the description is of secret arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/other-db-XyZabc"),
+        ("@pending-and-current.json", "not the output of `aws secretsmanager describe-secret"),
+        ("@not-json.txt", "description input is not valid JSON"),
+        ("@does-not-exist.json", "cannot read description from"),
+    ];
+    for (file, message) in cases {
+        let outcome = doctor(
+            &[
+                "--versions",
+                "@pending-and-current.json",
+                "--describe",
+                file,
+            ],
+            "",
+        );
+        assert_eq!(outcome.code, 2, "{file}");
+        assert!(outcome.err.contains(message), "{file}: {}", outcome.err);
+        assert_eq!(outcome.err.lines().count(), 1);
+    }
+    let describe = std::fs::read_to_string(fixture("describe-rotated.json")).unwrap();
+    let outcome = doctor(
+        &["--versions", "@pending-and-current.json", "--describe", "-"],
+        &describe,
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.err);
+    let outcome = doctor(&["--versions", "-", "--describe", "-"], &describe);
+    assert_eq!(outcome.code, 2);
+    assert!(outcome.err.contains("cannot both read standard input"));
+}

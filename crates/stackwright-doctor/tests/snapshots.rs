@@ -194,3 +194,42 @@ fn healthy_with_unknown_log() {
         &["--versions", "@healthy.json", "--log", "@unknown.log"],
     );
 }
+
+#[test]
+fn pending_and_current_after_a_finished_rotation_in_the_log() {
+    snapshot(
+        "pending_and_current_finished_log",
+        &[
+            "--versions",
+            "@pending-and-current.json",
+            "--log",
+            "@finish-current.log",
+        ],
+    );
+}
+
+#[test]
+fn pending_and_current_after_a_finished_rotation_in_the_description() {
+    snapshot(
+        "pending_and_current_finished_describe",
+        &[
+            "--versions",
+            "@pending-and-current.json",
+            "--describe",
+            "@describe-rotated.json",
+        ],
+    );
+}
+
+#[test]
+fn pending_and_current_with_a_description_that_does_not_settle_it() {
+    snapshot(
+        "pending_and_current_unsettled_describe",
+        &[
+            "--versions",
+            "@pending-and-current.json",
+            "--describe",
+            "@describe-not-rotated.json",
+        ],
+    );
+}
