@@ -18,6 +18,7 @@ Examples:
   stackwright check template.json cdk.out/*.template.json
   stackwright check --format sarif template.yaml > rotation.sarif
   stackwright doctor --versions versions.json --log rotation.log
+  stackwright doctor --secret-id prod/db            # live: reads the secret from AWS
   stackwright diff cdk.out template.json             # what the deploy replaces; exit 1 on data loss
 
 Colors: on when the output is a terminal; NO_COLOR=1 turns them off, CLICOLOR_FORCE=1 on.";
@@ -41,13 +42,43 @@ enum Command {
     Synth(synth::SynthArgs),
     /// Print the JSON Schema of spec files (for editors and validators).
     Schema(synth::SchemaArgs),
-    /// Prove from CloudFormation templates that every rotation can succeed.
-    Check(stackwright_check::CheckArgs),
+    /// Prove from CloudFormation templates (or, with --live, from the account) that every
+    /// rotation can succeed.
+    Check(CheckCommand),
     /// Diagnose a rotation stuck half-way and print the exact repair.
-    Doctor(stackwright_doctor::DoctorArgs),
+    Doctor(DoctorCommand),
     /// Show what a deploy from OLD to NEW replaces or removes; exit 1 when a stateful resource
     /// would lose its data.
     Diff(diff::DiffArgs),
+}
+
+/// `stackwright check`: templates, and with the `live` feature `--live` (the deployed state).
+#[derive(Debug, clap::Args)]
+#[cfg_attr(
+    feature = "live",
+    command(mut_arg("files", |a| a.required(false).required_unless_present("live")))
+)]
+struct CheckCommand {
+    #[command(flatten)]
+    args: stackwright_check::CheckArgs,
+    #[cfg(feature = "live")]
+    #[command(flatten)]
+    live: stackwright_live::CheckLiveArgs,
+}
+
+/// `stackwright doctor`: the offline arguments, and with the `live` feature the live flags
+/// (`--secret-id ID` without `--versions` reads the secret from AWS).
+#[derive(Debug, clap::Args)]
+#[cfg_attr(
+    feature = "live",
+    command(mut_arg("versions", |a| a.required(false).required_unless_present("secret_id")))
+)]
+struct DoctorCommand {
+    #[command(flatten)]
+    args: stackwright_doctor::DoctorArgs,
+    #[cfg(feature = "live")]
+    #[command(flatten)]
+    live: stackwright_live::DoctorLiveArgs,
 }
 
 fn main() -> ExitCode {
@@ -58,7 +89,15 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Synth(args) => synth::run(args, cli.quiet, &mut stdin, &mut stdout, &mut stderr),
         Command::Schema(args) => synth::schema(args, &mut stdout, &mut stderr),
-        Command::Check(args) => {
+        #[cfg(feature = "live")]
+        Command::Check(CheckCommand { args, live }) if live.live => {
+            let options = stackwright_check::TextOptions {
+                marker: &colors::Colors,
+                summaries: !cli.quiet,
+            };
+            stackwright_live::run_check(live, args.format, &mut stdout, &mut stderr, &options)
+        }
+        Command::Check(CheckCommand { args, .. }) => {
             // The analyzer writes the report with the terminal's styles (the streams strip
             // them when not a terminal), and only the findings with --quiet.
             let options = stackwright_check::TextOptions {
@@ -68,7 +107,11 @@ fn main() -> ExitCode {
             stackwright_check::run_with(args, &mut stdin, &mut stdout, &mut stderr, &options)
         }
         Command::Diff(args) => diff::run(args, &mut stdout, &mut stderr),
-        Command::Doctor(args) => stackwright_doctor::run_with(
+        #[cfg(feature = "live")]
+        Command::Doctor(DoctorCommand { args, live }) if args.versions.is_none() => {
+            stackwright_live::run_doctor(args, live, &mut stdout, &mut stderr, &colors::Colors)
+        }
+        Command::Doctor(DoctorCommand { args, .. }) => stackwright_doctor::run_with(
             args,
             &mut stdin,
             &mut stdout,

@@ -20,6 +20,9 @@ pub enum DoctorError {
         #[source]
         error: std::io::Error,
     },
+    /// No `--versions` input was given.
+    #[error("--versions FILE is required (reading the secret from AWS with --secret-id alone needs the `live` feature of the stackwright command)")]
+    NoVersions,
     /// Two of `--versions`, `--log` and `--describe` were given as `-`.
     #[error("two of --versions, --log and --describe cannot both read standard input: give at most one of them as -")]
     StdinTwice,

@@ -101,8 +101,10 @@ Exit codes: 0 healthy, 1 a repair is needed, 2 unreadable input.";
 pub struct DoctorArgs {
     /// Output of `aws secretsmanager list-secret-version-ids --secret-id ID`
     /// (a file, or - for standard input).
-    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
-    pub versions: PathBuf,
+    /// Required here; a command line that can read the secret from AWS (`stackwright`
+    /// with its `live` feature) makes it optional next to `--secret-id`.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE", required = true))]
+    pub versions: Option<PathBuf>,
 
     /// Secret id to use in the repair commands [default: ARN, else Name, from
     /// the versions file].
@@ -147,7 +149,7 @@ pub enum Format {
 /// use stackwright_doctor::{run, DoctorArgs, Format};
 ///
 /// let args = DoctorArgs {
-///     versions: "-".into(),
+///     versions: Some("-".into()),
 ///     secret_id: None,
 ///     log: None,
 ///     describe: None,
@@ -188,7 +190,7 @@ pub fn run(
 ///     }
 /// }
 /// let args = DoctorArgs {
-///     versions: "-".into(),
+///     versions: Some("-".into()),
 ///     secret_id: None,
 ///     log: None,
 ///     describe: None,
@@ -226,8 +228,9 @@ pub fn run_with(
 }
 
 fn build_report(args: &DoctorArgs, stdin: &mut dyn Read) -> Result<Report, DoctorError> {
+    let versions_path = args.versions.as_deref().ok_or(DoctorError::NoVersions)?;
     let stdin_readers = [
-        Some(args.versions.as_path()),
+        Some(versions_path),
         args.log.as_deref(),
         args.describe.as_deref(),
     ]
@@ -238,10 +241,10 @@ fn build_report(args: &DoctorArgs, stdin: &mut dyn Read) -> Result<Report, Docto
     if stdin_readers > 1 {
         return Err(DoctorError::StdinTwice);
     }
-    let versions = read_input("versions", &args.versions, stdin)?;
+    let versions = read_input("versions", versions_path, stdin)?;
     let versions = String::from_utf8(versions).map_err(|e| DoctorError::Read {
         what: "versions",
-        source_name: source_name(&args.versions),
+        source_name: source_name(versions_path),
         error: std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
     })?;
     let list = parse_versions(&versions)?;

@@ -1,0 +1,158 @@
+//! The one layer that talks to AWS: the SDK clients, the call counter, and the mapping of
+//! SDK errors to [`LiveError`].
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_config::BehaviorVersion;
+use aws_sdk_secretsmanager::config::interceptors::BeforeSerializationInterceptorContextRef;
+use aws_sdk_secretsmanager::config::{ConfigBag, Intercept};
+use aws_sdk_secretsmanager::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+
+use crate::error::{classify, LiveError};
+
+/// Counts the API calls made through the [`Aws`] clients, per `Service.Operation`: one per
+/// operation, whatever the SDK's retries (an interceptor on every client).
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter {
+    counts: Arc<Mutex<BTreeMap<String, usize>>>,
+}
+
+impl CallCounter {
+    /// The calls so far, as `("secretsmanager.DescribeSecret", 1)` pairs in name order.
+    pub fn counts(&self) -> BTreeMap<String, usize> {
+        self.counts.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    /// The calls of one operation (`"ec2.DescribeSubnets"`).
+    pub fn get(&self, operation: &str) -> usize {
+        self.counts().get(operation).copied().unwrap_or(0)
+    }
+
+    /// The calls of every operation together.
+    pub fn total(&self) -> usize {
+        self.counts().values().sum()
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "StackwrightCallCounter"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(metadata) = cfg.load::<Metadata>() {
+            let key = format!(
+                "{}.{}",
+                metadata.service().to_ascii_lowercase(),
+                metadata.name()
+            );
+            if let Ok(mut counts) = self.counts.lock() {
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SDK clients live mode uses, all from one configuration and all counted.
+#[derive(Debug, Clone)]
+pub struct Aws {
+    pub(crate) secrets: aws_sdk_secretsmanager::Client,
+    pub(crate) ec2: aws_sdk_ec2::Client,
+    pub(crate) lambda: aws_sdk_lambda::Client,
+    pub(crate) rds: aws_sdk_rds::Client,
+    pub(crate) logs: aws_sdk_cloudwatchlogs::Client,
+    pub(crate) cloudformation: aws_sdk_cloudformation::Client,
+    /// The API calls made so far.
+    pub calls: CallCounter,
+}
+
+impl Aws {
+    /// Reads the configuration as the AWS CLI does (environment variables, `AWS_PROFILE` and
+    /// the shared config and credentials files, `AWS_REGION`, `AWS_ENDPOINT_URL` and the
+    /// per-service `AWS_ENDPOINT_URL_<SERVICE>`, SSO, container and instance credentials),
+    /// with the SDK's standard retries (which back off on throttling).
+    ///
+    /// # Errors
+    ///
+    /// [`LiveError::NoRegion`] when no region is configured.
+    pub async fn from_env() -> Result<Aws, LiveError> {
+        let config = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        Aws::from_config(&config)
+    }
+
+    /// The clients of an SDK configuration (tests point one at a local endpoint).
+    ///
+    /// # Errors
+    ///
+    /// [`LiveError::NoRegion`] when the configuration has no region.
+    pub fn from_config(config: &aws_config::SdkConfig) -> Result<Aws, LiveError> {
+        if config.region().is_none() {
+            return Err(LiveError::NoRegion);
+        }
+        let calls = CallCounter::default();
+        Ok(Aws {
+            secrets: aws_sdk_secretsmanager::Client::from_conf(
+                aws_sdk_secretsmanager::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            ec2: aws_sdk_ec2::Client::from_conf(
+                aws_sdk_ec2::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                aws_sdk_lambda::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            rds: aws_sdk_rds::Client::from_conf(
+                aws_sdk_rds::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            logs: aws_sdk_cloudwatchlogs::Client::from_conf(
+                aws_sdk_cloudwatchlogs::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            cloudformation: aws_sdk_cloudformation::Client::from_conf(
+                aws_sdk_cloudformation::config::Builder::from(config)
+                    .interceptor(calls.clone())
+                    .build(),
+            ),
+            calls,
+        })
+    }
+
+    /// The region the clients call.
+    pub fn region(&self) -> String {
+        self.secrets
+            .config()
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Maps an SDK error of `service`'s `operation` to a [`LiveError`].
+pub(crate) fn sdk_error<E>(service: &str, operation: &str, error: E) -> LiveError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let rendered = DisplayErrorContext(&error).to_string();
+    classify(service, operation, error.code(), error.message(), rendered)
+}
+
+/// A date of the SDK as epoch seconds with milliseconds (`1714532401.234`), the form the raw
+/// API prints and the doctor reads.
+pub(crate) fn epoch(date: &aws_sdk_secretsmanager::primitives::DateTime) -> String {
+    format!("{}.{:03}", date.secs(), date.subsec_nanos() / 1_000_000)
+}
