@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use aws_config::BehaviorVersion;
 use aws_sdk_secretsmanager::config::interceptors::BeforeSerializationInterceptorContextRef;
-use aws_sdk_secretsmanager::config::{ConfigBag, Intercept};
+use aws_sdk_secretsmanager::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_secretsmanager::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 
@@ -20,7 +20,9 @@ pub struct CallCounter {
 }
 
 impl CallCounter {
-    /// The calls so far, as `("secretsmanager.DescribeSecret", 1)` pairs in name order.
+    /// The calls so far, as `("secretsmanager.DescribeSecret", 1)` pairs in name order (the
+    /// service's name in lower case without spaces: `secretsmanager`, `ec2`, `lambda`, `rds`,
+    /// `cloudwatchlogs`, `cloudformation`).
     pub fn counts(&self) -> BTreeMap<String, usize> {
         self.counts.lock().map(|c| c.clone()).unwrap_or_default()
     }
@@ -41,15 +43,23 @@ impl Intercept for CallCounter {
         "StackwrightCallCounter"
     }
 
-    fn read_before_execution(
+    // Once per operation (not per retry attempt), once the operation's configuration, with
+    // its name, is in the bag.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(metadata) = cfg.load::<Metadata>() {
             let key = format!(
                 "{}.{}",
-                metadata.service().to_ascii_lowercase(),
+                metadata
+                    .service()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase(),
                 metadata.name()
             );
             if let Ok(mut counts) = self.counts.lock() {
