@@ -4,4 +4,5 @@ mod cli;
 mod colors;
 mod diff;
 mod integrations;
+mod live;
 mod synth;

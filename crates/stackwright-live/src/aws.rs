@@ -161,8 +161,58 @@ where
     classify(service, operation, error.code(), error.message(), rendered)
 }
 
-/// A date of the SDK as epoch seconds with milliseconds (`1714532401.234`), the form the raw
-/// API prints and the doctor reads.
+/// A date of the SDK as the AWS CLI prints it (`2024-05-01T03:00:01.234000+00:00`), which the
+/// doctor reads and shows.
 pub(crate) fn epoch(date: &aws_sdk_secretsmanager::primitives::DateTime) -> String {
-    format!("{}.{:03}", date.secs(), date.subsec_nanos() / 1_000_000)
+    let secs = date.secs();
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}+00:00",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        date.subsec_nanos() / 1000
+    )
+}
+
+/// The proleptic Gregorian date of a day number since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::epoch;
+    use aws_sdk_secretsmanager::primitives::DateTime;
+
+    #[test]
+    fn dates_print_as_the_aws_cli_prints_them() {
+        for (secs, nanos, text) in [
+            (0, 0, "1970-01-01T00:00:00.000000+00:00"),
+            (
+                1_714_532_401,
+                234_000_000,
+                "2024-05-01T03:00:01.234000+00:00",
+            ),
+            (951_868_800, 0, "2000-03-01T00:00:00.000000+00:00"),
+            (1_709_164_800, 0, "2024-02-29T00:00:00.000000+00:00"),
+        ] {
+            let printed = epoch(&DateTime::from_secs_and_nanos(secs, nanos));
+            assert_eq!(printed, text);
+            assert_eq!(
+                stackwright_doctor::timestamp_millis(&printed),
+                Some(secs * 1000 + i64::from(nanos / 1_000_000))
+            );
+        }
+    }
 }

@@ -81,6 +81,13 @@ impl fmt::Display for LiveError {
 
 impl std::error::Error for LiveError {}
 
+/// The start of an SDK error chain, up to its first detail in parentheses, at most 160
+/// characters.
+fn first_clause(text: &str) -> String {
+    let cut = text.find(" (").unwrap_or(text.len());
+    text[..cut].chars().take(160).collect()
+}
+
 /// The IAM action of an API operation, `service:Operation`.
 pub(crate) fn permission(service: &str, operation: &str) -> String {
     let prefix = match service {
@@ -132,9 +139,9 @@ pub(crate) fn classify(
         Some("UnrecognizedClientException" | "InvalidClientTokenId" | "AuthFailure") => {
             LiveError::NoCredentials { detail: message }
         }
-        _ if code.is_none() && rendered.contains("credentials") => {
-            LiveError::NoCredentials { detail: rendered }
-        }
+        _ if code.is_none() && rendered.contains("credentials") => LiveError::NoCredentials {
+            detail: first_clause(&rendered),
+        },
         _ if code.is_none() && (rendered.contains("region") && rendered.contains("endpoint")) => {
             LiveError::NoRegion
         }

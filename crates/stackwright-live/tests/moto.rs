@@ -787,5 +787,6 @@ async fn all_secrets_of_a_region_with_calls_per_distinct_resource() {
         .filter(|(op, _)| !op.starts_with("secretsmanager."))
         .map(|(_, n)| n)
         .sum();
+    // lambda 1, ec2 14, rds 3 (moto returns the 200 functions on one page).
     assert!(network <= 25, "{network} calls: {calls:?}");
 }
