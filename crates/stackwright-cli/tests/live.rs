@@ -78,6 +78,12 @@ fn flags_that_do_not_go_together_are_refused() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.starts_with("error: "), "{args:?}: {err}");
     }
+    let (code, _, err) = stackwright(&["doctor", "--secret-id", "x", "--log", "r.log"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("error: --log and --describe read saved files"),
+        "{err}"
+    );
     let (code, _, err) = stackwright(&["check", "--live"], &[("AWS_REGION", "eu-west-1")]);
     assert_eq!(code, 2);
     assert_eq!(

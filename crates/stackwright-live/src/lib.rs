@@ -101,10 +101,10 @@ pub fn run_doctor(
     err: &mut dyn Write,
     marker: &dyn Marker,
 ) -> i32 {
-    let result = runtime().and_then(|rt| {
+    let result = usage(args).and_then(|()| runtime()).and_then(|rt| {
         rt.block_on(async {
             let aws = Aws::from_env().await?;
-            doctor_with(&aws, args, live, out).await
+            doctor_with(&aws, args, live, out, &mut *err, marker).await
         })
     });
     match result {
@@ -116,8 +116,22 @@ pub fn run_doctor(
     }
 }
 
+/// The offline inputs do not mix with live mode.
+fn usage(args: &DoctorArgs) -> Result<(), LiveError> {
+    if args.log.is_some() || args.describe.is_some() {
+        return Err(LiveError::Usage(
+            "--log and --describe read saved files, which go with --versions: with \
+             --secret-id alone the doctor reads the description and the log from AWS"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// [`run_doctor`] with given clients (tests point them at a local endpoint); the report goes to
-/// `out`. Returns the exit code, or the error that makes it 2.
+/// `out`, its text parts styled by `marker`. The `--apply` plan (each API call, printed before
+/// it is made) goes to `out` with the text report, and to `log` with the JSON one, which then
+/// stays one JSON document. Returns the exit code, or the error that makes it 2.
 ///
 /// # Errors
 ///
@@ -127,11 +141,14 @@ pub async fn doctor_with(
     args: &DoctorArgs,
     live: &DoctorLiveArgs,
     out: &mut dyn Write,
+    log: &mut dyn Write,
+    marker: &dyn Marker,
 ) -> Result<i32, LiveError> {
     let secret_id = args
         .secret_id
         .as_deref()
         .ok_or_else(|| LiveError::Usage("live mode needs --secret-id ID".into()))?;
+    usage(args)?;
     let state = read_secret(aws, secret_id).await?;
     let report = state.report(secret_id);
     let write = |out: &mut dyn Write, text: &str| {
@@ -140,8 +157,9 @@ pub async fn doctor_with(
     };
     let render = |report: &stackwright_doctor::Report| match args.format {
         Format::Json => render_json(report),
-        _ => render_text_with(report, &stackwright_doctor::Plain),
+        _ => render_text_with(report, marker),
     };
+    let json = args.format == Format::Json;
     if !live.apply {
         write(out, &render(&report))?;
         return Ok(report.exit_code());
@@ -163,13 +181,18 @@ pub async fn doctor_with(
     }
     if !live.yes {
         text.push_str("Dry run: nothing was changed. Add --yes to make these calls.\n");
-        write(out, &text)?;
+        write(if json { log } else { out }, &text)?;
+        if json {
+            write(out, &render(&report))?;
+        }
         return Ok(report.exit_code());
     }
-    write(out, &text)?;
+    write(if json { log } else { out }, &text)?;
     apply(aws, secret_id, &plan).await?;
     let after = read_secret(aws, secret_id).await?.report(secret_id);
-    write(out, "Done. The doctor on the labels now:\n\n")?;
+    if !json {
+        write(out, "Done. The doctor on the labels now:\n\n")?;
+    }
     write(out, &render(&after))?;
     Ok(after.exit_code())
 }

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_secretsmanager::config::Credentials;
 use stackwright_check::Kind;
-use stackwright_doctor::{DoctorArgs, Format};
+use stackwright_doctor::{DoctorArgs, Format, Plain};
 use stackwright_live::*;
 
 const REGION: &str = "eu-west-1";
@@ -444,13 +444,20 @@ async fn doctor(
     secret: &str,
     live: &DoctorLiveArgs,
 ) -> (i32, serde_json::Value, String) {
-    let mut out = Vec::new();
-    let code = doctor_with(&s.aws, &doctor_args(secret), live, &mut out)
-        .await
-        .unwrap();
-    let text = String::from_utf8(out).unwrap();
-    let json_start = text.find("{\n").unwrap_or(0);
-    let json = serde_json::from_str(&text[json_start..]).unwrap_or(serde_json::Value::Null);
+    let (mut out, mut log) = (Vec::new(), Vec::new());
+    let code = doctor_with(
+        &s.aws,
+        &doctor_args(secret),
+        live,
+        &mut out,
+        &mut log,
+        &Plain,
+    )
+    .await
+    .unwrap();
+    // The JSON report alone on `out`; the --apply plan on `log`.
+    let json = serde_json::from_slice(&out).unwrap();
+    let text = String::from_utf8(log).unwrap() + &String::from_utf8(out).unwrap();
     (code, json, text)
 }
 
@@ -498,9 +505,16 @@ async fn doctor_states_and_apply() {
         apply: true,
         ..DoctorLiveArgs::default()
     };
-    let err = doctor_with(&s.aws, &doctor_args("doc/stuck"), &apply, &mut Vec::new())
-        .await
-        .unwrap_err();
+    let err = doctor_with(
+        &s.aws,
+        &doctor_args("doc/stuck"),
+        &apply,
+        &mut Vec::new(),
+        &mut Vec::new(),
+        &Plain,
+    )
+    .await
+    .unwrap_err();
     assert!(
         err.to_string()
             .contains("state the outcome of the login test first"),
@@ -577,6 +591,43 @@ async fn pending_on_current_after_a_finished_rotation_is_healthy() {
         .send()
         .await
         .unwrap();
+    // The function's log shows the finishSecret of that version. (The description cannot
+    // settle it on moto: its ListSecretVersionIds reports every CreatedDate as the time of the
+    // call, so LastRotatedDate is before it; the doctor's tests cover that evidence offline.)
+    let group = "/aws/lambda/fin-rotation";
+    s.logs
+        .create_log_group()
+        .log_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    s.logs
+        .create_log_stream()
+        .log_group_name(group)
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    s.logs
+        .put_log_events()
+        .log_group_name(group)
+        .log_stream_name("s")
+        .log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now)
+                .message(format!(
+                    "[INFO] finishSecret: Successfully set AWSCURRENT stage to version {new} for secret doc/finished."
+                ))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
     let (code, json, text) = doctor(&s, "doc/finished", &DoctorLiveArgs::default()).await;
     assert_eq!(
         (code, json["state"].as_str()),
@@ -586,7 +637,10 @@ async fn pending_on_current_after_a_finished_rotation_is_healthy() {
     assert_eq!(json["versions"]["current"], new.as_str());
     assert_eq!(json["versions"]["pending"], new.as_str());
     let first = json["steps"][0]["explain"].as_str().unwrap();
-    assert!(first.contains("LastRotatedDate"), "{first}");
+    assert!(
+        first.contains("the rotation log shows finishSecret setting AWSCURRENT"),
+        "{first}"
+    );
 
     // The same labels on a secret that was never rotated: ambiguous.
     s.sm.create_secret()
