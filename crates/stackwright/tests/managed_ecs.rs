@@ -336,3 +336,34 @@ fn managed_secret_refresh_snapshot() {
         insta::assert_snapshot!("template_ecs_managed_secret_refresh", out.template.to_json_string());
     });
 }
+
+/// `stackwright check` on the synthesized templates agrees with synth: a task reading RDS's
+/// secret with no refresh is `consumer-not-refreshed` (RDS rotates the secret with no
+/// schedule in the template), and the refresh clears it.
+#[test]
+fn check_reports_the_unrefreshed_reader_and_clears_it_with_the_refresh() {
+    use stackwright::check::{analyze, Kind};
+    let m = managed_service();
+    let findings = analyze(&stackwright::synth(&m.stack).unwrap().template);
+    let kinds: Vec<Kind> = findings.iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![Kind::ConsumerNotRefreshed, Kind::ConsumerNotRefreshed],
+        "{findings:?}"
+    );
+    let cluster = logical(&m.stack, "ManagedServiceStack/AuroraCluster/Resource");
+    let task = logical(&m.stack, "ManagedServiceStack/Task/Resource");
+    assert_eq!(findings[0].resources, vec![cluster, task]);
+
+    let mut m = managed_service();
+    RotationRefresh::new(
+        &mut m.stack,
+        "RotationRefresh",
+        RotationRefreshProps::new(m.cluster_secret.clone())
+            .secret(m.instance_secret.clone())
+            .all_consumers(),
+    )
+    .unwrap();
+    let findings = analyze(&stackwright::synth(&m.stack).unwrap().template);
+    assert!(findings.is_empty(), "{findings:?}");
+}
