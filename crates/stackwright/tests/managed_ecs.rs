@@ -111,8 +111,11 @@ fn logical(stack: &Stack, path: &str) -> String {
         .unwrap_or_else(|| panic!("no resource at {path}"))
 }
 
+/// Synth's own `consumer-not-refreshed` warnings (without the analyzer's, which
+/// `check_reports_the_unrefreshed_reader_and_clears_it_with_the_refresh` looks at).
 fn not_refreshed(stack: &Stack) -> Vec<String> {
-    stackwright::synth(stack)
+    stack
+        .synth()
         .unwrap()
         .warnings
         .iter()
