@@ -25,6 +25,23 @@
 //! ```
 //!
 //! The secret's ARN is its `Ref`: the full ARN with the random suffix, as the event carries it.
+//!
+//! ## Secrets RDS manages
+//!
+//! A master secret RDS manages (`ManageMasterUserPassword`, named `rds!cluster-<id>` or
+//! `rds!db-<id>`) is rotated by Secrets Manager's *managed rotation*, with no Lambda: the
+//! Secrets Manager User Guide lists RDS and Aurora master credentials under "Managed rotation
+//! for AWS Secrets Manager secrets"
+//! (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html>),
+//! and the schedule is the secret's own Secrets Manager rotation configuration (changed there,
+//! not in RDS). The rotation outcome events above are Secrets Manager's, written for rotations
+//! of its secrets; the documentation describes no other event for managed rotation, so the
+//! refresh matches the same `RotationSucceeded`. The identifier to match is the complete ARN of
+//! the `rds!...` secret, with its random suffix: `Fn::GetAtt <database>.MasterUserSecret.SecretArn`
+//! gives exactly that (RDS's `MasterUserSecret.SecretArn`, "the Amazon Resource Name (ARN) of
+//! the secret"), so [`ReadableSecret::rotation_event_arn`] of a managed secret is that
+//! attribute. Not verified against a live account here: the Python tests check that the rule
+//! matches such an event for an `rds!cluster-...` ARN, with EventBridge's matching semantics.
 
 use stackwright_core::{Error, Expr, NodeId, Pseudo, Result, Scope, Value};
 
