@@ -2,12 +2,17 @@
 //! with its containers (images from a registry, ports, environment, secrets from Secrets
 //! Manager), and [`FargateService`], at parity with aws-cdk-lib's `aws-ecs`.
 //!
+//! A container's secret is any [`ReadableSecret`]: a secret of this app, one attached to a
+//! database, or the master secret RDS manages (`db.secret()` after
+//! `manage_master_user_password`), which RDS rotates every 7 days.
+//!
 //! A task reads its secrets once, when it starts: after a rotation, its containers keep the
 //! old value until the service deploys new tasks. [`RotationRefresh`] does that after every
 //! rotation; synth warns `consumer-not-refreshed` for a task definition that reads a rotated
 //! secret when no refresh redeploys the services that run it.
 //!
 //! [`RotationRefresh`]: crate::secretsmanager::RotationRefresh
+//! [`ReadableSecret`]: crate::secretsmanager::ReadableSecret
 
 mod cluster;
 mod service;
