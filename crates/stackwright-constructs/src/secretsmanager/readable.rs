@@ -6,9 +6,11 @@ use stackwright_core::{Expr, NodeId, Result, Tree};
 use super::secret::{AttachedSecret, RotatableSecret, Secret};
 use crate::rds::ManagedSecret;
 
-/// The top-level keys of the value RDS keeps in a managed master secret: AWS documents the
-/// secret as holding the master user's `username` and `password` only (no `host`, `port` or
-/// `engine`, unlike a secret attached with `SecretTargetAttachment`).
+/// The top-level keys of the value RDS keeps in a managed master secret: the master user's
+/// credentials, `username` and `password` (Amazon RDS User Guide, "Password management with
+/// Amazon RDS and AWS Secrets Manager"), with no `host`, `port` or `engine`, unlike a secret
+/// attached with `SecretTargetAttachment` (AWS's multi-user rotation functions read the master
+/// secret's connection details from the user's secret for that reason).
 pub const MANAGED_SECRET_KEYS: [&str; 2] = ["username", "password"];
 
 /// A secret something reads: a [`Secret`] of this app, a secret attached to a database
