@@ -71,6 +71,19 @@ pub const MANAGED_SECRET_KEYS: [&str; 2] = ["username", "password"];
 /// assert!(host.unwrap_err().has_code("SW-ECS-005"));
 /// # Ok::<(), stackwright_core::Error>(())
 /// ```
+///
+/// The conversion goes one way only: a `ReadableSecret` is not a `RotatableSecret`, so it
+/// cannot smuggle RDS's secret into a Lambda rotation ([`ReadableSecret::rotatable`] is the
+/// checked way back).
+///
+/// ```compile_fail
+/// # use stackwright_constructs::secretsmanager::{ReadableSecret, RotatableSecret, Secret, SecretProps};
+/// # use stackwright_core::Stack;
+/// # let mut stack = Stack::new("Demo")?;
+/// let secret = Secret::new(&mut stack, "S", SecretProps::new())?;
+/// let rotatable: RotatableSecret = ReadableSecret::from(secret).into();
+/// # Ok::<(), stackwright_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadableSecret {
     /// A secret not attached to a database.
