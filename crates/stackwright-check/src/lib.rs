@@ -85,6 +85,10 @@
 //! - A refresh for `consumer-not-refreshed` is an enabled EventBridge rule on the secret's
 //!   `RotationSucceeded` with a target that is a Lambda function whose role may call
 //!   `ecs:UpdateService`, or a target the template cannot see into.
+//! - A database with `ManageMasterUserPassword: true` has a master secret that RDS rotates with
+//!   no `RotationSchedule` in the template: task definitions reading it (`Fn::GetAtt
+//!   <db>.MasterUserSecret.SecretArn`) need a refresh all the same, and such a finding names
+//!   the database first (every other finding names its schedule first).
 //! - [`analyze_deployment`] checks many templates as one deployment (see `stackwright check`
 //!   below for directories and cloud assemblies).
 //! - Stated facts: where a literal id names a subnet, route table, cluster, instance or the VPC's
