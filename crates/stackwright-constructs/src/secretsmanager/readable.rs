@@ -15,8 +15,8 @@ pub const MANAGED_SECRET_KEYS: [&str; 2] = ["username", "password"];
 
 /// A secret something reads: a [`Secret`] of this app, a secret attached to a database
 /// ([`AttachedSecret`]), or the master secret RDS creates and rotates itself
-/// ([`ManagedSecret`]). [`EcsSecret`](crate::ecs::EcsSecret) and
-/// [`RotationRefreshProps`](super::RotationRefreshProps) take one; every kind converts into it
+/// ([`ManagedSecret`]). `ecs::EcsSecret` and `RotationRefreshProps` (feature `ecs`) take one;
+/// every kind converts into it
 /// with `From`. Rotations take a [`RotatableSecret`], which has no managed variant: a Lambda
 /// rotation of RDS's secret still does not compile.
 ///
