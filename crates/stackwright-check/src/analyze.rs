@@ -54,14 +54,7 @@ pub(crate) fn analyze_with_transforms<'t>(
     let net = Network::new(&e);
     let mut out: Vec<Finding> = Vec::new();
     for (id, r) in t.resources_of_type(SCHEDULE) {
-        let mut s = Schedule {
-            e: &e,
-            net: &net,
-            id,
-            r,
-            transforms: transforms_of(id),
-            out: Vec::new(),
-        };
+        let mut s = Schedule::new(&e, &net, id, r, transforms_of(id));
         s.check();
         // A verdict reached with stated facts says so, naming them (a `cannot-prove` names
         // the facts it misses instead).
@@ -115,14 +108,7 @@ pub(crate) fn analyze_with_transforms<'t>(
         if !database || !managed || scheduled.contains(id) {
             continue;
         }
-        let mut s = Schedule {
-            e: &e,
-            net: &net,
-            id,
-            r,
-            transforms: transforms_of(id),
-            out: Vec::new(),
-        };
+        let mut s = Schedule::new(&e, &net, id, r, transforms_of(id));
         s.check_managed_consumers();
         for f in s.out {
             if !out.contains(&f) {
@@ -195,6 +181,26 @@ struct Schedule<'a, 't> {
     /// The `Transform` of the schedule's template.
     transforms: &'a [String],
     out: Vec<Finding>,
+}
+
+impl<'a, 't> Schedule<'a, 't> {
+    /// The checks of the rotation (or database) `id`, with no findings yet.
+    fn new(
+        e: &'a Eval<'t>,
+        net: &'a Network<'t>,
+        id: &'t str,
+        r: &'t Resource,
+        transforms: &'a [String],
+    ) -> Self {
+        Schedule {
+            e,
+            net,
+            id,
+            r,
+            transforms,
+            out: Vec::new(),
+        }
+    }
 }
 
 fn q(id: &str) -> String {

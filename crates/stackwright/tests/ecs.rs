@@ -100,13 +100,9 @@ fn logical(stack: &Stack, path: &str) -> String {
 }
 
 fn not_refreshed(stack: &Stack) -> Vec<String> {
-    stack
-        .synth()
-        .unwrap()
-        .warnings
-        .iter()
-        .filter(|w| w.code == CONSUMER_NOT_REFRESHED)
-        .map(|w| w.path.clone())
+    crate::support::not_refreshed(stack)
+        .into_iter()
+        .map(|w| w.path)
         .collect()
 }
 

@@ -4,10 +4,10 @@
 
 use serde_json::{json, Value as Json};
 use stackwright::assertions::Template;
-use stackwright::ec2::{SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps};
+use stackwright::ec2::{SubnetSelection, SubnetType};
 use stackwright::ecs::{
     Cluster, ClusterProps, ContainerDefinitionOptions, ContainerImage, EcsSecret, FargateService,
-    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps, CONSUMER_NOT_REFRESHED,
+    FargateServiceProps, FargateTaskDefinition, FargateTaskDefinitionProps,
 };
 use stackwright::kms::{Key, KeyProps};
 use stackwright::rds::{
@@ -34,15 +34,7 @@ pub(crate) struct ManagedService {
 pub(crate) fn managed_service() -> ManagedService {
     let mut stack = Stack::new("ManagedServiceStack").unwrap();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
-    let vpc = Vpc::new(
-        &mut stack,
-        "Vpc",
-        VpcProps::new()
-            .max_azs(2)
-            .nat_gateways(0)
-            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
-    )
-    .unwrap();
+    let vpc = crate::support::isolated_vpc(&mut stack);
     let cluster = DatabaseCluster::new(
         &mut stack,
         "AuroraCluster",
@@ -111,16 +103,10 @@ fn logical(stack: &Stack, path: &str) -> String {
         .unwrap_or_else(|| panic!("no resource at {path}"))
 }
 
-/// Synth's own `consumer-not-refreshed` warnings (without the analyzer's, which
-/// `check_reports_the_unrefreshed_reader_and_clears_it_with_the_refresh` looks at).
 fn not_refreshed(stack: &Stack) -> Vec<String> {
-    stack
-        .synth()
-        .unwrap()
-        .warnings
-        .iter()
-        .filter(|w| w.code == CONSUMER_NOT_REFRESHED)
-        .map(|w| w.message.clone())
+    crate::support::not_refreshed(stack)
+        .into_iter()
+        .map(|w| w.message)
         .collect()
 }
 

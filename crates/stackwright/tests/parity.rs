@@ -186,15 +186,7 @@ fn mission_base(
 ) -> (Stack, Vpc, DatabaseCluster) {
     let mut stack = Stack::new(name).unwrap();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
-    let vpc = Vpc::new(
-        &mut stack,
-        "Vpc",
-        VpcProps::new()
-            .max_azs(2)
-            .nat_gateways(0)
-            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
-    )
-    .unwrap();
+    let vpc = crate::support::isolated_vpc(&mut stack);
     let sg = SecurityGroup::new(
         &mut stack,
         "SecretManagerEpSg",
