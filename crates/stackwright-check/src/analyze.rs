@@ -15,8 +15,10 @@ const ATTACHMENT: &str = "AWS::SecretsManager::SecretTargetAttachment";
 const SECRET: &str = "AWS::SecretsManager::Secret";
 const ENDPOINT: &str = "AWS::EC2::VPCEndpoint";
 
-/// Analyzes every rotation schedule of a template. Findings come in template order of the
-/// schedules, and for each schedule in a fixed order of checks, so the output is deterministic.
+/// Analyzes every rotation schedule of a template, then the readers of the master secrets RDS
+/// manages without one (`consumer-not-refreshed`). Findings come in template order of the
+/// schedules (then of the databases), and for each in a fixed order of checks, so the output is
+/// deterministic.
 ///
 /// ```
 /// use stackwright_check::{analyze, Kind};
@@ -52,14 +54,7 @@ pub(crate) fn analyze_with_transforms<'t>(
     let net = Network::new(&e);
     let mut out: Vec<Finding> = Vec::new();
     for (id, r) in t.resources_of_type(SCHEDULE) {
-        let mut s = Schedule {
-            e: &e,
-            net: &net,
-            id,
-            r,
-            transforms: transforms_of(id),
-            out: Vec::new(),
-        };
+        let mut s = Schedule::new(&e, &net, id, r, transforms_of(id));
         s.check();
         // A verdict reached with stated facts says so, naming them (a `cannot-prove` names
         // the facts it misses instead).
@@ -81,6 +76,40 @@ pub(crate) fn analyze_with_transforms<'t>(
                     .into(),
             ));
         }
+        for f in s.out {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    // A master secret RDS manages (`ManageMasterUserPassword`) rotates with no schedule in the
+    // template (RDS rotates it every 7 days): its readers need a refresh all the same. A
+    // database whose MasterUserSecret has a schedule was checked with the schedule above.
+    let scheduled: Vec<String> = t
+        .resources_of_type(SCHEDULE)
+        .filter_map(
+            |(_, r)| match r.prop("SecretId").map(|v| e.pieces(v)).as_deref() {
+                Some([Piece::Tok(Tok::Att(db, attr))]) if attr.starts_with("MasterUserSecret") => {
+                    Some(db.clone())
+                }
+                _ => None,
+            },
+        )
+        .collect();
+    for (id, r) in &t.resources {
+        let database = matches!(
+            r.resource_type.as_str(),
+            "AWS::RDS::DBCluster" | "AWS::RDS::DBInstance"
+        );
+        let managed = r
+            .prop("ManageMasterUserPassword")
+            .and_then(|v| e.literal(v))
+            .is_some_and(|v| v == "true");
+        if !database || !managed || scheduled.contains(id) {
+            continue;
+        }
+        let mut s = Schedule::new(&e, &net, id, r, transforms_of(id));
+        s.check_managed_consumers();
         for f in s.out {
             if !out.contains(&f) {
                 out.push(f);
@@ -152,6 +181,26 @@ struct Schedule<'a, 't> {
     /// The `Transform` of the schedule's template.
     transforms: &'a [String],
     out: Vec<Finding>,
+}
+
+impl<'a, 't> Schedule<'a, 't> {
+    /// The checks of the rotation (or database) `id`, with no findings yet.
+    fn new(
+        e: &'a Eval<'t>,
+        net: &'a Network<'t>,
+        id: &'t str,
+        r: &'t Resource,
+        transforms: &'a [String],
+    ) -> Self {
+        Schedule {
+            e,
+            net,
+            id,
+            r,
+            transforms,
+            out: Vec::new(),
+        }
+    }
 }
 
 fn q(id: &str) -> String {

@@ -343,7 +343,8 @@ impl Finding {
     pub fn to_diagnostic(&self) -> Diagnostic {
         let path = self.resources.first().cloned().unwrap_or_default();
         let mut d = Diagnostic::error(self.kind.as_str(), path, self.message.clone())
-            .with_fix(self.fix.clone());
+            .with_fix(self.fix.clone())
+            .with_related(self.resources.iter().skip(1).cloned());
         d.severity = self.severity;
         d
     }

@@ -85,6 +85,10 @@
 //! - A refresh for `consumer-not-refreshed` is an enabled EventBridge rule on the secret's
 //!   `RotationSucceeded` with a target that is a Lambda function whose role may call
 //!   `ecs:UpdateService`, or a target the template cannot see into.
+//! - A database with `ManageMasterUserPassword: true` has a master secret that RDS rotates with
+//!   no `RotationSchedule` in the template: task definitions reading it (`Fn::GetAtt
+//!   <db>.MasterUserSecret.SecretArn`) need a refresh all the same, and such a finding names
+//!   the database first (every other finding names its schedule first).
 //! - [`analyze_deployment`] checks many templates as one deployment (see `stackwright check`
 //!   below for directories and cloud assemblies).
 //! - Stated facts: where a literal id names a subnet, route table, cluster, instance or the VPC's
@@ -116,8 +120,10 @@
 //!
 //! ## The `check` command
 //!
-//! [`CheckArgs`] and [`run`] make `stackwright check FILE... [--format text|json|sarif|markdown]`; with
-//! the `cli` feature (which brings in clap) a binary only has to mount them:
+//! With the `reports` feature, `check_files` reads files, directories and cloud assemblies and
+//! `render_text`/`render_json`/`render_sarif`/`render_markdown` write the reports;
+//! `CheckArgs` and `run` make `stackwright check FILE... [--format text|json|sarif|markdown]`.
+//! With the `cli` feature (which brings in clap and `reports`) a binary only has to mount them:
 //!
 //! ```
 //! use clap::{Parser, Subcommand};
@@ -152,16 +158,20 @@
 #![warn(missing_docs)]
 
 mod analyze;
+#[cfg(feature = "reports")]
 mod cli;
 mod deployment;
 mod eval;
 mod facts;
 mod finding;
+#[cfg(feature = "reports")]
 mod inputs;
+#[cfg(feature = "reports")]
 mod markdown;
 mod net;
 
 pub use analyze::{analyze, rotation_schedule_count};
+#[cfg(feature = "reports")]
 pub use cli::{
     check_files, render_json, render_sarif, render_text, render_text_with, run, run_with,
     CheckArgs, Checked, FileReport, Format, TextOptions,
@@ -170,6 +180,7 @@ pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;
 pub use facts::FACTS_METADATA_KEY;
 pub use finding::{Finding, Kind};
+#[cfg(feature = "reports")]
 pub use markdown::render_markdown;
 /// The marked parts of the text report (one definition for every stackwright report:
 /// [`stackwright_core::mark`]).

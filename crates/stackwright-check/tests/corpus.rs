@@ -144,6 +144,11 @@ const CORPUS: &[(&str, &[Kind])] = &[
     ("hand/ecs-consumer-no-refresh.yaml", &[ConsumerNotRefreshed]),
     ("hand/ecs-consumer-refreshed.yaml", &[]),
     (
+        "hand/ecs-managed-secret-no-refresh.yaml",
+        &[ConsumerNotRefreshed],
+    ),
+    ("hand/ecs-managed-secret-refreshed.yaml", &[]),
+    (
         "hand/wrong-shapes.json",
         &[
             CannotProve,
@@ -294,6 +299,11 @@ const PAIRS: &[(Kind, &str, &str)] = &[
         "hand/ecs-consumer-refreshed.yaml",
     ),
     (
+        ConsumerNotRefreshed,
+        "hand/ecs-managed-secret-no-refresh.yaml",
+        "hand/ecs-managed-secret-refreshed.yaml",
+    ),
+    (
         VpcDnsDisabled,
         "cdk/VpcDnsHostnamesOff.template.json",
         "cdk/IsolatedWithEndpoint.template.json",
@@ -435,6 +445,8 @@ fn json_reports_match_snapshots() {
     }
 }
 
+/// Every finding names the rotation schedule first; a reader of a master secret RDS manages
+/// and rotates with no schedule in the template names the database instead.
 #[test]
 fn findings_are_deterministic_and_name_the_schedule_first() {
     for (rel, _) in CORPUS {
@@ -443,9 +455,18 @@ fn findings_are_deterministic_and_name_the_schedule_first() {
         assert_eq!(a, analyze(&t), "{rel}");
         for f in &a {
             let first = f.resources.first().expect("resources");
-            assert_eq!(
-                t.resources.get(first).map(|r| r.resource_type.as_str()),
-                Some("AWS::SecretsManager::RotationSchedule"),
+            let first_type = t.resources.get(first).map(|r| r.resource_type.as_str());
+            let managed_database = f.kind == ConsumerNotRefreshed
+                && matches!(
+                    first_type,
+                    Some("AWS::RDS::DBCluster" | "AWS::RDS::DBInstance")
+                )
+                && t.resources[first]
+                    .properties
+                    .get("ManageMasterUserPassword")
+                    .is_some_and(|v| v.as_bool() == Some(true));
+            assert!(
+                managed_database || first_type == Some("AWS::SecretsManager::RotationSchedule"),
                 "{rel}: {f}"
             );
             assert!(!f.message.contains('\n') && !f.fix.is_empty(), "{rel}: {f}");

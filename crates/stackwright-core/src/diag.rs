@@ -80,6 +80,10 @@ pub struct Diagnostic {
     pub fix: String,
     /// The props field the problem is about, from its [`DiagnosticCode`].
     pub field: Option<&'static str>,
+    /// The other elements the problem involves, as `path` names its element (logical IDs from
+    /// a template check, construct paths after synth): the analyzer's finding on a rotation
+    /// names the task definitions that read its secret here.
+    pub related: Vec<String>,
 }
 
 impl Diagnostic {
@@ -98,6 +102,7 @@ impl Diagnostic {
             logical_id: None,
             message: message.into(),
             fix: String::new(),
+            related: Vec::new(),
         }
     }
 
@@ -111,6 +116,12 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, path, message)
         }
+    }
+
+    /// Adds other elements the problem involves ([`Diagnostic::related`]).
+    pub fn with_related(mut self, related: impl IntoIterator<Item = String>) -> Self {
+        self.related.extend(related);
+        self
     }
 
     /// Adds how to fix it.

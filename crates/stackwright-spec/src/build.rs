@@ -22,8 +22,8 @@ use stackwright::rds::{
 };
 use stackwright::secretsmanager::{
     AttachedSecret, EcsService, GenerateSecretString, HostedRotation, HostedRotationProps,
-    RotatableSecret, RotationRefresh, RotationRefreshProps, Secret, SecretAttachmentTarget,
-    SecretProps, SecretRotation, SecretRotationProps,
+    ReadableSecret, RotatableSecret, RotationRefresh, RotationRefreshProps, Secret,
+    SecretAttachmentTarget, SecretProps, SecretRotation, SecretRotationProps,
 };
 use stackwright::Stack;
 
@@ -302,6 +302,16 @@ impl<'a> Builder<'a> {
             Ok(Some(a)) => Ok(a.into()),
             Ok(None) => Ok(s.into()),
             Err(e) => Err(self.refused(Some(field), e)),
+        }
+    }
+
+    /// A secret as a reader (an ECS container, a refresh) sees it: a database's name stands
+    /// for its master secret, the one RDS manages included.
+    fn readable(&self, field: FieldPath, name: &str) -> Res<ReadableSecret> {
+        match self.built.get(name) {
+            Some(Built::ManagedCluster(c)) => Ok(c.secret().into()),
+            Some(Built::ManagedInstance(i)) => Ok(i.secret().into()),
+            _ => Ok(self.rotatable(field, name)?.into()),
         }
     }
 
@@ -1072,7 +1082,7 @@ impl<'a> Builder<'a> {
     fn refresh_construct(&mut self, id: &str, r: &RotationRefreshSpec) -> Res<Built> {
         let mut secrets = Vec::new();
         for (i, name) in r.secrets.iter().enumerate() {
-            secrets.push(self.secret(self.field("secrets").index(i), name)?);
+            secrets.push(self.readable(self.field("secrets").index(i), name)?);
         }
         let Some((first, rest)) = secrets.split_first() else {
             return Err(SpecError::at(
@@ -1080,9 +1090,9 @@ impl<'a> Builder<'a> {
                 "list at least one secret whose rotations trigger the refresh",
             ));
         };
-        let mut props = RotationRefreshProps::new(*first);
+        let mut props = RotationRefreshProps::new(first.clone());
         for s in rest {
-            props = props.secret(*s);
+            props = props.secret(s.clone());
         }
         for s in &r.services {
             let arn = |x: &str| x.starts_with("arn:");
@@ -1157,7 +1167,7 @@ impl Builder<'_> {
             }
             for (var, s) in &c.secrets {
                 let field = at.clone().key("secrets").key(var).key("secret");
-                let secret = self.rotatable(field, &s.secret)?;
+                let secret = self.readable(field, &s.secret)?;
                 options = options.secret(
                     var,
                     match &s.field {

@@ -669,7 +669,8 @@ pub struct HostedRotationSpec {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RotationRefreshSpec {
     /// The secrets whose successful rotations trigger the refresh: `Secret` constructs, or
-    /// `DatabaseCluster` constructs for their master secrets.
+    /// `DatabaseCluster`/`DatabaseInstance` constructs for their master secrets (also the
+    /// secret RDS manages and rotates with `manageMasterUserPassword`).
     #[schemars(length(min = 1))]
     pub secrets: Vec<String>,
     /// Services built elsewhere, by names or ARNs (at most 25 services in all).
@@ -757,7 +758,9 @@ pub struct ContainerSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContainerSecretSpec {
-    /// A `Secret` construct of this spec, or a `DatabaseCluster` for its master secret.
+    /// A `Secret` construct of this spec, or a `DatabaseCluster`/`DatabaseInstance` for its
+    /// master secret (also the secret RDS manages with `manageMasterUserPassword`: it holds
+    /// `username` and `password` only).
     pub secret: String,
     /// The field of the secret's JSON value, e.g. `password` (default: the whole value).
     #[serde(default)]

@@ -219,3 +219,68 @@ fn bad_imported_instance_input_names_the_field() {
         "{text}"
     );
 }
+
+/// A container reads the secret RDS manages (a managed database's name stands for it), and a
+/// refresh of it finds the service; without the refresh, synth warns.
+#[test]
+fn an_ecs_task_reads_a_managed_secret_and_a_refresh_redeploys_its_service() {
+    let base = format!(
+        "{VPC}  Db:\n    type: DatabaseCluster\n    props:\n      vpc: Vpc\n      engine: {{auroraMysql: 8.0.mysql_aurora.3.04.0}}\n      credentials: {{username: admin}}\n      manageMasterUserPassword: true\n  Cluster:\n    type: EcsCluster\n    props:\n      vpc: Vpc\n  Task:\n    type: FargateTaskDefinition\n    props:\n      containers:\n        app:\n          image: nginx\n          secrets:\n            DB_PASSWORD: {{secret: Db, field: password}}\n  Svc:\n    type: FargateService\n    props:\n      cluster: Cluster\n      taskDefinition: Task\n"
+    );
+    let refresh = "  Refresh:\n    type: RotationRefresh\n    props:\n      secrets: [Db]\n      allConsumers: true\n";
+    let out = Spec::parse(&format!("{base}{refresh}"), Format::Yaml)
+        .unwrap()
+        .synth()
+        .unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let t = out.template.to_json();
+    let res = t["Resources"].as_object().unwrap();
+    let (db, _) = res
+        .iter()
+        .find(|(_, r)| r["Type"] == "AWS::RDS::DBCluster")
+        .unwrap();
+    let arn = serde_json::json!({"Fn::GetAtt": [db, "MasterUserSecret.SecretArn"]});
+    let task = res
+        .values()
+        .find(|r| r["Type"] == "AWS::ECS::TaskDefinition")
+        .unwrap();
+    assert_eq!(
+        task["Properties"]["ContainerDefinitions"][0]["Secrets"][0]["ValueFrom"],
+        serde_json::json!({"Fn::Join": ["", [arn, ":password::"]]})
+    );
+    let rule = res
+        .values()
+        .find(|r| r["Type"] == "AWS::Events::Rule")
+        .unwrap();
+    assert_eq!(
+        rule["Properties"]["EventPattern"]["detail"]["additionalEventData"]["SecretId"],
+        serde_json::json!([arn])
+    );
+
+    // Synth's own warning on the task definition, once: the analyzer's finding on the
+    // database involves the same task definition, so synth does not repeat it.
+    let out = Spec::parse(&base, Format::Yaml).unwrap().synth().unwrap();
+    let warned: Vec<(&str, &str)> = out
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.path.as_str()))
+        .collect();
+    assert_eq!(warned, [("consumer-not-refreshed", "Demo/Task")]);
+    let findings = stackwright::check::analyze(&out.template);
+    let on_db: Vec<&Vec<String>> = findings
+        .iter()
+        .filter(|f| f.kind.as_str() == "consumer-not-refreshed")
+        .map(|f| &f.resources)
+        .collect();
+    assert_eq!(on_db.len(), 1, "{findings:?}");
+    assert_eq!(out.paths[&on_db[0][0]], "Demo/Db/Resource");
+
+    // RDS's secret holds `username` and `password` only.
+    let e = error_of(&base.replace("field: password", "field: host"));
+    let text = e.to_string();
+    assert!(
+        text.contains("constructs.Task.props.containers.app"),
+        "{text}"
+    );
+    assert!(text.contains("has only username, password"), "{text}");
+}

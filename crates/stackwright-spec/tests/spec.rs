@@ -446,3 +446,41 @@ fn ecs_errors_name_the_field() {
         assert!(text.contains(code), "{code}: {text}");
     }
 }
+
+/// `managed_secret_ecs.yaml`: its resources besides the refresh are the CDK's
+/// `ManagedServiceStack` (same logical IDs, same order), the task definition identical, the
+/// execution role's reads of RDS's secrets identical; the refresh leaves synth nothing to say.
+#[test]
+fn managed_secret_ecs_spec_matches_the_cdk_reference_tree() {
+    let out = load(&specs_dir().join("managed_secret_ecs.yaml"))
+        .synth()
+        .expect("the spec synthesizes");
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let ours = out.template.to_json();
+    let cdk: Json = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../stackwright/tests/cdk-reference/ManagedServiceStack.template.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&String> = ours["Resources"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter(|id| !out.paths[id.as_str()].starts_with("ManagedServiceStack/RotationRefresh/"))
+        .collect();
+    let cdk_ids: Vec<&String> = cdk["Resources"].as_object().unwrap().keys().collect();
+    assert_eq!(ids, cdk_ids);
+    let task = "Task79114B6B";
+    assert_eq!(ours["Resources"][task], cdk["Resources"][task]);
+    let policy = |t: &Json| {
+        t["Resources"]["TaskExecutionRoleDefaultPolicy72339918"]["Properties"]["PolicyDocument"]
+            ["Statement"]
+            .as_array()
+            .unwrap()[..2]
+            .to_vec()
+    };
+    assert_eq!(policy(&ours), policy(&cdk));
+}

@@ -100,14 +100,31 @@ fn logical(stack: &Stack, path: &str) -> String {
 }
 
 fn not_refreshed(stack: &Stack) -> Vec<String> {
-    stack
-        .synth()
-        .unwrap()
+    crate::support::not_refreshed(stack)
+        .into_iter()
+        .map(|w| w.path)
+        .collect()
+}
+
+#[test]
+fn the_analyzer_does_not_repeat_the_constructs_warning() {
+    let (stack, _, _) = app(1);
+    let with_analyzer = stackwright::synth(&stack).unwrap();
+    let paths: Vec<&str> = with_analyzer
         .warnings
         .iter()
         .filter(|w| w.code == CONSUMER_NOT_REFRESHED)
-        .map(|w| w.path.clone())
-        .collect()
+        .map(|w| w.path.as_str())
+        .collect();
+    assert_eq!(paths, ["App/Task0"]);
+    // The analyzer alone, on the same template, does report it.
+    let findings = stackwright::check::analyze(&with_analyzer.template);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.kind.as_str() == CONSUMER_NOT_REFRESHED),
+        "{findings:?}"
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use stackwright::compat::use_cdk_defaults;
 use stackwright::diff::{diff, ChangeKind, ReplacementCause, Report};
 use stackwright::ec2::{
     InterfaceService, InterfaceVpcEndpoint, InterfaceVpcEndpointProps, Peer, Port, SecurityGroup,
-    SecurityGroupProps, SubnetConfiguration, SubnetSelection, SubnetType, Vpc, VpcProps,
+    SecurityGroupProps, SubnetSelection, SubnetType,
 };
 use stackwright::rds::{
     AuroraMysqlVersion, ClusterEngine, Credentials, DatabaseCluster, DatabaseClusterProps,
@@ -36,15 +36,7 @@ fn mission_tree(cdk_defaults: bool) -> Stack {
         use_cdk_defaults(&mut stack);
     }
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
-    let vpc = Vpc::new(
-        &mut stack,
-        "Vpc",
-        VpcProps::new()
-            .max_azs(2)
-            .nat_gateways(0)
-            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
-    )
-    .unwrap();
+    let vpc = crate::support::isolated_vpc(&mut stack);
     let sg = SecurityGroup::new(
         &mut stack,
         "SecretManagerEpSg",

@@ -186,15 +186,7 @@ fn mission_base(
 ) -> (Stack, Vpc, DatabaseCluster) {
     let mut stack = Stack::new(name).unwrap();
     let isolated = SubnetSelection::by_type(SubnetType::Isolated);
-    let vpc = Vpc::new(
-        &mut stack,
-        "Vpc",
-        VpcProps::new()
-            .max_azs(2)
-            .nat_gateways(0)
-            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
-    )
-    .unwrap();
+    let vpc = crate::support::isolated_vpc(&mut stack);
     let sg = SecurityGroup::new(
         &mut stack,
         "SecretManagerEpSg",
@@ -836,4 +828,46 @@ fn managed_password_cluster_behind_a_proxy() {
         )
         .unwrap();
     assert_same(&stack, "ManagedProxyStack");
+}
+
+// --- ECS reading RDS-managed master secrets (issue 16) ---------------------------------------
+
+/// A Fargate task reading the master secrets RDS manages for a cluster (the `password` field)
+/// and for an instance (whole, under a customer-managed key) equals the CDK's
+/// `ManagedServiceStack`: `ValueFrom` and the execution role's read on `Fn::GetAtt
+/// <db>.MasterUserSecret.SecretArn`. The one difference is README's deviation for container
+/// secrets under a customer-managed key: `kms:Decrypt` through Secrets Manager is in the
+/// execution role's policy, where the CDK puts it into the key's policy.
+#[test]
+fn ecs_reads_rds_managed_secrets_as_the_cdk() {
+    let m = crate::managed_ecs::managed_service();
+    let mut cdk = reference("ManagedServiceStack");
+    let mut ours = ours_without_deviations(&m.stack, &cdk);
+    let via_secrets_manager = serde_json::json!({"StringEquals": {"kms:ViaService": {"Fn::Join": ["", [
+        "secretsmanager.", {"Ref": "AWS::Region"}, ".amazonaws.com"
+    ]]}}});
+    // The CDK: the key's policy lets the execution role decrypt through Secrets Manager.
+    let key_policy = cdk["Resources"]["SecretKey573D36D8"]["Properties"]["KeyPolicy"]["Statement"]
+        .as_array_mut()
+        .unwrap();
+    let grant = key_policy.remove(1);
+    assert_eq!(grant["Action"], "kms:Decrypt");
+    assert_eq!(grant["Condition"], via_secrets_manager);
+    assert_eq!(
+        grant["Principal"],
+        serde_json::json!({"AWS": {"Fn::GetAtt": ["TaskExecutionRoleEF964934", "Arn"]}})
+    );
+    // stackwright: the same grant, in the execution role's policy, on the key's ARN.
+    let statements = ours["Resources"]["TaskExecutionRoleDefaultPolicy72339918"]["Properties"]
+        ["PolicyDocument"]["Statement"]
+        .as_array_mut()
+        .unwrap();
+    let grant = statements.remove(2);
+    assert_eq!(grant["Action"], "kms:Decrypt");
+    assert_eq!(grant["Condition"], via_secrets_manager);
+    assert_eq!(
+        grant["Resource"],
+        serde_json::json!({"Fn::GetAtt": ["SecretKey573D36D8", "Arn"]})
+    );
+    assert_same_json(&ours, &cdk, "ManagedServiceStack");
 }

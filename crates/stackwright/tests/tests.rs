@@ -11,6 +11,7 @@ mod cdk_cli;
 mod constructs;
 mod ecs;
 mod examples;
+mod managed_ecs;
 mod migrate;
 mod outside_crate;
 mod parity;

@@ -17,7 +17,6 @@ const SUCCEEDED: &str = "RotationSucceeded";
 impl Schedule<'_, '_> {
     /// ECS task definitions that read the rotated secret, when nothing redeploys them.
     pub(super) fn check_consumers(&mut self, secret: &Secret) {
-        let e = self.e;
         let mut ids: Vec<String> = secret
             .secret
             .iter()
@@ -36,17 +35,43 @@ impl Schedule<'_, '_> {
         if ids.is_empty() {
             return;
         }
+        let name = ids[0].clone();
+        self.check_readers(
+            &ids,
+            format!("rotated secret `{name}`"),
+            &format!("`{name}`"),
+        );
+    }
+
+    /// The readers of a database's master secret that RDS manages and rotates itself
+    /// (`ManageMasterUserPassword`, no schedule in the template): tasks read it as `Fn::GetAtt
+    /// <db>.MasterUserSecret.SecretArn`, and its `RotationSucceeded` events name that ARN.
+    pub(super) fn check_managed_consumers(&mut self) {
+        let db = self.id.to_string();
+        self.check_readers(
+            std::slice::from_ref(&db),
+            format!("`{db}`'s MasterUserSecret, which RDS rotates (ManageMasterUserPassword),"),
+            &format!("`{db}`'s MasterUserSecret"),
+        );
+    }
+
+    /// `consumer-not-refreshed` for the task definitions reading one of `ids`, unless a rule
+    /// redeploys their services. `what` is the secret as the message names it, `name` as the
+    /// fix does.
+    fn check_readers(&mut self, ids: &[String], what: String, name: &str) {
+        let e = self.e;
         let consumers: Vec<String> =
             e.t.resources_of_type(TASK_DEFINITION)
-                .filter(|(_, r)| self.reads_secret(r, &ids))
+                .filter(|(_, r)| self.reads_secret(r, ids))
                 .map(|(id, _)| id.to_string())
                 .collect();
-        if consumers.is_empty() || self.refreshed(&ids) {
+        if consumers.is_empty() || self.refreshed(ids) {
             return;
         }
-        let name = ids[0].clone();
         let mut res = consumers.clone();
-        res.push(name.clone());
+        if ids[0] != self.id {
+            res.push(ids[0].clone());
+        }
         let listed = consumers
             .iter()
             .map(|c| format!("`{c}`"))
@@ -56,12 +81,12 @@ impl Schedule<'_, '_> {
             Kind::ConsumerNotRefreshed,
             res,
             format!(
-                "ECS task definition {listed} reads rotated secret `{name}` at task start, and \
-                 no EventBridge rule on its RotationSucceeded event redeploys the service: tasks \
-                 keep the old password, which stops working at the next rotation"
+                "ECS task definition {listed} reads {what} at task start, and no EventBridge \
+                 rule on its RotationSucceeded event redeploys the service: tasks keep the old \
+                 password, which stops working at the next rotation"
             ),
             format!(
-                "redeploy the services after each rotation of `{name}`: an EventBridge rule on \
+                "redeploy the services after each rotation of {name}: an EventBridge rule on \
                  RotationSucceeded with a target calling ecs:UpdateService with \
                  forceNewDeployment (stackwright: `RotationRefresh`)"
             ),

@@ -2,12 +2,17 @@
 //! with its containers (images from a registry, ports, environment, secrets from Secrets
 //! Manager), and [`FargateService`], at parity with aws-cdk-lib's `aws-ecs`.
 //!
+//! A container's secret is any [`ReadableSecret`]: a secret of this app, one attached to a
+//! database, or the master secret RDS manages (`db.secret()` after
+//! `manage_master_user_password`), which RDS rotates every 7 days.
+//!
 //! A task reads its secrets once, when it starts: after a rotation, its containers keep the
 //! old value until the service deploys new tasks. [`RotationRefresh`] does that after every
 //! rotation; synth warns `consumer-not-refreshed` for a task definition that reads a rotated
 //! secret when no refresh redeploys the services that run it.
 //!
 //! [`RotationRefresh`]: crate::secretsmanager::RotationRefresh
+//! [`ReadableSecret`]: crate::secretsmanager::ReadableSecret
 
 mod cluster;
 mod service;
@@ -24,7 +29,7 @@ pub use task_definition::{
 };
 
 use crate::iam::Role;
-use crate::secretsmanager::RotatableSecret;
+use crate::secretsmanager::ReadableSecret;
 
 /// The code of the synth warning for a rotated secret whose consumers are not refreshed:
 /// the same kind name `stackwright check` reports on templates.
@@ -59,11 +64,11 @@ pub(crate) struct RefreshState {
 
 /// The services of this app whose task definitions read `secret` (by the underlying secret),
 /// in creation order.
-pub(crate) fn consumers_of(stack: &Tree, secret: RotatableSecret) -> Vec<FargateService> {
+pub(crate) fn consumers_of(stack: &Tree, secret: &ReadableSecret) -> Vec<FargateService> {
     let Some(st) = stack.state::<EcsState>() else {
         return vec![];
     };
-    let target = secret.secret().node();
+    let target = secret.node();
     st.services
         .iter()
         .filter(|s| {
@@ -80,7 +85,7 @@ fn reads(t: &TaskDefinitionState, secret: NodeId) -> bool {
     t.containers
         .iter()
         .flat_map(|c| c.options.secrets.iter().map(|(_, s)| s))
-        .any(|s| s.secret().secret().node() == secret)
+        .any(|s| s.secret().node() == secret)
 }
 
 pub(crate) fn register_validation(stack: &mut Tree) {
@@ -105,7 +110,7 @@ fn consumers_not_refreshed(stack: &Tree) -> Vec<Diagnostic> {
             .flat_map(|c| c.options.secrets.iter().map(|(_, s)| s))
         {
             let secret = s.secret();
-            let id = secret.secret().node();
+            let id = secret.node();
             if seen.contains(&id) || !secret.is_rotated(stack) {
                 continue;
             }
@@ -142,7 +147,11 @@ fn consumers_not_refreshed(stack: &Tree) -> Vec<Diagnostic> {
                 }
                 missing
             };
-            let secret_path = stack.path(id);
+            let secret_path = if secret.is_managed() {
+                format!("the master secret RDS manages for {}", stack.path(id))
+            } else {
+                stack.path(id)
+            };
             let message = if missing.is_empty() {
                 format!(
                     "the task definition reads {secret_path}, which rotates, and no \

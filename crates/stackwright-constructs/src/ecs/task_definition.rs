@@ -5,7 +5,7 @@ use stackwright_l1::ecs::{cfn_task_definition, CfnTaskDefinition};
 
 use super::{EcsState, TaskDefinitionState};
 use crate::iam::{Role, RoleProps};
-use crate::secretsmanager::RotatableSecret;
+use crate::secretsmanager::ReadableSecret;
 use crate::util::concat;
 
 /// The service principal ECS tasks assume their roles with.
@@ -153,31 +153,34 @@ impl PortMapping {
 
 /// A secret a container reads into an environment variable when its task starts (the CDK's
 /// `ecs.Secret.fromSecretsManager(secret, field)`): the whole value, or one top-level field
-/// of its JSON value. The task definition's execution role is granted read access.
+/// of its JSON value. Any [`ReadableSecret`] will do: a secret of this app, one attached to a
+/// database, or the master secret RDS manages (`db.secret()` after
+/// `manage_master_user_password`). The task definition's execution role is granted read
+/// access (and `kms:Decrypt` through Secrets Manager when a customer-managed key encrypts it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EcsSecret {
-    secret: RotatableSecret,
+    secret: ReadableSecret,
     field: Option<String>,
 }
 
 impl EcsSecret {
     /// The secret's whole value (`ValueFrom`: the secret's ARN).
-    pub fn from_secrets_manager(secret: impl Into<RotatableSecret>) -> Self {
+    pub fn from_secrets_manager(secret: impl Into<ReadableSecret>) -> Self {
         EcsSecret {
             secret: secret.into(),
             field: None,
         }
     }
     /// One field of the secret's JSON value (`ValueFrom`: `<arn>:<field>::`).
-    pub fn from_secrets_manager_field(secret: impl Into<RotatableSecret>, field: &str) -> Self {
+    pub fn from_secrets_manager_field(secret: impl Into<ReadableSecret>, field: &str) -> Self {
         EcsSecret {
             secret: secret.into(),
             field: Some(field.to_string()),
         }
     }
     /// The secret.
-    pub fn secret(&self) -> RotatableSecret {
-        self.secret
+    pub fn secret(&self) -> &ReadableSecret {
+        &self.secret
     }
     /// The field, if one.
     pub fn field(&self) -> Option<&str> {
@@ -487,12 +490,12 @@ impl FargateTaskDefinition {
         Ok(self.state(stack)?.execution_role)
     }
     /// The secrets the containers read, in order (a secret read twice is listed twice).
-    pub fn secrets(&self, stack: &Tree) -> Result<Vec<RotatableSecret>> {
+    pub fn secrets(&self, stack: &Tree) -> Result<Vec<ReadableSecret>> {
         Ok(self
             .state(stack)?
             .containers
             .iter()
-            .flat_map(|c| c.options.secrets.iter().map(|(_, s)| s.secret))
+            .flat_map(|c| c.options.secrets.iter().map(|(_, s)| s.secret.clone()))
             .collect())
     }
 
@@ -629,7 +632,7 @@ impl FargateTaskDefinition {
             let Some(field) = &s.field else { continue };
             if let Some(keys) = s.secret.json_keys(stack) {
                 if !keys.contains(field) {
-                    let secret_path = stack.path(s.secret.secret().node());
+                    let secret_path = stack.path(s.secret.node());
                     let msg = if keys.is_empty() {
                         format!(
                             "secret `{var}` reads field `{field}` of {secret_path}, whose value \

@@ -167,6 +167,10 @@ impl ManagedSecret {
     pub fn secret_arn(&self) -> Expr<String> {
         Expr::get_att_name(Name::Node(self.database), "MasterUserSecret.SecretArn")
     }
+    /// The database (cluster or instance) whose master secret this is.
+    pub fn database(&self) -> NodeId {
+        self.database
+    }
     /// The customer-managed key of the secret, if one was given.
     pub fn kms_key(&self) -> Option<&Expr<String>> {
         self.kms_key.as_ref()

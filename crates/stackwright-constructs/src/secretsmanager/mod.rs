@@ -1,10 +1,12 @@
 //! Secrets Manager: [`Secret`], [`AttachedSecret`], rotation by AWS's functions
 //! ([`SecretRotation`], [`HostedRotation`]) or by your own ([`RotationSchedule`],
-//! [`JsonKeyRotation`]), and [`RotationRefresh`] for the consumers of a rotated secret.
+//! [`JsonKeyRotation`]), `RotationRefresh` (feature `ecs`) for the consumers of a rotated secret, and
+//! [`ReadableSecret`] for what those consumers read (RDS-managed master secrets included).
 
 mod custom;
 mod hosted;
 mod json_key;
+mod readable;
 #[cfg(feature = "ecs")]
 mod refresh;
 mod rotation;
@@ -24,6 +26,7 @@ pub use refresh::{
     REFRESH_ECS_SOURCE, SERVICE_EVENT_DETAIL_TYPE,
 };
 
+pub use readable::{ReadableSecret, MANAGED_SECRET_KEYS};
 pub use rotation::{SecretRotation, SecretRotationApplication, SecretRotationProps};
 pub use secret::{
     ArnForm, AttachedSecret, GenerateSecretString, RotatableSecret, Secret, SecretAttachmentTarget,

@@ -25,13 +25,30 @@
 //! ```
 //!
 //! The secret's ARN is its `Ref`: the full ARN with the random suffix, as the event carries it.
+//!
+//! ## Secrets RDS manages
+//!
+//! A master secret RDS manages (`ManageMasterUserPassword`, named `rds!cluster-<id>` or
+//! `rds!db-<id>`) is rotated by Secrets Manager's *managed rotation*, with no Lambda: the
+//! Secrets Manager User Guide lists RDS and Aurora master credentials under "Managed rotation
+//! for AWS Secrets Manager secrets"
+//! (<https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html>),
+//! and the schedule is the secret's own Secrets Manager rotation configuration (changed there,
+//! not in RDS). The rotation outcome events above are Secrets Manager's, written for rotations
+//! of its secrets; the documentation describes no other event for managed rotation, so the
+//! refresh matches the same `RotationSucceeded`. The identifier to match is the complete ARN of
+//! the `rds!...` secret, with its random suffix: `Fn::GetAtt <database>.MasterUserSecret.SecretArn`
+//! gives exactly that (RDS's `MasterUserSecret.SecretArn`, "the Amazon Resource Name (ARN) of
+//! the secret"), so [`ReadableSecret::rotation_event_arn`] of a managed secret is that
+//! attribute. Not verified against a live account here: the Python tests check that the rule
+//! matches such an event for an `rds!cluster-...` ARN, with EventBridge's matching semantics.
 
 use stackwright_core::{Error, Expr, NodeId, Pseudo, Result, Scope, Value};
 
 use indexmap::IndexMap;
 use stackwright_core::ToValue;
 
-use super::secret::RotatableSecret;
+use super::readable::ReadableSecret;
 use crate::events::{Rule, RuleProps};
 use crate::iam::PolicyStatement;
 use crate::lambda::{Code, Function, FunctionProps, Runtime};
@@ -229,7 +246,7 @@ impl EcsService {
 /// Properties of a [`RotationRefresh`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RotationRefreshProps {
-    secrets: Vec<RotatableSecret>,
+    secrets: Vec<ReadableSecret>,
     services: Vec<EcsService>,
     fargate_services: Vec<crate::ecs::FargateService>,
     all_consumers: bool,
@@ -238,8 +255,9 @@ pub struct RotationRefreshProps {
 }
 
 impl RotationRefreshProps {
-    /// Refresh after rotations of `secret` (add services with [`Self::service`]).
-    pub fn new(secret: impl Into<RotatableSecret>) -> Self {
+    /// Refresh after rotations of `secret` (add services with [`Self::service`]): any
+    /// [`ReadableSecret`], the master secret RDS manages and rotates included.
+    pub fn new(secret: impl Into<ReadableSecret>) -> Self {
         RotationRefreshProps {
             secrets: vec![secret.into()],
             services: vec![],
@@ -250,7 +268,7 @@ impl RotationRefreshProps {
         }
     }
     /// Also refresh after rotations of another secret.
-    pub fn secret(mut self, secret: impl Into<RotatableSecret>) -> Self {
+    pub fn secret(mut self, secret: impl Into<ReadableSecret>) -> Self {
         self.secrets.push(secret.into());
         self
     }
@@ -409,7 +427,7 @@ impl RotationRefresh {
         let mut fargate = std::mem::take(&mut props.fargate_services);
         if props.all_consumers {
             for secret in &props.secrets {
-                for c in crate::ecs::consumers_of(stack, *secret) {
+                for c in crate::ecs::consumers_of(stack, secret) {
                     if !fargate.contains(&c) {
                         fargate.push(c);
                     }
@@ -481,10 +499,15 @@ impl RotationRefresh {
         let mut secret_arns: Vec<Expr<String>> = Vec::new();
         let mut secret_paths: Vec<String> = Vec::new();
         for s in &props.secrets {
-            let arn = s.secret().secret_arn();
+            let arn = s.rotation_event_arn();
             if !secret_arns.contains(&arn) {
                 secret_arns.push(arn);
-                secret_paths.push(stack.path(s.secret().node()));
+                let path = stack.path(s.node());
+                secret_paths.push(if s.is_managed() {
+                    format!("{path} (RDS-managed)")
+                } else {
+                    path
+                });
             }
         }
 
@@ -493,7 +516,7 @@ impl RotationRefresh {
             .state_mut::<crate::ecs::RefreshState>()
             .refreshes
             .push((
-                props.secrets.iter().map(|s| s.secret().node()).collect(),
+                props.secrets.iter().map(ReadableSecret::node).collect(),
                 arns.clone(),
             ));
         let mut services_json: Vec<Expr<String>> = vec![Expr::lit("[")];

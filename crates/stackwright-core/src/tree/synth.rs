@@ -510,13 +510,29 @@ impl Tree {
         // 7. CloudFormation limits.
         check_limits(&stack_name, &t, &mut diags);
 
-        // 8. Extra checks (the analyzer): findings name logical IDs.
+        // 8. Extra checks (the analyzer): findings name logical IDs, which become construct
+        //    paths. A finding that a construct already reported (the same code, on a construct
+        //    the finding involves) is not repeated.
+        let reported = diags.len();
         for check in checks {
             for mut d in check.check(&t) {
                 if let Some(p) = paths.get(&d.path) {
                     d.logical_id = Some(std::mem::replace(&mut d.path, p.clone()));
                 }
-                diags.push(d);
+                for r in &mut d.related {
+                    if let Some(p) = paths.get(r.as_str()) {
+                        r.clone_from(p);
+                    }
+                }
+                let repeats = |c: &Diagnostic| {
+                    c.code == d.code
+                        && std::iter::once(&d.path)
+                            .chain(&d.related)
+                            .any(|p| is_at_or_under(p, &c.path))
+                };
+                if !diags[..reported].iter().any(repeats) {
+                    diags.push(d);
+                }
             }
         }
 
@@ -819,6 +835,12 @@ fn apply_override(props: &mut IndexMap<String, Value>, path: &[String], value: O
 }
 
 /// Checks every `Ref`, `Fn::GetAtt` and `Fn::Sub` placeholder names something that exists.
+/// Whether construct path `path` is `construct` or an element under it.
+fn is_at_or_under(path: &str, construct: &str) -> bool {
+    path.strip_prefix(construct)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 fn check_names(t: &Template, paths: &IndexMap<String, String>, diags: &mut Vec<Diagnostic>) {
     let exists_ref = |n: &str| {
         t.resources.contains_key(n)

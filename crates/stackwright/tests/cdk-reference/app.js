@@ -470,6 +470,8 @@ function apiKeySecret(stack) {
   dbSg.connections.allowFrom(appSg, ec2.Port.tcp(5432), 'app to db');
   const cacheSg = new ec2.SecurityGroup(b, 'CacheSg', { vpc, allowAllOutbound: false, description: 'Cache tier' });
   cacheSg.connections.allowTo(appSg, ec2.Port.tcp(8080), 'cache to app');
+}
+
 // --- Brownfield: imported VPC, security group, cluster and secret (examples/brownfield.rs) --
 // A new cluster in an imported VPC, and a multi-user rotation on an imported cluster whose
 // master secret is imported by complete ARN.
@@ -636,6 +638,51 @@ function apiKeySecret(stack) {
     vpcSubnets: isolated,
   });
   cluster.addProxy('Proxy', { secrets: [cluster.secret], vpc, vpcSubnets: isolated });
+}
+
+// --- A Fargate service reading RDS-managed master secrets (issue 16) ----------------------
+// A cluster's managed secret (AWS-managed key) and an instance's managed secret encrypted with a
+// customer-managed key: the task reads the cluster's `password` field and the instance's whole
+// secret. `cluster.secret` is the CDK's imported `ManagedSecret` (the complete ARN
+// `MasterUserSecret.SecretArn`).
+{
+  const stack = new cdk.Stack(app, 'ManagedServiceStack');
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+  });
+  const cluster = new rds.DatabaseCluster(stack, 'AuroraCluster', {
+    engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_04_0 }),
+    credentials: rds.Credentials.fromUsername('admin'),
+    manageMasterUserPassword: true,
+    writer: rds.ClusterInstance.provisioned('writer'),
+    vpc,
+    vpcSubnets: isolated,
+  });
+  const key = new kms.Key(stack, 'SecretKey', { enableKeyRotation: true });
+  const instance = new rds.DatabaseInstance(stack, 'Postgres', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16_8 }),
+    instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO),
+    credentials: rds.Credentials.fromUsername('postgres', { encryptionKey: key }),
+    manageMasterUserPassword: true,
+    vpc,
+    vpcSubnets: isolated,
+  });
+  const ecsCluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const task = new ecs.FargateTaskDefinition(stack, 'Task', { cpu: 256, memoryLimitMiB: 512 });
+  task.addContainer('app', {
+    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1.27'),
+    secrets: {
+      DB_PASSWORD: ecs.Secret.fromSecretsManager(cluster.secret, 'password'),
+      PG_SECRET: ecs.Secret.fromSecretsManager(instance.secret),
+    },
+  });
+  new ecs.FargateService(stack, 'Service', {
+    cluster: ecsCluster,
+    taskDefinition: task,
+    vpcSubnets: isolated,
+  });
 }
 
 app.synth();

@@ -25,3 +25,29 @@ pub mod rotation_refresh;
 
 /// The mission stack (`examples/synth.rs`), which `rotation_refresh` builds on.
 pub(crate) use rotation_refresh::mission as synth;
+
+use stackwright::ec2::{SubnetConfiguration, SubnetType, Vpc, VpcProps};
+use stackwright::{Diagnostic, Scope, Stack};
+
+/// The network most reference stacks start from: two Availability Zones of isolated subnets
+/// (`/24`), no NAT gateway (`Vpc` in the CDK reference app).
+pub fn isolated_vpc(scope: &mut dyn Scope) -> Vpc {
+    Vpc::new(
+        scope,
+        "Vpc",
+        VpcProps::new()
+            .max_azs(2)
+            .nat_gateways(0)
+            .subnet(SubnetConfiguration::new("Isolated", SubnetType::Isolated).cidr_mask(24)),
+    )
+    .expect("the isolated VPC")
+}
+
+/// Synth's own `consumer-not-refreshed` warnings on `stack` (without the analyzer's).
+pub fn not_refreshed(stack: &Stack) -> Vec<Diagnostic> {
+    let out = stack.synth().expect("synth");
+    out.warnings
+        .into_iter()
+        .filter(|w| w.code == stackwright::ecs::CONSUMER_NOT_REFRESHED)
+        .collect()
+}
