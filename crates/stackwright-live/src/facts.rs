@@ -42,7 +42,9 @@ const NOT_DEPLOYED: [&str; 4] = ["Type", "Construct", "Mutable", "ArnForm"];
 
 /// The stated facts of a template, in the order stated; a VPC's interface endpoints are one
 /// fact each (`InterfaceEndpoints.<service>`). Facts about secrets (`ArnForm`) and a group's
-/// `Mutable` describe how the program uses the resource and are left out.
+/// `Mutable` describe how the program uses the resource and are left out, and so are values
+/// the template computes (intrinsic functions: the groups of a database imported with a group
+/// the same template creates).
 pub fn stated_facts(template: &Template) -> Vec<StatedFact> {
     let mut out = Vec::new();
     let Some(Value::Map(all)) = template
@@ -61,7 +63,9 @@ pub fn stated_facts(template: &Template) -> Vec<StatedFact> {
         }
         let construct = text("Construct");
         for (attribute, value) in attrs {
-            if NOT_DEPLOYED.contains(&attribute.as_str()) {
+            // A value the template computes (a group it creates, say) names no deployed value
+            // this command could compare with.
+            if NOT_DEPLOYED.contains(&attribute.as_str()) || computed(value) {
                 continue;
             }
             let fact = |attribute: String, value: &Value| StatedFact {
@@ -82,6 +86,16 @@ pub fn stated_facts(template: &Template) -> Vec<StatedFact> {
         }
     }
     out
+}
+
+/// Whether a value holds an intrinsic function.
+fn computed(v: &Value) -> bool {
+    match v {
+        Value::Fn(_) => true,
+        Value::List(l) => l.iter().any(computed),
+        Value::Map(m) => m.values().any(computed),
+        _ => false,
+    }
 }
 
 fn json(v: &Value) -> Json {

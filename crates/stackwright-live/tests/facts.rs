@@ -164,6 +164,19 @@ fn the_stated_facts_of_a_template() {
     let port = facts().into_iter().find(|f| f.attribute == "Endpoint.Port");
     assert_eq!(port.unwrap().construct.as_deref(), Some("Db/Cluster"));
     assert!(stated_facts(&Template::parse("Resources: {}").unwrap()).is_empty());
+
+    // A value the template computes is no deployed fact to compare with.
+    let computed = Template::parse(
+        "Metadata:\n  stackwright:facts:\n    db:\n      Type: AWS::RDS::DBInstance\n      \
+         Endpoint.Port: 5432\n      SecurityGroupIds: [sg-1, !GetAtt Sg.GroupId]\n\
+         Resources:\n  Sg: {Type: AWS::EC2::SecurityGroup}\n",
+    )
+    .unwrap();
+    let names: Vec<String> = stated_facts(&computed)
+        .iter()
+        .map(StatedFact::name)
+        .collect();
+    assert_eq!(names, ["db.Endpoint.Port"]);
 }
 
 #[test]
