@@ -290,6 +290,24 @@ pub fn check_files(
     check_inputs(inputs)
 }
 
+/// Checks paths on disk as one deployment, as `run` does (without standard input): each path
+/// is a template file or a directory, a cloud assembly when it holds a `manifest.json`. A
+/// report per template found, with its text.
+///
+/// ```
+/// use stackwright_check::check_paths;
+///
+/// let reports = check_paths(&["no/such/template.json"]);
+/// assert!(reports[0].result.as_ref().unwrap_err().starts_with("cannot read"));
+/// ```
+pub fn check_paths(paths: &[&str]) -> Vec<FileReport> {
+    let mut inputs = Vec::new();
+    for p in paths {
+        read_path(&Disk, std::path::Path::new(p), &mut inputs);
+    }
+    check_inputs(inputs)
+}
+
 /// Checks the inputs of one call as one deployment.
 fn check_inputs(mut inputs: Vec<Input>) -> Vec<FileReport> {
     link_loose_nested(&mut inputs);

@@ -47,11 +47,14 @@ pub enum Kind {
     CannotProve,
     /// The verdict rests on facts the program stated about resources outside the template.
     StatedFacts,
+    /// A fact the program stated about an imported resource does not hold in the account, or
+    /// the resource does not exist (only `stackwright check --live --facts` reports it).
+    StatedFactWrong,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 19] = [
         Kind::NoRouteToSecretsManager,
         Kind::EndpointPrivateDnsDisabled,
         Kind::EndpointDeniesLambda,
@@ -70,6 +73,7 @@ impl Kind {
         Kind::ConsumerNotRefreshed,
         Kind::CannotProve,
         Kind::StatedFacts,
+        Kind::StatedFactWrong,
     ];
 
     /// The stable kebab-case name, e.g. `no-route-to-secrets-manager`.
@@ -100,6 +104,7 @@ impl Kind {
             Kind::ConsumerNotRefreshed => "consumer-not-refreshed",
             Kind::CannotProve => "cannot-prove",
             Kind::StatedFacts => "rests-on-stated-facts",
+            Kind::StatedFactWrong => "stated-fact-wrong",
         }
     }
 
@@ -196,6 +201,9 @@ impl Kind {
             Kind::StatedFacts => {
                 "The verdict rests on facts stated about resources outside the template"
             }
+            Kind::StatedFactWrong => {
+                "A fact stated about an imported resource does not hold in the account"
+            }
         }
     }
 
@@ -261,6 +269,9 @@ impl Kind {
             }
             Kind::StatedFacts => {
                 "The program that wrote the template stated facts about resources it imports (subnet types, route tables, CIDR blocks, security groups, ports) in the template's Metadata under stackwright:facts, and the verdict used them. Verify them against the account: a wrong fact gives a wrong verdict."
+            }
+            Kind::StatedFactWrong => {
+                "The program that wrote the template states a fact about a resource it imports (template Metadata, stackwright:facts) that the deployed resource contradicts, or the resource does not exist, so every verdict resting on the fact is unfounded. Correct the fact where the program imports the resource (the construct path the finding names: the id, CIDR block, route table, port or security groups passed to from_attributes), or change the resource to match, then check again."
             }
         }
     }

@@ -41,6 +41,7 @@
 //! | `consumer-not-refreshed` | warning | Redeploy the ECS services that read the secret after each rotation: a rule on `RotationSucceeded` whose target may call `ecs:UpdateService` (`RotationRefresh`). |
 //! | `cannot-prove` | warning | Define the missing piece in the template, or verify it by hand and acknowledge. |
 //! | `rests-on-stated-facts` | warning | The verdict used facts the program stated about imported resources (template `Metadata`, `stackwright:facts`); verify them against the account. |
+//! | `stated-fact-wrong` | error | A stated fact does not hold in the account, or its resource does not exist (`stackwright check --live --facts`): correct the fact where the program imports the resource, or the resource. |
 //!
 //! ## Semantics
 //!
@@ -173,8 +174,8 @@ mod net;
 pub use analyze::{analyze, rotation_schedule_count};
 #[cfg(feature = "reports")]
 pub use cli::{
-    check_files, render_json, render_sarif, render_text, render_text_with, run, run_with,
-    CheckArgs, Checked, FileReport, Format, TextOptions,
+    check_files, check_paths, render_json, render_sarif, render_text, render_text_with, run,
+    run_with, CheckArgs, Checked, FileReport, Format, TextOptions,
 };
 pub use deployment::{analyze_deployment, StackTemplate};
 pub use eval::engine_default_port;

@@ -86,23 +86,40 @@ pub fn render_markdown(reports: &[FileReport]) -> String {
                 );
             }
             for f in &findings {
-                s.push_str(&format!(
-                    "\n- {} **{}** `{}` ({}): {}.  \n  Fix: {}.\n",
-                    icon(f.severity),
-                    f.severity,
-                    f.kind,
-                    f.resources
-                        .iter()
-                        .map(|r| format!("`{r}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    text(&f.message),
-                    text(&f.fix)
-                ));
+                s.push_str(&item(f));
+            }
+        }
+        // Stated facts the account contradicts (`check --live --facts`) belong to no rotation.
+        let facts: Vec<&Finding> = c
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::StatedFactWrong)
+            .collect();
+        if !facts.is_empty() {
+            s.push_str(&format!("\n### `{}`: stated facts\n", r.file));
+            for f in facts {
+                s.push_str(&item(f));
             }
         }
     }
     s
+}
+
+/// A finding as a list item.
+fn item(f: &Finding) -> String {
+    format!(
+        "\n- {} **{}** `{}` ({}): {}.  \n  Fix: {}.\n",
+        icon(f.severity),
+        f.severity,
+        f.kind,
+        f.resources
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        text(&f.message),
+        text(&f.fix)
+    )
 }
 
 fn count(findings: &[Finding], severity: Severity) -> usize {

@@ -44,7 +44,13 @@ fn help_shows_the_live_flags() {
     }
     let (code, out, _) = stackwright(&["check", "--help"], &[]);
     assert_eq!(code, 0);
-    for flag in ["--live", "--secret-id <ID>", "--stack-name <NAME>", "--all"] {
+    for flag in [
+        "--live",
+        "--secret-id <ID>",
+        "--stack-name <NAME>",
+        "--all",
+        "--facts <TEMPLATE>",
+    ] {
         assert!(out.contains(flag), "{flag}: {out}");
     }
 }
@@ -73,6 +79,7 @@ fn flags_that_do_not_go_together_are_refused() {
         &["check", "t.json", "--live", "--all"],
         &["check", "--secret-id", "x"],
         &["check", "--live", "--all", "--secret-id", "x"],
+        &["check", "--facts", "t.json"],
     ] {
         let (code, _, err) = stackwright(args, &[]);
         assert_eq!(code, 2, "{args:?}: {err}");
@@ -88,7 +95,7 @@ fn flags_that_do_not_go_together_are_refused() {
     assert_eq!(code, 2);
     assert_eq!(
         err,
-        "error: --live needs --secret-id ID, --stack-name NAME or --all\n"
+        "error: --live needs --secret-id ID, --stack-name NAME, --all or --facts TEMPLATE\n"
     );
 }
 
@@ -116,6 +123,32 @@ fn no_region_and_no_endpoint_are_clear_errors() {
     let (code, _, err) = stackwright(&["check", "--live", "--secret-id", "prod/db"], &env);
     assert_eq!(code, 2, "{err}");
     assert!(err.starts_with("error: DescribeSecret failed: "), "{err}");
+
+    // --facts reads the templates, then the resources they state facts about.
+    let dir = std::env::temp_dir().join(format!("stackwright-cli-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stated = dir.join("stated.yaml");
+    std::fs::write(
+        &stated,
+        "Metadata:\n  stackwright:facts:\n    subnet-0aaa1111bbbb22220:\n      \
+         Type: AWS::EC2::Subnet\n      VpcId: vpc-0a1b2c3d4e5f60718\nResources: {}\n",
+    )
+    .unwrap();
+    let none = dir.join("none.json");
+    std::fs::write(
+        &none,
+        r#"{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}"#,
+    )
+    .unwrap();
+    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let (code, _, err) = stackwright(&["check", "--live", "--facts", &path(&stated)], &env);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error: DescribeSubnets failed: "), "{err}");
+    // No stated fact: nothing to read, nothing wrong.
+    let (code, out, err) = stackwright(&["check", "--live", "--facts", &path(&none)], &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("facts:"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
 
     // No credentials anywhere.
     let env = [

@@ -27,7 +27,7 @@ pub enum Targets {
 /// on throttling; this keeps a region's worth of secrets from provoking it).
 const CONCURRENCY: usize = 8;
 /// Ids per describe call (EC2's filters and id lists take up to 200 values).
-const BATCH: usize = 100;
+pub(crate) const BATCH: usize = 100;
 /// With more distinct rotation functions than this, one `ListFunctions` walk is cheaper than a
 /// `GetFunctionConfiguration` per function.
 const LIST_FUNCTIONS_FROM: usize = 5;
@@ -115,12 +115,18 @@ async fn read_secrets(aws: &Aws, targets: &Targets) -> Result<Vec<LiveSecret>, L
                             sdk_error("CloudFormation", "ListStackResources", e)
                         }
                     })?;
-                    for r in page.stack_resource_summaries() {
-                        if r.resource_type() == Some("AWS::SecretsManager::RotationSchedule") {
-                            ids.extend(r.physical_resource_id().map(str::to_string));
-                        }
-                    }
+                    ids.extend(schedule_secrets(page.stack_resource_summaries()));
                 }
+            }
+            if ids.is_empty() {
+                return Err(LiveError::Usage(format!(
+                    "{} no rotation schedule (AWS::SecretsManager::RotationSchedule) whose \
+                     secret could be checked",
+                    match stacks.as_slice() {
+                        [one] => format!("stack {one} has"),
+                        _ => format!("the stacks {} have", stacks.join(", ")),
+                    }
+                )));
             }
             ids
         }
@@ -161,6 +167,22 @@ async fn read_secrets(aws: &Aws, targets: &Targets) -> Result<Vec<LiveSecret>, L
 
 use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
 
+/// The secrets of a stack's rotation schedules: the physical id of an
+/// `AWS::SecretsManager::RotationSchedule` is its secret's ARN. `ListStackResources` (not
+/// `DescribeStackResources`, which stops at 100 resources) pages through every resource; a
+/// schedule still being created has no physical id yet and is left out.
+pub(crate) fn schedule_secrets(
+    summaries: &[aws_sdk_cloudformation::types::StackResourceSummary],
+) -> Vec<String> {
+    summaries
+        .iter()
+        .filter(|r| r.resource_type() == Some("AWS::SecretsManager::RotationSchedule"))
+        .filter_map(|r| r.physical_resource_id())
+        .filter(|id| !id.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 fn secret_error<E>(error: E, id: &str, operation: &str) -> LiveError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -175,7 +197,7 @@ where
     }
 }
 
-async fn collect<T: 'static>(
+pub(crate) async fn collect<T: 'static>(
     mut tasks: JoinSet<Result<T, LiveError>>,
 ) -> Result<Vec<T>, LiveError> {
     let mut out = Vec::new();
@@ -357,7 +379,11 @@ async fn read_functions(
     Ok(())
 }
 
-async fn read_vpcs(aws: &Aws, vpcs: &[String], inv: &mut Inventory) -> Result<(), LiveError> {
+pub(crate) async fn read_vpcs(
+    aws: &Aws,
+    vpcs: &[String],
+    inv: &mut Inventory,
+) -> Result<(), LiveError> {
     let ec2 = &aws.ec2;
     let (described, subnets, tables, nats, endpoints, groups, acls) = tokio::join!(
         ec2.describe_vpcs().set_vpc_ids(Some(vpcs.to_vec())).send(),
@@ -587,7 +613,7 @@ async fn read_vpcs(aws: &Aws, vpcs: &[String], inv: &mut Inventory) -> Result<()
     Ok(())
 }
 
-fn group(g: &aws_sdk_ec2::types::SecurityGroup) -> LiveGroup {
+pub(crate) fn group(g: &aws_sdk_ec2::types::SecurityGroup) -> LiveGroup {
     let rules = |perms: &[aws_sdk_ec2::types::IpPermission]| -> Vec<LiveRule> {
         let mut out = Vec::new();
         for p in perms {
@@ -648,6 +674,17 @@ async fn read_databases(
         .filter(|s| s.target.cluster.is_none())
         .filter_map(|s| s.target.instance.clone())
         .collect();
+    read_databases_by_id(aws, clusters, instances, inv).await
+}
+
+/// `DescribeDBClusters`/`DescribeDBInstances` once per identifier, concurrently; one that
+/// does not exist is left out.
+pub(crate) async fn read_databases_by_id(
+    aws: &Aws,
+    clusters: BTreeSet<String>,
+    instances: BTreeSet<String>,
+    inv: &mut Inventory,
+) -> Result<(), LiveError> {
     let mut tasks: JoinSet<Result<Option<LiveDatabase>, LiveError>> = JoinSet::new();
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENCY));
     for id in clusters {
@@ -666,6 +703,7 @@ async fn read_databases(
                     id: id.clone(),
                     engine: c.engine().map(str::to_string),
                     port: c.port(),
+                    address: c.endpoint().map(str::to_string),
                     group_ids: c
                         .vpc_security_groups()
                         .iter()
@@ -693,6 +731,7 @@ async fn read_databases(
                     id: id.clone(),
                     engine: i.engine().map(str::to_string),
                     port: i.endpoint().and_then(|e| e.port()).or(i.db_instance_port()),
+                    address: i.endpoint().and_then(|e| e.address()).map(str::to_string),
                     group_ids: i
                         .vpc_security_groups()
                         .iter()
@@ -713,4 +752,34 @@ async fn read_databases(
         inv.databases.insert(key, db);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudformation::primitives::DateTime;
+    use aws_sdk_cloudformation::types::{ResourceStatus, StackResourceSummary};
+
+    fn summary(kind: &str, physical: Option<&str>) -> StackResourceSummary {
+        StackResourceSummary::builder()
+            .logical_resource_id("R")
+            .resource_type(kind)
+            .set_physical_resource_id(physical.map(str::to_string))
+            .last_updated_timestamp(DateTime::from_secs(0))
+            .resource_status(ResourceStatus::CreateComplete)
+            .build()
+    }
+
+    #[test]
+    fn a_stack_names_the_secrets_of_its_rotation_schedules() {
+        let arn = "arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCdEf";
+        let summaries = [
+            summary("AWS::SecretsManager::Secret", Some(arn)),
+            summary("AWS::SecretsManager::RotationSchedule", Some(arn)),
+            summary("AWS::Lambda::Function", Some("rotation")),
+            // Still being created: no physical id yet.
+            summary("AWS::SecretsManager::RotationSchedule", None),
+            summary("AWS::SecretsManager::RotationSchedule", Some("")),
+        ];
+        assert_eq!(super::schedule_secrets(&summaries), [arn]);
+    }
 }

@@ -1,6 +1,8 @@
 //! Live mode of the `stackwright` command: reads a secret's rotation from the account with the
 //! official AWS SDK for Rust and hands it to the same diagnosis and analysis as offline.
 //!
+//! - `stackwright check --live --facts TEMPLATE...`: the facts templates state about the
+//!   resources they import, compared with the account ([`check_facts`], [`verify_facts`]).
 //! - `stackwright doctor --secret-id ID`: `DescribeSecret`, `ListSecretVersionIds` (every
 //!   page) and the rotation function's CloudWatch Logs events become the doctor's inputs
 //!   ([`read_secret`], [`SecretState::report`]); `--apply` makes the repair's label changes for
@@ -18,6 +20,7 @@ mod aws;
 mod check;
 mod doctor;
 mod error;
+mod facts;
 mod network;
 
 use std::io::Write;
@@ -26,6 +29,7 @@ pub use aws::{Aws, CallCounter};
 pub use check::{check_live, Targets};
 pub use doctor::{apply, plan_apply, read_secret, LabelChange, LoginOutcome, SecretState};
 pub use error::LiveError;
+pub use facts::{check_facts, stated_facts, verify_facts, StatedFact};
 pub use network::{
     logical_id, DbTarget, Inventory, LiveAcl, LiveAclEntry, LiveDatabase, LiveEndpoint,
     LiveFunction, LiveGroup, LiveNat, LiveRouteTable, LiveRule, LiveSecret, LiveSubnet, LiveVpc,
@@ -214,15 +218,31 @@ pub struct CheckLiveArgs {
     /// Every secret of the region with rotation enabled.
     #[arg(long, requires = "live", conflicts_with_all = ["secret_ids", "stack_names"])]
     pub all: bool,
+    /// Verify the facts these templates state about the resources they import (template
+    /// Metadata, stackwright:facts) against the account: files, directories or cloud
+    /// assemblies. Alone or with --secret-id, --stack-name or --all.
+    #[arg(long = "facts", value_name = "TEMPLATE", num_args = 1.., requires = "live")]
+    pub facts: Vec<String>,
 }
 
 impl CheckLiveArgs {
-    /// The secrets to read.
+    /// The secrets to read: none when only `--facts` is given.
     ///
     /// # Errors
     ///
-    /// [`LiveError::Usage`] when none is named.
-    pub fn targets(&self) -> Result<Targets, LiveError> {
+    /// [`LiveError::Usage`] when neither a secret nor `--facts` is given.
+    pub fn targets(&self) -> Result<Option<Targets>, LiveError> {
+        if !self.facts.is_empty()
+            && !self.all
+            && self.stack_names.is_empty()
+            && self.secret_ids.is_empty()
+        {
+            return Ok(None);
+        }
+        self.secret_targets().map(Some)
+    }
+
+    fn secret_targets(&self) -> Result<Targets, LiveError> {
         if self.all {
             Ok(Targets::All)
         } else if !self.stack_names.is_empty() {
@@ -236,7 +256,7 @@ impl CheckLiveArgs {
             Ok(Targets::Secrets(self.secret_ids.clone()))
         } else {
             Err(LiveError::Usage(
-                "--live needs --secret-id ID, --stack-name NAME or --all".into(),
+                "--live needs --secret-id ID, --stack-name NAME, --all or --facts TEMPLATE".into(),
             ))
         }
     }
@@ -255,7 +275,12 @@ pub fn run_check(
     let result = live.targets().and_then(|targets| {
         runtime()?.block_on(async {
             let aws = Aws::from_env().await?;
-            check_live(&aws, &targets).await
+            let paths: Vec<&str> = live.facts.iter().map(String::as_str).collect();
+            let mut reports = check_facts(&aws, &paths).await?;
+            if let Some(targets) = targets {
+                reports.extend(check_live(&aws, &targets).await?);
+            }
+            Ok(reports)
         })
     });
     match result {

@@ -254,6 +254,8 @@ pub struct LiveDatabase {
     pub engine: Option<String>,
     /// `Port` (`Endpoint.Port` of an instance).
     pub port: Option<i32>,
+    /// `Endpoint` of a cluster, `Endpoint.Address` of an instance.
+    pub address: Option<String>,
     /// `VpcSecurityGroups[].VpcSecurityGroupId`.
     pub group_ids: Vec<String>,
 }

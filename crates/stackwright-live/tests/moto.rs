@@ -844,3 +844,174 @@ async fn all_secrets_of_a_region_with_calls_per_distinct_resource() {
     // lambda 1, ec2 14, rds 3 (moto returns the 200 functions on one page).
     assert!(network <= 25, "{network} calls: {calls:?}");
 }
+
+/// A template that imports the network and the database and states what they are, as a
+/// brownfield program writes it.
+fn stated_template(
+    net: &Net,
+    table: &str,
+    subnet_cidr: &str,
+    default_route: &str,
+    port: u16,
+    extra: &str,
+) -> String {
+    let (vpc, subnet, db_sg) = (&net.vpc, &net.subnet, &net.db_sg);
+    let vpc_cidr = format!("{}.0.0/16", subnet_cidr.rsplitn(3, '.').nth(2).unwrap());
+    format!(
+        r#"Metadata:
+  stackwright:facts:
+    {vpc}:
+      Type: AWS::EC2::VPC
+      Construct: App/Vpc
+      CidrBlock: {vpc_cidr}
+    {subnet}:
+      Type: AWS::EC2::Subnet
+      Construct: App/Vpc
+      VpcId: {vpc}
+      AvailabilityZone: {REGION}a
+      SubnetType: Isolated
+      RouteTableId: {table}
+      CidrBlock: {subnet_cidr}
+    {table}:
+      Type: AWS::EC2::RouteTable
+      Construct: App/Vpc
+      DefaultRoute: {default_route}
+    facts-db:
+      Type: AWS::RDS::DBCluster
+      Construct: App/Database
+      Endpoint.Port: {port}
+      SecurityGroupIds: [{db_sg}]
+      Engine: aurora-mysql
+{extra}Resources:
+  Topic: {{Type: AWS::SNS::Topic}}
+"#
+    )
+}
+
+#[tokio::test]
+async fn stated_facts_are_verified_against_the_account() {
+    let s = setup(REGION).await;
+    let net = s.network("facts", 15).await;
+    s.cluster("facts-db", &net).await;
+    // The subnet has no table of its own: the VPC's main table, with no default route.
+    let main = s
+        .ec2
+        .describe_route_tables()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("vpc-id")
+                .values(&net.vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .route_tables()
+        .iter()
+        .find(|t| t.associations().iter().any(|a| a.main() == Some(true)))
+        .and_then(|t| t.route_table_id().map(str::to_string))
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("stackwright-facts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let aws = s.aws.clone();
+        async move {
+            let path = path.to_string_lossy().to_string();
+            let reports = check_facts(&aws, &[path.as_str()]).await.unwrap();
+            let (mut out, mut err) = (Vec::new(), Vec::new());
+            let code = write_check(
+                &reports,
+                stackwright_check::Format::Text,
+                &mut out,
+                &mut err,
+                &stackwright_check::TextOptions::default(),
+            );
+            let findings = reports[0].result.as_ref().unwrap().findings.clone();
+            (code, findings, String::from_utf8(out).unwrap())
+        }
+    };
+
+    // Every stated fact holds: exit 0, nothing to report.
+    let right = stated_template(&net, &main, "10.15.1.0/24", "none", 3306, "");
+    let (code, findings, text) = run("right.yaml", right).await;
+    assert_eq!((code, findings.len()), (0, 0), "{text}");
+    assert!(text.contains("facts:"), "{text}");
+
+    // A wrong CIDR block, a default route that is not there, the wrong port, and a subnet
+    // that does not exist: one error each, naming the fact and both values.
+    let missing = "    subnet-0123456789abcdef0:\n      Type: AWS::EC2::Subnet\n      \
+                   Construct: App/Vpc\n      VpcId: vpc-0123456789abcdef0\n";
+    let wrong = stated_template(&net, &main, "10.15.2.0/24", "nat-gateway", 5432, missing);
+    let (code, findings, text) = run("wrong.yaml", wrong).await;
+    assert_eq!(code, 1, "{text}");
+    assert!(findings.iter().all(|f| f.kind == Kind::StatedFactWrong));
+    let first: Vec<&str> = findings.iter().map(|f| f.resources[0].as_str()).collect();
+    let subnet = &net.subnet;
+    assert_eq!(
+        first,
+        [
+            format!("{subnet}.CidrBlock"),
+            format!("{main}.DefaultRoute"),
+            "facts-db.Endpoint.Port".to_string(),
+            "subnet-0123456789abcdef0.VpcId".to_string(),
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "error[stated-fact-wrong] {subnet}.CidrBlock, App/Vpc: stated {subnet}.CidrBlock \
+             is 10.15.2.0/24, but the deployed resource has 10.15.1.0/24"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("stated facts-db.Endpoint.Port is 5432, but the deployed resource has 3306"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "stated {main}.DefaultRoute is nat-gateway, but the deployed resource has none"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("subnet subnet-0123456789abcdef0 does not exist in the account"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `--stack-name` on moto: moto 5.2.5's CloudFormation creates no Secrets Manager resources
+/// (their summaries come back without type or id), so a stack's schedules cannot be deployed
+/// there; the path from a schedule's summary to its secret is a unit test of
+/// `schedule_secrets`. What moto can show: a stack that does not exist, and one without a
+/// rotation schedule.
+#[tokio::test]
+async fn stacks_without_schedules_and_stacks_that_do_not_exist() {
+    let s = setup(REGION).await;
+    let template = r#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic",
+        "Properties": {"TopicName": "no-rotation"}}}}"#;
+    s.cfn
+        .create_stack()
+        .stack_name("no-rotation")
+        .template_body(template)
+        .send()
+        .await
+        .unwrap();
+    let err = check_live(&s.aws, &Targets::Stacks(vec!["no-rotation".into()]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "stack no-rotation has no rotation schedule (AWS::SecretsManager::RotationSchedule) \
+         whose secret could be checked"
+    );
+    assert_eq!(s.aws.calls.get("cloudformation.ListStackResources"), 1);
+    let err = check_live(&s.aws, &Targets::Stacks(vec!["no-such-stack".into()]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LiveError::NotFound { .. }), "{err}");
+    assert!(err.to_string().contains("no-such-stack"), "{err}");
+}

@@ -88,6 +88,7 @@ fn isolated() -> (Inventory, LiveSecret) {
             id: "db1".into(),
             engine: Some("aurora-mysql".into()),
             port: Some(3306),
+            address: None,
             group_ids: vec!["sg-db".into()],
         },
     );

@@ -2,6 +2,7 @@
 //! moto's server (`--features moto-tests`, which needs `MOTO_URL`; `.ci/test` starts the server
 //! and sets it).
 
+mod facts;
 mod template;
 
 #[cfg(feature = "moto-tests")]
