@@ -532,17 +532,18 @@ mod tests {
         Some(b)
     }
 
+    /// Only the current version's login outcome stated.
+    fn current_only(logs_in: bool) -> LoginOutcome {
+        LoginOutcome {
+            current: Some(logs_in),
+            ..LoginOutcome::default()
+        }
+    }
+
     #[test]
     fn current_logs_in_removes_the_stale_pending_label() {
         let r = report(PENDING_NOT_APPLIED);
-        let plan = plan_apply(
-            &r,
-            LoginOutcome {
-                current: yes(true),
-                ..LoginOutcome::default()
-            },
-        )
-        .unwrap();
+        let plan = plan_apply(&r, current_only(true)).unwrap();
         assert_eq!(plan.len(), 1);
         assert_eq!(plan[0].describe("prod/db"), "UpdateSecretVersionStage SecretId=prod/db VersionStage=AWSPENDING RemoveFromVersionId=n");
     }
@@ -576,15 +577,7 @@ mod tests {
             err.contains("state the outcome of the login test first"),
             "{err}"
         );
-        let err = plan_apply(
-            &r,
-            LoginOutcome {
-                current: yes(false),
-                ..LoginOutcome::default()
-            },
-        )
-        .unwrap_err()
-        .to_string();
+        let err = plan_apply(&r, current_only(false)).unwrap_err().to_string();
         assert!(
             err.contains("add --pending-logs-in or --pending-fails"),
             "{err}"
@@ -605,41 +598,20 @@ mod tests {
         );
 
         let healthy = report(r#"{"Versions":[{"VersionId":"c","VersionStages":["AWSCURRENT"]}]}"#);
-        let err = plan_apply(
-            &healthy,
-            LoginOutcome {
-                current: yes(true),
-                ..LoginOutcome::default()
-            },
-        )
-        .unwrap_err();
+        let err = plan_apply(&healthy, current_only(true)).unwrap_err();
         assert!(err.to_string().contains("nothing to change"));
 
         let multiple = report(
             r#"{"Versions":[{"VersionId":"a","VersionStages":["AWSCURRENT"]},{"VersionId":"b","VersionStages":["AWSCURRENT"]}]}"#,
         );
-        let err = plan_apply(
-            &multiple,
-            LoginOutcome {
-                current: yes(true),
-                ..LoginOutcome::default()
-            },
-        )
-        .unwrap_err();
+        let err = plan_apply(&multiple, current_only(true)).unwrap_err();
         assert!(err.to_string().contains("multiple-current"), "{err}");
 
         // Without AWSPREVIOUS, a failing AWSCURRENT leaves nothing to move to.
         let lone = report(
             r#"{"Versions":[{"VersionId":"c","VersionStages":["AWSCURRENT","AWSPENDING"]}]}"#,
         );
-        let err = plan_apply(
-            &lone,
-            LoginOutcome {
-                current: yes(false),
-                ..LoginOutcome::default()
-            },
-        )
-        .unwrap_err();
+        let err = plan_apply(&lone, current_only(false)).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("--apply refused: no label change applies"),
@@ -650,14 +622,7 @@ mod tests {
     #[test]
     fn pending_and_current_outcomes() {
         let r = report(PENDING_AND_CURRENT);
-        let plan = plan_apply(
-            &r,
-            LoginOutcome {
-                current: yes(true),
-                ..LoginOutcome::default()
-            },
-        )
-        .unwrap();
+        let plan = plan_apply(&r, current_only(true)).unwrap();
         assert_eq!(plan.len(), 1);
         assert_eq!(plan[0].remove_from.as_deref(), Some("c"));
         assert_eq!(plan[0].stage, AWSPENDING);

@@ -429,6 +429,41 @@ async fn a_network_acl_that_blocks_443() {
     assert_eq!((code, kinds), (1, vec![Kind::NaclBlocksRotation]), "{text}");
 }
 
+/// A rotation function's log group with one event, `message`, written now.
+async fn rotation_log(s: &Setup, group: &str, message: &str) {
+    s.logs
+        .create_log_group()
+        .log_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    s.logs
+        .create_log_stream()
+        .log_group_name(group)
+        .log_stream_name("s")
+        .send()
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    s.logs
+        .put_log_events()
+        .log_group_name(group)
+        .log_stream_name("s")
+        .log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now)
+                .message(message)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 fn doctor_args(secret: &str) -> DoctorArgs {
     DoctorArgs {
         versions: None,
@@ -594,40 +629,11 @@ async fn pending_on_current_after_a_finished_rotation_is_healthy() {
     // The function's log shows the finishSecret of that version. (The description cannot
     // settle it on moto: its ListSecretVersionIds reports every CreatedDate as the time of the
     // call, so LastRotatedDate is before it; the doctor's tests cover that evidence offline.)
-    let group = "/aws/lambda/fin-rotation";
-    s.logs
-        .create_log_group()
-        .log_group_name(group)
-        .send()
-        .await
-        .unwrap();
-    s.logs
-        .create_log_stream()
-        .log_group_name(group)
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    s.logs
-        .put_log_events()
-        .log_group_name(group)
-        .log_stream_name("s")
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp(now)
-                .message(format!(
-                    "[INFO] finishSecret: Successfully set AWSCURRENT stage to version {new} for secret doc/finished."
-                ))
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let finished = format!(
+        "[INFO] finishSecret: Successfully set AWSCURRENT stage to version {new} for secret \
+         doc/finished."
+    );
+    rotation_log(&s, "/aws/lambda/fin-rotation", &finished).await;
     let (code, json, text) = doctor(&s, "doc/finished", &DoctorLiveArgs::default()).await;
     assert_eq!(
         (code, json["state"].as_str()),
@@ -697,38 +703,12 @@ async fn the_rotation_log_is_read_for_the_doctor() {
         .send()
         .await
         .unwrap();
-    let group = "/aws/lambda/log-rotation";
-    s.logs
-        .create_log_group()
-        .log_group_name(group)
-        .send()
-        .await
-        .unwrap();
-    s.logs
-        .create_log_stream()
-        .log_group_name(group)
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    s.logs
-        .put_log_events()
-        .log_group_name(group)
-        .log_stream_name("s")
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp(now)
-                .message("2024-05-01T10:00:00Z Task timed out after 30.03 seconds")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    rotation_log(
+        &s,
+        "/aws/lambda/log-rotation",
+        "2024-05-01T10:00:00Z Task timed out after 30.03 seconds",
+    )
+    .await;
     let (code, json, text) = doctor(&s, "doc/log", &DoctorLiveArgs::default()).await;
     assert_eq!(code, 1, "{text}");
     assert_eq!(json["log"]["cause"], "timeout", "{text}");
